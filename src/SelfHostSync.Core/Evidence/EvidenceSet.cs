@@ -1,0 +1,136 @@
+using SelfHostSync.Core.Matrix;
+
+namespace SelfHostSync.Core.Evidence;
+
+/// <summary>All evidence of one pass, indexed for per-guest questions. Immutable once built.</summary>
+public sealed class EvidenceSet
+{
+    private static readonly IReadOnlyList<BackupCopy> NoCopies = [];
+    private static readonly IReadOnlyList<RestoreTest> NoTests = [];
+
+    private readonly Dictionary<GuestKey, List<BackupCopy>> _copies;
+    private readonly Dictionary<GuestKey, List<RestoreTest>> _tests;
+    private readonly Dictionary<string, List<BackupJob>> _jobs;
+    private readonly Dictionary<(string Cluster, string Storage), List<StorageReplica>> _replicas;
+    private readonly Dictionary<(string Cluster, string Storage), StorageHealth> _health;
+    private readonly IReadOnlyList<EvidenceGap> _gaps;
+
+    public EvidenceSet(
+        IEnumerable<Guest> guests,
+        IEnumerable<BackupCopy> copies,
+        IEnumerable<RestoreTest> restoreTests,
+        IEnumerable<BackupJob> jobs,
+        IEnumerable<StorageReplica> replicas,
+        IEnumerable<StorageHealth> storageHealth,
+        IEnumerable<EvidenceGap> gaps)
+    {
+        Guests = guests.OrderBy(g => g.Key).ToList();
+        _copies = Group(copies, c => c.Guest);
+        _tests = Group(restoreTests, t => t.Guest);
+        _jobs = Group(jobs, j => j.Cluster, StringComparer.Ordinal);
+        _replicas = Group(replicas, r => (r.Cluster, r.StorageId));
+        _health = new Dictionary<(string, string), StorageHealth>();
+        foreach (var h in storageHealth)
+        {
+            // Several readings of the same storage: the unhealthy one wins.
+            var key = (h.Cluster, h.StorageId);
+            if (!_health.TryGetValue(key, out var existing) || (existing.Healthy && !h.Healthy))
+            {
+                _health[key] = h;
+            }
+        }
+
+        _gaps = gaps.ToList();
+    }
+
+    public IReadOnlyList<Guest> Guests { get; }
+
+    public IReadOnlyList<EvidenceGap> Gaps => _gaps;
+
+    public static EvidenceSet From(IEnumerable<EvidenceBatch> batches, IEnumerable<RestoreTest> storedRestoreTests)
+    {
+        var list = batches.ToList();
+        var tests = list.SelectMany(b => b.RestoreTests).Concat(storedRestoreTests)
+            .GroupBy(t => t.Id, StringComparer.Ordinal)
+            .Select(g => g.First());
+        return new EvidenceSet(
+            list.SelectMany(b => b.Guests),
+            list.SelectMany(b => b.Copies),
+            tests,
+            list.SelectMany(b => b.Jobs),
+            list.SelectMany(b => b.Replicas),
+            list.SelectMany(b => b.StorageHealth),
+            list.SelectMany(b => b.Gaps));
+    }
+
+    /// <summary>The first gap that leaves <paramref name="kind"/> unknown for <paramref name="cluster"/>, if any.</summary>
+    public EvidenceGap? GapFor(EvidenceKind kind, string cluster) =>
+        _gaps.FirstOrDefault(g => g.Scope.Covers(kind, cluster));
+
+    public GuestEvidence For(Guest guest)
+    {
+        var cluster = guest.Key.Cluster;
+        return new GuestEvidence(
+            guest,
+            Observe(EvidenceKind.BackupCopies, cluster, _copies.TryGetValue(guest.Key, out var c) ? c : NoCopies),
+            Observe(EvidenceKind.RestoreTests, cluster, _tests.TryGetValue(guest.Key, out var t) ? t : NoTests),
+            Observe(EvidenceKind.BackupJobs, cluster, (IReadOnlyList<BackupJob>)(_jobs.TryGetValue(cluster, out var j) ? j.Where(job => job.Covers(guest)).ToList() : [])),
+            Observe(EvidenceKind.Replicas, cluster, ReplicasOf(guest)),
+            Observe(EvidenceKind.StorageHealth, cluster, HealthOf(guest)));
+    }
+
+    private IReadOnlyList<StorageReplica> ReplicasOf(Guest guest)
+    {
+        var storages = _copies.TryGetValue(guest.Key, out var copies)
+            ? copies.Select(c => c.StorageId).OfType<string>().Distinct(StringComparer.Ordinal)
+            : [];
+        return storages
+            .SelectMany(s => _replicas.TryGetValue((guest.Key.Cluster, s), out var r) ? r : [])
+            .ToList();
+    }
+
+    private IReadOnlyList<StorageHealth> HealthOf(Guest guest)
+    {
+        var storages = new HashSet<string>(StringComparer.Ordinal);
+        if (guest.Config is not null)
+        {
+            storages.UnionWith(guest.Config.DiskStorages);
+        }
+
+        if (_copies.TryGetValue(guest.Key, out var copies))
+        {
+            storages.UnionWith(copies.Select(c => c.StorageId).OfType<string>());
+        }
+
+        return storages
+            .Order(StringComparer.Ordinal)
+            .Select(s => _health.TryGetValue((guest.Key.Cluster, s), out var h) ? h : null)
+            .OfType<StorageHealth>()
+            .ToList();
+    }
+
+    private Observed<T> Observe<T>(EvidenceKind kind, string cluster, T value)
+    {
+        var gap = GapFor(kind, cluster);
+        return gap is null ? Observed<T>.Known(value) : Observed<T>.Unknown($"{gap.Source}: {gap.Reason}");
+    }
+
+    private static Dictionary<TKey, List<T>> Group<TKey, T>(IEnumerable<T> items, Func<T, TKey> key, IEqualityComparer<TKey>? comparer = null)
+        where TKey : notnull
+    {
+        var map = new Dictionary<TKey, List<T>>(comparer);
+        foreach (var item in items)
+        {
+            var k = key(item);
+            if (!map.TryGetValue(k, out var list))
+            {
+                list = [];
+                map[k] = list;
+            }
+
+            list.Add(item);
+        }
+
+        return map;
+    }
+}

@@ -1,0 +1,66 @@
+using SelfHostSync.Core.Evidence;
+using SelfHostSync.Core.Matrix;
+using SelfHostSync.Core.Tags;
+
+namespace SelfHostSync.Core.Sync;
+
+/// <summary>Names a source in reports: kind <c>pve</c>, <c>pbs</c> or <c>dsm</c>, and its configured name.</summary>
+public sealed record SourceId(string Kind, string Name)
+{
+    public override string ToString() => $"{Kind}:{Name}";
+}
+
+/// <summary>A place evidence comes from: a PVE cluster, a backup server, a NAS.</summary>
+public interface IEvidenceSource
+{
+    SourceId Id { get; }
+
+    /// <summary>What this source speaks for; if it fails, all of it becomes unknown for this pass.</summary>
+    IReadOnlyList<EvidenceScope> Scope { get; }
+
+    /// <summary>Collects evidence. Partial failures are reported as gaps; a thrown exception fails the whole scope.</summary>
+    Task<EvidenceBatch> CollectAsync(CancellationToken cancellationToken);
+}
+
+public enum TagWriteStatus
+{
+    Written,
+
+    /// <summary>The fresh read already had the wanted managed tags; nothing was sent.</summary>
+    Unchanged,
+
+    /// <summary>The config digest changed between read and write; retried next pass after a fresh read.</summary>
+    Conflict,
+
+    /// <summary>The guest is locked (backup, migration, snapshot); retried next pass.</summary>
+    Locked,
+    Failed,
+}
+
+/// <summary>What happened when a tag change was applied.</summary>
+public sealed record TagWriteOutcome(TagWriteStatus Status, IReadOnlyList<string> Before, IReadOnlyList<string> After, string? Detail = null);
+
+/// <summary>Applies a managed-subset change to a guest: fresh read, digest, write. Never touches other settings.</summary>
+public interface ITagWriter
+{
+    Task<TagWriteOutcome> WriteAsync(Guest guest, TagChange change, CancellationToken cancellationToken);
+}
+
+/// <summary>One tag write, for the audit table.</summary>
+public sealed record TagWriteAudit(string RunId, GuestKey Guest, DateTimeOffset At, IReadOnlyList<string> Before, IReadOnlyList<string> After);
+
+/// <summary>The state store as the sync pass sees it.</summary>
+public interface IStateStore
+{
+    /// <summary>Every restore test ever seen or recorded (Proxmox task history is short).</summary>
+    Task<IReadOnlyList<RestoreTest>> LoadRestoreTestsAsync(CancellationToken cancellationToken);
+
+    /// <summary>Persists restore tests; idempotent by <see cref="RestoreTest.Id"/>.</summary>
+    Task RecordRestoreTestsAsync(IReadOnlyList<RestoreTest> tests, CancellationToken cancellationToken);
+
+    Task BeginRunAsync(string runId, DateTimeOffset startedAt, bool dryRun, CancellationToken cancellationToken);
+
+    Task RecordWriteAsync(TagWriteAudit audit, CancellationToken cancellationToken);
+
+    Task CompleteRunAsync(RunReport report, CancellationToken cancellationToken);
+}

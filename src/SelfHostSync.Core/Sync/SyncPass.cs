@@ -1,0 +1,167 @@
+using SelfHostSync.Core.Checks;
+using SelfHostSync.Core.Evidence;
+using SelfHostSync.Core.Inventory;
+using SelfHostSync.Core.Matrix;
+using SelfHostSync.Core.Tags;
+
+namespace SelfHostSync.Core.Sync;
+
+/// <summary>
+/// One pass: collect → classify → assess → plan → apply → record. Degraded-source semantics live here, once:
+/// a failed source turns everything it speaks for into unknown evidence, and unknown evidence freezes its tags.
+/// </summary>
+public sealed class SyncPass(
+    IReadOnlyList<IEvidenceSource> sources,
+    ITagWriter writer,
+    IStateStore store,
+    SyncSettings settings,
+    TimeProvider time)
+{
+    public async Task<RunReport> RunAsync(SyncRequest request, IProgress<SyncProgress>? progress, CancellationToken cancellationToken)
+    {
+        var startedAt = time.GetUtcNow();
+        var runId = Guid.CreateVersion7(startedAt).ToString();
+        await store.BeginRunAsync(runId, startedAt, request.DryRun, cancellationToken);
+
+        progress?.Report(new SyncProgress("collecting", 0, sources.Count));
+        var collected = await CollectAsync(progress, cancellationToken);
+
+        var seenTests = collected.SelectMany(c => c.Batch.RestoreTests).ToList();
+        if (seenTests.Count > 0)
+        {
+            await store.RecordRestoreTestsAsync(seenTests, cancellationToken);
+        }
+
+        var stored = await store.LoadRestoreTestsAsync(cancellationToken);
+        var evidence = EvidenceSet.From(collected.Select(c => c.Batch), stored);
+
+        progress?.Report(new SyncProgress("assessing", 0, evidence.Guests.Count));
+        var now = time.GetUtcNow();
+        var verdicts = GuestVerdict.DecideAll(evidence, settings, now);
+
+        var outcomes = await ApplyAsync(runId, verdicts, request.DryRun, progress, cancellationToken);
+
+        var report = new RunReport
+        {
+            RunId = runId,
+            StartedAt = startedAt,
+            FinishedAt = time.GetUtcNow(),
+            DryRun = request.DryRun,
+            Degraded = collected.Any(c => !c.Report.Ok),
+            Sources = collected.Select(c => c.Report).ToList(),
+            Guests = verdicts.Select((v, i) => ReportOf(v, outcomes[i], request.DryRun)).ToList(),
+            Writes = outcomes.Count(o => o?.Status == TagWriteStatus.Written),
+            WriteFailures = outcomes.Count(o => o?.Status == TagWriteStatus.Failed),
+            Skipped = evidence.Guests.Where(g => g.Template)
+                .Select(g => new SkippedGuest(g.Key.Cluster, g.Key.Vmid, g.Name, "template"))
+                .ToList(),
+            Inventory = settings.Inventory.Select(e => InventoryReportOf(e, now)).ToList(),
+        };
+        await store.CompleteRunAsync(report, cancellationToken);
+        progress?.Report(new SyncProgress("done", verdicts.Count, verdicts.Count));
+        return report;
+    }
+
+    private async Task<IReadOnlyList<Collected>> CollectAsync(IProgress<SyncProgress>? progress, CancellationToken cancellationToken)
+    {
+        var done = 0;
+        var tasks = sources.Select(async source =>
+        {
+            Collected result;
+            try
+            {
+                var batch = await source.CollectAsync(cancellationToken);
+                var error = batch.Gaps.Count > 0 ? batch.Gaps[0].Reason : null;
+                result = new Collected(batch, new SourceReport(source.Id.Kind, source.Id.Name, error is null, error));
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                var gaps = source.Scope.Select(s => new EvidenceGap(s, source.Id.ToString(), ex.Message)).ToList();
+                result = new Collected(new EvidenceBatch { Gaps = gaps }, new SourceReport(source.Id.Kind, source.Id.Name, false, ex.Message));
+            }
+
+            progress?.Report(new SyncProgress("collecting", Interlocked.Increment(ref done), sources.Count));
+            return result;
+        });
+        return await Task.WhenAll(tasks);
+    }
+
+    private async Task<TagWriteOutcome?[]> ApplyAsync(
+        string runId,
+        IReadOnlyList<GuestVerdict> verdicts,
+        bool dryRun,
+        IProgress<SyncProgress>? progress,
+        CancellationToken cancellationToken)
+    {
+        var outcomes = new TagWriteOutcome?[verdicts.Count];
+        if (dryRun || !settings.WriteTags)
+        {
+            return outcomes;
+        }
+
+        var pending = Enumerable.Range(0, verdicts.Count).Where(i => verdicts[i].Plan.HasChanges).ToList();
+        var done = 0;
+        var options = new ParallelOptions
+        {
+            MaxDegreeOfParallelism = Math.Max(1, settings.WriteParallelism),
+            CancellationToken = cancellationToken,
+        };
+        await Parallel.ForEachAsync(pending, options, async (i, ct) =>
+        {
+            var verdict = verdicts[i];
+            var outcome = verdict.Guest.Lock is { } held
+                ? new TagWriteOutcome(TagWriteStatus.Locked, verdict.Plan.Before, verdict.Plan.Before, $"guest is locked ({held})")
+                : await writer.WriteAsync(verdict.Guest, verdict.Plan.Change, ct);
+            if (outcome.Status == TagWriteStatus.Written)
+            {
+                await store.RecordWriteAsync(new TagWriteAudit(runId, verdict.Guest.Key, time.GetUtcNow(), outcome.Before, outcome.After), ct);
+            }
+
+            outcomes[i] = outcome;
+            progress?.Report(new SyncProgress("writing", Interlocked.Increment(ref done), pending.Count));
+        });
+        return outcomes;
+    }
+
+    private static GuestReport ReportOf(GuestVerdict verdict, TagWriteOutcome? outcome, bool dryRun)
+    {
+        var guest = verdict.Guest;
+        var plan = verdict.Plan;
+        var status = outcome?.Status switch
+        {
+            null when !plan.HasChanges => "none",
+            null when dryRun => "dry-run",
+            null => "disabled",
+            TagWriteStatus.Written => "written",
+            TagWriteStatus.Unchanged => "unchanged",
+            TagWriteStatus.Conflict => "conflict",
+            TagWriteStatus.Locked => "locked",
+            _ => "failed",
+        };
+        return new GuestReport
+        {
+            Cluster = guest.Key.Cluster,
+            Vmid = guest.Key.Vmid,
+            Node = guest.Node,
+            Type = guest.TypeCode,
+            Name = guest.Name,
+            Level = verdict.Classification.Level.ToCode(),
+            LevelReasons = verdict.Classification.Reasons,
+            LevelCertain = verdict.Classification.Certain,
+            Checks = verdict.Checks,
+            TagsBefore = Sorted(outcome?.Before ?? plan.Before),
+            TagsAfter = Sorted(outcome is { Status: TagWriteStatus.Written or TagWriteStatus.Unchanged } ? outcome.After : plan.After),
+            Written = outcome?.Status == TagWriteStatus.Written,
+            WriteStatus = status,
+            WriteDetail = outcome?.Detail,
+        };
+    }
+
+    private InventoryReport InventoryReportOf(InventoryEntry entry, DateTimeOffset now) =>
+        new(entry.Name, entry.Level.ToCode(), entry.Vendor, InventoryAssessor.Assess(entry, settings.Policies.For(entry.Level), now));
+
+    private static IReadOnlyList<string> Sorted(IReadOnlyList<string> tags) =>
+        tags.Order(StringComparer.OrdinalIgnoreCase).ToList();
+
+    private sealed record Collected(EvidenceBatch Batch, SourceReport Report);
+}

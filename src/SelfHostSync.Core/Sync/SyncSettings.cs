@@ -1,0 +1,33 @@
+using SelfHostSync.Core.Classification;
+using SelfHostSync.Core.Inventory;
+using SelfHostSync.Core.Matrix;
+using SelfHostSync.Core.Policies;
+using SelfHostSync.Core.Tags;
+
+namespace SelfHostSync.Core.Sync;
+
+/// <summary>Everything the pass needs from configuration, already validated.</summary>
+public sealed record SyncSettings
+{
+    public IntentSettings Intent { get; init; } = IntentSettings.Default;
+
+    /// <summary>Hardware owner per cluster name.</summary>
+    public IReadOnlyDictionary<string, HardwareOwner> Clusters { get; init; } = new Dictionary<string, HardwareOwner>();
+
+    public PolicyTable Policies { get; init; } = PolicyTable.Default;
+
+    public TagVocabulary Vocabulary { get; init; } = TagVocabulary.Default;
+
+    /// <summary><c>Tags.Write</c>: when false the pass plans but never writes.</summary>
+    public bool WriteTags { get; init; } = true;
+
+    public IReadOnlyList<InventoryEntry> Inventory { get; init; } = [];
+
+    /// <summary>Tag writes in flight at once (the clients bound each endpoint further).</summary>
+    public int WriteParallelism { get; init; } = 4;
+}
+
+public sealed record SyncRequest(bool DryRun);
+
+/// <summary>Progress of a pass, for terminals and the dashboard.</summary>
+public sealed record SyncProgress(string Stage, int Done, int Total);
