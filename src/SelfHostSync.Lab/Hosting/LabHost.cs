@@ -1,0 +1,56 @@
+using SelfHostSync.Lab.Pbs;
+using SelfHostSync.Lab.Pve;
+using SelfHostSync.Lab.Scenario;
+
+namespace SelfHostSync.Lab.Hosting;
+
+/// <summary>Starts every simulator of a scenario on loopback and keeps them running until disposed.</summary>
+public sealed class LabHost : IAsyncDisposable
+{
+    private LabHost(LabScenario scenario, IReadOnlyList<PveSimulator> clusters, IReadOnlyList<PbsSimulator> backupServers)
+    {
+        Scenario = scenario;
+        Clusters = clusters;
+        BackupServers = backupServers;
+    }
+
+    public LabScenario Scenario { get; }
+
+    public IReadOnlyList<PveSimulator> Clusters { get; }
+
+    public IReadOnlyList<PbsSimulator> BackupServers { get; }
+
+    public PveSimulator Cluster(string name) => Clusters.Single(c => c.Name == name);
+
+    public PbsSimulator BackupServer(string name) => BackupServers.Single(c => c.Name == name);
+
+    public static async Task<LabHost> StartAsync(LabScenario scenario, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var pbs = scenario.BackupServers.Select(b => new PbsSimulator(b, now)).ToList();
+        foreach (var b in pbs)
+        {
+            await b.StartAsync(0, cancellationToken);
+        }
+
+        var pve = scenario.Clusters.Select(c => new PveSimulator(c, now, name => pbs.FirstOrDefault(p => p.Name == name)?.Server.Url)).ToList();
+        foreach (var c in pve)
+        {
+            await c.StartAsync(0, cancellationToken);
+        }
+
+        return new LabHost(scenario, pve, pbs);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var c in Clusters)
+        {
+            await c.Server.DisposeAsync();
+        }
+
+        foreach (var b in BackupServers)
+        {
+            await b.Server.DisposeAsync();
+        }
+    }
+}

@@ -1,0 +1,93 @@
+using System.Net;
+using System.Security.Cryptography.X509Certificates;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace SelfHostSync.Lab.Hosting;
+
+/// <summary>Switches to break a simulator on purpose.</summary>
+public sealed class LabFaults
+{
+    /// <summary>Answer every request with 503 (the server is "down").</summary>
+    public bool Down { get; set; }
+
+    /// <summary>Delay added to every request (stands in for the network).</summary>
+    public TimeSpan Latency { get; set; }
+
+    /// <summary>Answer with 401 as if the token were revoked.</summary>
+    public bool RevokeTokens { get; set; }
+}
+
+/// <summary>One simulator: Kestrel on 127.0.0.1 with a freshly generated self-signed certificate.</summary>
+public sealed class LabServer : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+
+    private LabServer(WebApplication app, X509Certificate2 certificate, LabFaults faults)
+    {
+        _app = app;
+        Certificate = certificate;
+        Faults = faults;
+    }
+
+    public X509Certificate2 Certificate { get; }
+
+    public string Fingerprint => LabCertificate.Fingerprint(Certificate);
+
+    public LabFaults Faults { get; }
+
+    public Uri Url { get; private set; } = null!;
+
+    /// <summary>Every request seen: method and path with query.</summary>
+    public IReadOnlyList<string> Requests => RequestLog.ToArray();
+
+    internal System.Collections.Concurrent.ConcurrentQueue<string> RequestLog { get; } = new();
+
+    public static async Task<LabServer> StartAsync(string name, int port, Action<WebApplication, LabServer> map, CancellationToken cancellationToken)
+    {
+        var certificate = LabCertificate.Create(name);
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.ConfigureKestrel(k =>
+        {
+            k.AddServerHeader = false;
+            k.Listen(IPAddress.Loopback, port, listen => listen.UseHttps(certificate));
+        });
+        var app = builder.Build();
+        var faults = new LabFaults();
+        var server = new LabServer(app, certificate, faults);
+        app.Use(async (context, next) =>
+        {
+            server.RequestLog.Enqueue($"{context.Request.Method} {context.Request.Path}{context.Request.QueryString}");
+            if (faults.Latency > TimeSpan.Zero)
+            {
+                await Task.Delay(faults.Latency, context.RequestAborted);
+            }
+
+            if (faults.Down)
+            {
+                context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+                return;
+            }
+
+            await next(context);
+        });
+        map(app, server);
+        await app.StartAsync(cancellationToken);
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        server.Url = new Uri(address.Replace("0.0.0.0", "127.0.0.1", StringComparison.Ordinal));
+        return server;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+        Certificate.Dispose();
+    }
+}

@@ -1,0 +1,353 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using SelfHostSync.Lab.Hosting;
+using SelfHostSync.Lab.Scenario;
+
+namespace SelfHostSync.Lab.Pve;
+
+public sealed partial class PveSimulator
+{
+    private void Map(WebApplication app, LabServer server)
+    {
+        var api = app.MapGroup("/api2/json");
+        api.AddEndpointFilter(async (ctx, next) =>
+        {
+            var token = LabAuth.Authenticate(ctx.HttpContext, _spec.Tokens, "PVEAPIToken", '=', server.Faults);
+            if (token is null)
+            {
+                return Results.Empty;
+            }
+
+            ctx.HttpContext.Items["token"] = token;
+            return await next(ctx);
+        });
+
+        api.MapGet("/cluster/resources", (HttpContext ctx, string? type) =>
+        {
+            if (type is not null and not "vm")
+            {
+                LabResults.Error(ctx, 400, "parameter verification failed");
+                return Results.Empty;
+            }
+
+            var canAudit = Has(ctx, "VM.Audit");
+            lock (_gate)
+            {
+                return LabResults.Data(!canAudit ? [] : Guests.Values.OrderBy(g => g.Vmid).Select(ResourceRow).ToList());
+            }
+        });
+
+        api.MapGet("/nodes", () => LabResults.Data(_spec.Nodes.Select(n => new
+        {
+            node = n,
+            status = _spec.OfflineNodes.Contains(n) ? "offline" : "online",
+            type = "node",
+        })));
+
+        api.MapGet("/nodes/{node}/{type}/{vmid:int}/config", (HttpContext ctx, string node, string type, int vmid) =>
+        {
+            lock (_gate)
+            {
+                if (!Find(ctx, node, type, vmid, out var guest) || !Need(ctx, "VM.Audit", $"/vms/{vmid}"))
+                {
+                    return Results.Empty;
+                }
+
+                return LabResults.Data(guest!.ToApi());
+            }
+        });
+
+        api.MapPut("/nodes/{node}/{type}/{vmid:int}/config", async (HttpContext ctx, string node, string type, int vmid) =>
+        {
+            var form = await ctx.Request.ReadFormAsync(ctx.RequestAborted);
+            var fields = form.ToDictionary(f => f.Key, f => f.Value.ToString(), StringComparer.Ordinal);
+            BeforeNextWrite?.Invoke();
+            BeforeNextWrite = null;
+            lock (_gate)
+            {
+                if (!Find(ctx, node, type, vmid, out var guest) || !Need(ctx, "VM.Config.Options", $"/vms/{vmid}"))
+                {
+                    return Results.Empty;
+                }
+
+                return WriteConfig(ctx, guest!, fields);
+            }
+        });
+
+        api.MapGet("/cluster/backup", (HttpContext ctx) => !Need(ctx, "Sys.Audit", "/") ? Results.Empty : LabResults.Data(_spec.BackupJobs.Select(JobRow)));
+
+        api.MapGet("/storage", (HttpContext ctx) => !Need(ctx, "Datastore.Audit", "/storage") ? Results.Empty : LabResults.Data(_spec.Storages.Select(StorageRow)));
+
+        api.MapGet("/nodes/{node}/storage/{storage}/content", (HttpContext ctx, string node, string storage, string? content) =>
+        {
+            var spec = _spec.Storages.FirstOrDefault(s => s.Storage == storage);
+            if (spec is null || !_spec.Nodes.Contains(node))
+            {
+                LabResults.Error(ctx, 500, $"storage '{storage}' does not exist");
+                return Results.Empty;
+            }
+
+            return !Need(ctx, "Datastore.Audit", $"/storage/{storage}") ? Results.Empty : LabResults.Data(ContentOf(spec, content));
+        });
+
+        api.MapGet("/nodes/{node}/tasks", (HttpContext ctx, string node, int? limit, long? since, string? typefilter) =>
+        {
+            if (!_spec.Nodes.Contains(node))
+            {
+                LabResults.Error(ctx, 500, $"no such node '{node}'");
+                return Results.Empty;
+            }
+
+            if (!Need(ctx, "Sys.Audit", $"/nodes/{node}"))
+            {
+                return Results.Empty;
+            }
+
+            var tasks = _tasks.Where(t => t.Node == node && (since is null || t.StartTime >= since) && (typefilter is null || t.Type == typefilter))
+                .OrderByDescending(t => t.StartTime)
+                .Take(limit is null or 0 ? 50 : limit.Value)
+                .Select(t => new { upid = t.Upid, node = t.Node, type = t.Type, id = t.Id, user = t.User, starttime = t.StartTime, endtime = t.EndTime, status = t.Status });
+            return LabResults.Data(tasks);
+        });
+
+        api.MapGet("/nodes/{node}/tasks/{upid}/log", (HttpContext ctx, string node, string upid, int? limit) =>
+        {
+            var task = _tasks.FirstOrDefault(t => t.Upid == upid && t.Node == node);
+            if (task is null)
+            {
+                LabResults.Error(ctx, 500, "no such task");
+                return Results.Empty;
+            }
+
+            var lines = task.Log.Select((t, i) => new { n = i + 1, t });
+            return LabResults.Data(limit is null or 0 ? lines : lines.Take(limit.Value));
+        });
+    }
+
+    private static IResult WriteConfig(HttpContext ctx, PveGuestState guest, Dictionary<string, string> fields)
+    {
+        var unknown = fields.Keys.Where(k => k is not ("tags" or "delete" or "digest")).ToList();
+        if (unknown.Count > 0)
+        {
+            // The lab only accepts tag writes: anything else is a SelfHostSync bug, reported loudly.
+            LabResults.Error(ctx, 400, $"lab refuses to change {string.Join(", ", unknown)}");
+            return Results.Empty;
+        }
+
+        if (fields.TryGetValue("digest", out var digest) && digest != guest.Digest)
+        {
+            LabResults.Error(ctx, 500, guest.Type == "lxc"
+                ? "detected modified configuration - file changed by other user? Try again."
+                : "checksum mismatch (file change by other user?)");
+            return Results.Empty;
+        }
+
+        if (guest.Lock is { } held)
+        {
+            LabResults.Error(ctx, 500, $"{(guest.Type == "lxc" ? "CT" : "VM")} is locked ({held})");
+            return Results.Empty;
+        }
+
+        if (fields.TryGetValue("tags", out var tags))
+        {
+            var bad = tags.Split([';', ',', ' '], StringSplitOptions.RemoveEmptyEntries).FirstOrDefault(t => !TagPattern().IsMatch(t));
+            if (bad is not null)
+            {
+                ctx.Response.StatusCode = 400;
+                return Results.Json(new { data = (object?)null, errors = new { tags = $"invalid format - invalid characters in tag '{bad}'" } }, statusCode: 400);
+            }
+
+            guest.Config["tags"] = Canonical(tags);
+        }
+
+        if (fields.TryGetValue("delete", out var delete))
+        {
+            foreach (var key in delete.Split([',', ';', ' '], StringSplitOptions.RemoveEmptyEntries))
+            {
+                if (key != "tags")
+                {
+                    LabResults.Error(ctx, 400, $"lab refuses to delete {key}");
+                    return Results.Empty;
+                }
+
+                guest.Config.Remove("tags");
+            }
+        }
+
+        guest.Writes.Add(fields);
+        return LabResults.Data(null);
+    }
+
+    private bool Find(HttpContext ctx, string node, string type, int vmid, out PveGuestState? guest)
+    {
+        if (!Guests.TryGetValue(vmid, out guest) || guest.Type != type)
+        {
+            LabResults.Error(ctx, 500, string.Create(CultureInfo.InvariantCulture, $"Configuration file 'nodes/{node}/{type}-server/{vmid}.conf' does not exist"));
+            return false;
+        }
+
+        if (guest.Node != node)
+        {
+            LabResults.Error(ctx, 500, $"no such VM ('{vmid}') on node '{node}'");
+            return false;
+        }
+
+        return true;
+    }
+
+    private static bool Has(HttpContext ctx, string privilege)
+    {
+        var token = (TokenSpec)ctx.Items["token"]!;
+        return token.Privileges.Contains(privilege, StringComparer.Ordinal) || token.Privileges.Contains("Administrator", StringComparer.Ordinal);
+    }
+
+    private static bool Need(HttpContext ctx, string privilege, string path) =>
+        LabAuth.Require(ctx, (TokenSpec)ctx.Items["token"]!, privilege, path);
+
+    private object ResourceRow(PveGuestState g)
+    {
+        var offline = _spec.OfflineNodes.Contains(g.Node);
+        var row = new Dictionary<string, object?>
+        {
+            ["id"] = $"{g.Type}/{g.Vmid}",
+            ["vmid"] = g.Vmid,
+            ["node"] = g.Node,
+            ["type"] = g.Type,
+            ["status"] = offline ? "unknown" : g.Status,
+        };
+        if (!offline)
+        {
+            row["name"] = g.Name;
+            row["template"] = g.Template ? 1 : 0;
+            row["maxmem"] = 4294967296L;
+            row["maxcpu"] = 2;
+        }
+
+        if (g.Pool is not null)
+        {
+            row["pool"] = g.Pool;
+        }
+
+        if (g.Lock is not null)
+        {
+            row["lock"] = g.Lock;
+        }
+
+        if (g.Tags is not null)
+        {
+            row["tags"] = g.Tags;
+        }
+
+        if (g.HaState is not null)
+        {
+            row["hastate"] = g.HaState;
+        }
+
+        return row;
+    }
+
+    private static object JobRow(JobSpec j)
+    {
+        var row = new Dictionary<string, object?>
+        {
+            ["id"] = j.Id, ["type"] = "vzdump", ["enabled"] = j.Enabled ? 1 : 0, ["schedule"] = j.Schedule,
+            ["storage"] = j.Storage, ["mode"] = "snapshot", ["compress"] = "zstd",
+        };
+        if (j.All)
+        {
+            row["all"] = 1;
+        }
+
+        if (j.Exclude is not null)
+        {
+            row["exclude"] = j.Exclude;
+        }
+
+        if (j.Vmid is not null)
+        {
+            row["vmid"] = j.Vmid;
+        }
+
+        if (j.Pool is not null)
+        {
+            row["pool"] = j.Pool;
+        }
+
+        if (j.Node is not null)
+        {
+            row["node"] = j.Node;
+        }
+
+        return row;
+    }
+
+    private object StorageRow(StorageSpec s)
+    {
+        var row = new Dictionary<string, object?> { ["storage"] = s.Storage, ["type"] = s.Type, ["content"] = s.Content, ["digest"] = "0000000000000000000000000000000000000000" };
+        if (s.Shared)
+        {
+            row["shared"] = 1;
+        }
+
+        if (s.Type == "pbs")
+        {
+            var url = s.BackupServer is null ? null : _backupServerUrl(s.BackupServer);
+            row["server"] = url?.Host ?? s.Server;
+            row["port"] = url?.Port ?? 8007;
+            row["datastore"] = s.Datastore;
+            row["username"] = "pve-backup@pbs";
+            if (!string.IsNullOrEmpty(s.Namespace))
+            {
+                row["namespace"] = s.Namespace;
+            }
+        }
+
+        if (s.Type == "nfs")
+        {
+            row["server"] = s.Server;
+            row["export"] = s.Export;
+            row["path"] = $"/mnt/pve/{s.Storage}";
+        }
+
+        if (s.Type == "cifs")
+        {
+            row["server"] = s.Server;
+            row["share"] = s.Share;
+            row["path"] = $"/mnt/pve/{s.Storage}";
+        }
+
+        return row;
+    }
+
+    private List<object> ContentOf(StorageSpec storage, string? content)
+    {
+        if (content is not null and not "backup")
+        {
+            return [];
+        }
+
+        return _spec.Dumps.Where(d => d.Storage == storage.Storage).Select(d =>
+        {
+            var time = _now - TimeSpan.FromHours(d.AgeHours);
+            var local = time.UtcDateTime.ToString("yyyy_MM_dd-HH_mm_ss", CultureInfo.InvariantCulture);
+            var ext = d.Type == "lxc" ? "tar.zst" : "vma.zst";
+            var item = new Dictionary<string, object?>
+            {
+                ["volid"] = $"{storage.Storage}:backup/vzdump-{d.Type}-{d.Vmid}-{local}.{ext}",
+                ["vmid"] = d.Vmid, ["format"] = ext, ["size"] = 2147483648L, ["ctime"] = time.ToUnixTimeSeconds(),
+                ["content"] = "backup", ["subtype"] = d.Type,
+            };
+            if (d.Protected)
+            {
+                item["protected"] = 1;
+            }
+
+            return (object)item;
+        }).ToList();
+    }
+
+    [GeneratedRegex(@"^[a-z0-9_][a-z0-9_\-+.]*$", RegexOptions.IgnoreCase)]
+    private static partial Regex TagPattern();
+}

@@ -1,0 +1,117 @@
+using System.Globalization;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using SelfHostSync.Lab.Hosting;
+using SelfHostSync.Lab.Scenario;
+
+namespace SelfHostSync.Lab.Pve;
+
+/// <summary>
+/// A stateful Proxmox VE cluster: guests with config files and digests, tags canonicalised as PVE does, tokens with
+/// privileges, locks, storages with vzdump files, backup jobs, and restore tasks with UPIDs and logs.
+/// </summary>
+public sealed partial class PveSimulator
+{
+    private readonly ClusterSpec _spec;
+    private readonly DateTimeOffset _now;
+    private readonly Func<string, Uri?> _backupServerUrl;
+    private readonly Lock _gate = new();
+    private readonly List<LabTask> _tasks = [];
+
+    public PveSimulator(ClusterSpec spec, DateTimeOffset now, Func<string, Uri?> backupServerUrl)
+    {
+        _spec = spec;
+        _now = now;
+        _backupServerUrl = backupServerUrl;
+        Guests = spec.Guests.Select(g => new PveGuestState(g)).ToDictionary(g => g.Vmid);
+        foreach (var t in spec.RestoreTasks)
+        {
+            _tasks.Add(LabTask.Restore(t, now, this));
+        }
+    }
+
+    public string Name => _spec.Name;
+
+    public LabServer Server { get; private set; } = null!;
+
+    internal Dictionary<int, PveGuestState> Guests { get; }
+
+    internal ClusterSpec Spec => _spec;
+
+    internal DateTimeOffset Now => _now;
+
+    /// <summary>The tags of a guest as PVE stores them.</summary>
+    public string? TagsOf(int vmid)
+    {
+        lock (_gate)
+        {
+            return Guests[vmid].Tags;
+        }
+    }
+
+    /// <summary>Edits a guest's tags as an operator would in the GUI (changes the digest).</summary>
+    public void SetTags(int vmid, string? tags)
+    {
+        lock (_gate)
+        {
+            var g = Guests[vmid];
+            if (tags is null)
+            {
+                g.Config.Remove("tags");
+            }
+            else
+            {
+                g.Config["tags"] = Canonical(tags);
+            }
+        }
+    }
+
+    public void SetLock(int vmid, string? lockName)
+    {
+        lock (_gate)
+        {
+            if (lockName is null)
+            {
+                Guests[vmid].Config.Remove("lock");
+            }
+            else
+            {
+                Guests[vmid].Config["lock"] = lockName;
+            }
+        }
+    }
+
+    /// <summary>Every config write the cluster accepted, per guest: the parameters sent.</summary>
+    public IReadOnlyList<IReadOnlyDictionary<string, string>> WritesOf(int vmid)
+    {
+        lock (_gate)
+        {
+            return Guests[vmid].Writes.ToList();
+        }
+    }
+
+    public int TotalWrites
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return Guests.Values.Sum(g => g.Writes.Count);
+            }
+        }
+    }
+
+    /// <summary>Runs <paramref name="action"/> right before the next config write is checked (a concurrent edit).</summary>
+    public Action? BeforeNextWrite { get; set; }
+
+    public async Task StartAsync(int port, CancellationToken cancellationToken) =>
+        Server = await LabServer.StartAsync(_spec.Name, port, Map, cancellationToken);
+
+    /// <summary>PVE's canonical form: lower-case, de-duplicated, sorted, joined with ';'.</summary>
+    internal static string Canonical(string tags) =>
+        string.Join(';', tags.Split([';', ',', ' '], StringSplitOptions.RemoveEmptyEntries)
+            .Select(t => t.ToLowerInvariant()).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal));
+
+    internal static string Upid(string node, int pid, long start, string type, string id, string user) =>
+        string.Create(CultureInfo.InvariantCulture, $"UPID:{node}:{pid:X8}:{pid * 7:X8}:{start:X8}:{type}:{id}:{user}:");
+}

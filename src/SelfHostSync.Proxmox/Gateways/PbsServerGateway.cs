@@ -1,0 +1,110 @@
+using System.Globalization;
+using System.Text.Json;
+using SelfHostSync.Core.Evidence;
+using SelfHostSync.Core.Matrix;
+using SelfHostSync.Core.Sync;
+using SelfHostSync.Proxmox.Http;
+using SelfHostSync.Proxmox.Pbs;
+
+namespace SelfHostSync.Proxmox.Gateways;
+
+/// <summary>
+/// Reads snapshots from one PBS directly, one listing per datastore and namespace that a PVE storage of type
+/// <c>pbs</c> links to this server (server + datastore + namespace), and attributes them to that storage's cluster.
+/// </summary>
+internal sealed class PbsServerGateway(PbsServer server, IPbsApi api, StorageCatalog storages) : IEvidenceSource
+{
+    public SourceId Id { get; } = new("pbs", server.Name);
+
+    public IReadOnlyList<EvidenceScope> Scope { get; } = [new EvidenceScope(EvidenceKind.BackupCopies, null)];
+
+    private ProxmoxEndpoint Endpoint => server.Endpoint;
+
+    public async Task<EvidenceBatch> CollectAsync(CancellationToken cancellationToken)
+    {
+        var datastores = await ProxmoxClients.Call(Endpoint, "GET /admin/datastore", async () =>
+            ProxmoxClients.Require(Endpoint, "GET /admin/datastore", (await api.GetDatastoresAsync(cancellationToken)).Data));
+        var known = datastores.Select(d => d.Store).ToHashSet(StringComparer.Ordinal);
+
+        var gaps = new List<EvidenceGap>();
+        var links = new List<Link>();
+        foreach (var cluster in storages.Clusters)
+        {
+            try
+            {
+                foreach (var s in await storages.GetAsync(cluster, cancellationToken))
+                {
+                    if (s.Type == "pbs" && s.Storage is not null && s.Datastore is not null && IsThisServer(s.Server) && !Wire.Bool(s.Disable))
+                    {
+                        links.Add(new Link(cluster, s.Storage, s.Datastore, s.Namespace ?? string.Empty));
+                    }
+                }
+            }
+            catch (ProxmoxApiException ex)
+            {
+                gaps.Add(new EvidenceGap(new EvidenceScope(EvidenceKind.BackupCopies, cluster), Id.ToString(), $"cannot link datastores to cluster {cluster}: {ex.Message}"));
+            }
+        }
+
+        var copies = new List<BackupCopy>();
+        foreach (var group in links.GroupBy(l => (l.Datastore, l.Namespace)))
+        {
+            var (store, ns) = group.Key;
+            if (!known.Contains(store))
+            {
+                gaps.AddRange(group.Select(l => new EvidenceGap(new EvidenceScope(EvidenceKind.BackupCopies, l.Cluster), Id.ToString(), $"datastore '{store}' (PVE storage {l.StorageId}) is not visible on {server.Name}")));
+                continue;
+            }
+
+            var what = $"GET /admin/datastore/{store}/snapshots";
+            var snapshots = await ProxmoxClients.Call(Endpoint, what, async () =>
+                ProxmoxClients.Require(Endpoint, what, (await api.GetSnapshotsAsync(store, ns.Length == 0 ? null : ns, cancellationToken)).Data));
+            foreach (var link in group)
+            {
+                copies.AddRange(snapshots.Select(s => CopyOf(link, s)).OfType<BackupCopy>());
+            }
+        }
+
+        return new EvidenceBatch { Copies = copies, Gaps = gaps };
+    }
+
+    private bool IsThisServer(string? host) =>
+        host is not null && string.Equals(host.Trim('[', ']'), Endpoint.BaseUrl.Host.Trim('[', ']'), StringComparison.OrdinalIgnoreCase);
+
+    private BackupCopy? CopyOf(Link link, SnapshotDto snapshot)
+    {
+        if (snapshot.BackupType is not ("vm" or "ct") || snapshot.BackupTime is null
+            || !int.TryParse(snapshot.BackupId, NumberStyles.None, CultureInfo.InvariantCulture, out var vmid) || vmid <= 0)
+        {
+            return null;
+        }
+
+        var time = Wire.Epoch(snapshot.BackupTime.Value);
+        var stamp = time.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture);
+        var location = link.Namespace.Length == 0 ? $"{server.Name}/{link.Datastore}" : $"{server.Name}/{link.Datastore} (ns {link.Namespace})";
+        return new BackupCopy(
+            new GuestKey(link.Cluster, vmid),
+            $"{link.StorageId}:backup/{snapshot.BackupType}/{vmid}/{stamp}",
+            BackupCopyKind.PbsSnapshot,
+            location,
+            link.StorageId,
+            time,
+            snapshot.Verification?.State switch
+            {
+                "ok" => VerificationState.Ok,
+                "failed" => VerificationState.Failed,
+                _ => VerificationState.None,
+            },
+            snapshot.Protected == true,
+            IsEncrypted(snapshot),
+            server.Offsite);
+    }
+
+    private static bool IsEncrypted(SnapshotDto snapshot) =>
+        snapshot.Files?.Any(f => f.ValueKind == JsonValueKind.Object
+            && f.TryGetProperty("crypt-mode", out var mode)
+            && mode.ValueKind == JsonValueKind.String
+            && mode.GetString() == "encrypt") == true;
+
+    private sealed record Link(string Cluster, string StorageId, string Datastore, string Namespace);
+}

@@ -1,0 +1,189 @@
+using System.Collections.Concurrent;
+using System.Text.Json;
+using SelfHostSync.Core.Evidence;
+using SelfHostSync.Core.Matrix;
+using SelfHostSync.Core.Sync;
+using SelfHostSync.Core.Tags;
+using SelfHostSync.Proxmox.Http;
+using SelfHostSync.Proxmox.Pve;
+
+namespace SelfHostSync.Proxmox.Gateways;
+
+/// <summary>
+/// Reads one PVE cluster: guests (one <c>/cluster/resources?type=vm</c>), their configs (incrementally), backup
+/// jobs, vzdump files on file storages, and restore tasks with their logs.
+/// </summary>
+internal sealed partial class PveClusterGateway : IEvidenceSource
+{
+    private static readonly string[] FileStorageTypes = ["dir", "nfs", "cifs", "cephfs", "glusterfs", "btrfs"];
+
+    private readonly PveCluster _cluster;
+    private readonly IPveApi _api;
+    private readonly StorageCatalog _storages;
+    private readonly IReadOnlySet<string> _pbsServersReadDirectly;
+    private readonly TimeProvider _time;
+    private readonly ConcurrentDictionary<int, CachedConfig> _configs = new();
+    private readonly ConcurrentDictionary<string, RestoreTest?> _restoreTasks = new(StringComparer.Ordinal);
+
+    public PveClusterGateway(PveCluster cluster, IPveApi api, StorageCatalog storages, IReadOnlySet<string> pbsServersReadDirectly, TimeProvider time)
+    {
+        _cluster = cluster;
+        _api = api;
+        _storages = storages;
+        _pbsServersReadDirectly = pbsServersReadDirectly;
+        _time = time;
+        Id = new SourceId("pve", cluster.Name);
+        Scope =
+        [
+            new EvidenceScope(EvidenceKind.Guests, cluster.Name),
+            new EvidenceScope(EvidenceKind.GuestConfig, cluster.Name),
+            new EvidenceScope(EvidenceKind.BackupJobs, cluster.Name),
+            new EvidenceScope(EvidenceKind.BackupCopies, cluster.Name),
+            new EvidenceScope(EvidenceKind.RestoreTests, cluster.Name),
+        ];
+    }
+
+    public SourceId Id { get; }
+
+    public IReadOnlyList<EvidenceScope> Scope { get; }
+
+    private ProxmoxEndpoint Endpoint => _cluster.Endpoint;
+
+    public async Task<EvidenceBatch> CollectAsync(CancellationToken cancellationToken)
+    {
+        var resources = await ProxmoxClients.Call(Endpoint, "GET /cluster/resources", async () =>
+            ProxmoxClients.Require(Endpoint, "GET /cluster/resources", (await _api.GetResourcesAsync("vm", cancellationToken)).Data));
+        var rows = resources.Where(r => r.Vmid is > 0 && r.Node is not null && (r.Type is "qemu" or "lxc")).ToList();
+
+        var gaps = new ConcurrentBag<EvidenceGap>();
+        var jobsTask = Guard(EvidenceKind.BackupJobs, gaps, () => ReadJobsAsync(cancellationToken), []);
+        var nodesTask = Guard(EvidenceKind.RestoreTests, gaps, () => ReadNodesAsync(cancellationToken), []);
+        var guests = await ReadGuestsAsync(rows, gaps, cancellationToken);
+        var nodes = await nodesTask;
+        var copies = await Guard(EvidenceKind.BackupCopies, gaps, () => ReadDumpsAsync(nodes, cancellationToken), []);
+        var tests = nodes.Count == 0 ? [] : await Guard(EvidenceKind.RestoreTests, gaps, () => ReadRestoreTestsAsync(nodes, cancellationToken), []);
+
+        return new EvidenceBatch
+        {
+            Guests = guests,
+            Jobs = await jobsTask,
+            Copies = copies,
+            RestoreTests = tests,
+            Gaps = gaps.ToList(),
+        };
+    }
+
+    private async Task<T> Guard<T>(EvidenceKind kind, ConcurrentBag<EvidenceGap> gaps, Func<Task<T>> read, T empty)
+    {
+        try
+        {
+            return await read();
+        }
+        catch (ProxmoxApiException ex)
+        {
+            gaps.Add(new EvidenceGap(new EvidenceScope(kind, _cluster.Name), Id.ToString(), ex.Message));
+            return empty;
+        }
+    }
+
+    private async Task<List<Guest>> ReadGuestsAsync(List<ResourceDto> rows, ConcurrentBag<EvidenceGap> gaps, CancellationToken cancellationToken)
+    {
+        var now = _time.GetUtcNow();
+        var guests = new Guest[rows.Count];
+        var options = new ParallelOptions { MaxDegreeOfParallelism = Endpoint.MaxConcurrentRequests, CancellationToken = cancellationToken };
+        await Parallel.ForEachAsync(Enumerable.Range(0, rows.Count), options, async (i, ct) =>
+        {
+            var row = rows[i];
+            GuestConfig? config = null;
+            var isTemplate = Wire.Bool(row.Template);
+            if (!isTemplate && !string.Equals(row.Status, "unknown", StringComparison.Ordinal))
+            {
+                config = await ConfigOf(row, now, gaps, ct);
+            }
+
+            guests[i] = new Guest
+            {
+                Key = new GuestKey(_cluster.Name, row.Vmid!.Value),
+                Node = row.Node!,
+                Type = row.Type == "lxc" ? GuestType.Lxc : GuestType.Qemu,
+                Name = row.Name,
+                Status = row.Status,
+                Tags = TagList.Parse(row.Tags),
+                Pool = row.Pool,
+                Template = isTemplate,
+                HaState = row.HaState,
+                Lock = row.Lock,
+                Config = config,
+            };
+        });
+        return guests.ToList();
+    }
+
+    private async Task<GuestConfig?> ConfigOf(ResourceDto row, DateTimeOffset now, ConcurrentBag<EvidenceGap> gaps, CancellationToken cancellationToken)
+    {
+        var vmid = row.Vmid!.Value;
+        if (_configs.TryGetValue(vmid, out var cached) && cached.Row == row && now - cached.ReadAt < _cluster.ConfigRefresh)
+        {
+            return cached.Config;
+        }
+
+        try
+        {
+            var raw = await ReadConfigAsync(row.Node!, row.Type!, vmid, cancellationToken);
+            var config = new GuestConfig(
+                Wire.Bool(raw.GetValueOrDefault("onboot")),
+                Wire.Bool(raw.GetValueOrDefault("protection")),
+                Wire.String(raw.GetValueOrDefault("description")),
+                DiskStorages.Of(raw));
+            _configs[vmid] = new CachedConfig(row, config, now);
+            return config;
+        }
+        catch (ProxmoxApiException ex)
+        {
+            gaps.Add(new EvidenceGap(new EvidenceScope(EvidenceKind.GuestConfig, _cluster.Name), Id.ToString(), ex.Message));
+            return null;
+        }
+    }
+
+    internal async Task<Dictionary<string, JsonElement>> ReadConfigAsync(string node, string type, int vmid, CancellationToken cancellationToken)
+    {
+        var what = $"GET /nodes/{node}/{type}/{vmid}/config";
+        return await ProxmoxClients.Call(Endpoint, what, async () =>
+            ProxmoxClients.Require(Endpoint, what, (await _api.GetGuestConfigAsync(node, type, vmid, cancellationToken)).Data));
+    }
+
+    private async Task<IReadOnlyList<BackupJob>> ReadJobsAsync(CancellationToken cancellationToken)
+    {
+        var jobs = await ProxmoxClients.Call(Endpoint, "GET /cluster/backup", async () =>
+            ProxmoxClients.Require(Endpoint, "GET /cluster/backup", (await _api.GetBackupJobsAsync(cancellationToken)).Data));
+        return jobs
+            .Where(j => j.Id is not null && (j.Type is null or "vzdump"))
+            .Select(j => new BackupJob(
+                _cluster.Name,
+                j.Id!,
+                Wire.Bool(j.Enabled, fallback: true),
+                j.Schedule,
+                Wire.Bool(j.All) ? JobSelection.AllGuests(Wire.VmidList(j.Exclude))
+                    : j.Pool is not null ? JobSelection.OfPool(j.Pool)
+                    : new JobSelection(false, Wire.VmidList(j.Vmid), new HashSet<int>(), null),
+                j.Node,
+                j.Storage))
+            .ToList();
+    }
+
+    private async Task<IReadOnlyList<string>> ReadNodesAsync(CancellationToken cancellationToken)
+    {
+        var nodes = await ProxmoxClients.Call(Endpoint, "GET /nodes", async () =>
+            ProxmoxClients.Require(Endpoint, "GET /nodes", (await _api.GetNodesAsync(cancellationToken)).Data));
+        return nodes.Where(n => !string.Equals(n.Status, "offline", StringComparison.Ordinal)).Select(n => n.Node).Order(StringComparer.Ordinal).ToList();
+    }
+
+    internal Task PutConfigAsync(string node, string type, int vmid, Dictionary<string, string> form, CancellationToken cancellationToken)
+    {
+        _configs.TryRemove(vmid, out _);
+        var what = $"PUT /nodes/{node}/{type}/{vmid}/config";
+        return ProxmoxClients.Call(Endpoint, what, () => _api.PutGuestConfigAsync(node, type, vmid, form, cancellationToken));
+    }
+
+    private sealed record CachedConfig(ResourceDto Row, GuestConfig Config, DateTimeOffset ReadAt);
+}

@@ -1,0 +1,68 @@
+using SelfHostSync.Core.Matrix;
+using SelfHostSync.Core.Sync;
+using SelfHostSync.Core.Tags;
+using SelfHostSync.Proxmox.Http;
+
+namespace SelfHostSync.Proxmox.Gateways;
+
+/// <summary>
+/// Writes the managed tag subset: a fresh config read, the change applied to the fresh tags, and a PUT of
+/// <c>tags</c> (or <c>delete=tags</c>) with the digest just read. Never <c>skiplock</c>, never another setting.
+/// </summary>
+internal sealed class PveTagWriter(IReadOnlyDictionary<string, PveClusterGateway> clusters) : ITagWriter
+{
+    public async Task<TagWriteOutcome> WriteAsync(Guest guest, TagChange change, CancellationToken cancellationToken)
+    {
+        if (!clusters.TryGetValue(guest.Key.Cluster, out var cluster))
+        {
+            return new TagWriteOutcome(TagWriteStatus.Failed, guest.Tags, guest.Tags, $"cluster {guest.Key.Cluster} is not configured");
+        }
+
+        var type = guest.TypeCode;
+        IReadOnlyList<string> before = guest.Tags;
+        try
+        {
+            var config = await cluster.ReadConfigAsync(guest.Node, type, guest.Key.Vmid, cancellationToken);
+            before = TagList.Parse(Wire.String(config.GetValueOrDefault("tags")));
+            if (Wire.String(config.GetValueOrDefault("lock")) is { Length: > 0 } held)
+            {
+                return new TagWriteOutcome(TagWriteStatus.Locked, before, before, $"guest is locked ({held})");
+            }
+
+            var after = TagPlanner.Apply(before, change);
+            if (TagList.SetEquals(before, after))
+            {
+                return new TagWriteOutcome(TagWriteStatus.Unchanged, before, before);
+            }
+
+            var digest = Wire.String(config.GetValueOrDefault("digest"));
+            if (digest is null)
+            {
+                return new TagWriteOutcome(TagWriteStatus.Failed, before, before, "config read returned no digest; refusing to write without one");
+            }
+
+            var form = new Dictionary<string, string>(StringComparer.Ordinal) { ["digest"] = digest };
+            if (after.Count == 0)
+            {
+                form["delete"] = "tags";
+            }
+            else
+            {
+                form["tags"] = TagList.Format(after);
+            }
+
+            await cluster.PutConfigAsync(guest.Node, type, guest.Key.Vmid, form, cancellationToken);
+            return new TagWriteOutcome(TagWriteStatus.Written, before, after);
+        }
+        catch (ProxmoxApiException ex)
+        {
+            var status = ex.Kind switch
+            {
+                ProxmoxErrorKind.DigestConflict => TagWriteStatus.Conflict,
+                ProxmoxErrorKind.Locked => TagWriteStatus.Locked,
+                _ => TagWriteStatus.Failed,
+            };
+            return new TagWriteOutcome(status, before, before, ex.Message);
+        }
+    }
+}

@@ -1,0 +1,34 @@
+using SelfHostSync.Proxmox.Pve;
+
+namespace SelfHostSync.Proxmox.Gateways;
+
+/// <summary>
+/// The storage configuration (<c>GET /storage</c>) of every cluster, read at most once per pass and shared by the
+/// cluster gateway (vzdump storages) and the backup-server gateways (which PBS datastore belongs to which cluster).
+/// </summary>
+internal sealed class StorageCatalog(IReadOnlyDictionary<string, (PveCluster Cluster, IPveApi Api)> clusters, TimeProvider time)
+{
+    private static readonly TimeSpan Freshness = TimeSpan.FromSeconds(30);
+    private readonly Dictionary<string, (DateTimeOffset At, Task<List<StorageDto>> Read)> _cache = new(StringComparer.Ordinal);
+    private readonly Lock _gate = new();
+
+    public IEnumerable<string> Clusters => clusters.Keys;
+
+    public Task<List<StorageDto>> GetAsync(string cluster, CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            var now = time.GetUtcNow();
+            if (_cache.TryGetValue(cluster, out var entry) && now - entry.At < Freshness && !entry.Read.IsFaulted && !entry.Read.IsCanceled)
+            {
+                return entry.Read;
+            }
+
+            var (c, api) = clusters[cluster];
+            var read = ProxmoxClients.Call(c.Endpoint, "GET /storage", async () =>
+                ProxmoxClients.Require(c.Endpoint, "GET /storage", (await api.GetStoragesAsync(cancellationToken)).Data));
+            _cache[cluster] = (now, read);
+            return read;
+        }
+    }
+}

@@ -1,0 +1,102 @@
+using System.Net;
+using System.Security.Authentication;
+using System.Threading.RateLimiting;
+using Microsoft.Extensions.Http.Resilience;
+using Polly;
+using Polly.CircuitBreaker;
+using Polly.Retry;
+using Polly.Timeout;
+
+namespace SelfHostSync.Proxmox.Http;
+
+/// <summary>Resilience settings shared by every Proxmox endpoint.</summary>
+public sealed record ResilienceSettings
+{
+    public TimeSpan AttemptTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    public TimeSpan TotalTimeout { get; init; } = TimeSpan.FromMinutes(2);
+
+    public int MaxRetries { get; init; } = 3;
+
+    public TimeSpan RetryDelay { get; init; } = TimeSpan.FromSeconds(1);
+
+    public static ResilienceSettings Default { get; } = new();
+}
+
+/// <summary>
+/// Builds the HttpClient for one endpoint: error mapping → bounded concurrency → total timeout → retries with
+/// jitter for GET only → circuit breaker → attempt timeout → token auth → metering → TLS-checking socket handler.
+/// </summary>
+public static class ProxmoxHttp
+{
+    public static HttpClient CreateClient(ProxmoxEndpoint endpoint, RequestMeter? meter = null, ResilienceSettings? resilience = null)
+    {
+        var settings = resilience ?? ResilienceSettings.Default;
+        var tls = new TlsPolicy(endpoint);
+        HttpMessageHandler inner = tls.CreatePrimaryHandler();
+        if (meter is not null)
+        {
+            inner = new MeteringHandler(meter, $"{endpoint.Kind}:{endpoint.Name}") { InnerHandler = inner };
+        }
+
+        var auth = new TokenAuthHandler(endpoint) { InnerHandler = inner };
+        var resilient = new ResilienceHandler(BuildPipeline(endpoint, settings)) { InnerHandler = auth };
+        var errors = new ErrorMappingHandler(endpoint, tls) { InnerHandler = resilient };
+        return new HttpClient(errors)
+        {
+            BaseAddress = new Uri(endpoint.BaseUrl.GetLeftPart(UriPartial.Authority) + "/api2/json"),
+            Timeout = Timeout.InfiniteTimeSpan,
+        };
+    }
+
+    internal static ResiliencePipeline<HttpResponseMessage> BuildPipeline(ProxmoxEndpoint endpoint, ResilienceSettings settings) =>
+        new ResiliencePipelineBuilder<HttpResponseMessage>()
+            .AddConcurrencyLimiter(new ConcurrencyLimiterOptions
+            {
+                PermitLimit = Math.Max(1, endpoint.MaxConcurrentRequests),
+                QueueLimit = int.MaxValue,
+                QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
+            })
+            .AddTimeout(endpoint.Timeout is { } t ? t * (settings.MaxRetries + 1) : settings.TotalTimeout)
+            .AddRetry(new RetryStrategyOptions<HttpResponseMessage>
+            {
+                MaxRetryAttempts = settings.MaxRetries,
+                Delay = settings.RetryDelay,
+                BackoffType = DelayBackoffType.Exponential,
+                UseJitter = true,
+                ShouldHandle = args => ValueTask.FromResult(IsIdempotent(args.Context) && IsTransient(args.Outcome)),
+            })
+            .AddCircuitBreaker(new CircuitBreakerStrategyOptions<HttpResponseMessage>
+            {
+                FailureRatio = 0.9,
+                MinimumThroughput = 20,
+                SamplingDuration = TimeSpan.FromSeconds(30),
+                BreakDuration = TimeSpan.FromSeconds(15),
+                ShouldHandle = args => ValueTask.FromResult(IsTransient(args.Outcome)),
+            })
+            .AddTimeout(endpoint.Timeout ?? settings.AttemptTimeout)
+            .Build();
+
+    private static bool IsIdempotent(ResilienceContext context) =>
+        context.GetRequestMessage()?.Method == HttpMethod.Get;
+
+    private static bool IsTransient(Outcome<HttpResponseMessage> outcome) => outcome switch
+    {
+        { Exception: HttpRequestException { InnerException: AuthenticationException } } => false,
+        { Exception: HttpRequestException or TimeoutRejectedException } => true,
+        { Result: { } r } => r.StatusCode is HttpStatusCode.RequestTimeout or HttpStatusCode.TooManyRequests
+            or HttpStatusCode.BadGateway or HttpStatusCode.ServiceUnavailable or HttpStatusCode.GatewayTimeout
+            || (r.StatusCode == HttpStatusCode.InternalServerError && !IsDefinitive(r)),
+        _ => false,
+    };
+
+    // PVE answers 500 for plain die() messages; digest conflicts and locks are answers, not glitches.
+    private static bool IsDefinitive(HttpResponseMessage response)
+    {
+        var reason = response.ReasonPhrase ?? string.Empty;
+        return reason.Contains("checksum mismatch", StringComparison.OrdinalIgnoreCase)
+            || reason.Contains("modified configuration", StringComparison.OrdinalIgnoreCase)
+            || reason.Contains("is locked", StringComparison.OrdinalIgnoreCase)
+            || reason.Contains("does not exist", StringComparison.OrdinalIgnoreCase);
+    }
+}

@@ -1,0 +1,16 @@
+using Refit;
+
+namespace SelfHostSync.Proxmox.Pbs;
+
+/// <summary>The PBS endpoints SelfHostSync uses, and only those.</summary>
+internal interface IPbsApi
+{
+    [Get("/admin/datastore")]
+    Task<PbsData<List<DatastoreDto>>> GetDatastoresAsync(CancellationToken cancellationToken);
+
+    [Get("/admin/datastore/{store}/namespace")]
+    Task<PbsData<List<NamespaceDto>>> GetNamespacesAsync(string store, CancellationToken cancellationToken);
+
+    [Get("/admin/datastore/{store}/snapshots")]
+    Task<PbsData<List<SnapshotDto>>> GetSnapshotsAsync(string store, [Query] string? ns, CancellationToken cancellationToken);
+}
