@@ -34,7 +34,7 @@ internal sealed class PbsServerGateway(PbsServer server, IPbsApi api, StorageCat
             {
                 foreach (var s in await storages.GetAsync(cluster, cancellationToken))
                 {
-                    if (s.Type == "pbs" && s.Storage is not null && s.Datastore is not null && IsThisServer(s.Server) && !Wire.Bool(s.Disable))
+                    if (s.Type == "pbs" && s.Storage is not null && s.Datastore is not null && IsThisServer(s.Server, Wire.Int(s.Port)) && !Wire.Bool(s.Disable))
                     {
                         links.Add(new Link(cluster, s.Storage, s.Datastore, s.Namespace ?? string.Empty));
                     }
@@ -68,8 +68,11 @@ internal sealed class PbsServerGateway(PbsServer server, IPbsApi api, StorageCat
         return new EvidenceBatch { Copies = copies, Gaps = gaps };
     }
 
-    private bool IsThisServer(string? host) =>
-        host is not null && string.Equals(host.Trim('[', ']'), Endpoint.BaseUrl.Host.Trim('[', ']'), StringComparison.OrdinalIgnoreCase);
+    /// <summary>A PVE storage points here when server and port (default 8007) match this endpoint.</summary>
+    private bool IsThisServer(string? host, int? port) =>
+        host is not null
+        && string.Equals(host.Trim('[', ']'), Endpoint.BaseUrl.Host.Trim('[', ']'), StringComparison.OrdinalIgnoreCase)
+        && (port ?? 8007) == Endpoint.BaseUrl.Port;
 
     private BackupCopy? CopyOf(Link link, SnapshotDto snapshot)
     {

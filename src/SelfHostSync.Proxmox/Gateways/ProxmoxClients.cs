@@ -30,34 +30,36 @@ internal static class ProxmoxClients
         {
             return await call();
         }
-        catch (ProxmoxApiException)
+        catch (Exception ex) when (ex is not ProxmoxApiException && ex is not OperationCanceledException)
         {
-            throw;
+            throw Translate(endpoint, what, ex);
         }
-        catch (ApiException ex) when (ex.InnerException is JsonException json)
+    }
+
+    /// <summary>Refit wraps handler exceptions (ApiRequestException); find what really happened.</summary>
+    internal static ProxmoxApiException Translate(ProxmoxEndpoint endpoint, string what, Exception ex)
+    {
+        var prefix = $"{endpoint.Kind}:{endpoint.Name}: {what}";
+        for (var e = ex; e is not null; e = e.InnerException)
         {
-            throw new ProxmoxApiException(ProxmoxErrorKind.BadResponse, ex.StatusCode, $"{endpoint.Kind}:{endpoint.Name}: {what}: malformed response ({json.Message})", ex);
+            switch (e)
+            {
+                case ProxmoxApiException mapped:
+                    return mapped;
+                case JsonException json:
+                    return new ProxmoxApiException(ProxmoxErrorKind.BadResponse, null, $"{prefix}: malformed response ({json.Message})", ex);
+                case Polly.Timeout.TimeoutRejectedException:
+                    return new ProxmoxApiException(ProxmoxErrorKind.Failed, null, $"{prefix}: timed out", ex);
+                case Polly.CircuitBreaker.BrokenCircuitException:
+                    return new ProxmoxApiException(ProxmoxErrorKind.Failed, null, $"{prefix}: too many failures, pausing requests", ex);
+                case HttpRequestException http:
+                    return new ProxmoxApiException(ProxmoxErrorKind.Failed, null, $"{prefix}: {http.Message}", ex);
+                case ApiException api when e.InnerException is null:
+                    return new ProxmoxApiException(ProxmoxErrorKind.Failed, api.StatusCode, $"{prefix} failed: HTTP {(int)api.StatusCode}", ex);
+            }
         }
-        catch (JsonException ex)
-        {
-            throw new ProxmoxApiException(ProxmoxErrorKind.BadResponse, null, $"{endpoint.Kind}:{endpoint.Name}: {what}: malformed response ({ex.Message})", ex);
-        }
-        catch (ApiException ex)
-        {
-            throw new ProxmoxApiException(ProxmoxErrorKind.Failed, ex.StatusCode, $"{endpoint.Kind}:{endpoint.Name}: {what} failed: HTTP {(int)ex.StatusCode}", ex);
-        }
-        catch (HttpRequestException ex)
-        {
-            throw new ProxmoxApiException(ProxmoxErrorKind.Failed, null, $"{endpoint.Kind}:{endpoint.Name}: {what}: {ex.Message}", ex);
-        }
-        catch (Polly.Timeout.TimeoutRejectedException ex)
-        {
-            throw new ProxmoxApiException(ProxmoxErrorKind.Failed, null, $"{endpoint.Kind}:{endpoint.Name}: {what}: timed out", ex);
-        }
-        catch (Polly.CircuitBreaker.BrokenCircuitException ex)
-        {
-            throw new ProxmoxApiException(ProxmoxErrorKind.Failed, null, $"{endpoint.Kind}:{endpoint.Name}: {what}: too many failures, pausing requests", ex);
-        }
+
+        return new ProxmoxApiException(ProxmoxErrorKind.Failed, null, $"{prefix}: {ex.Message}", ex);
     }
 
     public static T Require<T>(ProxmoxEndpoint endpoint, string what, T? data)

@@ -1,0 +1,152 @@
+using System.CommandLine;
+using System.Text.Json;
+using SelfHostSync.Configuration;
+using SelfHostSync.Core.Checks;
+using SelfHostSync.Core.Matrix;
+using SelfHostSync.Core.Sync;
+using SelfHostSync.Demo;
+using SelfHostSync.Output;
+using Serilog;
+using Spectre.Console;
+
+namespace SelfHostSync.Cli;
+
+/// <summary>The command line of DESIGN §6.</summary>
+internal static class Commands
+{
+    public static readonly Option<string?> Config = new("--config") { Description = "Path to appsettings.json (default: $SELFHOSTSYNC_CONFIG, /etc/selfhostsync/appsettings.json, ./appsettings.json)" };
+
+    public static RootCommand Build(TimeProvider time)
+    {
+        var root = new RootCommand("SelfHostSync: responsibility levels and backup discipline for Proxmox guests, written back as tags.");
+        root.Subcommands.Add(Sync(time));
+        root.Subcommands.Add(Explain(time));
+        root.Subcommands.Add(DemoCommand.Build(time));
+        return root;
+    }
+
+    private static Command Sync(TimeProvider time)
+    {
+        var dryRun = new Option<bool>("--dry-run") { Description = "Plan only: read everything, write nothing" };
+        var json = new Option<bool>("--json") { Description = "Print only the run report as JSON on stdout" };
+        var command = new Command("sync", "Run one pass now and print the plan/result") { Config, dryRun, json };
+        command.SetAction(async (parse, ct) =>
+        {
+            var asJson = parse.GetValue(json);
+            return await WithConfig(parse.GetValue(Config), time, async (config, log) =>
+            {
+                using var runner = new SyncRunner(config, time, log);
+                var report = await runner.RunAsync(parse.GetValue(dryRun), null, ct);
+                if (asJson)
+                {
+                    Console.Out.WriteLine(JsonSerializer.Serialize(report, ReportJson.Options));
+                }
+                else
+                {
+                    MatrixRenderer.Render(AnsiConsole.Console, report);
+                }
+
+                return SyncRunner.ExitCodeOf(report);
+            });
+        });
+        return command;
+    }
+
+    private static Command Explain(TimeProvider time)
+    {
+        var guest = new Argument<string>("guest") { Description = "<cluster>/<vmid>" };
+        var command = new Command("explain", "Show a guest's level reasons, every check with its evidence, and current vs desired tags") { guest, Config };
+        command.SetAction(async (parse, ct) =>
+        {
+            var text = parse.GetValue(guest);
+            if (!GuestKey.TryParse(text, out var key))
+            {
+                Console.Error.WriteLine($"explain: '{text}' is not <cluster>/<vmid>");
+                return ExitCodes.UnknownGuest;
+            }
+
+            return await WithConfig(parse.GetValue(Config), time, async (config, log) =>
+            {
+                using var runner = new SyncRunner(config, time, log);
+                var report = await runner.RunAsync(dryRun: true, null, ct);
+                var g = report.Guests.FirstOrDefault(x => x.Cluster == key.Cluster && x.Vmid == key.Vmid);
+                if (g is null)
+                {
+                    var skipped = report.Skipped.FirstOrDefault(s => s.Cluster == key.Cluster && s.Vmid == key.Vmid);
+                    Console.Error.WriteLine(skipped is null ? $"explain: no guest {key} (known clusters: {string.Join(", ", config.Clusters.Select(c => c.Name))})" : $"explain: {key} is a {skipped.Reason}: skipped, never tagged");
+                    return skipped is null ? ExitCodes.UnknownGuest : ExitCodes.Ok;
+                }
+
+                Print(g);
+                return ExitCodes.Ok;
+            });
+        });
+        return command;
+    }
+
+    private static void Print(GuestReport g)
+    {
+        var console = AnsiConsole.Console;
+        console.MarkupLine($"[bold]{Markup.Escape(g.Cluster)}/{g.Vmid}[/] {Markup.Escape(g.Name ?? string.Empty)} ({g.Type} on {Markup.Escape(g.Node)})");
+        console.MarkupLine($"level [bold]{g.Level}[/]{(g.LevelCertain ? string.Empty : " (uncertain: level tags left as they are)")}");
+        foreach (var r in g.LevelReasons)
+        {
+            console.MarkupLine($"  because {Markup.Escape(r)}");
+        }
+
+        var table = new Table().AddColumns("check", "status", "evidence");
+        foreach (var c in g.Checks)
+        {
+            table.AddRow(Markup.Escape(c.Id), c.Status.ToCode(), Markup.Escape(c.Detail));
+        }
+
+        console.Write(table);
+        console.MarkupLine($"tags now:     {Markup.Escape(string.Join(';', g.TagsBefore))}");
+        console.MarkupLine($"tags desired: {Markup.Escape(string.Join(';', g.TagsAfter))}");
+    }
+
+    /// <summary>Loads configuration and logging; bad configuration is exit 78 with one line per problem.</summary>
+    internal static async Task<int> WithConfig(string? path, TimeProvider time, Func<AppConfig, ILogger, Task<int>> run)
+    {
+        AppConfig config;
+        try
+        {
+            config = ConfigLoader.Load(path, time);
+        }
+        catch (ConfigException ex)
+        {
+            foreach (var line in ex.Problems)
+            {
+                Console.Error.WriteLine($"config: {line}");
+            }
+
+            return ExitCodes.BadConfig;
+        }
+
+        using var log = Logging.Create(config.Secrets, Environment.GetEnvironmentVariable("SELFHOSTSYNC_DEBUG") == "1" ? Serilog.Events.LogEventLevel.Debug : Serilog.Events.LogEventLevel.Information);
+        try
+        {
+            return await run(config, log);
+        }
+        catch (ConfigException ex)
+        {
+            foreach (var line in ex.Problems)
+            {
+                Console.Error.WriteLine($"config: {line}");
+            }
+
+            return ExitCodes.BadConfig;
+        }
+        catch (OperationCanceledException)
+        {
+            log.Warning("Cancelled");
+            return ExitCodes.Failed;
+        }
+        catch (Exception ex)
+        {
+            log.Fatal("Failed: {Error}", Logging.Redact(ex.Message, config.Secrets));
+            log.Debug("{Stack}", Logging.Redact(ex.ToString(), config.Secrets));
+            return ExitCodes.Failed;
+        }
+    }
+}

@@ -1,0 +1,55 @@
+using SelfHostSync.Configuration;
+using SelfHostSync.Core.Sync;
+using SelfHostSync.Proxmox.Gateways;
+using SelfHostSync.State;
+using Serilog;
+
+namespace SelfHostSync.Cli;
+
+/// <summary>Composes one pass from configuration: gateways, state store, the Core pass.</summary>
+internal sealed class SyncRunner(AppConfig config, TimeProvider time, ILogger log) : IDisposable
+{
+    private readonly ProxmoxGateways _gateways = new(config.Clusters, config.BackupServers, time);
+    private readonly SqliteStateStore _store = SqliteStateStore.Open(config.StateDirectory);
+
+    public SqliteStateStore Store => _store;
+
+    public async Task<RunReport> RunAsync(bool dryRun, IProgress<SyncProgress>? progress, CancellationToken cancellationToken)
+    {
+        foreach (var insecure in config.Insecure)
+        {
+            log.Warning("TLS verification is OFF for {Endpoint} (InsecureSkipVerify): anyone on the path can impersonate it", insecure);
+        }
+
+        var pass = new SyncPass(_gateways.Sources, _gateways.TagWriter, _store, config.Sync, time);
+        var report = await pass.RunAsync(new SyncRequest(dryRun || config.DryRun), progress, cancellationToken);
+        foreach (var source in report.Sources.Where(s => !s.Ok))
+        {
+            log.Warning("Source {Kind}:{Source} degraded: {Error}", source.Kind, source.Name, source.Error);
+        }
+
+        foreach (var g in report.Guests.Where(g => g.WriteStatus is "conflict" or "locked" or "failed"))
+        {
+            if (g.WriteStatus == "failed")
+            {
+                log.Error("Tag write for {Cluster}/{Vmid} failed: {Detail}", g.Cluster, g.Vmid, g.WriteDetail);
+            }
+            else
+            {
+                log.Information("Tag write for {Cluster}/{Vmid} deferred to the next pass: {Detail}", g.Cluster, g.Vmid, g.WriteDetail);
+            }
+        }
+
+        log.Information("Run {RunId} finished: {Guests} guests, {Writes} writes, degraded {Degraded}", report.RunId, report.Guests.Count, report.Writes, report.Degraded);
+        return report;
+    }
+
+    public static int ExitCodeOf(RunReport report) =>
+        report.WriteFailures > 0 ? ExitCodes.Failed : report.Degraded ? ExitCodes.Degraded : ExitCodes.Ok;
+
+    public void Dispose()
+    {
+        _gateways.Dispose();
+        _store.Dispose();
+    }
+}

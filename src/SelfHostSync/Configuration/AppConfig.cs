@@ -1,0 +1,41 @@
+using SelfHostSync.Core.Sync;
+using SelfHostSync.Proxmox.Gateways;
+
+namespace SelfHostSync.Configuration;
+
+/// <summary>The validated configuration the executable runs with.</summary>
+internal sealed record AppConfig
+{
+    public required string SourcePath { get; init; }
+
+    public required string StateDirectory { get; init; }
+
+    public bool DryRun { get; init; }
+
+    public string Schedule { get; init; } = "0 */15 * * * ?";
+
+    public string ControlUrls { get; init; } = "http://127.0.0.1:8785";
+
+    public string? ControlToken { get; init; }
+
+    public required IReadOnlyList<PveCluster> Clusters { get; init; }
+
+    public required IReadOnlyList<PbsServer> BackupServers { get; init; }
+
+    public required SyncSettings Sync { get; init; }
+
+    /// <summary>Every secret in the configuration, so that output can be checked and scrubbed.</summary>
+    public required IReadOnlyList<string> Secrets { get; init; }
+
+    /// <summary>Endpoints that skip certificate verification (warned on every run).</summary>
+    public IEnumerable<string> Insecure =>
+        Clusters.Where(c => c.Endpoint.InsecureSkipVerify).Select(c => c.Endpoint.ToString())
+            .Concat(BackupServers.Where(b => b.Endpoint.InsecureSkipVerify).Select(b => b.Endpoint.ToString()));
+}
+
+/// <summary>Configuration that cannot be used; each problem is one line naming the key.</summary>
+internal sealed class ConfigException(IReadOnlyList<string> problems)
+    : Exception(string.Join(Environment.NewLine, problems))
+{
+    public IReadOnlyList<string> Problems { get; } = problems;
+}

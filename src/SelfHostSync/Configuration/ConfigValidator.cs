@@ -1,0 +1,343 @@
+using System.Globalization;
+using SelfHostSync.Core.Classification;
+using SelfHostSync.Core.Inventory;
+using SelfHostSync.Core.Matrix;
+using SelfHostSync.Core.Policies;
+using SelfHostSync.Core.Sync;
+using SelfHostSync.Core.Tags;
+using SelfHostSync.Proxmox.Gateways;
+using SelfHostSync.Proxmox.Http;
+
+namespace SelfHostSync.Configuration;
+
+/// <summary>Turns bound options into an <see cref="AppConfig"/>, collecting one line per problem.</summary>
+internal static class ConfigValidator
+{
+    public static AppConfig Validate(string path, SelfHostSyncOptions o, TimeProvider time)
+    {
+        var problems = new List<string>();
+        var secrets = new List<string>();
+
+        var clusters = new List<PveCluster>();
+        for (var i = 0; i < o.Proxmox.Count; i++)
+        {
+            var p = o.Proxmox[i];
+            var key = $"Proxmox[{i}]";
+            var endpoint = Endpoint(ProxmoxProduct.Pve, key, p, problems, secrets);
+            var owner = HardwareOwner.Self;
+            if (p.HardwareOwner is not null && !Enum.TryParse(p.HardwareOwner, ignoreCase: true, out owner))
+            {
+                problems.Add($"{key}.HardwareOwner: '{p.HardwareOwner}' is not Self or Provider");
+            }
+
+            var refresh = Span($"{key}.ConfigRefresh", p.ConfigRefresh, TimeSpan.FromHours(1), problems);
+            if (endpoint is not null)
+            {
+                clusters.Add(new PveCluster(endpoint, owner, refresh));
+            }
+        }
+
+        var servers = new List<PbsServer>();
+        for (var i = 0; i < o.BackupServers.Count; i++)
+        {
+            var b = o.BackupServers[i];
+            var endpoint = Endpoint(ProxmoxProduct.Pbs, $"BackupServers[{i}]", b, problems, secrets);
+            if (endpoint is not null)
+            {
+                servers.Add(new PbsServer(endpoint, b.Offsite));
+            }
+        }
+
+        foreach (var dup in clusters.Select(c => c.Name).Concat(servers.Select(s => s.Name)).GroupBy(n => n, StringComparer.Ordinal).Where(g => g.Count() > 1))
+        {
+            problems.Add($"Name: '{dup.Key}' is used by more than one Proxmox/BackupServers entry");
+        }
+
+        if (clusters.Count == 0 && o.Proxmox.Count == 0)
+        {
+            problems.Add("Proxmox: at least one cluster is required");
+        }
+
+        var intent = Intent(o.Intent, problems);
+        var policies = Policies(o.Policies, problems);
+        var vocabulary = TagVocabulary.Create(o.Tags.Names, out var tagErrors);
+        problems.AddRange(tagErrors);
+        var inventory = Inventory(o.Inventory, problems);
+
+        if (o.ControlApi.Token is { Length: > 0 } controlToken)
+        {
+            secrets.Add(controlToken);
+        }
+
+        var stateDirectory = o.StateDirectory ?? Environment.GetEnvironmentVariable("STATE_DIRECTORY") ?? "/var/lib/selfhostsync";
+        if (problems.Count > 0)
+        {
+            throw new ConfigException(problems.Select(p => $"{Path.GetFileName(path)}: {p}").ToList());
+        }
+
+        return new AppConfig
+        {
+            SourcePath = path,
+            StateDirectory = stateDirectory,
+            DryRun = o.DryRun,
+            Schedule = o.Schedule ?? "0 */15 * * * ?",
+            ControlUrls = o.ControlApi.Urls ?? "http://127.0.0.1:8785",
+            ControlToken = o.ControlApi.Token,
+            Clusters = clusters,
+            BackupServers = servers,
+            Secrets = secrets,
+            Sync = new SyncSettings
+            {
+                Intent = intent,
+                Clusters = clusters.ToDictionary(c => c.Name, c => c.HardwareOwner, StringComparer.Ordinal),
+                Policies = policies,
+                Vocabulary = vocabulary,
+                WriteTags = o.Tags.Write,
+                Inventory = inventory,
+            },
+        };
+    }
+
+    private static ProxmoxEndpoint? Endpoint(ProxmoxProduct product, string key, EndpointOptions e, List<string> problems, List<string> secrets)
+    {
+        var before = problems.Count;
+        if (string.IsNullOrWhiteSpace(e.Name))
+        {
+            problems.Add($"{key}.Name: required");
+        }
+
+        if (!Uri.TryCreate(e.Url, UriKind.Absolute, out var url) || url.Scheme != Uri.UriSchemeHttps)
+        {
+            problems.Add($"{key}.Url: '{e.Url}' is not an https:// URL");
+        }
+
+        if (string.IsNullOrWhiteSpace(e.TokenId) || !e.TokenId.Contains('!', StringComparison.Ordinal) || !e.TokenId.Contains('@', StringComparison.Ordinal))
+        {
+            problems.Add($"{key}.TokenId: '{e.TokenId}' is not an API token id (user@realm!tokenname)");
+        }
+
+        var secret = Secret($"{key}.TokenSecret", e.TokenSecret, e.TokenSecretFile, problems);
+        if (secret is not null)
+        {
+            secrets.Add(secret);
+        }
+
+        string? fingerprint = null;
+        if (!string.IsNullOrWhiteSpace(e.Fingerprint))
+        {
+            fingerprint = Fingerprints.Normalize(e.Fingerprint);
+            if (fingerprint is null)
+            {
+                problems.Add($"{key}.Fingerprint: not a SHA-256 fingerprint (64 hex digits, colons optional)");
+            }
+        }
+
+        if (e.MaxConcurrentRequests is < 1 or > 64)
+        {
+            problems.Add($"{key}.MaxConcurrentRequests: {e.MaxConcurrentRequests} is outside 1–64");
+        }
+
+        TimeSpan? timeout = e.Timeout is null ? null : Span($"{key}.Timeout", e.Timeout, TimeSpan.FromSeconds(30), problems);
+        if (problems.Count > before)
+        {
+            return null;
+        }
+
+        return new ProxmoxEndpoint(product, e.Name!, url!, e.TokenId!, secret!, fingerprint, e.InsecureSkipVerify, e.MaxConcurrentRequests ?? 4, timeout);
+    }
+
+    /// <summary>A secret given inline or read from a file (relative paths resolve in $CREDENTIALS_DIRECTORY).</summary>
+    private static string? Secret(string key, string? inline, string? file, List<string> problems)
+    {
+        if (!string.IsNullOrEmpty(inline))
+        {
+            return inline.Trim();
+        }
+
+        if (string.IsNullOrWhiteSpace(file))
+        {
+            problems.Add($"{key}: missing (set {key} or {key}File)");
+            return null;
+        }
+
+        var credentials = Environment.GetEnvironmentVariable("CREDENTIALS_DIRECTORY");
+        var path = !Path.IsPathRooted(file) && credentials is not null ? Path.Combine(credentials, file) : file;
+        try
+        {
+            var value = File.ReadAllText(path).Trim();
+            if (value.Length == 0)
+            {
+                problems.Add($"{key}File: '{path}' is empty");
+                return null;
+            }
+
+            return value;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            problems.Add($"{key}File: '{path}' cannot be read ({(ex is UnauthorizedAccessException ? "permission denied" : ex is FileNotFoundException or DirectoryNotFoundException ? "no such file" : "I/O error")})");
+            return null;
+        }
+    }
+
+    private static IntentSettings Intent(IntentOptions o, List<string> problems)
+    {
+        var tags = new Dictionary<string, Level>(IntentSettings.DefaultTags, TagList.Comparer);
+        if (o.Tags is not null)
+        {
+            tags.Clear();
+            foreach (var (tag, level) in o.Tags)
+            {
+                if (!TagList.IsValid(tag))
+                {
+                    problems.Add($"Intent.Tags: '{tag}' is not a valid Proxmox tag");
+                }
+                else if (!LevelCodes.TryParse(level, out var l) || l is not (Level.Homelab or Level.Production))
+                {
+                    problems.Add($"Intent.Tags.{tag}: '{level}' is not 3a or 3b");
+                }
+                else
+                {
+                    tags[tag] = l;
+                }
+            }
+        }
+
+        var rules = new List<IntentRule>();
+        for (var i = 0; i < o.Rules.Count; i++)
+        {
+            var r = o.Rules[i];
+            var key = $"Intent.Rules[{i}]";
+            VmidRange? range = null;
+            if (r.Vmid is not null)
+            {
+                if (VmidRange.TryParse(r.Vmid, out var parsed))
+                {
+                    range = parsed;
+                }
+                else
+                {
+                    problems.Add($"{key}.Vmid: '{r.Vmid}' is not a VMID or range like 100-199");
+                }
+            }
+
+            if (!LevelCodes.TryParse(r.Level, out var level) || level is not (Level.Homelab or Level.Production))
+            {
+                problems.Add($"{key}.Level: '{r.Level}' is not 3a or 3b");
+                continue;
+            }
+
+            if (r.Vmid is null && r.Name is null && r.Pool is null && r.Node is null && r.Tag is null && r.Cluster is null)
+            {
+                problems.Add($"{key}: needs at least one of Vmid, Name, Pool, Node, Tag, Cluster");
+                continue;
+            }
+
+            rules.Add(new IntentRule(level, range, r.Name, r.Pool, r.Node, r.Tag, r.Cluster));
+        }
+
+        var threshold = o.InferProductionFrom ?? 2;
+        if (threshold is < 1 or > 5)
+        {
+            problems.Add($"Intent.InferProductionFrom: {threshold} is outside 1–5 (there are 5 production signals)");
+        }
+
+        return new IntentSettings(tags, rules, threshold);
+    }
+
+    private static PolicyTable Policies(Dictionary<string, PolicyOptions> o, List<string> problems)
+    {
+        var overrides = new Dictionary<Level, LevelPolicy>();
+        foreach (var (code, p) in o)
+        {
+            if (!LevelCodes.TryParse(code, out var level))
+            {
+                problems.Add($"Policies.{code}: not a level (0, 1, 2, 3a, 3b)");
+                continue;
+            }
+
+            var baseline = PolicyTable.Default.For(level);
+            overrides[level] = baseline with
+            {
+                BackupMaxAge = Span($"Policies.{code}.BackupMaxAge", p.BackupMaxAge, baseline.BackupMaxAge),
+                VerifyMaxAge = Span($"Policies.{code}.VerifyMaxAge", p.VerifyMaxAge, baseline.VerifyMaxAge),
+                RestoreTestMaxAge = Span($"Policies.{code}.RestoreTestMaxAge", p.RestoreTestMaxAge, baseline.RestoreTestMaxAge),
+                OffsiteMaxAge = Span($"Policies.{code}.OffsiteMaxAge", p.OffsiteMaxAge, baseline.OffsiteMaxAge),
+            };
+
+            TimeSpan? Span(string key, string? text, TimeSpan? fallback) =>
+                text is null ? fallback : ConfigValidator.Span(key, text, fallback ?? TimeSpan.Zero, problems);
+        }
+
+        return new PolicyTable(overrides);
+    }
+
+    private static List<InventoryEntry> Inventory(List<InventoryOptions> o, List<string> problems)
+    {
+        var entries = new List<InventoryEntry>();
+        for (var i = 0; i < o.Count; i++)
+        {
+            var e = o[i];
+            var key = $"Inventory[{i}]";
+            if (string.IsNullOrWhiteSpace(e.Name))
+            {
+                problems.Add($"{key}.Name: required");
+                continue;
+            }
+
+            if (!LevelCodes.TryParse(e.Level, out var level) || level is Level.Homelab or Level.Production)
+            {
+                problems.Add($"{key}.Level: '{e.Level}' is not 0, 1 or 2 (guests in Proxmox are found by themselves)");
+                continue;
+            }
+
+            entries.Add(new InventoryEntry
+            {
+                Name = e.Name,
+                Level = level,
+                Vendor = e.Vendor,
+                DataLocation = e.DataLocation,
+                Mfa = e.Mfa,
+                ExportTested = Date($"{key}.ExportTested", e.ExportTested, problems),
+                LastBackup = Date($"{key}.LastBackup", e.LastBackup, problems),
+                RestoreTested = Date($"{key}.RestoreTested", e.RestoreTested, problems),
+                Monitoring = e.Monitoring,
+                Patched = Date($"{key}.Patched", e.Patched, problems),
+            });
+        }
+
+        return entries;
+    }
+
+    private static DateOnly? Date(string key, string? text, List<string> problems)
+    {
+        if (text is null)
+        {
+            return null;
+        }
+
+        if (DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d))
+        {
+            return d;
+        }
+
+        problems.Add($"{key}: '{text}' is not a date (yyyy-MM-dd)");
+        return null;
+    }
+
+    private static TimeSpan Span(string key, string? text, TimeSpan fallback, List<string> problems)
+    {
+        if (text is null)
+        {
+            return fallback;
+        }
+
+        if (TimeSpan.TryParse(text, CultureInfo.InvariantCulture, out var span) && span > TimeSpan.Zero)
+        {
+            return span;
+        }
+
+        problems.Add($"{key}: '{text}' is not a positive duration (d.hh:mm:ss)");
+        return fallback;
+    }
+}

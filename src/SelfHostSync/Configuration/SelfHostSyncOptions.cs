@@ -1,0 +1,168 @@
+namespace SelfHostSync.Configuration;
+
+// Binding shapes of the "SelfHostSync" configuration section (DESIGN §5). Validated into AppConfig by ConfigValidator.
+#pragma warning disable CA1056, CA2227 // URLs are strings in JSON; lists are bound by the configuration binder.
+
+internal sealed class SelfHostSyncOptions
+{
+    public string? Schedule { get; set; }
+
+    public bool DryRun { get; set; }
+
+    public string? StateDirectory { get; set; }
+
+    public ControlApiOptions ControlApi { get; set; } = new();
+
+    public List<ProxmoxOptions> Proxmox { get; set; } = [];
+
+    public List<BackupServerOptions> BackupServers { get; set; } = [];
+
+    public List<SynologyOptions> Synology { get; set; } = [];
+
+    public IntentOptions Intent { get; set; } = new();
+
+    public Dictionary<string, PolicyOptions> Policies { get; set; } = [];
+
+    public TagsOptions Tags { get; set; } = new();
+
+    public NotesOptions Notes { get; set; } = new();
+
+    public List<InventoryOptions> Inventory { get; set; } = [];
+}
+
+internal sealed class ControlApiOptions
+{
+    public string? Urls { get; set; }
+
+    public string? Token { get; set; }
+}
+
+internal class EndpointOptions
+{
+    public string? Name { get; set; }
+
+    public string? Url { get; set; }
+
+    public string? TokenId { get; set; }
+
+    public string? TokenSecret { get; set; }
+
+    public string? TokenSecretFile { get; set; }
+
+    public string? Fingerprint { get; set; }
+
+    public bool InsecureSkipVerify { get; set; }
+
+    public int? MaxConcurrentRequests { get; set; }
+
+    public string? Timeout { get; set; }
+}
+
+internal sealed class ProxmoxOptions : EndpointOptions
+{
+    public string? HardwareOwner { get; set; }
+
+    public string? ConfigRefresh { get; set; }
+}
+
+internal sealed class BackupServerOptions : EndpointOptions
+{
+    public bool Offsite { get; set; }
+}
+
+internal sealed class SynologyOptions
+{
+    public string? Name { get; set; }
+
+    public string? Url { get; set; }
+
+    public string? Username { get; set; }
+
+    public string? Password { get; set; }
+
+    public string? PasswordFile { get; set; }
+
+    public string? DeviceName { get; set; }
+
+    public string? DeviceId { get; set; }
+
+    public string? Fingerprint { get; set; }
+
+    public bool InsecureSkipVerify { get; set; }
+}
+
+internal sealed class IntentOptions
+{
+    public Dictionary<string, string>? Tags { get; set; }
+
+    public List<IntentRuleOptions> Rules { get; set; } = [];
+
+    public int? InferProductionFrom { get; set; }
+}
+
+internal sealed class IntentRuleOptions
+{
+    public string? Vmid { get; set; }
+
+    public string? Name { get; set; }
+
+    public string? Pool { get; set; }
+
+    public string? Node { get; set; }
+
+    public string? Tag { get; set; }
+
+    public string? Cluster { get; set; }
+
+    public string? Level { get; set; }
+}
+
+internal sealed class PolicyOptions
+{
+    public string? BackupMaxAge { get; set; }
+
+    public string? VerifyMaxAge { get; set; }
+
+    public string? RestoreTestMaxAge { get; set; }
+
+    public string? OffsiteMaxAge { get; set; }
+}
+
+internal sealed class TagsOptions
+{
+    public bool Write { get; set; } = true;
+
+    public bool ColorMap { get; set; }
+
+    public bool Register { get; set; }
+
+    public Dictionary<string, string> Names { get; set; } = [];
+}
+
+internal sealed class NotesOptions
+{
+    public bool Write { get; set; }
+}
+
+internal sealed class InventoryOptions
+{
+    public string? Name { get; set; }
+
+    public string? Level { get; set; }
+
+    public string? Vendor { get; set; }
+
+    public string? DataLocation { get; set; }
+
+    public bool? Mfa { get; set; }
+
+    public string? ExportTested { get; set; }
+
+    public string? LastBackup { get; set; }
+
+    public string? RestoreTested { get; set; }
+
+    public string? Monitoring { get; set; }
+
+    public string? Patched { get; set; }
+}

@@ -1,0 +1,67 @@
+using Microsoft.Data.Sqlite;
+
+namespace SelfHostSync.State;
+
+/// <summary>Numbered schema migrations, applied in order inside one transaction each; <c>user_version</c> records the last.</summary>
+internal static class Migrations
+{
+    public static IReadOnlyList<string> All { get; } =
+    [
+        """
+        CREATE TABLE runs (
+            id TEXT PRIMARY KEY,
+            started_at INTEGER NOT NULL,
+            finished_at INTEGER,
+            dry_run INTEGER NOT NULL,
+            degraded INTEGER,
+            writes INTEGER,
+            state TEXT NOT NULL,
+            report TEXT);
+        CREATE INDEX runs_started ON runs (started_at);
+        CREATE TABLE restore_tests (
+            id TEXT PRIMARY KEY,
+            cluster TEXT NOT NULL,
+            vmid INTEGER NOT NULL,
+            kind TEXT NOT NULL,
+            at INTEGER NOT NULL,
+            passed INTEGER NOT NULL,
+            source_archive TEXT,
+            target TEXT,
+            note TEXT);
+        CREATE INDEX restore_tests_guest ON restore_tests (cluster, vmid);
+        CREATE TABLE tag_writes (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            run_id TEXT NOT NULL REFERENCES runs (id),
+            cluster TEXT NOT NULL,
+            vmid INTEGER NOT NULL,
+            at INTEGER NOT NULL,
+            before TEXT NOT NULL,
+            after TEXT NOT NULL);
+        CREATE TABLE check_results (
+            run_id TEXT NOT NULL REFERENCES runs (id),
+            cluster TEXT NOT NULL,
+            vmid INTEGER NOT NULL,
+            level TEXT NOT NULL,
+            check_id TEXT NOT NULL,
+            status TEXT NOT NULL,
+            detail TEXT NOT NULL);
+        CREATE INDEX check_results_guest ON check_results (cluster, vmid);
+        """,
+    ];
+
+    public static void Apply(SqliteConnection connection)
+    {
+        using var get = connection.CreateCommand();
+        get.CommandText = "PRAGMA user_version";
+        var version = Convert.ToInt32(get.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
+        for (var i = version; i < All.Count; i++)
+        {
+            using var tx = connection.BeginTransaction();
+            using var cmd = connection.CreateCommand();
+            cmd.Transaction = tx;
+            cmd.CommandText = All[i] + $"\nPRAGMA user_version = {i + 1};";
+            cmd.ExecuteNonQuery();
+            tx.Commit();
+        }
+    }
+}

@@ -1,0 +1,76 @@
+using System.Diagnostics;
+using System.Text.Json;
+using SelfHostSync.Lab.Hosting;
+using SelfHostSync.Lab.Scenario;
+
+namespace SelfHostSync.Tests;
+
+/// <summary>The demo lab plus a configuration pointing at it, and a way to run the real executable against both.</summary>
+internal sealed class LabRun : IAsyncDisposable
+{
+    private LabRun(LabHost lab, string directory)
+    {
+        Lab = lab;
+        Directory = directory;
+    }
+
+    public LabHost Lab { get; }
+
+    public string Directory { get; }
+
+    public string ConfigPath => Path.Combine(Directory, "appsettings.json");
+
+    public static string ConfigDir => Path.Combine(AppContext.BaseDirectory, "config");
+
+    public static async Task<LabRun> StartAsync(Func<string, string>? editConfig = null)
+    {
+        var lab = await LabHost.StartAsync(LabScenario.Load(Path.Combine(ConfigDir, "demo-lab.json")), DateTimeOffset.UtcNow, CancellationToken.None);
+        var dir = Path.Combine(Path.GetTempPath(), "shs-test-" + Guid.NewGuid().ToString("N")[..12]);
+        System.IO.Directory.CreateDirectory(dir);
+        var run = new LabRun(lab, dir);
+        var text = File.ReadAllText(Path.Combine(ConfigDir, "demo-appsettings.json"))
+            .Replace("{{state}}", JsonEncodedText.Encode(Path.Combine(dir, "state")).ToString(), StringComparison.Ordinal);
+        foreach (var (name, server) in lab.Clusters.Select(c => (c.Name, c.Server)).Concat(lab.BackupServers.Select(b => (b.Name, b.Server))))
+        {
+            text = text.Replace($"{{{{{name}.url}}}}", server.Url.ToString().TrimEnd('/'), StringComparison.Ordinal)
+                .Replace($"{{{{{name}.fingerprint}}}}", server.Fingerprint, StringComparison.Ordinal);
+        }
+
+        File.WriteAllText(run.ConfigPath, editConfig is null ? text : editConfig(text));
+        return run;
+    }
+
+    /// <summary>Runs <c>selfhostsync</c> (the built executable) with the given arguments.</summary>
+    public static async Task<(int Code, string Stdout, string Stderr)> ExecAsync(params string[] args)
+    {
+        var exe = Path.Combine(AppContext.BaseDirectory, "selfhostsync.dll");
+        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        psi.ArgumentList.Add(exe);
+        foreach (var a in args)
+        {
+            psi.ArgumentList.Add(a);
+        }
+
+        psi.Environment["NO_COLOR"] = "1";
+        psi.Environment["SELFHOSTSYNC_DEBUG"] = "1";
+        psi.Environment.Remove("SELFHOSTSYNC_CONFIG");
+        using var process = Process.Start(psi)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        await process.WaitForExitAsync(cts.Token);
+        return (process.ExitCode, await stdout, await stderr);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await Lab.DisposeAsync();
+        try
+        {
+            System.IO.Directory.Delete(Directory, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+}

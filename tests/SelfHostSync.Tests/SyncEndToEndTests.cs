@@ -1,0 +1,202 @@
+using System.Text.Json;
+
+namespace SelfHostSync.Tests;
+
+/// <summary>The real executable against the lab: DESIGN §4–§6 and §8 as seen from outside.</summary>
+public sealed class SyncEndToEndTests
+{
+    private static readonly string[] Secrets = ["demo-homelab-token", "demo-rented-token", "demo-pbs-token", "demo-offsite-token"];
+
+    private static JsonElement Guest(JsonDocument report, string cluster, int vmid) =>
+        report.RootElement.GetProperty("guests").EnumerateArray()
+            .Single(g => g.GetProperty("cluster").GetString() == cluster && g.GetProperty("vmid").GetInt32() == vmid);
+
+    private static string[] Strings(JsonElement array) => array.EnumerateArray().Select(e => e.GetString()!).ToArray();
+
+    private static void AssertNoSecrets(params string[] outputs)
+    {
+        foreach (var output in outputs)
+        {
+            foreach (var secret in Secrets)
+            {
+                Assert.DoesNotContain(secret, output, StringComparison.Ordinal);
+            }
+        }
+    }
+
+    [Fact]
+    public async Task SyncJson_DemoScenario_WritesDesignTagsKeepsUserTagsAndSteadyStateWritesNothing()
+    {
+        await using var run = await LabRun.StartAsync();
+        var (code, stdout, stderr) = await LabRun.ExecAsync("sync", "--json", "--config", run.ConfigPath);
+        Assert.True(code == 0, stderr);
+        AssertNoSecrets(stdout, stderr);
+        Assert.DoesNotContain("[ERR]", stderr, StringComparison.Ordinal);
+
+        using var report = JsonDocument.Parse(stdout);
+        Assert.False(report.RootElement.GetProperty("degraded").GetBoolean());
+        Assert.Equal(4, report.RootElement.GetProperty("sources").GetArrayLength());
+
+        var homelab = run.Lab.Cluster("homelab");
+        var expected = new Dictionary<int, (string Level, string Tags)>
+        {
+            [100] = ("3b", "gpu;level-3b;prod;warn-no-offsite;warn-restore-untested"),
+            [101] = ("3b", "level-3b"),
+            [110] = ("3a", "level-3a;wipe"),
+            [121] = ("3a", "k8s;lab;level-3a;warn-prod-in-denial"),
+            [130] = ("3b", "level-3b;warn-no-offsite;warn-restore-untested;warn-unverified"),
+            [140] = ("3a", "level-3a;warn-undocumented"),
+        };
+        foreach (var (vmid, (level, tags)) in expected)
+        {
+            var g = Guest(report, "homelab", vmid);
+            Assert.Equal(level, g.GetProperty("level").GetString());
+            Assert.Equal(tags, homelab.TagsOf(vmid));
+            Assert.Equal(tags.Split(';'), Strings(g.GetProperty("tagsAfter")).Order(StringComparer.Ordinal));
+        }
+
+        Assert.Null(homelab.TagsOf(9000));
+        Assert.Equal("level-2;warn-no-backup;warn-no-job", run.Lab.Cluster("rented").TagsOf(101));
+        Assert.Equal("fail", Guest(report, "homelab", 100).GetProperty("checks").EnumerateArray()
+            .Single(c => c.GetProperty("id").GetString() == "restore.tested").GetProperty("status").GetString());
+
+        // Only tags and the digest were ever sent.
+        Assert.All(homelab.WritesOf(100), w => Assert.Equal(["digest", "tags"], w.Keys.Order(StringComparer.Ordinal)));
+
+        var writesBefore = homelab.TotalWrites;
+        var (code2, stdout2, _) = await LabRun.ExecAsync("sync", "--json", "--config", run.ConfigPath);
+        Assert.Equal(0, code2);
+        using var second = JsonDocument.Parse(stdout2);
+        Assert.Equal(0, second.RootElement.GetProperty("writes").GetInt32());
+        Assert.Equal(writesBefore, homelab.TotalWrites);
+    }
+
+    [Fact]
+    public async Task SyncDryRun_FirstPass_WritesNothingAndPrintsThePlan()
+    {
+        await using var run = await LabRun.StartAsync();
+        var (code, stdout, stderr) = await LabRun.ExecAsync("sync", "--dry-run", "--json", "--config", run.ConfigPath);
+        Assert.True(code == 0, stderr);
+        using var report = JsonDocument.Parse(stdout);
+        Assert.True(report.RootElement.GetProperty("dryRun").GetBoolean());
+        Assert.Equal(0, run.Lab.Clusters.Sum(c => c.TotalWrites));
+        var g = Guest(report, "homelab", 100);
+        Assert.Equal("dry-run", g.GetProperty("writeStatus").GetString());
+        Assert.Contains("level-3b", Strings(g.GetProperty("tagsAfter")));
+    }
+
+    [Fact]
+    public async Task Sync_BackupServerDown_ExitsDegradedNamesItAndChangesNoTag()
+    {
+        await using var run = await LabRun.StartAsync();
+        Assert.Equal(0, (await LabRun.ExecAsync("sync", "--json", "--config", run.ConfigPath)).Code);
+        var homelab = run.Lab.Cluster("homelab");
+        var before = homelab.Spec.Guests.ToDictionary(g => g.Vmid, g => homelab.TagsOf(g.Vmid));
+
+        run.Lab.BackupServer("pbs").Server.Faults.Down = true;
+        var (code, stdout, stderr) = await LabRun.ExecAsync("sync", "--json", "--config", run.ConfigPath);
+
+        Assert.Equal(3, code);
+        using var report = JsonDocument.Parse(stdout);
+        Assert.True(report.RootElement.GetProperty("degraded").GetBoolean());
+        var pbs = report.RootElement.GetProperty("sources").EnumerateArray().Single(s => s.GetProperty("name").GetString() == "pbs");
+        Assert.False(pbs.GetProperty("ok").GetBoolean());
+        Assert.Contains("pbs", stderr, StringComparison.Ordinal);
+        Assert.Equal(0, report.RootElement.GetProperty("writes").GetInt32());
+        foreach (var (vmid, tags) in before)
+        {
+            Assert.Equal(tags, homelab.TagsOf(vmid));
+        }
+    }
+
+    [Fact]
+    public async Task Sync_ConcurrentEditBetweenReadAndWrite_IsNeverOverwrittenAndRetriedNextPass()
+    {
+        await using var run = await LabRun.StartAsync();
+        var homelab = run.Lab.Cluster("homelab");
+        homelab.BeforeNextWrite = () => homelab.SetTags(110, "wipe;edited-by-operator");
+
+        var (code, stdout, stderr) = await LabRun.ExecAsync("sync", "--json", "--config", run.ConfigPath);
+        Assert.True(code == 0, stderr);
+        using var report = JsonDocument.Parse(stdout);
+        Assert.Contains(report.RootElement.GetProperty("guests").EnumerateArray(), g => g.GetProperty("writeStatus").GetString() == "conflict");
+        Assert.Contains("edited-by-operator", homelab.TagsOf(110), StringComparison.Ordinal);
+
+        Assert.Equal(0, (await LabRun.ExecAsync("sync", "--json", "--config", run.ConfigPath)).Code);
+        Assert.Equal("edited-by-operator;level-3a;wipe", homelab.TagsOf(110));
+    }
+
+    [Fact]
+    public async Task Sync_LockedGuest_IsRetriedNextPass()
+    {
+        await using var run = await LabRun.StartAsync();
+        var homelab = run.Lab.Cluster("homelab");
+        homelab.SetLock(101, "backup");
+        using (var first = JsonDocument.Parse((await LabRun.ExecAsync("sync", "--json", "--config", run.ConfigPath)).Stdout))
+        {
+            Assert.Equal("locked", Guest(first, "homelab", 101).GetProperty("writeStatus").GetString());
+        }
+
+        Assert.Null(homelab.TagsOf(101));
+        homelab.SetLock(101, null);
+        Assert.Equal(0, (await LabRun.ExecAsync("sync", "--json", "--config", run.ConfigPath)).Code);
+        Assert.Equal("level-3b", homelab.TagsOf(101));
+    }
+
+    [Fact]
+    public async Task Sync_WrongFingerprint_OneClearLineAndNoWrites()
+    {
+        await using var run = await LabRun.StartAsync(text =>
+        {
+            var real = text.Split("\"Fingerprint\": \"")[1].Split('"')[0];
+            return text.Replace(real, new string('A', 64), StringComparison.Ordinal);
+        });
+        var (code, stdout, stderr) = await LabRun.ExecAsync("sync", "--json", "--config", run.ConfigPath);
+        Assert.Equal(3, code);
+        Assert.Contains("certificate fingerprint mismatch", stdout + stderr, StringComparison.Ordinal);
+        Assert.Equal(0, run.Lab.Cluster("homelab").TotalWrites);
+        Assert.DoesNotContain(run.Lab.Cluster("homelab").Server.Requests, r => r.Contains("/config", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Explain_ProductionInDenial_ShowsReasonsAndTags()
+    {
+        await using var run = await LabRun.StartAsync();
+        var (code, stdout, stderr) = await LabRun.ExecAsync("explain", "homelab/121", "--config", run.ConfigPath);
+        Assert.True(code == 0, stderr);
+        Assert.Contains("production in denial", stdout, StringComparison.Ordinal);
+        Assert.Contains("intent tag 'lab'", stdout, StringComparison.Ordinal);
+        Assert.Contains("warn-prod-in-denial", stdout, StringComparison.Ordinal);
+        Assert.Equal(0, run.Lab.Cluster("homelab").TotalWrites);
+    }
+
+    [Fact]
+    public async Task Explain_UnknownGuest_ExitsTwo()
+    {
+        await using var run = await LabRun.StartAsync();
+        var (code, _, stderr) = await LabRun.ExecAsync("explain", "homelab/4242", "--config", run.ConfigPath);
+        Assert.Equal(2, code);
+        Assert.Contains("no guest homelab/4242", stderr, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("{ \"SelfHostSync\": { ", "invalid JSON")]
+    [InlineData("{ \"SelfHostSync\": { \"Proxmox\": [ { \"Name\": \"x\", \"Url\": \"http://pve\", \"TokenId\": \"nobang\" } ] } }", "Proxmox[0].Url")]
+    [InlineData("{ \"SelfHostSync\": { \"Proxmox\": [ { \"Name\": \"x\", \"Url\": \"https://pve:8006\", \"TokenId\": \"a@pve!b\", \"TokenSecretFile\": \"/nonexistent/secret\" } ] } }", "no such file")]
+    [InlineData("{ \"SelfHostSync\": { \"Intent\": { \"Rules\": [ { \"Pool\": \"p\", \"Level\": \"4\" } ] }, \"Proxmox\": [] } }", "Intent.Rules[0].Level")]
+    [InlineData("{ \"SelfHostSync\": { \"Tags\": { \"Names\": { \"level-3b\": \"-bad\" } }, \"Proxmox\": [] } }", "Tags.Names.level-3b")]
+    public async Task Sync_BadConfig_Exits78WithOneLinePerProblem(string json, string expected)
+    {
+        var dir = Path.Combine(Path.GetTempPath(), "shs-badcfg-" + Guid.NewGuid().ToString("N")[..8]);
+        Directory.CreateDirectory(dir);
+        var path = Path.Combine(dir, "appsettings.json");
+        await File.WriteAllTextAsync(path, json);
+        var (code, stdout, stderr) = await LabRun.ExecAsync("sync", "--config", path);
+        Assert.Equal(78, code);
+        Assert.Empty(stdout);
+        Assert.Contains(expected, stderr, StringComparison.Ordinal);
+        Assert.All(stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries), l => Assert.StartsWith("config: ", l, StringComparison.Ordinal));
+        Assert.False(Directory.Exists(Path.Combine(dir, "state")));
+        Directory.Delete(dir, true);
+    }
+}
