@@ -1,4 +1,6 @@
+using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
 using SelfHostSync.Lab.Scenario;
 
 namespace SelfHostSync.Lab.Hosting;
@@ -6,6 +8,23 @@ namespace SelfHostSync.Lab.Hosting;
 /// <summary>Token authentication as PVE/PBS parse it, and per-token privileges.</summary>
 internal static class LabAuth
 {
+    /// <summary>Every route of the group needs a valid token; the token is kept in <c>HttpContext.Items["token"]</c>.</summary>
+    public static RouteGroupBuilder RequireToken(this RouteGroupBuilder group, IReadOnlyList<TokenSpec> tokens, string scheme, char separator, LabFaults faults)
+    {
+        group.AddEndpointFilter(async (ctx, next) =>
+        {
+            var token = Authenticate(ctx.HttpContext, tokens, scheme, separator, faults);
+            if (token is null)
+            {
+                return Results.Empty;
+            }
+
+            ctx.HttpContext.Items["token"] = token;
+            return await next(ctx);
+        });
+        return group;
+    }
+
     /// <summary>Returns the token, or null after writing 401.</summary>
     public static TokenSpec? Authenticate(HttpContext context, IReadOnlyList<TokenSpec> tokens, string scheme, char separator, LabFaults faults)
     {

@@ -39,18 +39,7 @@ public sealed class PbsSimulator
 
     private void Map(WebApplication app, LabServer server)
     {
-        var api = app.MapGroup("/api2/json");
-        api.AddEndpointFilter(async (ctx, next) =>
-        {
-            var token = LabAuth.Authenticate(ctx.HttpContext, _spec.Tokens, "PBSAPIToken", ':', server.Faults);
-            if (token is null)
-            {
-                return Results.Empty;
-            }
-
-            ctx.HttpContext.Items["token"] = token;
-            return await next(ctx);
-        });
+        var api = app.MapGroup("/api2/json").RequireToken(_spec.Tokens, "PBSAPIToken", ':', server.Faults);
 
         api.MapGet("/admin/datastore", (HttpContext ctx) =>
             !Audit(ctx, "/datastore") ? Results.Empty

@@ -11,18 +11,7 @@ public sealed partial class PveSimulator
 {
     private void Map(WebApplication app, LabServer server)
     {
-        var api = app.MapGroup("/api2/json");
-        api.AddEndpointFilter(async (ctx, next) =>
-        {
-            var token = LabAuth.Authenticate(ctx.HttpContext, _spec.Tokens, "PVEAPIToken", '=', server.Faults);
-            if (token is null)
-            {
-                return Results.Empty;
-            }
-
-            ctx.HttpContext.Items["token"] = token;
-            return await next(ctx);
-        });
+        var api = app.MapGroup("/api2/json").RequireToken(_spec.Tokens, "PVEAPIToken", '=', server.Faults);
 
         api.MapGet("/cluster/resources", (HttpContext ctx, string? type) =>
         {
