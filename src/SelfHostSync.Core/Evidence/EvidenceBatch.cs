@@ -19,5 +19,11 @@ public sealed record EvidenceBatch
 
     public IReadOnlyList<StorageHealth> StorageHealth { get; init; } = [];
 
+    /// <summary>Guests the cluster itself reports as in no backup job (<c>backup-info/not-backed-up</c>).</summary>
+    public IReadOnlyList<GuestKey> NotBackedUp { get; init; } = [];
+
+    /// <summary>Things worth telling the operator about the source itself (e.g. a datastore no verify job covers).</summary>
+    public IReadOnlyList<string> Findings { get; init; } = [];
+
     public IReadOnlyList<EvidenceGap> Gaps { get; init; } = [];
 }

@@ -14,6 +14,7 @@ public sealed class EvidenceSet
     private readonly Dictionary<(string Cluster, string Storage), List<StorageReplica>> _replicas;
     private readonly Dictionary<(string Cluster, string Storage), StorageHealth> _health;
     private readonly IReadOnlyList<EvidenceGap> _gaps;
+    private readonly HashSet<GuestKey> _notBackedUp;
 
     public EvidenceSet(
         IEnumerable<Guest> guests,
@@ -22,7 +23,8 @@ public sealed class EvidenceSet
         IEnumerable<BackupJob> jobs,
         IEnumerable<StorageReplica> replicas,
         IEnumerable<StorageHealth> storageHealth,
-        IEnumerable<EvidenceGap> gaps)
+        IEnumerable<EvidenceGap> gaps,
+        IEnumerable<GuestKey>? notBackedUp = null)
     {
         Guests = guests.OrderBy(g => g.Key).ToList();
         _copies = Group(copies, c => c.Guest);
@@ -41,6 +43,7 @@ public sealed class EvidenceSet
         }
 
         _gaps = gaps.ToList();
+        _notBackedUp = notBackedUp?.ToHashSet() ?? [];
     }
 
     public IReadOnlyList<Guest> Guests { get; }
@@ -60,7 +63,8 @@ public sealed class EvidenceSet
             list.SelectMany(b => b.Jobs),
             list.SelectMany(b => b.Replicas),
             list.SelectMany(b => b.StorageHealth),
-            list.SelectMany(b => b.Gaps));
+            list.SelectMany(b => b.Gaps),
+            list.SelectMany(b => b.NotBackedUp));
     }
 
     /// <summary>The first gap that leaves <paramref name="kind"/> unknown for <paramref name="cluster"/>, if any.</summary>
@@ -74,10 +78,17 @@ public sealed class EvidenceSet
             guest,
             Observe(EvidenceKind.BackupCopies, cluster, _copies.TryGetValue(guest.Key, out var c) ? c : NoCopies),
             Observe(EvidenceKind.RestoreTests, cluster, _tests.TryGetValue(guest.Key, out var t) ? t : NoTests),
-            Observe(EvidenceKind.BackupJobs, cluster, (IReadOnlyList<BackupJob>)(_jobs.TryGetValue(cluster, out var j) ? j.Where(job => job.Covers(guest)).ToList() : [])),
+            Observe(EvidenceKind.BackupJobs, cluster, CoveringJobs(guest)),
             Observe(EvidenceKind.Replicas, cluster, ReplicasOf(guest)),
             Observe(EvidenceKind.StorageHealth, cluster, HealthOf(guest)));
     }
+
+    // PVE's own not-backed-up list has the last word when it disagrees with our reading of the job selections
+    // (pools, node restrictions, legacy vzdump.cron); it ignores `enabled`, which the coverage check handles.
+    private IReadOnlyList<BackupJob> CoveringJobs(Guest guest) =>
+        _notBackedUp.Contains(guest.Key) || !_jobs.TryGetValue(guest.Key.Cluster, out var jobs)
+            ? []
+            : jobs.Where(job => job.Covers(guest)).ToList();
 
     private IReadOnlyList<StorageReplica> ReplicasOf(Guest guest)
     {

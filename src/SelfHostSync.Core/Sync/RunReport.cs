@@ -28,7 +28,11 @@ public sealed record RunReport
     public IReadOnlyList<InventoryReport> Inventory { get; init; } = [];
 }
 
-public sealed record SourceReport(string Kind, string Name, bool Ok, string? Error);
+public sealed record SourceReport(string Kind, string Name, bool Ok, string? Error)
+{
+    /// <summary>What the source noticed about itself (no verify job, a failed sync job, …).</summary>
+    public IReadOnlyList<string> Findings { get; init; } = [];
+}
 
 public sealed record SkippedGuest(string Cluster, int Vmid, string? Name, string Reason);
 

@@ -72,7 +72,7 @@ public sealed class SyncPass(
             {
                 var batch = await source.CollectAsync(cancellationToken);
                 var error = batch.Gaps.Count > 0 ? batch.Gaps[0].Reason : null;
-                result = new Collected(batch, new SourceReport(source.Id.Kind, source.Id.Name, error is null, error));
+                result = new Collected(batch, new SourceReport(source.Id.Kind, source.Id.Name, error is null, error) { Findings = batch.Findings });
             }
             catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
             {

@@ -9,11 +9,18 @@ namespace SelfHostSync.Lab.Hosting;
 internal static class LabAuth
 {
     /// <summary>Every route of the group needs a valid token; the token is kept in <c>HttpContext.Items["token"]</c>.</summary>
-    public static RouteGroupBuilder RequireToken(this RouteGroupBuilder group, IReadOnlyList<TokenSpec> tokens, string scheme, char separator, LabFaults faults)
+    public static RouteGroupBuilder RequireToken(this RouteGroupBuilder group, IReadOnlyList<TokenSpec> tokens, string scheme, char separator, LabFaults faults, LabTickets? tickets = null, string? cookie = null)
     {
         group.AddEndpointFilter(async (ctx, next) =>
         {
-            var token = Authenticate(ctx.HttpContext, tokens, scheme, separator, faults);
+            if (ctx.HttpContext.Request.Path.Value?.EndsWith("/access/ticket", StringComparison.Ordinal) == true)
+            {
+                return await next(ctx);
+            }
+
+            var token = tickets is not null && cookie is not null && ctx.HttpContext.Request.Cookies.TryGetValue(cookie, out var ticket)
+                ? FromTicket(ctx.HttpContext, tickets, ticket, faults)
+                : Authenticate(ctx.HttpContext, tokens, scheme, separator, faults);
             if (token is null)
             {
                 return Results.Empty;
@@ -23,6 +30,50 @@ internal static class LabAuth
             return await next(ctx);
         });
         return group;
+    }
+
+    /// <summary>Ticket cookie auth: writes need the CSRF token bound to the ticket. Returns null after writing 401.</summary>
+    private static TokenSpec? FromTicket(HttpContext context, LabTickets tickets, string ticket, LabFaults faults)
+    {
+        var session = faults.RevokeTokens ? null : tickets.Validate(ticket);
+        if (session is null)
+        {
+            LabResults.Error(context, StatusCodes.Status401Unauthorized, "authentication failure");
+            return null;
+        }
+
+        if (!HttpMethods.IsGet(context.Request.Method)
+            && context.Request.Headers["CSRFPreventionToken"].ToString() != session.Value.Csrf)
+        {
+            LabResults.Error(context, StatusCodes.Status401Unauthorized, "Permission denied - invalid csrf token");
+            return null;
+        }
+
+        return session.Value.Principal;
+    }
+
+    /// <summary>Maps <c>POST /access/ticket</c> (form: username, password — a password or a valid ticket).</summary>
+    public static void MapTicketLogin(this RouteGroupBuilder api, LabTickets tickets)
+    {
+        api.MapPost("/access/ticket", async (HttpContext ctx) =>
+        {
+            var form = await ctx.Request.ReadFormAsync(ctx.RequestAborted);
+            var username = form["username"].ToString();
+            var session = tickets.Login(username, form["password"].ToString());
+            if (session is null)
+            {
+                LabResults.Error(ctx, StatusCodes.Status401Unauthorized, "authentication failure");
+                return Results.Empty;
+            }
+
+            // A dictionary: the JSON naming policy would camel-case the property name.
+            return LabResults.Data(new Dictionary<string, string>(StringComparer.Ordinal)
+            {
+                ["username"] = username,
+                ["ticket"] = session.Value.Ticket,
+                ["CSRFPreventionToken"] = session.Value.Csrf,
+            });
+        });
     }
 
     /// <summary>Returns the token, or null after writing 401.</summary>

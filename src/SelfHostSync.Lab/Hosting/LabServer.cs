@@ -5,10 +5,14 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 namespace SelfHostSync.Lab.Hosting;
+
+/// <summary>One request as the lab saw it: parameter names only.</summary>
+public sealed record LabCall(string Method, string Path, IReadOnlyList<string> Query, IReadOnlyList<string> Form);
 
 /// <summary>Switches to break a simulator on purpose.</summary>
 public sealed class LabFaults
@@ -48,6 +52,18 @@ public sealed class LabServer : IAsyncDisposable
 
     internal System.Collections.Concurrent.ConcurrentQueue<string> RequestLog { get; } = new();
 
+    /// <summary>Every request seen, with the names of its query and form parameters (values are not kept: they may be secrets).</summary>
+    public IReadOnlyList<LabCall> Calls => CallLog.ToArray();
+
+    internal System.Collections.Concurrent.ConcurrentQueue<LabCall> CallLog { get; } = new();
+
+    /// <summary>Every route the simulator serves: method and pattern (e.g. <c>GET /api2/json/nodes/{node}/tasks</c>).</summary>
+    public IReadOnlyList<(string Method, string Pattern)> Routes =>
+        _app.Services.GetRequiredService<EndpointDataSource>().Endpoints
+            .OfType<RouteEndpoint>()
+            .SelectMany(e => (e.Metadata.GetMetadata<IHttpMethodMetadata>()?.HttpMethods ?? ["*"]).Select(m => (m, e.RoutePattern.RawText ?? string.Empty)))
+            .ToList();
+
     public static async Task<LabServer> StartAsync(string name, int port, Action<WebApplication, LabServer> map, CancellationToken cancellationToken)
     {
         var certificate = LabCertificate.Create(name);
@@ -64,6 +80,10 @@ public sealed class LabServer : IAsyncDisposable
         app.Use(async (context, next) =>
         {
             server.RequestLog.Enqueue($"{context.Request.Method} {context.Request.Path}{context.Request.QueryString}");
+            var form = context.Request.HasFormContentType
+                ? (await context.Request.ReadFormAsync(context.RequestAborted)).Keys.ToList()
+                : [];
+            server.CallLog.Enqueue(new LabCall(context.Request.Method, context.Request.Path.Value ?? string.Empty, [.. context.Request.Query.Keys], form));
             if (faults.Latency > TimeSpan.Zero)
             {
                 await Task.Delay(faults.Latency, context.RequestAborted);

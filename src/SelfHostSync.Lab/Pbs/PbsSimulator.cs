@@ -14,10 +14,13 @@ public sealed class PbsSimulator
 {
     private readonly BackupServerSpec _spec;
     private readonly List<PbsSnapshot> _snapshots = [];
+    private readonly DateTimeOffset _now;
 
     public PbsSimulator(BackupServerSpec spec, DateTimeOffset now)
     {
         _spec = spec;
+        _now = now;
+        Tickets = new LabTickets("PBS", spec.Users);
         foreach (var s in spec.Snapshots)
         {
             for (var i = 0; i < s.Count; i++)
@@ -30,6 +33,10 @@ public sealed class PbsSimulator
 
     public string Name => _spec.Name;
 
+    internal LabTickets Tickets { get; }
+
+    public BackupServerSpec Spec => _spec;
+
     public LabServer Server { get; private set; } = null!;
 
     internal IReadOnlyList<PbsSnapshot> Snapshots => _snapshots;
@@ -39,11 +46,36 @@ public sealed class PbsSimulator
 
     private void Map(WebApplication app, LabServer server)
     {
-        var api = app.MapGroup("/api2/json").RequireToken(_spec.Tokens, "PBSAPIToken", ':', server.Faults);
+        var api = app.MapGroup("/api2/json").RequireToken(_spec.Tokens, "PBSAPIToken", ':', server.Faults, Tickets, "PBSAuthCookie");
+        api.MapTicketLogin(Tickets);
+
+        api.MapGet("/admin/verify", (HttpContext ctx, string? store) =>
+            !Audit(ctx, "/datastore") ? Results.Empty
+                : LabResults.Data(_spec.VerifyJobs.Where(j => store is null || j.Store == store).Select(JobRow)));
+
+        api.MapGet("/admin/sync", (HttpContext ctx, string? store, [Microsoft.AspNetCore.Mvc.FromQuery(Name = "sync-direction")] string? direction) =>
+        {
+            if (direction is not null && (!_spec.PushSync || direction is not ("push" or "pull" or "all")))
+            {
+                LabResults.Error(ctx, 400, "parameter verification failed - 'sync-direction': schema does not allow additional properties");
+                return Results.Empty;
+            }
+
+            var want = direction ?? "pull";
+            return !Audit(ctx, "/datastore") ? Results.Empty
+                : LabResults.Data(_spec.SyncJobs
+                    .Where(j => (store is null || j.Store == store) && (want == "all" || j.Direction == want))
+                    .Select(j => SyncRow(j, _spec.PushSync)));
+        });
 
         api.MapGet("/admin/datastore", (HttpContext ctx) =>
             !Audit(ctx, "/datastore") ? Results.Empty
-                : LabResults.Data(_spec.Datastores.Select(d => new { store = d.Name })));
+                : LabResults.Data(_spec.Datastores.Select(d => new Dictionary<string, object>(StringComparer.Ordinal)
+                {
+                    ["store"] = d.Name,
+                    ["backend-type"] = "filesystem",
+                    ["mount-status"] = "nonremovable",
+                })));
 
         api.MapGet("/admin/datastore/{store}/namespace", (HttpContext ctx, string store) =>
         {
@@ -74,6 +106,45 @@ public sealed class PbsSimulator
             var list = _snapshots.Where(s => s.Datastore == store && s.Namespace == (ns ?? string.Empty)).Select(ToApi);
             return LabResults.Data(list);
         });
+    }
+
+    private Dictionary<string, object?> JobRow(PbsJobSpec j)
+    {
+        var end = (_now - TimeSpan.FromHours(j.LastRunAgeHours)).ToUnixTimeSeconds();
+        var row = new Dictionary<string, object?>(StringComparer.Ordinal)
+        {
+            ["id"] = j.Id,
+            ["store"] = j.Store,
+            ["schedule"] = j.Schedule,
+            ["last-run-state"] = j.LastRunState,
+            ["last-run-endtime"] = end,
+            ["last-run-upid"] = $"UPID:pbs:0000A1B2:0012C3D4:00000000:{end:X8}:job:{j.Id}:root@pam:",
+            ["next-run"] = end + 86400,
+        };
+        if (j.Ns is not null)
+        {
+            row["ns"] = j.Ns;
+        }
+
+        if (j.MaxDepth is not null)
+        {
+            row["max-depth"] = j.MaxDepth;
+        }
+
+        return row;
+    }
+
+    private Dictionary<string, object?> SyncRow(PbsJobSpec j, bool pushSupported)
+    {
+        var row = JobRow(j);
+        row["remote"] = j.Remote;
+        row["remote-store"] = j.Store;
+        if (pushSupported)
+        {
+            row["sync-direction"] = j.Direction;
+        }
+
+        return row;
     }
 
     private static bool Audit(HttpContext ctx, string path) =>

@@ -11,7 +11,9 @@ public sealed partial class PveSimulator
 {
     private void Map(WebApplication app, LabServer server)
     {
-        var api = app.MapGroup("/api2/json").RequireToken(_spec.Tokens, "PVEAPIToken", '=', server.Faults);
+        var api = app.MapGroup("/api2/json").RequireToken(_spec.Tokens, "PVEAPIToken", '=', server.Faults, Tickets, "PVEAuthCookie");
+        api.MapTicketLogin(Tickets);
+        MapCluster(api);
 
         api.MapGet("/cluster/resources", (HttpContext ctx, string? type) =>
         {
@@ -97,7 +99,12 @@ public sealed partial class PveSimulator
             var tasks = _tasks.Where(t => t.Node == node && (since is null || t.StartTime >= since) && (typefilter is null || t.Type == typefilter))
                 .OrderByDescending(t => t.StartTime)
                 .Take(limit is null or 0 ? 50 : limit.Value)
-                .Select(t => new { upid = t.Upid, node = t.Node, type = t.Type, id = t.Id, user = t.User, starttime = t.StartTime, endtime = t.EndTime, status = t.Status });
+                .Select(t => new
+                {
+                    upid = t.Upid, node = t.Node, pid = int.Parse(t.Upid.Split(':')[2], NumberStyles.HexNumber, CultureInfo.InvariantCulture),
+                    pstart = long.Parse(t.Upid.Split(':')[3], NumberStyles.HexNumber, CultureInfo.InvariantCulture),
+                    type = t.Type, id = t.Id, user = t.User, starttime = t.StartTime, endtime = t.EndTime, status = t.Status,
+                });
             return LabResults.Data(tasks);
         });
 

@@ -23,6 +23,7 @@ public sealed partial class PveSimulator
         _spec = spec;
         _now = now;
         _backupServerUrl = backupServerUrl;
+        Tickets = new LabTickets("PVE", spec.Users);
         Guests = spec.Guests.Select(g => new PveGuestState(g)).ToDictionary(g => g.Vmid);
         foreach (var t in spec.RestoreTasks)
         {
@@ -32,11 +33,13 @@ public sealed partial class PveSimulator
 
     public string Name => _spec.Name;
 
+    internal LabTickets Tickets { get; }
+
     public LabServer Server { get; private set; } = null!;
 
     internal Dictionary<int, PveGuestState> Guests { get; }
 
-    internal ClusterSpec Spec => _spec;
+    public ClusterSpec Spec => _spec;
 
     internal DateTimeOffset Now => _now;
 

@@ -28,6 +28,9 @@ public sealed record LabScenario
 
 public sealed record TokenSpec(string Id, string Secret, List<string> Privileges);
 
+/// <summary>A user for ticket login (<c>POST /access/ticket</c>): user@realm, password, privileges.</summary>
+public sealed record UserSpec(string Name, string Password, List<string> Privileges);
+
 public sealed record ClusterSpec
 {
     public required string Name { get; init; }
@@ -38,7 +41,14 @@ public sealed record ClusterSpec
 
     public List<TokenSpec> Tokens { get; init; } = [];
 
+    public List<UserSpec> Users { get; init; } = [];
+
     public List<StorageSpec> Storages { get; init; } = [];
+
+    /// <summary>Datacenter <c>tag-style</c> as a property string (e.g. <c>shape=full,color-map=web:00ff00</c>).</summary>
+    public string? TagStyle { get; init; }
+
+    public List<string> RegisteredTags { get; init; } = [];
 
     public List<GuestSpec> Guests { get; init; } = [];
 
@@ -165,7 +175,16 @@ public sealed record BackupServerSpec
 
     public List<TokenSpec> Tokens { get; init; } = [];
 
+    public List<UserSpec> Users { get; init; } = [];
+
     public List<DatastoreSpec> Datastores { get; init; } = [];
+
+    public List<PbsJobSpec> VerifyJobs { get; init; } = [];
+
+    public List<PbsJobSpec> SyncJobs { get; init; } = [];
+
+    /// <summary>False simulates a PBS before 3.3: no push sync, <c>sync-direction</c> refused.</summary>
+    public bool PushSync { get; init; } = true;
 
     public List<SnapshotSpec> Snapshots { get; init; } = [];
 }
@@ -195,4 +214,27 @@ public sealed record SnapshotSpec
     public int Count { get; init; } = 1;
 
     public double EveryHours { get; init; } = 24;
+}
+
+/// <summary>A PBS verify or sync job with the state of its last run.</summary>
+public sealed record PbsJobSpec
+{
+    public required string Id { get; init; }
+
+    public required string Store { get; init; }
+
+    public string? Ns { get; init; }
+
+    public int? MaxDepth { get; init; }
+
+    public string Schedule { get; init; } = "daily";
+
+    /// <summary>Sync only: the remote, and push or pull.</summary>
+    public string? Remote { get; init; }
+
+    public string Direction { get; init; } = "push";
+
+    public string LastRunState { get; init; } = "ok";
+
+    public double LastRunAgeHours { get; init; } = 2;
 }

@@ -12,11 +12,13 @@ namespace SelfHostSync.Proxmox.Gateways;
 /// Reads snapshots from one PBS directly, one listing per datastore and namespace that a PVE storage of type
 /// <c>pbs</c> links to this server (server + datastore + namespace), and attributes them to that storage's cluster.
 /// </summary>
-internal sealed class PbsServerGateway(PbsServer server, IPbsApi api, StorageCatalog storages) : IEvidenceSource
+internal sealed partial class PbsServerGateway(PbsServer server, IPbsApi api, StorageCatalog storages) : IEvidenceSource
 {
     public SourceId Id { get; } = new("pbs", server.Name);
 
-    public IReadOnlyList<EvidenceScope> Scope { get; } = [new EvidenceScope(EvidenceKind.BackupCopies, null)];
+    public IReadOnlyList<EvidenceScope> Scope { get; } = server.OffsiteRemoteNames.Count == 0
+        ? [new EvidenceScope(EvidenceKind.BackupCopies, null)]
+        : [new EvidenceScope(EvidenceKind.BackupCopies, null), new EvidenceScope(EvidenceKind.Replicas, null)];
 
     private ProxmoxEndpoint Endpoint => server.Endpoint;
 
@@ -65,7 +67,8 @@ internal sealed class PbsServerGateway(PbsServer server, IPbsApi api, StorageCat
             }
         }
 
-        return new EvidenceBatch { Copies = copies, Gaps = gaps };
+        var jobs = await ReadJobsAsync(links, gaps, cancellationToken);
+        return new EvidenceBatch { Copies = copies, Replicas = jobs.Replicas, Findings = jobs.Findings, Gaps = gaps };
     }
 
     /// <summary>A PVE storage points here when server and port (default 8007) match this endpoint.</summary>

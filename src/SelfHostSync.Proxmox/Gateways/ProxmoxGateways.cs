@@ -1,4 +1,5 @@
 using SelfHostSync.Core.Sync;
+using SelfHostSync.Core.Tags;
 using SelfHostSync.Proxmox.Http;
 
 namespace SelfHostSync.Proxmox.Gateways;
@@ -7,6 +8,7 @@ namespace SelfHostSync.Proxmox.Gateways;
 public sealed class ProxmoxGateways : IDisposable
 {
     private readonly List<HttpClient> _clients = [];
+    private readonly IReadOnlyDictionary<string, PveClusterGateway> _clusters;
 
     public ProxmoxGateways(
         IReadOnlyList<PveCluster> clusters,
@@ -17,7 +19,7 @@ public sealed class ProxmoxGateways : IDisposable
     {
         var pve = clusters.ToDictionary(
             c => c.Name,
-            c => (c, ProxmoxClients.Pve(Track(ProxmoxHttp.CreateClient(c.Endpoint, meter, resilience)))),
+            c => (c, ProxmoxClients.Pve(Track(ProxmoxHttp.CreateClient(c.Endpoint, meter, resilience, time)))),
             StringComparer.Ordinal);
         var catalog = new StorageCatalog(pve, time);
         var direct = servers.Select(s => s.Endpoint.BaseUrl.Host).ToHashSet(StringComparer.OrdinalIgnoreCase);
@@ -26,14 +28,38 @@ public sealed class ProxmoxGateways : IDisposable
             kv => new PveClusterGateway(kv.Value.c, kv.Value.Item2, catalog, direct, time),
             StringComparer.Ordinal);
         var pbsGateways = servers.Select(s =>
-            new PbsServerGateway(s, ProxmoxClients.Pbs(Track(ProxmoxHttp.CreateClient(s.Endpoint, meter, resilience))), catalog));
+            new PbsServerGateway(s, ProxmoxClients.Pbs(Track(ProxmoxHttp.CreateClient(s.Endpoint, meter, resilience, time))), catalog));
         Sources = [.. clusterGateways.Values, .. pbsGateways];
         TagWriter = new PveTagWriter(clusterGateways);
+        _clusters = clusterGateways;
     }
 
     public IReadOnlyList<IEvidenceSource> Sources { get; }
 
     public ITagWriter TagWriter { get; }
+
+    /// <summary>Merges managed tag colours / registration into each cluster's datacenter options; one line per cluster.</summary>
+    public async Task<IReadOnlyList<(string Cluster, bool Ok, string Message)>> ApplyTagStyleAsync(
+        TagVocabulary vocabulary,
+        bool colorMap,
+        bool register,
+        CancellationToken cancellationToken)
+    {
+        var results = new List<(string, bool, string)>();
+        foreach (var (name, cluster) in _clusters.OrderBy(kv => kv.Key, StringComparer.Ordinal))
+        {
+            try
+            {
+                results.Add((name, true, await cluster.ApplyTagStyleAsync(vocabulary, colorMap, register, cancellationToken)));
+            }
+            catch (ProxmoxApiException ex)
+            {
+                results.Add((name, false, ex.Message));
+            }
+        }
+
+        return results;
+    }
 
     public void Dispose()
     {

@@ -57,8 +57,10 @@ internal sealed partial class PveClusterGateway : IEvidenceSource
 
         var gaps = new ConcurrentBag<EvidenceGap>();
         var jobsTask = Guard(EvidenceKind.BackupJobs, gaps, () => ReadJobsAsync(cancellationToken), []);
+        var notBackedUpTask = Guard(EvidenceKind.BackupJobs, gaps, () => ReadNotBackedUpAsync(cancellationToken), []);
         var nodesTask = Guard(EvidenceKind.RestoreTests, gaps, () => ReadNodesAsync(cancellationToken), []);
-        var guests = await ReadGuestsAsync(rows, gaps, cancellationToken);
+        var haTask = ReadHaAsync(cancellationToken);
+        var guests = await ReadGuestsAsync(rows, await haTask, gaps, cancellationToken);
         var nodes = await nodesTask;
         var copies = await Guard(EvidenceKind.BackupCopies, gaps, () => ReadDumpsAsync(nodes, cancellationToken), []);
         var tests = nodes.Count == 0 ? [] : await Guard(EvidenceKind.RestoreTests, gaps, () => ReadRestoreTestsAsync(nodes, cancellationToken), []);
@@ -67,6 +69,7 @@ internal sealed partial class PveClusterGateway : IEvidenceSource
         {
             Guests = guests,
             Jobs = await jobsTask,
+            NotBackedUp = await notBackedUpTask,
             Copies = copies,
             RestoreTests = tests,
             Gaps = gaps.ToList(),
@@ -86,7 +89,7 @@ internal sealed partial class PveClusterGateway : IEvidenceSource
         }
     }
 
-    private async Task<List<Guest>> ReadGuestsAsync(List<ResourceDto> rows, ConcurrentBag<EvidenceGap> gaps, CancellationToken cancellationToken)
+    private async Task<List<Guest>> ReadGuestsAsync(List<ResourceDto> rows, IReadOnlyDictionary<int, string> ha, ConcurrentBag<EvidenceGap> gaps, CancellationToken cancellationToken)
     {
         var now = _time.GetUtcNow();
         var guests = new Guest[rows.Count];
@@ -111,7 +114,7 @@ internal sealed partial class PveClusterGateway : IEvidenceSource
                 Tags = TagList.Parse(row.Tags),
                 Pool = row.Pool,
                 Template = isTemplate,
-                HaState = row.HaState,
+                HaState = row.HaState ?? ha.GetValueOrDefault(row.Vmid!.Value),
                 Lock = row.Lock,
                 Config = config,
             };
@@ -169,6 +172,43 @@ internal sealed partial class PveClusterGateway : IEvidenceSource
                 j.Node,
                 j.Storage))
             .ToList();
+    }
+
+    /// <summary>
+    /// HA resources by VMID. <c>hastate</c> in <c>/cluster/resources</c> is the primary signal; this adds resources the
+    /// HA status omits. It needs <c>Sys.Audit</c> on <c>/</c>; without it the resource rows still carry <c>hastate</c>,
+    /// so a refusal loses nothing and is not a gap.
+    /// </summary>
+    private async Task<IReadOnlyDictionary<int, string>> ReadHaAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            var rows = await ProxmoxClients.Call(Endpoint, "GET /cluster/ha/resources", async () =>
+                ProxmoxClients.Require(Endpoint, "GET /cluster/ha/resources", (await _api.GetHaResourcesAsync(cancellationToken)).Data));
+            var map = new Dictionary<int, string>();
+            foreach (var row in rows)
+            {
+                var sep = row.Sid?.IndexOf(':', StringComparison.Ordinal) ?? -1;
+                if (sep > 0 && int.TryParse(row.Sid.AsSpan(sep + 1), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var vmid))
+                {
+                    map[vmid] = row.State ?? "started";
+                }
+            }
+
+            return map;
+        }
+        catch (ProxmoxApiException ex) when (ex.Kind is ProxmoxErrorKind.Forbidden or ProxmoxErrorKind.NotSupported)
+        {
+            return new Dictionary<int, string>();
+        }
+    }
+
+    private async Task<IReadOnlyList<GuestKey>> ReadNotBackedUpAsync(CancellationToken cancellationToken)
+    {
+        const string What = "GET /cluster/backup-info/not-backed-up";
+        var rows = await ProxmoxClients.Call(Endpoint, What, async () =>
+            ProxmoxClients.Require(Endpoint, What, (await _api.GetNotBackedUpAsync(cancellationToken)).Data));
+        return rows.Where(r => r.Vmid is > 0).Select(r => new GuestKey(_cluster.Name, r.Vmid!.Value)).ToList();
     }
 
     private async Task<IReadOnlyList<string>> ReadNodesAsync(CancellationToken cancellationToken)

@@ -53,7 +53,7 @@ internal sealed class ErrorMappingHandler(ProxmoxEndpoint endpoint, TlsPolicy tl
         return status switch
         {
             HttpStatusCode.Unauthorized => new ProxmoxApiException(ProxmoxErrorKind.Unauthorized, status,
-                $"{prefix}: authentication failed for token {endpoint.TokenId} on {what} (token wrong, expired or revoked)"),
+                $"{prefix}: authentication failed for {endpoint.Identity} on {what} ({(endpoint.UsesTicket ? "password wrong or ticket expired" : "token wrong, expired or revoked")})"),
             HttpStatusCode.Forbidden => new ProxmoxApiException(ProxmoxErrorKind.Forbidden, status,
                 $"{prefix}: permission denied on {what}: {Privileges.Explain(endpoint.Product, request.Method, PathOf(request), message)}"),
             HttpStatusCode.NotImplemented => new ProxmoxApiException(ProxmoxErrorKind.NotSupported, status,

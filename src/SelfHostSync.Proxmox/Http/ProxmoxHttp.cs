@@ -25,11 +25,11 @@ public sealed record ResilienceSettings
 
 /// <summary>
 /// Builds the HttpClient for one endpoint: error mapping → bounded concurrency → total timeout → retries with
-/// jitter for GET only → circuit breaker → attempt timeout → token auth → metering → TLS-checking socket handler.
+/// jitter for GET only → circuit breaker → attempt timeout → token or ticket auth → metering → TLS-checking socket handler.
 /// </summary>
 public static class ProxmoxHttp
 {
-    public static HttpClient CreateClient(ProxmoxEndpoint endpoint, RequestMeter? meter = null, ResilienceSettings? resilience = null)
+    public static HttpClient CreateClient(ProxmoxEndpoint endpoint, RequestMeter? meter = null, ResilienceSettings? resilience = null, TimeProvider? time = null)
     {
         var settings = resilience ?? ResilienceSettings.Default;
         var tls = new TlsPolicy(endpoint);
@@ -39,7 +39,9 @@ public static class ProxmoxHttp
             inner = new MeteringHandler(meter, $"{endpoint.Kind}:{endpoint.Name}") { InnerHandler = inner };
         }
 
-        var auth = new TokenAuthHandler(endpoint) { InnerHandler = inner };
+        DelegatingHandler auth = endpoint.UsesTicket
+            ? new TicketAuthHandler(endpoint, time ?? TimeProvider.System) { InnerHandler = inner }
+            : new TokenAuthHandler(endpoint) { InnerHandler = inner };
         var resilient = new ResilienceHandler(BuildPipeline(endpoint, settings)) { InnerHandler = auth };
         var errors = new ErrorMappingHandler(endpoint, tls) { InnerHandler = resilient };
         return new HttpClient(errors)
@@ -49,23 +51,29 @@ public static class ProxmoxHttp
         };
     }
 
-    internal static ResiliencePipeline<HttpResponseMessage> BuildPipeline(ProxmoxEndpoint endpoint, ResilienceSettings settings) =>
-        new ResiliencePipelineBuilder<HttpResponseMessage>()
+    internal static ResiliencePipeline<HttpResponseMessage> BuildPipeline(ProxmoxEndpoint endpoint, ResilienceSettings settings)
+    {
+        var builder = new ResiliencePipelineBuilder<HttpResponseMessage>()
             .AddConcurrencyLimiter(new ConcurrencyLimiterOptions
             {
                 PermitLimit = Math.Max(1, endpoint.MaxConcurrentRequests),
                 QueueLimit = int.MaxValue,
                 QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
             })
-            .AddTimeout(endpoint.Timeout is { } t ? t * (settings.MaxRetries + 1) : settings.TotalTimeout)
-            .AddRetry(new RetryStrategyOptions<HttpResponseMessage>
+            .AddTimeout(endpoint.Timeout is { } t ? t * (settings.MaxRetries + 1) : settings.TotalTimeout);
+        if (settings.MaxRetries > 0)
+        {
+            builder.AddRetry(new RetryStrategyOptions<HttpResponseMessage>
             {
                 MaxRetryAttempts = settings.MaxRetries,
                 Delay = settings.RetryDelay,
                 BackoffType = DelayBackoffType.Exponential,
                 UseJitter = true,
                 ShouldHandle = args => ValueTask.FromResult(IsIdempotent(args.Context) && IsTransient(args.Outcome)),
-            })
+            });
+        }
+
+        return builder
             .AddCircuitBreaker(new CircuitBreakerStrategyOptions<HttpResponseMessage>
             {
                 FailureRatio = 0.9,
@@ -76,6 +84,7 @@ public static class ProxmoxHttp
             })
             .AddTimeout(endpoint.Timeout ?? settings.AttemptTimeout)
             .Build();
+    }
 
     private static bool IsIdempotent(ResilienceContext context) =>
         context.GetRequestMessage()?.Method == HttpMethod.Get;

@@ -13,4 +13,11 @@ internal interface IPbsApi
 
     [Get("/admin/datastore/{store}/snapshots")]
     Task<PbsData<List<SnapshotDto>>> GetSnapshotsAsync(string store, [Query] string? ns, CancellationToken cancellationToken);
+
+    [Get("/admin/verify")]
+    Task<PbsData<List<VerifyJobDto>>> GetVerifyJobsAsync(CancellationToken cancellationToken);
+
+    /// <summary>Sync jobs; <paramref name="direction"/> ("all") exists from PBS 3.3 (push sync) and is refused before.</summary>
+    [Get("/admin/sync")]
+    Task<PbsData<List<SyncJobDto>>> GetSyncJobsAsync([AliasAs("sync-direction")][Query] string? direction, CancellationToken cancellationToken);
 }

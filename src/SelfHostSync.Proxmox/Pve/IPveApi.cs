@@ -37,4 +37,16 @@ internal interface IPveApi
 
     [Get("/nodes/{node}/tasks/{upid}/log")]
     Task<PveData<List<LogLineDto>>> GetTaskLogAsync(string node, string upid, [Query] int limit, CancellationToken cancellationToken);
+
+    [Get("/cluster/ha/resources")]
+    Task<PveData<List<HaResourceDto>>> GetHaResourcesAsync(CancellationToken cancellationToken);
+
+    [Get("/cluster/backup-info/not-backed-up")]
+    Task<PveData<List<NotBackedUpDto>>> GetNotBackedUpAsync(CancellationToken cancellationToken);
+
+    [Get("/cluster/options")]
+    Task<PveData<Dictionary<string, JsonElement>>> GetClusterOptionsAsync(CancellationToken cancellationToken);
+
+    [Put("/cluster/options")]
+    Task<PveData<JsonElement?>> PutClusterOptionsAsync([Body(BodySerializationMethod.UrlEncoded)] Dictionary<string, string> form, CancellationToken cancellationToken);
 }

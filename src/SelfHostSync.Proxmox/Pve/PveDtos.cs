@@ -135,3 +135,13 @@ internal sealed record TaskDto
 internal sealed record LogLineDto(
     [property: JsonPropertyName("n")] int N,
     [property: JsonPropertyName("t")] string? T);
+
+/// <summary><c>GET /cluster/ha/resources</c>: <c>sid</c> is "vm:100" or "ct:101".</summary>
+internal sealed record HaResourceDto(
+    [property: JsonPropertyName("sid")] string? Sid,
+    [property: JsonPropertyName("state")] string? State);
+
+/// <summary><c>GET /cluster/backup-info/not-backed-up</c>.</summary>
+internal sealed record NotBackedUpDto(
+    [property: JsonPropertyName("vmid")] int? Vmid,
+    [property: JsonPropertyName("type")] string? Type);

@@ -10,6 +10,7 @@ namespace SelfHostSync.Cli;
 internal sealed class SyncRunner(AppConfig config, TimeProvider time, ILogger log) : IDisposable
 {
     private readonly ProxmoxGateways _gateways = new(config.Clusters, config.BackupServers, time);
+
     private readonly SqliteStateStore _store = SqliteStateStore.Open(config.StateDirectory);
 
     public SqliteStateStore Store => _store;
@@ -37,6 +38,29 @@ internal sealed class SyncRunner(AppConfig config, TimeProvider time, ILogger lo
             else
             {
                 log.Information("Tag write for {Cluster}/{Vmid} deferred to the next pass: {Detail}", g.Cluster, g.Vmid, g.WriteDetail);
+            }
+        }
+
+        foreach (var source in report.Sources)
+        {
+            foreach (var finding in source.Findings)
+            {
+                log.Information("{Kind}:{Source}: {Finding}", source.Kind, source.Name, finding);
+            }
+        }
+
+        if (!report.DryRun && config.Sync.WriteTags && (config.TagColorMap || config.TagRegister))
+        {
+            foreach (var (cluster, ok, message) in await _gateways.ApplyTagStyleAsync(config.Sync.Vocabulary, config.TagColorMap, config.TagRegister, cancellationToken))
+            {
+                if (ok)
+                {
+                    log.Debug("Tag options of {Cluster}: {Result}", cluster, message);
+                }
+                else
+                {
+                    log.Warning("Tag options of {Cluster} not updated: {Error}", cluster, message);
+                }
             }
         }
 

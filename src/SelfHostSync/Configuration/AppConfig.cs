@@ -24,6 +24,12 @@ internal sealed record AppConfig
 
     public required SyncSettings Sync { get; init; }
 
+    /// <summary><c>Tags.ColorMap</c>: merge managed tag colours into the datacenter <c>tag-style</c>.</summary>
+    public bool TagColorMap { get; init; }
+
+    /// <summary><c>Tags.Register</c>: add managed tags to <c>registered-tags</c>.</summary>
+    public bool TagRegister { get; init; }
+
     /// <summary>Every secret in the configuration, so that output can be checked and scrubbed.</summary>
     public required IReadOnlyList<string> Secrets { get; init; }
 

@@ -44,7 +44,16 @@ internal static class ConfigValidator
             var endpoint = Endpoint(ProxmoxProduct.Pbs, $"BackupServers[{i}]", b, problems, secrets);
             if (endpoint is not null)
             {
-                servers.Add(new PbsServer(endpoint, b.Offsite));
+                var remotes = new HashSet<string>(StringComparer.Ordinal);
+                foreach (var remote in b.OffsiteRemotes)
+                {
+                    if (string.IsNullOrWhiteSpace(remote) || !remotes.Add(remote.Trim()))
+                    {
+                        problems.Add($"BackupServers[{i}].OffsiteRemotes: '{remote}' is empty or listed twice");
+                    }
+                }
+
+                servers.Add(new PbsServer(endpoint, b.Offsite, remotes));
             }
         }
 
@@ -86,6 +95,8 @@ internal static class ConfigValidator
             Clusters = clusters,
             BackupServers = servers,
             Secrets = secrets,
+            TagColorMap = o.Tags.ColorMap,
+            TagRegister = o.Tags.Register,
             Sync = new SyncSettings
             {
                 Intent = intent,
@@ -111,12 +122,7 @@ internal static class ConfigValidator
             problems.Add($"{key}.Url: '{e.Url}' is not an https:// URL");
         }
 
-        if (string.IsNullOrWhiteSpace(e.TokenId) || !e.TokenId.Contains('!', StringComparison.Ordinal) || !e.TokenId.Contains('@', StringComparison.Ordinal))
-        {
-            problems.Add($"{key}.TokenId: '{e.TokenId}' is not an API token id (user@realm!tokenname)");
-        }
-
-        var secret = Secret($"{key}.TokenSecret", e.TokenSecret, e.TokenSecretFile, problems);
+        var (user, secret, ticket) = Credentials(key, e, problems);
         if (secret is not null)
         {
             secrets.Add(secret);
@@ -143,7 +149,39 @@ internal static class ConfigValidator
             return null;
         }
 
-        return new ProxmoxEndpoint(product, e.Name!, url!, e.TokenId!, secret!, fingerprint, e.InsecureSkipVerify, e.MaxConcurrentRequests ?? 4, timeout);
+        return new ProxmoxEndpoint(product, e.Name!, url!, user!, ticket ? string.Empty : secret!, fingerprint, e.InsecureSkipVerify, e.MaxConcurrentRequests ?? 4, timeout)
+        {
+            Password = ticket ? secret : null,
+        };
+    }
+
+    /// <summary>An API token (TokenId + TokenSecret[File]) or, as the option, ticket login (Username + Password[File]).</summary>
+    private static (string? User, string? Secret, bool Ticket) Credentials(string key, EndpointOptions e, List<string> problems)
+    {
+        var hasToken = !string.IsNullOrWhiteSpace(e.TokenId);
+        var hasUser = !string.IsNullOrWhiteSpace(e.Username);
+        if (hasToken && hasUser)
+        {
+            problems.Add($"{key}: set either TokenId (API token, recommended) or Username (ticket login), not both");
+            return (null, null, false);
+        }
+
+        if (hasUser)
+        {
+            if (e.Username!.Contains('!', StringComparison.Ordinal) || !e.Username.Contains('@', StringComparison.Ordinal))
+            {
+                problems.Add($"{key}.Username: '{e.Username}' is not a user (user@realm); API tokens go in TokenId");
+            }
+
+            return (e.Username, Secret($"{key}.Password", e.Password, e.PasswordFile, problems), true);
+        }
+
+        if (!hasToken || !e.TokenId!.Contains('!', StringComparison.Ordinal) || !e.TokenId.Contains('@', StringComparison.Ordinal))
+        {
+            problems.Add($"{key}.TokenId: '{e.TokenId}' is not an API token id (user@realm!tokenname)");
+        }
+
+        return (e.TokenId, Secret($"{key}.TokenSecret", e.TokenSecret, e.TokenSecretFile, problems), false);
     }
 
     /// <summary>A secret given inline or read from a file (relative paths resolve in $CREDENTIALS_DIRECTORY).</summary>

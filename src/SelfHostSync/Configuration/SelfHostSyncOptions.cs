@@ -49,6 +49,13 @@ internal class EndpointOptions
 
     public string? TokenSecretFile { get; set; }
 
+    /// <summary>Ticket login instead of a token: user@realm.</summary>
+    public string? Username { get; set; }
+
+    public string? Password { get; set; }
+
+    public string? PasswordFile { get; set; }
+
     public string? Fingerprint { get; set; }
 
     public bool InsecureSkipVerify { get; set; }
@@ -68,6 +75,8 @@ internal sealed class ProxmoxOptions : EndpointOptions
 internal sealed class BackupServerOptions : EndpointOptions
 {
     public bool Offsite { get; set; }
+
+    public List<string> OffsiteRemotes { get; set; } = [];
 }
 
 internal sealed class SynologyOptions

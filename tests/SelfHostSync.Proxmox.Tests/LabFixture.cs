@@ -1,0 +1,58 @@
+using SelfHostSync.Core.Matrix;
+using SelfHostSync.Core.Tags;
+using SelfHostSync.Lab.Hosting;
+using SelfHostSync.Lab.Scenario;
+using SelfHostSync.Proxmox.Gateways;
+using SelfHostSync.Proxmox.Http;
+
+namespace SelfHostSync.Proxmox.Tests;
+
+/// <summary>The demo lab, and gateways pointed at it (tokens for some endpoints, ticket login for others).</summary>
+internal sealed class LabFixture : IAsyncDisposable
+{
+    private LabFixture(LabHost lab, ProxmoxGateways gateways)
+    {
+        Lab = lab;
+        Gateways = gateways;
+    }
+
+    public LabHost Lab { get; }
+
+    public ProxmoxGateways Gateways { get; }
+
+    public static LabScenario Scenario => LabScenario.Load(Path.Combine(AppContext.BaseDirectory, "config", "demo-lab.json"));
+
+    public static async Task<LabFixture> StartAsync(bool tickets = false, Func<LabScenario, LabScenario>? edit = null)
+    {
+        var scenario = edit is null ? Scenario : edit(Scenario);
+        var lab = await LabHost.StartAsync(scenario, DateTimeOffset.UtcNow, CancellationToken.None);
+        var clusters = lab.Clusters.Select(c => new PveCluster(EndpointOf(ProxmoxProduct.Pve, c.Name, c.Server, c.Spec.Tokens[0], tickets ? c.Spec.Users.FirstOrDefault() : null), HardwareOwner.Self, TimeSpan.FromHours(1))).ToList();
+        var servers = lab.BackupServers.Select(b => new PbsServer(EndpointOf(ProxmoxProduct.Pbs, b.Name, b.Server, b.Spec.Tokens[0], tickets ? b.Spec.Users.FirstOrDefault() : null), b.Name.Contains("offsite", StringComparison.Ordinal))).ToList();
+        return new LabFixture(lab, new ProxmoxGateways(clusters, servers, TimeProvider.System, resilience: new ResilienceSettings { MaxRetries = 0 }));
+    }
+
+    public static ProxmoxEndpoint EndpointOf(ProxmoxProduct product, string name, LabServer server, TokenSpec token, UserSpec? user) =>
+        user is null
+            ? new ProxmoxEndpoint(product, name, server.Url, token.Id, token.Secret, Fingerprints.Normalize(server.Fingerprint))
+            : new ProxmoxEndpoint(product, name, server.Url, user.Name, string.Empty, Fingerprints.Normalize(server.Fingerprint)) { Password = user.Password };
+
+    /// <summary>Collects every source, writes one tag change and applies the tag style: every kind of request we send.</summary>
+    public async Task ExerciseAsync()
+    {
+        var batches = await Task.WhenAll(Gateways.Sources.Select(s => s.CollectAsync(CancellationToken.None)));
+        var guest = batches.SelectMany(b => b.Guests).First(g => g.Key is { Cluster: "homelab", Vmid: 101 });
+        await Gateways.TagWriter.WriteAsync(guest, new TagChange([TagVocabulary.Default[TagNames.Level3b]], []), CancellationToken.None);
+        var lxc = batches.SelectMany(b => b.Guests).First(g => g.Type == GuestType.Lxc && g.Key.Cluster == "homelab");
+        await Gateways.TagWriter.WriteAsync(lxc, new TagChange([TagVocabulary.Default[TagNames.Level3a]], []), CancellationToken.None);
+        await Gateways.ApplyTagStyleAsync(TagVocabulary.Default, colorMap: true, register: true, CancellationToken.None);
+    }
+
+    public IEnumerable<(ProxmoxProduct Product, LabServer Server)> Servers =>
+        Lab.Clusters.Select(c => (ProxmoxProduct.Pve, c.Server)).Concat(Lab.BackupServers.Select(b => (ProxmoxProduct.Pbs, b.Server)));
+
+    public async ValueTask DisposeAsync()
+    {
+        Gateways.Dispose();
+        await Lab.DisposeAsync();
+    }
+}
