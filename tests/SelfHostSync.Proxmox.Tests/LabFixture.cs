@@ -22,14 +22,25 @@ internal sealed class LabFixture : IAsyncDisposable
 
     public static LabScenario Scenario => LabScenario.Load(Path.Combine(AppContext.BaseDirectory, "config", "demo-lab.json"));
 
-    public static async Task<LabFixture> StartAsync(bool tickets = false, Func<LabScenario, LabScenario>? edit = null)
+    public static async Task<LabFixture> StartAsync(
+        bool tickets = false,
+        Func<LabScenario, LabScenario>? edit = null,
+        int concurrency = 4,
+        Func<PbsServer, PbsServer?>? servers = null)
     {
         var scenario = edit is null ? Scenario : edit(Scenario);
         var lab = await LabHost.StartAsync(scenario, DateTimeOffset.UtcNow, CancellationToken.None);
-        var clusters = lab.Clusters.Select(c => new PveCluster(EndpointOf(ProxmoxProduct.Pve, c.Name, c.Server, c.Spec.Tokens[0], tickets ? c.Spec.Users.FirstOrDefault() : null), HardwareOwner.Self, TimeSpan.FromHours(1))).ToList();
-        var servers = lab.BackupServers.Select(b => new PbsServer(EndpointOf(ProxmoxProduct.Pbs, b.Name, b.Server, b.Spec.Tokens[0], tickets ? b.Spec.Users.FirstOrDefault() : null), b.Name.Contains("offsite", StringComparison.Ordinal))).ToList();
-        return new LabFixture(lab, new ProxmoxGateways(clusters, servers, TimeProvider.System, resilience: new ResilienceSettings { MaxRetries = 0 }));
+        var clusters = lab.Clusters.Select(c => new PveCluster(EndpointOf(ProxmoxProduct.Pve, c.Name, c.Server, c.Spec.Tokens[0], tickets ? c.Spec.Users.FirstOrDefault() : null) with { MaxConcurrentRequests = concurrency }, HardwareOwner.Self, TimeSpan.FromHours(1))).ToList();
+        var pbs = lab.BackupServers
+            .Select(b => new PbsServer(EndpointOf(ProxmoxProduct.Pbs, b.Name, b.Server, b.Spec.Tokens[0], tickets ? b.Spec.Users.FirstOrDefault() : null) with { MaxConcurrentRequests = concurrency }, b.Name.Contains("offsite", StringComparison.Ordinal)))
+            .Select(s => servers is null ? s : servers(s))
+            .OfType<PbsServer>()
+            .ToList();
+        return new LabFixture(lab, new ProxmoxGateways(clusters, pbs, TimeProvider.System, resilience: new ResilienceSettings { MaxRetries = 0 }));
     }
+
+    public async Task<IReadOnlyList<Core.Evidence.EvidenceBatch>> CollectAsync() =>
+        await Task.WhenAll(Gateways.Sources.Select(s => s.CollectAsync(CancellationToken.None)));
 
     public static ProxmoxEndpoint EndpointOf(ProxmoxProduct product, string name, LabServer server, TokenSpec token, UserSpec? user) =>
         user is null

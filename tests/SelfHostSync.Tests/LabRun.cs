@@ -41,7 +41,11 @@ internal sealed class LabRun : IAsyncDisposable
     }
 
     /// <summary>Runs <c>selfhostsync</c> (the built executable) with the given arguments.</summary>
-    public static async Task<(int Code, string Stdout, string Stderr)> ExecAsync(params string[] args)
+    public static Task<(int Code, string Stdout, string Stderr)> ExecAsync(params string[] args) =>
+        ExecAsync(new Dictionary<string, string>(), args);
+
+    /// <summary>Runs <c>selfhostsync</c> with extra environment variables.</summary>
+    public static async Task<(int Code, string Stdout, string Stderr)> ExecAsync(IReadOnlyDictionary<string, string> environment, params string[] args)
     {
         var exe = Path.Combine(AppContext.BaseDirectory, "selfhostsync.dll");
         var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
@@ -54,6 +58,12 @@ internal sealed class LabRun : IAsyncDisposable
         psi.Environment["NO_COLOR"] = "1";
         psi.Environment["SELFHOSTSYNC_DEBUG"] = "1";
         psi.Environment.Remove("SELFHOSTSYNC_CONFIG");
+        psi.Environment.Remove("CREDENTIALS_DIRECTORY");
+        foreach (var (key, value) in environment)
+        {
+            psi.Environment[key] = value;
+        }
+
         using var process = Process.Start(psi)!;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();

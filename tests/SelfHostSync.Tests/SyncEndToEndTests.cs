@@ -185,6 +185,8 @@ public sealed class SyncEndToEndTests
     [InlineData("{ \"SelfHostSync\": { \"Proxmox\": [ { \"Name\": \"x\", \"Url\": \"https://pve:8006\", \"TokenId\": \"a@pve!b\", \"TokenSecretFile\": \"/nonexistent/secret\" } ] } }", "no such file")]
     [InlineData("{ \"SelfHostSync\": { \"Intent\": { \"Rules\": [ { \"Pool\": \"p\", \"Level\": \"4\" } ] }, \"Proxmox\": [] } }", "Intent.Rules[0].Level")]
     [InlineData("{ \"SelfHostSync\": { \"Tags\": { \"Names\": { \"level-3b\": \"-bad\" } }, \"Proxmox\": [] } }", "Tags.Names.level-3b")]
+    [InlineData("{ \"SelfHostSync\": { \"Proxmox\": [ { \"Name\": \"x\", \"Url\": \"https://pve:8006\", \"TokenId\": \"a@pve!b\", \"TokenSecret\": \"s\", \"Username\": \"a@pve\" } ] } }", "either TokenId")]
+    [InlineData("{ \"SelfHostSync\": { \"Proxmox\": [ { \"Name\": \"x\", \"Url\": \"https://pve:8006\", \"Username\": \"a@pve\" } ] } }", "Proxmox[0].Password: missing")]
     public async Task Sync_BadConfig_Exits78WithOneLinePerProblem(string json, string expected)
     {
         var dir = Path.Combine(Path.GetTempPath(), "shs-badcfg-" + Guid.NewGuid().ToString("N")[..8]);
@@ -198,5 +200,25 @@ public sealed class SyncEndToEndTests
         Assert.All(stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries), l => Assert.StartsWith("config: ", l, StringComparison.Ordinal));
         Assert.False(Directory.Exists(Path.Combine(dir, "state")));
         Directory.Delete(dir, true);
+    }
+
+    [Fact]
+    public async Task Sync_TicketLoginFromPasswordFile_WritesTagsAndColoursWithoutLeakingPassword()
+    {
+        await using var run = await LabRun.StartAsync(text => text
+            .Replace("\"TokenId\": \"selfhostsync@pve!sync\", \"TokenSecret\": \"demo-homelab-token\"", "\"Username\": \"selfhostsync@pve\", \"PasswordFile\": \"homelab.password\"", StringComparison.Ordinal)
+            .Replace("\"Inventory\"", "\"Tags\": { \"ColorMap\": true, \"Register\": true }, \"Inventory\"", StringComparison.Ordinal));
+        await File.WriteAllTextAsync(Path.Combine(run.Directory, "homelab.password"), "demo-homelab-password\n");
+
+        // Relative secret files resolve in $CREDENTIALS_DIRECTORY, as systemd's LoadCredential= provides it.
+        var (code, stdout, stderr) = await LabRun.ExecAsync(new Dictionary<string, string> { ["CREDENTIALS_DIRECTORY"] = run.Directory }, "sync", "--json", "--config", run.ConfigPath);
+
+        Assert.True(code == 0, stderr);
+        Assert.DoesNotContain("demo-homelab-password", stdout + stderr, StringComparison.Ordinal);
+        var homelab = run.Lab.Cluster("homelab");
+        Assert.Equal("gpu;level-3b;prod;warn-no-offsite;warn-restore-untested", homelab.TagsOf(100));
+        Assert.Contains("level-3b:b60205:ffffff", homelab.TagStyle, StringComparison.Ordinal);
+        Assert.Contains("gpu:6a1b9a:ffffff", homelab.TagStyle, StringComparison.Ordinal);
+        Assert.Contains(homelab.Server.Requests, r => r == "POST /api2/json/access/ticket");
     }
 }

@@ -32,7 +32,7 @@ public sealed class LabHost : IAsyncDisposable
             await b.StartAsync(0, cancellationToken);
         }
 
-        var pve = scenario.Clusters.Select(c => new PveSimulator(c, now, name => pbs.FirstOrDefault(p => p.Name == name)?.Server.Url)).ToList();
+        var pve = scenario.Clusters.Select(c => new PveSimulator(c, now, name => pbs.FirstOrDefault(p => p.Name == name))).ToList();
         foreach (var c in pve)
         {
             await c.StartAsync(0, cancellationToken);

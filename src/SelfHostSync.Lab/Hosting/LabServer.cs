@@ -52,6 +52,12 @@ public sealed class LabServer : IAsyncDisposable
 
     internal System.Collections.Concurrent.ConcurrentQueue<string> RequestLog { get; } = new();
 
+    private int _inFlight;
+    private int _maxInFlight;
+
+    /// <summary>The most requests this server ever had in flight at once (politeness is measured here).</summary>
+    public int MaxInFlight => Volatile.Read(ref _maxInFlight);
+
     /// <summary>Every request seen, with the names of its query and form parameters (values are not kept: they may be secrets).</summary>
     public IReadOnlyList<LabCall> Calls => CallLog.ToArray();
 
@@ -84,18 +90,31 @@ public sealed class LabServer : IAsyncDisposable
                 ? (await context.Request.ReadFormAsync(context.RequestAborted)).Keys.ToList()
                 : [];
             server.CallLog.Enqueue(new LabCall(context.Request.Method, context.Request.Path.Value ?? string.Empty, [.. context.Request.Query.Keys], form));
-            if (faults.Latency > TimeSpan.Zero)
+            var now = Interlocked.Increment(ref server._inFlight);
+            for (var max = Volatile.Read(ref server._maxInFlight); now > max; max = Volatile.Read(ref server._maxInFlight))
             {
-                await Task.Delay(faults.Latency, context.RequestAborted);
+                Interlocked.CompareExchange(ref server._maxInFlight, now, max);
             }
 
-            if (faults.Down)
+            try
             {
-                context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
-                return;
-            }
+                if (faults.Latency > TimeSpan.Zero)
+                {
+                    await Task.Delay(faults.Latency, context.RequestAborted);
+                }
 
-            await next(context);
+                if (faults.Down)
+                {
+                    context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+                    return;
+                }
+
+                await next(context);
+            }
+            finally
+            {
+                Interlocked.Decrement(ref server._inFlight);
+            }
         });
         map(app, server);
         await app.StartAsync(cancellationToken);

@@ -289,7 +289,7 @@ public sealed partial class PveSimulator
 
         if (s.Type == "pbs")
         {
-            var url = s.BackupServer is null ? null : _backupServerUrl(s.BackupServer);
+            var url = s.BackupServer is null ? null : _backupServer(s.BackupServer)?.Server.Url;
             row["server"] = url?.Host ?? s.Server;
             row["port"] = url?.Port ?? 8007;
             row["datastore"] = s.Datastore;
@@ -315,33 +315,6 @@ public sealed partial class PveSimulator
         }
 
         return row;
-    }
-
-    private List<object> ContentOf(StorageSpec storage, string? content)
-    {
-        if (content is not null and not "backup")
-        {
-            return [];
-        }
-
-        return _spec.Dumps.Where(d => d.Storage == storage.Storage).Select(d =>
-        {
-            var time = _now - TimeSpan.FromHours(d.AgeHours);
-            var local = time.UtcDateTime.ToString("yyyy_MM_dd-HH_mm_ss", CultureInfo.InvariantCulture);
-            var ext = d.Type == "lxc" ? "tar.zst" : "vma.zst";
-            var item = new Dictionary<string, object?>
-            {
-                ["volid"] = $"{storage.Storage}:backup/vzdump-{d.Type}-{d.Vmid}-{local}.{ext}",
-                ["vmid"] = d.Vmid, ["format"] = ext, ["size"] = 2147483648L, ["ctime"] = time.ToUnixTimeSeconds(),
-                ["content"] = "backup", ["subtype"] = d.Type,
-            };
-            if (d.Protected)
-            {
-                item["protected"] = 1;
-            }
-
-            return (object)item;
-        }).ToList();
     }
 
     [GeneratedRegex(@"^[a-z0-9_][a-z0-9_\-+.]*$", RegexOptions.IgnoreCase)]

@@ -2,6 +2,7 @@ using System.Globalization;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using SelfHostSync.Lab.Hosting;
+using SelfHostSync.Lab.Pbs;
 using SelfHostSync.Lab.Scenario;
 
 namespace SelfHostSync.Lab.Pve;
@@ -14,15 +15,15 @@ public sealed partial class PveSimulator
 {
     private readonly ClusterSpec _spec;
     private readonly DateTimeOffset _now;
-    private readonly Func<string, Uri?> _backupServerUrl;
+    private readonly Func<string, PbsSimulator?> _backupServer;
     private readonly Lock _gate = new();
     private readonly List<LabTask> _tasks = [];
 
-    public PveSimulator(ClusterSpec spec, DateTimeOffset now, Func<string, Uri?> backupServerUrl)
+    public PveSimulator(ClusterSpec spec, DateTimeOffset now, Func<string, PbsSimulator?> backupServer)
     {
         _spec = spec;
         _now = now;
-        _backupServerUrl = backupServerUrl;
+        _backupServer = backupServer;
         Tickets = new LabTickets("PVE", spec.Users);
         Guests = spec.Guests.Select(g => new PveGuestState(g)).ToDictionary(g => g.Vmid);
         foreach (var t in spec.RestoreTasks)

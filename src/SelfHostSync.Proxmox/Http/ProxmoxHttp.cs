@@ -69,7 +69,8 @@ public static class ProxmoxHttp
                 Delay = settings.RetryDelay,
                 BackoffType = DelayBackoffType.Exponential,
                 UseJitter = true,
-                ShouldHandle = args => ValueTask.FromResult(IsIdempotent(args.Context) && IsTransient(args.Outcome)),
+                ShouldHandle = async args => IsIdempotent(args.Context) && IsTransient(args.Outcome)
+                    && !(args.Outcome.Result is { StatusCode: HttpStatusCode.InternalServerError } r && await IsDefinitiveAsync(r, args.Context.CancellationToken)),
             });
         }
 
@@ -95,17 +96,29 @@ public static class ProxmoxHttp
         { Exception: HttpRequestException or TimeoutRejectedException } => true,
         { Result: { } r } => r.StatusCode is HttpStatusCode.RequestTimeout or HttpStatusCode.TooManyRequests
             or HttpStatusCode.BadGateway or HttpStatusCode.ServiceUnavailable or HttpStatusCode.GatewayTimeout
-            || (r.StatusCode == HttpStatusCode.InternalServerError && !IsDefinitive(r)),
+            || r.StatusCode == HttpStatusCode.InternalServerError,
         _ => false,
     };
 
-    // PVE answers 500 for plain die() messages; digest conflicts and locks are answers, not glitches.
-    private static bool IsDefinitive(HttpResponseMessage response)
+    // PVE answers 500 for plain die() messages; digest conflicts, locks and missing objects are answers, not glitches.
+    // The message is in the reason phrase, and since libpve-http-server-perl 5.2 also in the body's "message".
+    private static async ValueTask<bool> IsDefinitiveAsync(HttpResponseMessage response, CancellationToken cancellationToken)
     {
-        var reason = response.ReasonPhrase ?? string.Empty;
-        return reason.Contains("checksum mismatch", StringComparison.OrdinalIgnoreCase)
-            || reason.Contains("modified configuration", StringComparison.OrdinalIgnoreCase)
-            || reason.Contains("is locked", StringComparison.OrdinalIgnoreCase)
-            || reason.Contains("does not exist", StringComparison.OrdinalIgnoreCase);
+        var text = response.ReasonPhrase ?? string.Empty;
+        try
+        {
+            await response.Content.LoadIntoBufferAsync(64 * 1024, cancellationToken);
+            text += " " + await response.Content.ReadAsStringAsync(cancellationToken);
+        }
+        catch (HttpRequestException)
+        {
+            // Body larger than 64 KiB or unreadable: decide on the reason phrase.
+        }
+
+        return text.Contains("checksum mismatch", StringComparison.OrdinalIgnoreCase)
+            || text.Contains("modified configuration", StringComparison.OrdinalIgnoreCase)
+            || text.Contains("is locked", StringComparison.OrdinalIgnoreCase)
+            || text.Contains("does not exist", StringComparison.OrdinalIgnoreCase)
+            || text.Contains("no such", StringComparison.OrdinalIgnoreCase);
     }
 }

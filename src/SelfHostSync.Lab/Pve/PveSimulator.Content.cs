@@ -1,0 +1,80 @@
+using System.Globalization;
+using SelfHostSync.Lab.Scenario;
+
+namespace SelfHostSync.Lab.Pve;
+
+/// <summary>Storage content as PVE lists it: vzdump files on file storages, snapshots on PBS storages.</summary>
+public sealed partial class PveSimulator
+{
+    private List<object> ContentOf(StorageSpec storage, string? content)
+    {
+        if (content is not null and not "backup")
+        {
+            return [];
+        }
+
+        if (storage.Type == "pbs")
+        {
+            return PbsContentOf(storage);
+        }
+
+        return _spec.Dumps.Where(d => d.Storage == storage.Storage).Select(d =>
+        {
+            var time = _now - TimeSpan.FromHours(d.AgeHours);
+            var local = time.UtcDateTime.ToString("yyyy_MM_dd-HH_mm_ss", CultureInfo.InvariantCulture);
+            var ext = d.Type == "lxc" ? "tar.zst" : "vma.zst";
+            var item = new Dictionary<string, object?>
+            {
+                ["volid"] = $"{storage.Storage}:backup/vzdump-{d.Type}-{d.Vmid}-{local}.{ext}",
+                ["vmid"] = d.Vmid, ["format"] = ext, ["size"] = 2147483648L, ["ctime"] = time.ToUnixTimeSeconds(),
+                ["content"] = "backup", ["subtype"] = d.Type,
+            };
+            if (d.Protected)
+            {
+                item["protected"] = 1;
+            }
+
+            return (object)item;
+        }).ToList();
+    }
+
+    /// <summary>A PBS storage as PVE lists it: the linked datastore namespace's snapshots, volid <c>storage:backup/vm/100/…Z</c>.</summary>
+    private List<object> PbsContentOf(StorageSpec storage)
+    {
+        var pbs = storage.BackupServer is null ? null : _backupServer(storage.BackupServer);
+        if (pbs is null)
+        {
+            return [];
+        }
+
+        return pbs.Snapshots
+            .Where(x => x.Datastore == storage.Datastore && x.Namespace == (storage.Namespace ?? string.Empty))
+            .Select(x =>
+            {
+                var stamp = DateTimeOffset.FromUnixTimeSeconds(x.Time).UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture);
+                var item = new Dictionary<string, object?>
+                {
+                    ["volid"] = $"{storage.Storage}:backup/{x.Type}/{x.Id}/{stamp}",
+                    ["vmid"] = x.Id, ["format"] = $"pbs-{x.Type}", ["size"] = 34359738880L, ["ctime"] = x.Time,
+                    ["content"] = "backup", ["subtype"] = x.Type == "ct" ? "lxc" : "qemu",
+                };
+                if (x.Verification is not null)
+                {
+                    item["verification"] = new { state = x.Verification, upid = "UPID:pbs:0000A1B2:0012C3D4:00000000:00000000:verificationjob::root@pam:" };
+                }
+
+                if (x.Protected)
+                {
+                    item["protected"] = 1;
+                }
+
+                if (x.Encrypted)
+                {
+                    item["encrypted"] = "1f:2e:3d:4c:5b:6a:79:88";
+                }
+
+                return (object)item;
+            })
+            .ToList();
+    }
+}

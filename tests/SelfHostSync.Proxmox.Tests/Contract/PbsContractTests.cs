@@ -1,0 +1,75 @@
+using SelfHostSync.Proxmox.Gateways;
+using SelfHostSync.Proxmox.Http;
+
+namespace SelfHostSync.Proxmox.Tests.Contract;
+
+/// <summary>The PBS client against WireMock: token header with ':', envelopes, namespaces, error mapping.</summary>
+public sealed class PbsContractTests : IDisposable
+{
+    private readonly Mock _mock = new();
+
+    public void Dispose() => _mock.Dispose();
+
+    [Fact]
+    public async Task GetSnapshots_Token_SendsPbsApiTokenHeaderWithColonAndNamespace()
+    {
+        _mock.Stub("GET", "/admin/datastore/main/snapshots", 200, """
+            {"data":[{"backup-type":"vm","backup-id":"100","backup-time":1764000000,"files":[{"filename":"index.json.blob","crypt-mode":"none","size":512}],
+                      "verification":{"state":"ok","upid":"UPID:pbs:00000001:00000002:00000000:5CA78B83:verificationjob:x:root@pam:"},"protected":false}]}
+            """);
+
+        var snapshots = (await _mock.Pbs().GetSnapshotsAsync("main", "homelab", CancellationToken.None)).Data!;
+
+        Assert.Equal("ok", Assert.Single(snapshots).Verification!.State);
+        var request = Assert.Single(_mock.Requests("/admin/datastore/main/snapshots")).RequestMessage;
+        Assert.Equal($"PBSAPIToken selfhostsync@pbs!sync:{Mock.Secret}", request.Headers!["Authorization"].Single());
+        Assert.Equal("homelab", request.Query!["ns"].Single());
+    }
+
+    [Fact]
+    public async Task GetSnapshots_RootNamespace_SendsNoNsParameter()
+    {
+        _mock.Stub("GET", "/admin/datastore/main/snapshots", 200, """{"data":[]}""");
+
+        await _mock.Pbs().GetSnapshotsAsync("main", null, CancellationToken.None);
+
+        var request = Assert.Single(_mock.Requests("/admin/datastore/main/snapshots")).RequestMessage;
+        Assert.True(request.Query is null || !request.Query.ContainsKey("ns"));
+    }
+
+    [Fact]
+    public async Task GetDatastores_403_NamesPbsPrivilege()
+    {
+        _mock.Stub("GET", "/admin/datastore", 403, """{"data":null,"message":"permission check failed"}""");
+        var endpoint = _mock.Endpoint(ProxmoxProduct.Pbs);
+        var api = _mock.Pbs(endpoint);
+
+        var ex = await Assert.ThrowsAsync<ProxmoxApiException>(() => ProxmoxClients.Call(endpoint, "GET /admin/datastore", () => api.GetDatastoresAsync(CancellationToken.None)));
+
+        Assert.Equal(ProxmoxErrorKind.Forbidden, ex.Kind);
+        Assert.Contains("Datastore.Audit", ex.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(Mock.Secret, ex.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task GetSyncJobs_DirectionAll_SentAsSyncDirection()
+    {
+        _mock.Stub("GET", "/admin/sync", 200, """{"data":[{"id":"s1","store":"main","remote":"far","remote-store":"main","sync-direction":"push","last-run-state":"ok","last-run-endtime":1764000000}]}""");
+
+        var jobs = (await _mock.Pbs().GetSyncJobsAsync("all", CancellationToken.None)).Data!;
+
+        Assert.Equal("push", Assert.Single(jobs).SyncDirection);
+        Assert.Equal("all", Assert.Single(_mock.Requests("/admin/sync")).RequestMessage.Query!["sync-direction"].Single());
+    }
+
+    [Theory]
+    [InlineData(null, null, "", true)]
+    [InlineData(null, 0, "", true)]
+    [InlineData(null, 0, "homelab", false)]
+    [InlineData("homelab", null, "homelab/k8s", true)]
+    [InlineData("homelab", 0, "homelab/k8s", false)]
+    [InlineData("homelab", null, "homelabx", false)]
+    [InlineData("homelab", 1, "homelab/a/b", false)]
+    public void Covers_NamespaceAndDepth_AsPbsRecursion(string? jobNs, int? depth, string ns, bool expected) =>
+        Assert.Equal(expected, PbsServerGateway.Covers(jobNs, depth, ns));
+}
