@@ -20,7 +20,7 @@ public sealed class SyncPass(
     public async Task<RunReport> RunAsync(SyncRequest request, IProgress<SyncProgress>? progress, CancellationToken cancellationToken)
     {
         var startedAt = time.GetUtcNow();
-        var runId = Guid.CreateVersion7(startedAt).ToString();
+        var runId = request.RunId ?? Guid.CreateVersion7(startedAt).ToString();
         await store.BeginRunAsync(runId, startedAt, request.DryRun, cancellationToken);
 
         progress?.Report(new SyncProgress("collecting", 0, sources.Count));
@@ -106,15 +106,17 @@ public sealed class SyncPass(
             MaxDegreeOfParallelism = Math.Max(1, settings.WriteParallelism),
             CancellationToken = cancellationToken,
         };
-        await Parallel.ForEachAsync(pending, options, async (i, ct) =>
+        // Cancellation (a stopping daemon) stops new writes; a write already sent finishes and is audited, so the
+        // audit table never misses a write that happened. The HTTP timeouts bound how long that can take.
+        await Parallel.ForEachAsync(pending, options, async (i, _) =>
         {
             var verdict = verdicts[i];
             var outcome = verdict.Guest.Lock is { } held
                 ? new TagWriteOutcome(TagWriteStatus.Locked, verdict.Plan.Before, verdict.Plan.Before, $"guest is locked ({held})")
-                : await writer.WriteAsync(verdict.Guest, verdict.Plan.Change, ct);
+                : await writer.WriteAsync(verdict.Guest, verdict.Plan.Change, CancellationToken.None);
             if (outcome.Status == TagWriteStatus.Written)
             {
-                await store.RecordWriteAsync(new TagWriteAudit(runId, verdict.Guest.Key, time.GetUtcNow(), outcome.Before, outcome.After), ct);
+                await store.RecordWriteAsync(new TagWriteAudit(runId, verdict.Guest.Key, time.GetUtcNow(), outcome.Before, outcome.After), CancellationToken.None);
             }
 
             outcomes[i] = outcome;

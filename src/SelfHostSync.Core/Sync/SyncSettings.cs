@@ -27,7 +27,9 @@ public sealed record SyncSettings
     public int WriteParallelism { get; init; } = 4;
 }
 
-public sealed record SyncRequest(bool DryRun);
+/// <param name="DryRun">Plan only.</param>
+/// <param name="RunId">A run id assigned by whoever queued the pass (the control API answers with it); null: a new one.</param>
+public sealed record SyncRequest(bool DryRun, string? RunId = null);
 
 /// <summary>Progress of a pass, for terminals and the dashboard.</summary>
 public sealed record SyncProgress(string Stage, int Done, int Total);

@@ -21,6 +21,10 @@ internal static class Commands
         var root = new RootCommand("SelfHostSync: responsibility levels and backup discipline for Proxmox guests, written back as tags.");
         root.Subcommands.Add(Sync(time));
         root.Subcommands.Add(Explain(time));
+        root.Subcommands.Add(DaemonCommands.Run(time));
+        root.Subcommands.Add(DaemonCommands.Resync(time));
+        root.Subcommands.Add(StateCommands.Status(time));
+        root.Subcommands.Add(StateCommands.RestoreTest(time));
         root.Subcommands.Add(DemoCommand.Build(time));
         return root;
     }
@@ -123,7 +127,10 @@ internal static class Commands
             return ExitCodes.BadConfig;
         }
 
-        using var log = Logging.Create(config.Secrets, Environment.GetEnvironmentVariable("SELFHOSTSYNC_DEBUG") == "1" ? Serilog.Events.LogEventLevel.Debug : Serilog.Events.LogEventLevel.Information);
+        using var log = Logging.Create(
+            config.Secrets,
+            Environment.GetEnvironmentVariable("SELFHOSTSYNC_DEBUG") == "1" ? Serilog.Events.LogEventLevel.Debug : config.Daemon.LogLevel,
+            config.Daemon.LogFile);
         try
         {
             return await run(config, log);

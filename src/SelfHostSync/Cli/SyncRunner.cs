@@ -15,7 +15,7 @@ internal sealed class SyncRunner(AppConfig config, TimeProvider time, ILogger lo
 
     public SqliteStateStore Store => _store;
 
-    public async Task<RunReport> RunAsync(bool dryRun, IProgress<SyncProgress>? progress, CancellationToken cancellationToken)
+    public async Task<RunReport> RunAsync(bool dryRun, IProgress<SyncProgress>? progress, CancellationToken cancellationToken, string? runId = null)
     {
         foreach (var insecure in config.Insecure)
         {
@@ -23,7 +23,7 @@ internal sealed class SyncRunner(AppConfig config, TimeProvider time, ILogger lo
         }
 
         var pass = new SyncPass(_gateways.Sources, _gateways.TagWriter, _store, config.Sync, time);
-        var report = await pass.RunAsync(new SyncRequest(dryRun || config.DryRun), progress, cancellationToken);
+        var report = await pass.RunAsync(new SyncRequest(dryRun || config.DryRun, runId), progress, cancellationToken);
         foreach (var source in report.Sources.Where(s => !s.Ok))
         {
             log.Warning("Source {Kind}:{Source} degraded: {Error}", source.Kind, source.Name, source.Error);
@@ -45,7 +45,7 @@ internal sealed class SyncRunner(AppConfig config, TimeProvider time, ILogger lo
         {
             foreach (var finding in source.Findings)
             {
-                log.Information("{Kind}:{Source}: {Finding}", source.Kind, source.Name, finding);
+                log.Debug("{Kind}:{Source}: {Finding}", source.Kind, source.Name, finding);
             }
         }
 

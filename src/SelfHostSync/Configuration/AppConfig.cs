@@ -12,17 +12,16 @@ internal sealed record AppConfig
 
     public bool DryRun { get; init; }
 
-    public string Schedule { get; init; } = "0 */15 * * * ?";
-
-    public string ControlUrls { get; init; } = "http://127.0.0.1:8785";
-
-    public string? ControlToken { get; init; }
+    public string Schedule { get; init; } = DaemonSettings.Default.Schedule;
 
     public required IReadOnlyList<PveCluster> Clusters { get; init; }
 
     public required IReadOnlyList<PbsServer> BackupServers { get; init; }
 
     public required SyncSettings Sync { get; init; }
+
+    /// <summary>Schedule, control API, notifications, logging and retention of <c>run</c>.</summary>
+    public DaemonSettings Daemon { get; init; } = DaemonSettings.Default;
 
     /// <summary><c>Tags.ColorMap</c>: merge managed tag colours into the datacenter <c>tag-style</c>.</summary>
     public bool TagColorMap { get; init; }

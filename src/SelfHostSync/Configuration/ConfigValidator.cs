@@ -11,7 +11,7 @@ using SelfHostSync.Proxmox.Http;
 namespace SelfHostSync.Configuration;
 
 /// <summary>Turns bound options into an <see cref="AppConfig"/>, collecting one line per problem.</summary>
-internal static class ConfigValidator
+internal static partial class ConfigValidator
 {
     public static AppConfig Validate(string path, SelfHostSyncOptions o, TimeProvider time)
     {
@@ -73,11 +73,7 @@ internal static class ConfigValidator
         problems.AddRange(tagErrors);
         var inventory = Inventory(o.Inventory, problems);
 
-        if (o.ControlApi.Token is { Length: > 0 } controlToken)
-        {
-            secrets.Add(controlToken);
-        }
-
+        var daemon = Daemon(o, problems, secrets);
         var stateDirectory = o.StateDirectory ?? Environment.GetEnvironmentVariable("STATE_DIRECTORY") ?? "/var/lib/selfhostsync";
         if (problems.Count > 0)
         {
@@ -89,9 +85,8 @@ internal static class ConfigValidator
             SourcePath = path,
             StateDirectory = stateDirectory,
             DryRun = o.DryRun,
-            Schedule = o.Schedule ?? "0 */15 * * * ?",
-            ControlUrls = o.ControlApi.Urls ?? "http://127.0.0.1:8785",
-            ControlToken = o.ControlApi.Token,
+            Schedule = daemon.Schedule,
+            Daemon = daemon,
             Clusters = clusters,
             BackupServers = servers,
             Secrets = secrets,

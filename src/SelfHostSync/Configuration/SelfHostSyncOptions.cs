@@ -28,6 +28,13 @@ internal sealed class SelfHostSyncOptions
     public NotesOptions Notes { get; set; } = new();
 
     public List<InventoryOptions> Inventory { get; set; } = [];
+
+    public NotificationsOptions Notifications { get; set; } = new();
+
+    /// <summary>How long run history is kept (d.hh:mm:ss, default 180 days).</summary>
+    public string? Retention { get; set; }
+
+    public LoggingOptions Logging { get; set; } = new();
 }
 
 internal sealed class ControlApiOptions

@@ -1,6 +1,11 @@
 using System.CommandLine;
 using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using SelfHostSync.Cli;
+using SelfHostSync.Configuration;
+using SelfHostSync.Daemon;
 using SelfHostSync.Core.Sync;
 using SelfHostSync.Lab.Hosting;
 using SelfHostSync.Lab.Scenario;
@@ -28,41 +33,85 @@ internal static class DemoCommand
 
             return await Commands.WithConfig(configPath, time, async (config, log) =>
             {
-                using var runner = new SyncRunner(config, time, log);
                 var console = AnsiConsole.Console;
                 console.MarkupLine($"[bold]SelfHostSync demo[/]: lab with {lab.Clusters.Count} clusters and {lab.BackupServers.Count} backup servers on 127.0.0.1");
-                RunReport? report = null;
-                await console.Status().StartAsync("collecting…", async status =>
-                {
-                    var progress = new Progress<SyncProgress>(p => status.Status($"{p.Stage} {p.Done}/{p.Total}"));
-                    report = await runner.RunAsync(dryRun: false, progress, ct);
-                });
-                MatrixRenderer.Render(console, report!);
                 if (parse.GetValue(once))
                 {
+                    using var runner = new SyncRunner(config, time, log);
+                    var report = await WithProgressAsync(console, p => runner.RunAsync(dryRun: false, p, ct));
+                    MatrixRenderer.Render(console, report);
                     return ExitCodes.Ok;
                 }
 
-                console.MarkupLine("The lab keeps running until Ctrl-C. Try, in another terminal:");
-                console.MarkupLine($"  [grey]dotnet run --project src/SelfHostSync -- explain homelab/121 --config {Markup.Escape(configPath)}[/]");
-                foreach (var c in lab.Clusters)
-                {
-                    console.MarkupLine($"  PVE {Markup.Escape(c.Name)}: {c.Server.Url} (fingerprint {c.Server.Fingerprint[..23]}…)");
-                }
-
-                try
-                {
-                    await Task.Delay(Timeout.Infinite, ct);
-                }
-                catch (OperationCanceledException)
-                {
-                    console.MarkupLine("stopped");
-                }
-
-                return ExitCodes.Ok;
+                return await RunDaemonAsync(console, config, lab, configPath, time, log, ct);
             });
         });
         return command;
+    }
+
+    /// <summary>The daemon against the lab: first pass with progress, the matrix, then the dashboard until Ctrl-C.</summary>
+    private static async Task<int> RunDaemonAsync(IAnsiConsole console, AppConfig config, LabHost lab, string configPath, TimeProvider time, Serilog.ILogger log, CancellationToken ct)
+    {
+        await using var app = await StartHostAsync(config, time, log, ct);
+        var coordinator = app.Services.GetRequiredService<SyncCoordinator>();
+        var first = await coordinator.FirstPass.WaitAsync(ct);
+        var report = await WithProgressAsync(console, async _ =>
+        {
+            while (!first.Completion.IsCompleted)
+            {
+                await Task.WhenAny(first.Completion, Task.Delay(200, ct));
+            }
+
+            return await first.Completion ?? throw new InvalidOperationException(first.Error ?? "the first pass failed");
+        });
+        MatrixRenderer.Render(console, report);
+        var url = app.Urls.First();
+        console.MarkupLine($"Dashboard: [link]{Markup.Escape(url)}/[/]   metrics: {Markup.Escape(url)}/metrics   (Ctrl-C stops the demo)");
+        console.MarkupLine($"Try: [grey]dotnet run --project src/SelfHostSync -- explain homelab/121 --config {Markup.Escape(configPath)}[/]");
+        foreach (var c in lab.Clusters)
+        {
+            console.MarkupLine($"  PVE {Markup.Escape(c.Name)}: {c.Server.Url} (fingerprint {c.Server.Fingerprint[..23]}…)");
+        }
+
+        try
+        {
+            await app.WaitForShutdownAsync(ct);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+
+        await app.StopAsync(CancellationToken.None);
+        console.MarkupLine("stopped");
+        return app.Services.GetRequiredService<DaemonHealth>().Crashed ? ExitCodes.Failed : ExitCodes.Ok;
+    }
+
+    /// <summary>The usual port when it is free, any free port otherwise.</summary>
+    private static async Task<WebApplication> StartHostAsync(AppConfig config, TimeProvider time, Serilog.ILogger log, CancellationToken ct)
+    {
+        var app = DaemonHost.Build(config, time, log);
+        try
+        {
+            await app.StartAsync(ct);
+            return app;
+        }
+        catch (IOException)
+        {
+            await app.DisposeAsync();
+            app = DaemonHost.Build(config, time, log, [new Uri("http://127.0.0.1:0")]);
+            await app.StartAsync(ct);
+            return app;
+        }
+    }
+
+    private static async Task<RunReport> WithProgressAsync(IAnsiConsole console, Func<IProgress<SyncProgress>, Task<RunReport>> run)
+    {
+        RunReport? report = null;
+        await console.Status().StartAsync("collecting…", async status =>
+        {
+            report = await run(new Progress<SyncProgress>(p => status.Status($"{p.Stage} {p.Done}/{p.Total}")));
+        });
+        return report!;
     }
 
     private static string WriteConfig(string templatePath, string stateDir, LabHost lab)

@@ -47,6 +47,28 @@ internal static class Migrations
             detail TEXT NOT NULL);
         CREATE INDEX check_results_guest ON check_results (cluster, vmid);
         """,
+        """
+        CREATE TABLE alerts (
+            key TEXT PRIMARY KEY,
+            subject TEXT NOT NULL,
+            check_id TEXT,
+            level TEXT,
+            detail TEXT NOT NULL,
+            since INTEGER NOT NULL);
+        CREATE TABLE notifications (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            run_id TEXT,
+            at INTEGER NOT NULL,
+            channel TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            title TEXT NOT NULL,
+            events INTEGER NOT NULL,
+            ok INTEGER NOT NULL,
+            error TEXT);
+        CREATE INDEX notifications_at ON notifications (at);
+        CREATE INDEX check_results_run ON check_results (run_id);
+        CREATE INDEX tag_writes_run ON tag_writes (run_id);
+        """,
     ];
 
     public static void Apply(SqliteConnection connection)

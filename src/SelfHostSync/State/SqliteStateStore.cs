@@ -12,7 +12,7 @@ namespace SelfHostSync.State;
 /// The state store: one SQLite file in <c>StateDirectory</c> (WAL, mode 0600, numbered migrations). Every statement
 /// runs in its own transaction, so a crash at any point leaves it consistent.
 /// </summary>
-internal sealed class SqliteStateStore : IStateStore, IDisposable
+internal sealed partial class SqliteStateStore : IStateStore, IDisposable
 {
     public const string FileName = "selfhostsync.db";
     private readonly SqliteConnection _connection;
@@ -187,7 +187,7 @@ internal sealed class SqliteStateStore : IStateStore, IDisposable
         using var cmd = _connection.CreateCommand();
         cmd.CommandText = table switch
         {
-            "runs" or "tag_writes" or "restore_tests" or "check_results" => string.Create(CultureInfo.InvariantCulture, $"SELECT COUNT(*) FROM {table}"),
+            "runs" or "tag_writes" or "restore_tests" or "check_results" or "alerts" or "notifications" => string.Create(CultureInfo.InvariantCulture, $"SELECT COUNT(*) FROM {table}"),
             _ => throw new ArgumentOutOfRangeException(nameof(table)),
         };
         return (long)cmd.ExecuteScalar()!;

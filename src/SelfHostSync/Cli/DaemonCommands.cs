@@ -1,0 +1,119 @@
+using System.CommandLine;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using SelfHostSync.Configuration;
+using SelfHostSync.Control;
+using SelfHostSync.Daemon;
+
+namespace SelfHostSync.Cli;
+
+/// <summary><c>run</c> (the daemon) and <c>resync</c> (asks it for a pass through the control API).</summary>
+internal static class DaemonCommands
+{
+    public static Command Run(TimeProvider time)
+    {
+        var command = new Command("run", "The daemon: scheduled passes, control API, dashboard, metrics (systemd Type=notify)") { Commands.Config };
+        command.SetAction(async (parse, ct) => await Commands.WithConfig(parse.GetValue(Commands.Config), time, async (config, log) =>
+        {
+            await using var app = DaemonHost.Build(config, time, log);
+            try
+            {
+                await app.StartAsync(ct);
+            }
+            catch (IOException ex)
+            {
+                log.Fatal("The control API cannot listen on {Urls}: {Error}", string.Join(", ", config.Daemon.ControlUrls), ex.Message);
+                return ExitCodes.Failed;
+            }
+
+            log.Information("SelfHostSync running: control API on {Urls}, schedule {Schedule}", string.Join(", ", app.Urls), config.Daemon.Schedule);
+            try
+            {
+                await app.WaitForShutdownAsync(ct);
+            }
+            finally
+            {
+                await app.StopAsync(CancellationToken.None);
+            }
+
+            var crashed = app.Services.GetRequiredService<DaemonHealth>().Crashed;
+            log.Information("SelfHostSync stopped{Reason}", crashed ? " after a failure" : string.Empty);
+            return crashed ? ExitCodes.Failed : ExitCodes.Ok;
+        }));
+        return command;
+    }
+
+    public static Command Resync(TimeProvider time)
+    {
+        var wait = new Option<bool>("--wait") { Description = "Wait until the pass has finished and print its summary" };
+        var command = new Command("resync", "Ask the running daemon to sync now (through ControlApi)") { Commands.Config, wait };
+        command.SetAction(async (parse, ct) => await Commands.WithConfig(parse.GetValue(Commands.Config), time, async (config, log) =>
+        {
+            var baseUrl = ControlClientUrl(config.Daemon.ControlUrls[0]);
+            using var http = new HttpClient { BaseAddress = baseUrl, Timeout = TimeSpan.FromSeconds(30) };
+            if (config.Daemon.ControlToken is { } token)
+            {
+                http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+            }
+
+            try
+            {
+                using var status = await http.GetFromJsonAsync<JsonDocument>("api/status", ct);
+                using var request = new HttpRequestMessage(HttpMethod.Post, "api/sync");
+                request.Headers.Add(ControlAuth.CsrfHeader, status!.RootElement.GetProperty("csrfToken").GetString());
+                using var response = await http.SendAsync(request, ct);
+                response.EnsureSuccessStatusCode();
+                using var accepted = JsonDocument.Parse(await response.Content.ReadAsStringAsync(ct));
+                var runId = accepted.RootElement.GetProperty("runId").GetString()!;
+                Console.Out.WriteLine($"resync accepted: run {runId}");
+                if (!parse.GetValue(wait))
+                {
+                    return ExitCodes.Ok;
+                }
+
+                while (true)
+                {
+                    await Task.Delay(TimeSpan.FromSeconds(1), time, ct);
+                    using var run = await http.GetFromJsonAsync<JsonDocument>($"api/runs/{Uri.EscapeDataString(runId)}", ct);
+                    var state = run!.RootElement.GetProperty("state").GetString();
+                    if (state is "queued" or "running")
+                    {
+                        continue;
+                    }
+
+                    if (run.RootElement.GetProperty("report") is { ValueKind: JsonValueKind.Object } report)
+                    {
+                        Console.Out.WriteLine($"run {runId} {state}: {report.GetProperty("guests").GetArrayLength()} guests, {report.GetProperty("writes").GetInt32()} writes, degraded {report.GetProperty("degraded").GetBoolean().ToString().ToLowerInvariant()}");
+                    }
+                    else
+                    {
+                        Console.Out.WriteLine($"run {runId}: {state}");
+                    }
+
+                    return ExitCodes.Ok;
+                }
+            }
+            catch (HttpRequestException ex)
+            {
+                Console.Error.WriteLine($"resync: the daemon is not reachable at {baseUrl} ({ex.StatusCode?.ToString() ?? ex.Message}); is `selfhostsync run` active?");
+                return ExitCodes.DaemonUnreachable;
+            }
+            catch (TaskCanceledException) when (!ct.IsCancellationRequested)
+            {
+                Console.Error.WriteLine($"resync: the daemon at {baseUrl} did not answer in time");
+                return ExitCodes.DaemonUnreachable;
+            }
+        }));
+        return command;
+    }
+
+    /// <summary>Where a local client reaches a daemon bound to a wildcard address.</summary>
+    private static Uri ControlClientUrl(Uri bound) =>
+        bound.Host is "0.0.0.0" or "[::]" or "::"
+            ? new UriBuilder(bound) { Host = "127.0.0.1", Path = "/" }.Uri
+            : new UriBuilder(bound) { Path = "/" }.Uri;
+}

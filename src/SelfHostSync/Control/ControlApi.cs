@@ -1,0 +1,186 @@
+using System.Globalization;
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using SelfHostSync.Core.Evidence;
+using SelfHostSync.Core.Matrix;
+using SelfHostSync.Core.Sync;
+using SelfHostSync.Daemon;
+using SelfHostSync.Output;
+using SelfHostSync.State;
+
+namespace SelfHostSync.Control;
+
+/// <summary>The control API of DESIGN §7: status, guests, runs, manual resync, manual restore tests, health.</summary>
+internal static class ControlApi
+{
+    public static void UseControlAuth(this WebApplication app, ControlAuth auth)
+    {
+        app.Use(async (context, next) =>
+        {
+            var path = context.Request.Path.Value ?? "/";
+            if (path == "/healthz")
+            {
+                await next(context);
+                return;
+            }
+
+            if (auth.RequiresToken && path == "/" && auth.IsValidToken(context.Request.Query["token"]))
+            {
+                context.Response.Cookies.Append(ControlAuth.CookieName, auth.SessionCookieValue, new CookieOptions { HttpOnly = true, SameSite = SameSiteMode.Strict, Path = "/" });
+                context.Response.Redirect("/");
+                return;
+            }
+
+            if (!auth.IsAuthenticated(context))
+            {
+                context.Response.StatusCode = StatusCodes.Status401Unauthorized;
+                context.Response.Headers.WWWAuthenticate = "Bearer";
+                await context.Response.WriteAsJsonAsync(new { error = "a bearer token is required (ControlApi.Token)" });
+                return;
+            }
+
+            if (HttpMethods.IsPost(context.Request.Method) && !await auth.PassesCsrfAsync(context))
+            {
+                context.Response.StatusCode = StatusCodes.Status403Forbidden;
+                await context.Response.WriteAsJsonAsync(new { error = $"missing or wrong anti-CSRF token ({ControlAuth.CsrfHeader} header or csrf form field; see GET /api/status)" });
+                return;
+            }
+
+            await next(context);
+        });
+    }
+
+    public static void MapControlApi(this IEndpointRouteBuilder app, SyncCoordinator coordinator, SqliteStateStore store, ControlAuth auth, TimeProvider time)
+    {
+        app.MapGet("/healthz", () => coordinator.Last is null && !coordinator.IsRunning
+            ? Results.Json(new { status = "starting" })
+            : Results.Json(new { status = coordinator.Last?.Degraded == true ? "degraded" : "ok", lastRun = coordinator.Last?.FinishedAt }));
+
+        app.MapGet("/api/status", () => Json(StatusOf(coordinator, auth)));
+
+        app.MapGet("/api/guests", () => Json(coordinator.Last?.Guests ?? []));
+
+        app.MapGet("/api/guests/{cluster}/{vmid:int}", (string cluster, int vmid) =>
+            coordinator.Last?.Guests.FirstOrDefault(g => g.Cluster == cluster && g.Vmid == vmid) is { } g
+                ? Json(g)
+                : Results.Json(new { error = $"no guest {cluster}/{vmid} in the last run" }, statusCode: 404));
+
+        app.MapPost("/api/sync", (HttpContext context) =>
+        {
+            var ticket = coordinator.Request("api");
+            var state = coordinator.StateOf(ticket.RunId) ?? "queued";
+            if (context.Request.HasFormContentType)
+            {
+                // The dashboard's button (works without JavaScript): back to the page, which shows the pass.
+                return Results.Redirect("/?run=" + Uri.EscapeDataString(ticket.RunId));
+            }
+
+            return Results.Json(new { runId = ticket.RunId, state }, statusCode: 202, contentType: null);
+        });
+
+        app.MapGet("/api/runs/{id}", async (string id, CancellationToken ct) =>
+        {
+            if (coordinator.StateOf(id) is { } live)
+            {
+                return Json(new { runId = id, state = live, report = (RunReport?)null });
+            }
+
+            var run = await store.GetRunAsync(id, ct);
+            return run is null
+                ? Results.Json(new { error = $"no run {id}" }, statusCode: 404)
+                : Json(new { runId = id, state = run.Value.Summary.State, report = run.Value.Report });
+        });
+
+        app.MapPost("/api/restore-tests", async (HttpContext context, CancellationToken ct) =>
+        {
+            ManualRestoreTest? body;
+            try
+            {
+                body = await context.Request.ReadFromJsonAsync<ManualRestoreTest>(ReportJson.Options, ct);
+            }
+            catch (JsonException ex)
+            {
+                return Results.Json(new { error = $"body is not JSON: {ex.Message}" }, statusCode: 400);
+            }
+
+            if (body is null)
+            {
+                return Results.Json(new { error = "body required" }, statusCode: 400);
+            }
+
+            if (body.ToRestoreTest(time.GetUtcNow(), out var error) is not { } test)
+            {
+                return Results.Json(new { error }, statusCode: 400);
+            }
+
+            await store.RecordRestoreTestsAsync([test], ct);
+            return Results.Json(new { id = test.Id }, statusCode: 201);
+        });
+    }
+
+    private static IResult Json(object value) => Results.Json(value, ReportJson.Options);
+
+    private static object StatusOf(SyncCoordinator coordinator, ControlAuth auth)
+    {
+        var last = coordinator.Last;
+        var levels = new SortedDictionary<string, int>(StringComparer.Ordinal) { ["0"] = 0, ["1"] = 0, ["2"] = 0, ["3a"] = 0, ["3b"] = 0 };
+        foreach (var level in (last?.Guests.Select(g => g.Level) ?? []).Concat(last?.Inventory.Select(i => i.Level) ?? []))
+        {
+            levels[level] = levels.GetValueOrDefault(level) + 1;
+        }
+
+        return new
+        {
+            running = coordinator.IsRunning,
+            progress = coordinator.Progress,
+            csrfToken = auth.Csrf,
+            levels,
+            guests = last?.Guests.Count ?? 0,
+            failing = last?.Guests.Count(g => g.Checks.Any(c => c.Status == Core.Checks.CheckStatus.Fail)) ?? 0,
+            lastRun = last is null ? null : new
+            {
+                last.RunId,
+                last.StartedAt,
+                last.FinishedAt,
+                last.Degraded,
+                last.Writes,
+                last.WriteFailures,
+                last.Sources,
+            },
+        };
+    }
+}
+
+/// <summary>Body of <c>POST /api/restore-tests</c> (and what <c>restore-test record</c> builds).</summary>
+internal sealed record ManualRestoreTest(string? Cluster, int? Vmid, string? Result, DateTimeOffset? At, string? Note)
+{
+    public RestoreTest? ToRestoreTest(DateTimeOffset now, out string? error)
+    {
+        error = (Cluster, Vmid, Result) switch
+        {
+            (null or "", _, _) => "cluster is required",
+            (_, null or <= 0, _) => "vmid must be a positive number",
+            (_, _, not ("passed" or "failed")) => $"result must be passed or failed, not '{Result}'",
+            _ when At > now + TimeSpan.FromMinutes(5) => "at lies in the future",
+            _ when Note?.Length > 500 => "note is longer than 500 characters",
+            _ => null,
+        };
+        if (error is not null)
+        {
+            return null;
+        }
+
+        var at = At ?? now;
+        return new RestoreTest(
+            string.Create(CultureInfo.InvariantCulture, $"manual:{Cluster}/{Vmid}/{at.ToUnixTimeSeconds()}"),
+            new GuestKey(Cluster!, Vmid!.Value),
+            RestoreTestKind.Manual,
+            at,
+            Result == "passed",
+            null,
+            null,
+            string.IsNullOrWhiteSpace(Note) ? null : Note.Trim());
+    }
+}

@@ -1,0 +1,67 @@
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.AspNetCore.Http;
+
+namespace SelfHostSync.Control;
+
+/// <summary>
+/// Who may use the control API. With a configured <c>ControlApi.Token</c> every route but <c>/healthz</c> needs
+/// <c>Authorization: Bearer &lt;token&gt;</c> or the session cookie a browser gets from <c>/?token=…</c>. Every POST
+/// needs the anti-CSRF token (header <c>X-CSRF-Token</c> or form field <c>csrf</c>) unless it carries the bearer
+/// header itself. All comparisons are constant-time.
+/// </summary>
+internal sealed class ControlAuth
+{
+    public const string CookieName = "selfhostsync_session";
+    public const string CsrfHeader = "X-CSRF-Token";
+    private readonly byte[]? _token;
+    private readonly byte[]? _session;
+
+    public ControlAuth(string? token)
+    {
+        _token = token is null ? null : Encoding.UTF8.GetBytes(token);
+        _session = token is null ? null : HMACSHA256.HashData(_token!, "selfhostsync-session"u8.ToArray());
+        Csrf = Convert.ToHexString(RandomNumberGenerator.GetBytes(24)).ToLowerInvariant();
+    }
+
+    /// <summary>This daemon run's anti-CSRF token: in the dashboard page and in <c>GET /api/status</c>.</summary>
+    public string Csrf { get; }
+
+    public bool RequiresToken => _token is not null;
+
+    public string SessionCookieValue => _session is null ? string.Empty : Convert.ToHexString(_session);
+
+    public bool HasBearer(HttpContext context)
+    {
+        var header = context.Request.Headers.Authorization.ToString();
+        return _token is not null && header.StartsWith("Bearer ", StringComparison.Ordinal)
+            && Same(Encoding.UTF8.GetBytes(header["Bearer ".Length..].Trim()), _token);
+    }
+
+    public bool IsAuthenticated(HttpContext context) =>
+        _token is null
+        || HasBearer(context)
+        || (context.Request.Cookies.TryGetValue(CookieName, out var cookie) && Same(Encoding.UTF8.GetBytes(cookie), Encoding.UTF8.GetBytes(SessionCookieValue)));
+
+    /// <summary><c>?token=…</c> on the dashboard: a browser's way in when a token is configured.</summary>
+    public bool IsValidToken(string? candidate) =>
+        _token is not null && candidate is not null && Same(Encoding.UTF8.GetBytes(candidate), _token);
+
+    public async Task<bool> PassesCsrfAsync(HttpContext context)
+    {
+        if (HasBearer(context))
+        {
+            return true;
+        }
+
+        var presented = context.Request.Headers[CsrfHeader].ToString();
+        if (presented.Length == 0 && context.Request.HasFormContentType)
+        {
+            presented = (await context.Request.ReadFormAsync(context.RequestAborted))["csrf"].ToString();
+        }
+
+        return Same(Encoding.UTF8.GetBytes(presented), Encoding.UTF8.GetBytes(Csrf));
+    }
+
+    private static bool Same(byte[] a, byte[] b) => CryptographicOperations.FixedTimeEquals(a, b);
+}

@@ -1,0 +1,77 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Quartz;
+using SelfHostSync.Cli;
+using SelfHostSync.Configuration;
+using SelfHostSync.Control;
+using SelfHostSync.Notifications;
+using Serilog;
+
+namespace SelfHostSync.Daemon;
+
+/// <summary>
+/// The daemon: Generic Host with systemd integration, the sync coordinator, the Quartz schedule, and the control
+/// API (Kestrel) with dashboard and metrics. Each area is one <c>Add…</c>/<c>Map…</c> call.
+/// </summary>
+internal static class DaemonHost
+{
+    public static WebApplication Build(AppConfig config, TimeProvider time, ILogger log, IReadOnlyList<Uri>? urls = null)
+    {
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
+        builder.Services.AddSystemd();
+        builder.Services.AddSerilog(log, dispose: false);
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromMinutes(1));
+        builder.WebHost.UseUrls([.. (urls ?? config.Daemon.ControlUrls).Select(u => u.ToString().TrimEnd('/'))]);
+        builder.WebHost.ConfigureKestrel(k => k.AddServerHeader = false);
+
+        builder.Services
+            .AddSyncCore(config, time, log)
+            .AddScheduling(config.Daemon)
+            .AddControl(config.Daemon);
+
+        var app = builder.Build();
+        app.UseControlAuth(app.Services.GetRequiredService<ControlAuth>());
+        app.MapControlApi(
+            app.Services.GetRequiredService<SyncCoordinator>(),
+            app.Services.GetRequiredService<SyncRunner>().Store,
+            app.Services.GetRequiredService<ControlAuth>(),
+            time);
+        return app;
+    }
+
+    private static IServiceCollection AddSyncCore(this IServiceCollection services, AppConfig config, TimeProvider time, ILogger log)
+    {
+        services.AddSingleton(config);
+        services.AddSingleton(config.Daemon);
+        services.AddSingleton(time);
+        services.AddSingleton(log);
+        services.AddSingleton<DaemonHealth>();
+        services.AddSingleton(sp => new SyncRunner(config, time, log));
+        services.AddSingleton(sp => new Notifier(config.Daemon.Notifications, sp.GetRequiredService<SyncRunner>().Store, time, log));
+        services.AddSingleton<SyncCoordinator>();
+        services.AddHostedService(sp => sp.GetRequiredService<SyncCoordinator>());
+        return services;
+    }
+
+    private static IServiceCollection AddScheduling(this IServiceCollection services, DaemonSettings settings)
+    {
+        services.AddQuartz(q =>
+        {
+            q.AddJob<ScheduledSyncJob>(j => j.WithIdentity(ScheduledSyncJob.Key));
+            q.AddTrigger(t => t
+                .ForJob(ScheduledSyncJob.Key)
+                .WithIdentity("schedule", "selfhostsync")
+                .WithCronSchedule(settings.Schedule));
+        });
+        services.AddQuartzHostedService(o => o.WaitForJobsToComplete = false);
+        return services;
+    }
+
+    private static IServiceCollection AddControl(this IServiceCollection services, DaemonSettings settings)
+    {
+        services.AddSingleton(new ControlAuth(settings.ControlToken));
+        return services;
+    }
+}

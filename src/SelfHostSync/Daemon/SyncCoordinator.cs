@@ -1,0 +1,176 @@
+using Microsoft.Extensions.Hosting;
+using SelfHostSync.Cli;
+using SelfHostSync.Configuration;
+using SelfHostSync.Core.Sync;
+using SelfHostSync.Notifications;
+using Serilog;
+
+namespace SelfHostSync.Daemon;
+
+/// <summary>
+/// One pass at a time (DESIGN §8.5). Requests from the schedule, the control API and start-up queue a pass; while one
+/// is queued, further requests join it (they coalesce); a request during a running pass queues exactly one more,
+/// because the running pass may already have read what the requester just changed. After each pass: notifications
+/// and retention. An unexpected failure of the loop itself stops the daemon with a non-zero exit.
+/// </summary>
+internal sealed class SyncCoordinator(
+    SyncRunner runner,
+    Notifier notifier,
+    DaemonSettings settings,
+    DaemonHealth health,
+    IHostApplicationLifetime lifetime,
+    TimeProvider time,
+    ILogger log) : BackgroundService
+{
+    private const int MaxConsecutiveFailures = 3;
+    private readonly Lock _gate = new();
+    private readonly SemaphoreSlim _signal = new(0);
+    private SyncTicket? _queued;
+    private SyncTicket? _running;
+    private readonly TaskCompletionSource<SyncTicket> _first = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>The pass the daemon starts with (the demo waits for it).</summary>
+    public Task<SyncTicket> FirstPass => _first.Task;
+
+    /// <summary>The newest finished report (from the store at start-up).</summary>
+    public RunReport? Last { get; private set; }
+
+    public SyncProgress? Progress { get; private set; }
+
+    public SyncTicket Request(string trigger)
+    {
+        lock (_gate)
+        {
+            if (_queued is { } joined)
+            {
+                return joined;
+            }
+
+            _queued = new SyncTicket(Guid.CreateVersion7(time.GetUtcNow()).ToString(), trigger, time.GetUtcNow());
+            _signal.Release();
+            log.Debug("Pass {RunId} queued by {Trigger}", _queued.RunId, trigger);
+            return _queued;
+        }
+    }
+
+    /// <summary>"queued" or "running" for a pass not finished yet; null when it is not in flight.</summary>
+    public string? StateOf(string runId)
+    {
+        lock (_gate)
+        {
+            return _queued?.RunId == runId ? "queued" : _running?.RunId == runId ? "running" : null;
+        }
+    }
+
+    public bool IsRunning
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _running is not null;
+            }
+        }
+    }
+
+    public override void Dispose()
+    {
+        _signal.Dispose();
+        base.Dispose();
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var failures = 0;
+        try
+        {
+            Last = await runner.Store.LastRunAsync(stoppingToken);
+            _first.TrySetResult(Request("start"));
+            while (!stoppingToken.IsCancellationRequested)
+            {
+                await _signal.WaitAsync(stoppingToken);
+                SyncTicket ticket;
+                lock (_gate)
+                {
+                    ticket = _queued!;
+                    _queued = null;
+                    _running = ticket;
+                }
+
+                try
+                {
+                    var ok = await RunAsync(ticket, stoppingToken);
+                    failures = ok ? 0 : failures + 1;
+                    if (failures >= MaxConsecutiveFailures)
+                    {
+                        throw new InvalidOperationException($"{failures} passes in a row failed; last: {ticket.Error}");
+                    }
+                }
+                finally
+                {
+                    lock (_gate)
+                    {
+                        _running = null;
+                    }
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            log.Information("Stopping: no new pass will start");
+        }
+        catch (Exception ex)
+        {
+            log.Fatal("The sync loop failed and the daemon stops: {Error}", ex.Message);
+            health.Crashed = true;
+            lifetime.StopApplication();
+        }
+        finally
+        {
+            lock (_gate)
+            {
+                _queued?.Fail("daemon stopping");
+            }
+        }
+    }
+
+    private async Task<bool> RunAsync(SyncTicket ticket, CancellationToken stoppingToken)
+    {
+        try
+        {
+            var progress = new Progress<SyncProgress>(p => Progress = p);
+            var report = await runner.RunAsync(dryRun: false, progress, stoppingToken, ticket.RunId);
+            Last = report;
+            health.LastPass = report.FinishedAt;
+            Progress = null;
+            ticket.Complete(report);
+            await notifier.AfterPassAsync(report, stoppingToken);
+            var pruned = await runner.Store.PruneAsync(time.GetUtcNow() - settings.Retention, stoppingToken);
+            if (pruned > 0)
+            {
+                log.Debug("Retention: removed {Rows} rows older than {Days} days", pruned, (int)settings.Retention.TotalDays);
+            }
+
+            return true;
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            ticket.Fail("daemon stopping");
+            throw;
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            ticket.Fail(ex.Message);
+            log.Error("Pass {RunId} failed: {Error}", ticket.RunId, ex.Message);
+            return false;
+        }
+    }
+}
+
+/// <summary>What <c>run</c> needs to know when the host stops: did it stop because something broke?</summary>
+internal sealed class DaemonHealth
+{
+    public bool Crashed { get; set; }
+
+    public DateTimeOffset? LastPass { get; set; }
+}

@@ -1,0 +1,103 @@
+using SelfHostSync.Configuration;
+using SelfHostSync.Core.Alerts;
+using SelfHostSync.Core.Sync;
+using SelfHostSync.State;
+using Serilog;
+
+namespace SelfHostSync.Notifications;
+
+/// <summary>
+/// After each pass: advance the open alerts, send the transitions grouped and once to every channel, remind about
+/// what is still open when <c>ReminderInterval</c> passed without a notification, and ping the heartbeat after a good
+/// pass. Dry runs change nothing. A channel that fails is logged and recorded; it never fails the pass.
+/// </summary>
+internal sealed class Notifier : IDisposable
+{
+    private readonly NotificationSettings _settings;
+    private readonly SqliteStateStore _store;
+    private readonly TimeProvider _time;
+    private readonly ILogger _log;
+    private readonly HttpClient _http;
+    private readonly IReadOnlyList<INotificationChannel> _channels;
+
+    public Notifier(NotificationSettings settings, SqliteStateStore store, TimeProvider time, ILogger log, HttpMessageHandler? handler = null)
+    {
+        _settings = settings;
+        _store = store;
+        _time = time;
+        _log = log;
+        _http = new HttpClient(handler ?? new SocketsHttpHandler(), disposeHandler: true) { Timeout = TimeSpan.FromSeconds(20) };
+        _channels =
+        [
+            .. settings.Ntfy.Select(t => new NtfyChannel(_http, t)),
+            .. settings.Gotify.Select(t => new GotifyChannel(_http, t)),
+            .. settings.Webhooks.Select(t => new WebhookChannel(_http, t)),
+            .. settings.Smtp is null ? [] : new INotificationChannel[] { new SmtpChannel(settings.Smtp) },
+        ];
+    }
+
+    public async Task AfterPassAsync(RunReport report, CancellationToken cancellationToken)
+    {
+        if (report.DryRun)
+        {
+            return;
+        }
+
+        var now = _time.GetUtcNow();
+        var open = await _store.LoadAlertsAsync(cancellationToken);
+        var (events, next) = AlertTracker.Advance(open, report, now);
+        await _store.SaveAlertsAsync(next, cancellationToken);
+
+        if (events.Count > 0)
+        {
+            await SendAsync(NotificationMessage.Of("transitions", report.RunId, now, events), cancellationToken);
+        }
+        else if (_settings.ReminderInterval is { } every && next.Count > 0
+                 && (await _store.LastNotifiedAsync(cancellationToken) is not { } last || now - last >= every))
+        {
+            var still = next.Values.Select(a => new AlertEvent(AlertKind.StillOpen, a)).OrderBy(e => e.Rank).ThenBy(e => e.Alert.Key, StringComparer.Ordinal).ToList();
+            await SendAsync(NotificationMessage.Of("reminder", report.RunId, now, still), cancellationToken);
+        }
+
+        if (_settings.HeartbeatUrl is { } heartbeat && !report.Degraded && report.WriteFailures == 0)
+        {
+            try
+            {
+                using var response = await _http.GetAsync(heartbeat, cancellationToken);
+                response.EnsureSuccessStatusCode();
+            }
+            catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
+            {
+                _log.Warning("Heartbeat ping failed: {Error}", ex.Message);
+            }
+        }
+    }
+
+    public void Dispose() => _http.Dispose();
+
+    private async Task SendAsync(NotificationMessage message, CancellationToken cancellationToken)
+    {
+        if (_channels.Count == 0)
+        {
+            _log.Information("{Title} (no notification channel configured)", message.Title);
+            return;
+        }
+
+        foreach (var channel in _channels)
+        {
+            string? error = null;
+            try
+            {
+                await channel.SendAsync(message, cancellationToken);
+                _log.Information("Sent {Title} to {Channel}", message.Title, channel.Name);
+            }
+            catch (Exception ex) when (!cancellationToken.IsCancellationRequested && ex is not OutOfMemoryException)
+            {
+                error = ex.Message.ReplaceLineEndings(" ");
+                _log.Warning("Notification to {Channel} failed: {Error}", channel.Name, error);
+            }
+
+            await _store.RecordNotificationAsync(new NotificationRecord(message.RunId, message.At, channel.Name, message.Kind, message.Title, message.Events.Count, error is null, error), cancellationToken);
+        }
+    }
+}
