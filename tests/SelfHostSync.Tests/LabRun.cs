@@ -72,6 +72,32 @@ internal sealed class LabRun : IAsyncDisposable
         return (process.ExitCode, await stdout, await stderr);
     }
 
+    /// <summary>A free loopback TCP port for a daemon's control API.</summary>
+    public static int FreePort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    /// <summary>Starts <c>selfhostsync</c> without waiting for it (the daemon); the caller stops it.</summary>
+    public static Process Start(params string[] args)
+    {
+        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        psi.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "selfhostsync.dll"));
+        foreach (var a in args)
+        {
+            psi.ArgumentList.Add(a);
+        }
+
+        psi.Environment["NO_COLOR"] = "1";
+        psi.Environment.Remove("SELFHOSTSYNC_CONFIG");
+        psi.Environment.Remove("CREDENTIALS_DIRECTORY");
+        psi.Environment.Remove("JOURNAL_STREAM");
+        psi.Environment.Remove("NOTIFY_SOCKET");
+        return Process.Start(psi)!;
+    }
+
     public async ValueTask DisposeAsync()
     {
         await Lab.DisposeAsync();

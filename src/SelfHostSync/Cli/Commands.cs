@@ -59,7 +59,8 @@ internal static class Commands
     private static Command Explain(TimeProvider time)
     {
         var guest = new Argument<string>("guest") { Description = "<cluster>/<vmid>" };
-        var command = new Command("explain", "Show a guest's level reasons, every check with its evidence, and current vs desired tags") { guest, Config };
+        var live = new Option<bool>("--live") { Description = "Read Proxmox now (a dry-run pass) instead of the last finished run" };
+        var command = new Command("explain", "Show a guest's level reasons, every check with its evidence, and current vs desired tags") { guest, live, Config };
         command.SetAction(async (parse, ct) =>
         {
             var text = parse.GetValue(guest);
@@ -71,8 +72,28 @@ internal static class Commands
 
             return await WithConfig(parse.GetValue(Config), time, async (config, log) =>
             {
-                using var runner = new SyncRunner(config, time, log);
-                var report = await runner.RunAsync(dryRun: true, null, ct);
+                // The state store answers when the guest was in the last finished run; --live (or no run yet) reads Proxmox now.
+                RunReport? report = null;
+                if (!parse.GetValue(live))
+                {
+                    using var store = State.SqliteStateStore.Open(config.StateDirectory);
+                    report = await store.LastRunAsync(ct);
+                    if (report?.Guests.Any(x => x.Cluster == key.Cluster && x.Vmid == key.Vmid) != true)
+                    {
+                        report = null;
+                    }
+                }
+
+                if (report is null)
+                {
+                    using var runner = new SyncRunner(config, time, log);
+                    report = await runner.RunAsync(dryRun: true, null, ct);
+                }
+                else
+                {
+                    AnsiConsole.MarkupLine($"[grey]as of run {Markup.Escape(report.RunId[..8])}, {Markup.Escape(Core.Text.Durations.Format(time.GetUtcNow() - report.FinishedAt))} ago (--live reads Proxmox now)[/]");
+                }
+
                 var g = report.Guests.FirstOrDefault(x => x.Cluster == key.Cluster && x.Vmid == key.Vmid);
                 if (g is null)
                 {

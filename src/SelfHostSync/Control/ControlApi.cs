@@ -54,7 +54,7 @@ internal static class ControlApi
 
     public static void MapControlApi(this IEndpointRouteBuilder app, SyncCoordinator coordinator, SqliteStateStore store, ControlAuth auth, TimeProvider time)
     {
-        app.MapGet("/healthz", () => coordinator.Last is null && !coordinator.IsRunning
+        app.MapGet("/healthz", () => coordinator.Last is null
             ? Results.Json(new { status = "starting" })
             : Results.Json(new { status = coordinator.Last?.Degraded == true ? "degraded" : "ok", lastRun = coordinator.Last?.FinishedAt }));
 

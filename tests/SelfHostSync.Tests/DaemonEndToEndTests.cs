@@ -1,0 +1,195 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+
+namespace SelfHostSync.Tests;
+
+/// <summary>`selfhostsync run` as a process against the lab: control API, resync, status, graceful stop.</summary>
+public sealed class DaemonEndToEndTests
+{
+    private static async Task<(LabRun Run, Process Daemon, HttpClient Http)> StartDaemonAsync(string? token = null)
+    {
+        var port = LabRun.FreePort();
+        var control = token is null
+            ? $"\"ControlApi\": {{ \"Urls\": \"http://127.0.0.1:{port}\" }},"
+            : $"\"ControlApi\": {{ \"Urls\": \"http://127.0.0.1:{port}\", \"Token\": \"{token}\" }},";
+        var run = await LabRun.StartAsync(text => text.Replace("\"StateDirectory\":", control + " \"Schedule\": \"0 0 3 * * ?\", \"StateDirectory\":", StringComparison.Ordinal));
+        var daemon = LabRun.Start("run", "--config", run.ConfigPath);
+        var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}/") };
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (true)
+        {
+            if (daemon.HasExited)
+            {
+                Assert.Fail($"daemon exited early ({daemon.ExitCode}): {await daemon.StandardError.ReadToEndAsync()}");
+            }
+
+            try
+            {
+                using var health = await http.GetFromJsonAsync<JsonDocument>("healthz");
+                if (health!.RootElement.GetProperty("status").GetString() is "ok" or "degraded")
+                {
+                    return (run, daemon, http);
+                }
+            }
+            catch (HttpRequestException)
+            {
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, "daemon did not become healthy within 60 s");
+            await Task.Delay(250);
+        }
+    }
+
+    private static async Task<(int Code, string Stderr)> StopAsync(Process daemon)
+    {
+        Process.Start("kill", ["-TERM", daemon.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])!.WaitForExit();
+        var stderr = daemon.StandardError.ReadToEndAsync();
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        await daemon.WaitForExitAsync(cts.Token);
+        return (daemon.ExitCode, await stderr);
+    }
+
+    [Fact]
+    public async Task Run_StartPassThenResyncWait_CoalescesAndStopsCleanly()
+    {
+        var (run, daemon, http) = await StartDaemonAsync();
+        await using (run)
+        using (http)
+        using (daemon)
+        {
+            // The start-up pass wrote the design tags.
+            Assert.Equal("gpu;level-3b;prod;warn-no-offsite;warn-restore-untested", run.Lab.Cluster("homelab").TagsOf(100));
+
+            var (code, stdout, stderr) = await LabRun.ExecAsync("resync", "--wait", "--config", run.ConfigPath);
+            Assert.True(code == 0, stderr);
+            Assert.Matches("run .+ done: 10 guests, 0 writes, degraded false", stdout);
+
+            // Three requests in a row while nothing runs: one queued pass answers them all.
+            using var status = await http.GetFromJsonAsync<JsonDocument>("api/status");
+            var csrf = status!.RootElement.GetProperty("csrfToken").GetString()!;
+            var ids = new List<string>();
+            for (var i = 0; i < 3; i++)
+            {
+                using var request = new HttpRequestMessage(HttpMethod.Post, "api/sync");
+                request.Headers.Add("X-CSRF-Token", csrf);
+                using var response = await http.SendAsync(request);
+                Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+                using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+                ids.Add(body.RootElement.GetProperty("runId").GetString()!);
+            }
+
+            Assert.True(ids.Distinct().Count() <= 2, string.Join(", ", ids));
+
+            var (stopCode, log) = await StopAsync(daemon);
+            Assert.Equal(0, stopCode);
+            Assert.DoesNotContain("[ERR]", log, StringComparison.Ordinal);
+            Assert.DoesNotContain("demo-homelab-token", log, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public async Task ControlApi_PostWithoutCsrf_Refused()
+    {
+        var (run, daemon, http) = await StartDaemonAsync();
+        await using (run)
+        using (http)
+        using (daemon)
+        {
+            using var response = await http.PostAsync("api/sync", null);
+            Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+            using var missing = await http.GetAsync("api/guests/homelab/999");
+            Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
+            using var guest = await http.GetFromJsonAsync<JsonDocument>("api/guests/homelab/121");
+            Assert.Equal("3a", guest!.RootElement.GetProperty("level").GetString());
+            await StopAsync(daemon);
+        }
+    }
+
+    [Fact]
+    public async Task ControlApi_WithToken_NeedsBearerAndBearerNeedsNoCsrf()
+    {
+        const string Token = "0123456789abcdef0123456789abcdef";
+        var (run, daemon, http) = await StartDaemonAsync(Token);
+        await using (run)
+        using (http)
+        using (daemon)
+        {
+            using var anonymous = await http.GetAsync("api/status");
+            Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
+            using var wrong = new HttpRequestMessage(HttpMethod.Get, "api/status");
+            wrong.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", Token[..^1] + "0");
+            Assert.Equal(HttpStatusCode.Unauthorized, (await http.SendAsync(wrong)).StatusCode);
+
+            using var post = new HttpRequestMessage(HttpMethod.Post, "api/sync");
+            post.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", Token);
+            Assert.Equal(HttpStatusCode.Accepted, (await http.SendAsync(post)).StatusCode);
+
+            // resync finds the token in the same configuration.
+            var (code, _, stderr) = await LabRun.ExecAsync("resync", "--config", run.ConfigPath);
+            Assert.True(code == 0, stderr);
+            var (_, log) = await StopAsync(daemon);
+            Assert.DoesNotContain(Token, log, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public async Task Resync_NoDaemon_Exits69()
+    {
+        await using var run = await LabRun.StartAsync(text => text.Replace("\"StateDirectory\":", $"\"ControlApi\": {{ \"Urls\": \"http://127.0.0.1:{LabRun.FreePort()}\" }}, \"StateDirectory\":", StringComparison.Ordinal));
+
+        var (code, _, stderr) = await LabRun.ExecAsync("resync", "--config", run.ConfigPath);
+
+        Assert.Equal(69, code);
+        Assert.Contains("not reachable", stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Run_NonLoopbackWithoutToken_Exits78()
+    {
+        await using var run = await LabRun.StartAsync(text => text.Replace("\"StateDirectory\":", "\"ControlApi\": { \"Urls\": \"http://0.0.0.0:8785\" }, \"StateDirectory\":", StringComparison.Ordinal));
+
+        var (code, _, stderr) = await LabRun.ExecAsync("run", "--config", run.ConfigPath);
+
+        Assert.Equal(78, code);
+        Assert.Contains("ControlApi.Token: required", stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task RestoreTestRecord_ThenSync_ClearsRestoreWarningAndStatusShowsIt()
+    {
+        await using var run = await LabRun.StartAsync();
+        var (code, _, stderr) = await LabRun.ExecAsync("sync", "--config", run.ConfigPath);
+        Assert.True(code == 0, stderr);
+        Assert.Contains("warn-restore-untested", run.Lab.Cluster("homelab").TagsOf(100), StringComparison.Ordinal);
+
+        (code, var stdout, stderr) = await LabRun.ExecAsync("restore-test", "record", "homelab/100", "--result", "passed", "--note", "booted, checked the API", "--config", run.ConfigPath);
+        Assert.True(code == 0, stderr);
+        Assert.Contains("recorded", stdout, StringComparison.Ordinal);
+        (code, _, stderr) = await LabRun.ExecAsync("sync", "--config", run.ConfigPath);
+        Assert.True(code == 0, stderr);
+
+        Assert.Equal("gpu;level-3b;prod;warn-no-offsite", run.Lab.Cluster("homelab").TagsOf(100));
+        (code, stdout, _) = await LabRun.ExecAsync("status", "--json", "--config", run.ConfigPath);
+        Assert.Equal(0, code);
+        using var report = JsonDocument.Parse(stdout);
+        var inference = report.RootElement.GetProperty("guests").EnumerateArray().Single(g => g.GetProperty("vmid").GetInt32() == 100 && g.GetProperty("cluster").GetString() == "homelab");
+        var restore = inference.GetProperty("checks").EnumerateArray().Single(c => c.GetProperty("id").GetString() == "restore.tested");
+        Assert.Equal("pass", restore.GetProperty("status").GetString());
+    }
+
+    [Theory]
+    [InlineData("homelab/100", "--result", "maybe", "maybe")]
+    [InlineData("homelab", "--result", "passed", "is not <cluster>/<vmid>")]
+    [InlineData("nowhere/100", "--result", "passed", "no cluster 'nowhere'")]
+    public async Task RestoreTestRecord_BadArguments_OneClearLine(string guest, string option, string value, string expected)
+    {
+        await using var run = await LabRun.StartAsync();
+
+        var (code, _, stderr) = await LabRun.ExecAsync("restore-test", "record", guest, option, value, "--config", run.ConfigPath);
+
+        Assert.NotEqual(0, code);
+        Assert.Contains(expected, stderr, StringComparison.Ordinal);
+    }
+}

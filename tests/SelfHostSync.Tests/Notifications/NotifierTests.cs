@@ -1,0 +1,189 @@
+using System.Text.Json;
+using Microsoft.Extensions.Time.Testing;
+using SelfHostSync.Configuration;
+using SelfHostSync.Core.Checks;
+using SelfHostSync.Core.Sync;
+using SelfHostSync.Notifications;
+using SelfHostSync.State;
+using Serilog;
+using Serilog.Core;
+using Serilog.Events;
+using WireMock.RequestBuilders;
+using WireMock.ResponseBuilders;
+using WireMock.Server;
+
+namespace SelfHostSync.Tests.Notifications;
+
+/// <summary>The notifier against WireMock (ntfy, Gotify, webhook, heartbeat) and a fake SMTP server.</summary>
+public sealed class NotifierTests : IDisposable
+{
+    private const string GotifyToken = "AbCdEf-gotify-app-token";
+    private readonly WireMockServer _http = WireMockServer.Start();
+    private readonly FakeSmtpServer _smtp = new();
+    private readonly string _dir = Path.Combine(Path.GetTempPath(), "shs-notify-" + Guid.NewGuid().ToString("N")[..8]);
+    private readonly SqliteStateStore _store;
+    private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 11, 25, 12, 0, 0, TimeSpan.Zero));
+    private readonly List<LogEvent> _logs = [];
+    private readonly Logger _log;
+
+    public NotifierTests()
+    {
+        _store = SqliteStateStore.Open(_dir);
+        _log = new LoggerConfiguration().MinimumLevel.Debug().WriteTo.Sink(new ListSink(_logs)).CreateLogger();
+        foreach (var path in new[] { "/topic", "/message", "/hook", "/ping" })
+        {
+            _http.Given(Request.Create().WithPath(path)).RespondWith(Response.Create().WithStatusCode(200).WithBody("{}"));
+        }
+    }
+
+    public void Dispose()
+    {
+        _store.Dispose();
+        _log.Dispose();
+        _http.Stop();
+        _http.Dispose();
+        _smtp.Dispose();
+        Directory.Delete(_dir, true);
+    }
+
+    private NotificationSettings Settings(TimeSpan? reminder = null) => new()
+    {
+        Ntfy = [new NtfyTarget(new Uri(_http.Url + "/topic"), null, 4)],
+        Gotify = [new GotifyTarget(new Uri(_http.Url + "/"), GotifyToken, 5)],
+        Webhooks = [new WebhookTarget(new Uri(_http.Url + "/hook"), new Dictionary<string, string> { ["X-Team"] = "ops" })],
+        Smtp = new SmtpTarget("127.0.0.1", _smtp.Port, SmtpSecurity.None, null, null, "selfhostsync@lab.lan", ["ops@lab.lan"]),
+        HeartbeatUrl = new Uri(_http.Url + "/ping"),
+        ReminderInterval = reminder,
+    };
+
+    private static RunReport Run(CheckStatus restore, bool degraded = false) => new()
+    {
+        RunId = Guid.NewGuid().ToString(),
+        StartedAt = DateTimeOffset.UnixEpoch,
+        FinishedAt = DateTimeOffset.UnixEpoch,
+        DryRun = false,
+        Degraded = degraded,
+        Sources = [new SourceReport("pbs", "pbs", !degraded, degraded ? "HTTP 503" : null)],
+        Guests =
+        [
+            new GuestReport
+            {
+                Cluster = "homelab", Vmid = 100, Node = "pve1", Type = "qemu", Name = "inference", Level = "3b", LevelReasons = [],
+                Checks = [new CheckResult(CheckIds.RestoreTested, restore, "never restored"), new CheckResult(CheckIds.OffsitePresent, CheckStatus.Fail, "no offsite copy")],
+                TagsBefore = [], TagsAfter = [], Written = false, WriteStatus = "none",
+            },
+        ],
+        Writes = 0,
+    };
+
+    private int Hits(string path) => _http.LogEntries.Count(e => e.RequestMessage.Path == path);
+
+    [Fact]
+    public async Task AfterPass_NewFailures_SentOnceToEveryChannelUntestedRestoreFirst()
+    {
+        using var notifier = new Notifier(Settings(), _store, _time, _log);
+
+        await notifier.AfterPassAsync(Run(CheckStatus.Fail), CancellationToken.None);
+        await notifier.AfterPassAsync(Run(CheckStatus.Fail), CancellationToken.None);
+
+        Assert.Equal(1, Hits("/topic"));
+        Assert.Equal(1, Hits("/message"));
+        Assert.Equal(1, Hits("/hook"));
+        Assert.Single(_smtp.Messages);
+        Assert.Equal(2, Hits("/ping"));
+
+        var ntfy = _http.LogEntries.Single(e => e.RequestMessage.Path == "/topic").RequestMessage;
+        Assert.StartsWith("SelfHostSync: 1 untested restore", ntfy.Headers!["Title"].Single(), StringComparison.Ordinal);
+        Assert.StartsWith("✗ homelab/100 inference [3b] restore.tested", ntfy.Body, StringComparison.Ordinal);
+        var gotify = _http.LogEntries.Single(e => e.RequestMessage.Path == "/message").RequestMessage;
+        Assert.Equal(GotifyToken, gotify.Headers!["X-Gotify-Key"].Single());
+        using var hook = JsonDocument.Parse(_http.LogEntries.Single(e => e.RequestMessage.Path == "/hook").RequestMessage.Body!);
+        Assert.Equal("transitions", hook.RootElement.GetProperty("kind").GetString());
+        Assert.Equal(1, hook.RootElement.GetProperty("version").GetInt32());
+        var first = hook.RootElement.GetProperty("events")[0];
+        Assert.Equal("new-failure", first.GetProperty("kind").GetString());
+        Assert.Equal("restore.tested", first.GetProperty("check").GetString());
+        Assert.Contains("Subject: SelfHostSync: 1 untested restore", _smtp.Messages[0], StringComparison.Ordinal);
+        Assert.Equal(4, _store.Count("notifications"));
+        Assert.DoesNotContain(_logs, e => e.RenderMessage(System.Globalization.CultureInfo.InvariantCulture).Contains(GotifyToken, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task AfterPass_Resolved_SentAsGoodNews()
+    {
+        using var notifier = new Notifier(Settings(), _store, _time, _log);
+        await notifier.AfterPassAsync(Run(CheckStatus.Fail), CancellationToken.None);
+
+        await notifier.AfterPassAsync(Run(CheckStatus.Pass), CancellationToken.None);
+
+        using var hook = JsonDocument.Parse(_http.LogEntries.Where(e => e.RequestMessage.Path == "/hook").Last().RequestMessage.Body!);
+        Assert.Equal("resolved", hook.RootElement.GetProperty("events")[0].GetProperty("kind").GetString());
+        Assert.Equal("SelfHostSync: 1 resolved", hook.RootElement.GetProperty("title").GetString());
+    }
+
+    [Fact]
+    public async Task AfterPass_Degraded_NoHeartbeatAndSourceAnnounced()
+    {
+        using var notifier = new Notifier(Settings(), _store, _time, _log);
+
+        await notifier.AfterPassAsync(Run(CheckStatus.Unknown, degraded: true), CancellationToken.None);
+
+        Assert.Equal(0, Hits("/ping"));
+        using var hook = JsonDocument.Parse(_http.LogEntries.Single(e => e.RequestMessage.Path == "/hook").RequestMessage.Body!);
+        Assert.Contains(hook.RootElement.GetProperty("events").EnumerateArray(), e => e.GetProperty("kind").GetString() == "source-degraded");
+    }
+
+    [Fact]
+    public async Task AfterPass_ReminderIntervalElapsed_ResendsOpenFailures()
+    {
+        using var notifier = new Notifier(Settings(TimeSpan.FromDays(1)), _store, _time, _log);
+        await notifier.AfterPassAsync(Run(CheckStatus.Fail), CancellationToken.None);
+        _time.Advance(TimeSpan.FromHours(23));
+        await notifier.AfterPassAsync(Run(CheckStatus.Fail), CancellationToken.None);
+        Assert.Equal(1, Hits("/hook"));
+
+        _time.Advance(TimeSpan.FromHours(2));
+        await notifier.AfterPassAsync(Run(CheckStatus.Fail), CancellationToken.None);
+
+        Assert.Equal(2, Hits("/hook"));
+        using var hook = JsonDocument.Parse(_http.LogEntries.Where(e => e.RequestMessage.Path == "/hook").Last().RequestMessage.Body!);
+        Assert.Equal("reminder", hook.RootElement.GetProperty("kind").GetString());
+        Assert.Equal(2, hook.RootElement.GetProperty("events").GetArrayLength());
+    }
+
+    [Fact]
+    public async Task AfterPass_OneChannelDown_OthersStillSentAndFailureRecorded()
+    {
+        _http.Given(Request.Create().WithPath("/topic")).AtPriority(0).RespondWith(Response.Create().WithStatusCode(502));
+        using var notifier = new Notifier(Settings(), _store, _time, _log);
+
+        await notifier.AfterPassAsync(Run(CheckStatus.Fail), CancellationToken.None);
+
+        Assert.Equal(1, Hits("/hook"));
+        var records = await _store.RecentNotificationsAsync(10, CancellationToken.None);
+        Assert.Contains(records, r => r.Channel.StartsWith("ntfy:", StringComparison.Ordinal) && !r.Ok && r.Error!.Contains("502", StringComparison.Ordinal));
+        Assert.Equal(3, records.Count(r => r.Ok));
+    }
+
+    [Fact]
+    public async Task AfterPass_DryRun_ChangesNothing()
+    {
+        using var notifier = new Notifier(Settings(), _store, _time, _log);
+
+        await notifier.AfterPassAsync(Run(CheckStatus.Fail) with { DryRun = true }, CancellationToken.None);
+
+        Assert.Empty(_http.LogEntries);
+        Assert.Equal(0, _store.Count("alerts"));
+    }
+
+    private sealed class ListSink(List<LogEvent> events) : ILogEventSink
+    {
+        public void Emit(LogEvent logEvent)
+        {
+            lock (events)
+            {
+                events.Add(logEvent);
+            }
+        }
+    }
+}

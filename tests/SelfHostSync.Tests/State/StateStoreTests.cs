@@ -1,0 +1,76 @@
+using Microsoft.Data.Sqlite;
+using SelfHostSync.Core.Evidence;
+using SelfHostSync.Core.Matrix;
+using SelfHostSync.State;
+
+namespace SelfHostSync.Tests.State;
+
+public sealed class StateStoreTests : IDisposable
+{
+    private readonly string _dir = Path.Combine(Path.GetTempPath(), "shs-store-" + Guid.NewGuid().ToString("N")[..8]);
+
+    public void Dispose() => Directory.Delete(_dir, true);
+
+    [Fact]
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    public void Open_NewFile_AllMigrationsAppliedAndMode0600()
+    {
+        using var store = SqliteStateStore.Open(_dir);
+
+        Assert.Equal(Migrations.All.Count, UserVersion(store.Path));
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(store.Path));
+        Assert.Equal(0, store.Count("alerts"));
+    }
+
+    [Fact]
+    public async Task Open_VersionOneFile_MigratesAndKeepsData()
+    {
+        Directory.CreateDirectory(_dir);
+        var path = Path.Combine(_dir, SqliteStateStore.FileName);
+        using (var connection = new SqliteConnection($"Data Source={path};Pooling=False"))
+        {
+            connection.Open();
+            using var cmd = connection.CreateCommand();
+            cmd.CommandText = Migrations.All[0] + "\nPRAGMA user_version = 1;\nINSERT INTO restore_tests (id, cluster, vmid, kind, at, passed) VALUES ('t1', 'homelab', 100, 'Manual', 1700000000, 1);";
+            cmd.ExecuteNonQuery();
+        }
+
+        using var store = SqliteStateStore.Open(_dir);
+
+        Assert.Equal(Migrations.All.Count, UserVersion(path));
+        Assert.Single(await store.LoadRestoreTestsAsync(CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task Prune_OldHistory_KeepsNewestSuccessfulRestoreTestPerGuest()
+    {
+        using var store = SqliteStateStore.Open(_dir);
+        var now = new DateTimeOffset(2026, 11, 25, 0, 0, 0, TimeSpan.Zero);
+        var guest = new GuestKey("homelab", 100);
+        await store.RecordRestoreTestsAsync(
+        [
+            new RestoreTest("old-pass", guest, RestoreTestKind.Manual, now.AddDays(-400), true, null, null, null),
+            new RestoreTest("older-pass", guest, RestoreTestKind.Manual, now.AddDays(-500), true, null, null, null),
+            new RestoreTest("old-fail", guest, RestoreTestKind.Manual, now.AddDays(-300), false, null, null, null),
+            new RestoreTest("recent", new GuestKey("homelab", 101), RestoreTestKind.Manual, now.AddDays(-10), true, null, null, null),
+        ], CancellationToken.None);
+        await store.BeginRunAsync("old-run", now.AddDays(-200), false, CancellationToken.None);
+        await store.BeginRunAsync("new-run", now.AddDays(-1), false, CancellationToken.None);
+
+        await store.PruneAsync(now.AddDays(-180), CancellationToken.None);
+
+        var kept = (await store.LoadRestoreTestsAsync(CancellationToken.None)).Select(t => t.Id).Order(StringComparer.Ordinal).ToList();
+        Assert.Equal(["old-pass", "recent"], kept);
+        Assert.Equal(1, store.Count("runs"));
+        Assert.NotNull(await store.GetRunAsync("new-run", CancellationToken.None));
+    }
+
+    private static long UserVersion(string path)
+    {
+        using var connection = new SqliteConnection($"Data Source={path};Pooling=False");
+        connection.Open();
+        using var cmd = connection.CreateCommand();
+        cmd.CommandText = "PRAGMA user_version";
+        return (long)cmd.ExecuteScalar()!;
+    }
+}
