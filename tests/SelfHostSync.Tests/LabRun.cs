@@ -22,9 +22,10 @@ internal sealed class LabRun : IAsyncDisposable
 
     public static string ConfigDir => Path.Combine(AppContext.BaseDirectory, "config");
 
-    public static async Task<LabRun> StartAsync(Func<string, string>? editConfig = null)
+    public static async Task<LabRun> StartAsync(Func<string, string>? editConfig = null, Func<LabScenario, LabScenario>? editScenario = null)
     {
-        var lab = await LabHost.StartAsync(LabScenario.Load(Path.Combine(ConfigDir, "demo-lab.json")), DateTimeOffset.UtcNow, CancellationToken.None);
+        var scenario = LabScenario.Load(Path.Combine(ConfigDir, "demo-lab.json"));
+        var lab = await LabHost.StartAsync(editScenario is null ? scenario : editScenario(scenario), DateTimeOffset.UtcNow, CancellationToken.None);
         var dir = Path.Combine(Path.GetTempPath(), "shs-test-" + Guid.NewGuid().ToString("N")[..12]);
         System.IO.Directory.CreateDirectory(dir);
         var run = new LabRun(lab, dir);

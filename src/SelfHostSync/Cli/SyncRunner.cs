@@ -1,19 +1,36 @@
 using SelfHostSync.Configuration;
 using SelfHostSync.Core.Sync;
 using SelfHostSync.Proxmox.Gateways;
+using SelfHostSync.Proxmox.Http;
 using SelfHostSync.State;
 using Serilog;
 
 namespace SelfHostSync.Cli;
 
 /// <summary>Composes one pass from configuration: gateways, state store, the Core pass.</summary>
-internal sealed class SyncRunner(AppConfig config, TimeProvider time, ILogger log) : IDisposable
+internal sealed class SyncRunner : IDisposable
 {
-    private readonly ProxmoxGateways _gateways = new(config.Clusters, config.BackupServers, time);
+    private readonly AppConfig config;
+    private readonly TimeProvider time;
+    private readonly ILogger log;
+    private readonly ProxmoxGateways _gateways;
+    private readonly SqliteStateStore _store;
 
-    private readonly SqliteStateStore _store = SqliteStateStore.Open(config.StateDirectory);
+    public SyncRunner(AppConfig config, TimeProvider time, ILogger log)
+    {
+        this.config = config;
+        this.time = time;
+        this.log = log;
+        _store = SqliteStateStore.Open(config.StateDirectory);
+        _gateways = new ProxmoxGateways(config.Clusters, config.BackupServers, time, Meter);
+    }
+
+
 
     public SqliteStateStore Store => _store;
+
+    /// <summary>Requests and bytes per API endpoint since this runner was made (metrics, benchmarks).</summary>
+    public RequestMeter Meter { get; } = new();
 
     public async Task<RunReport> RunAsync(bool dryRun, IProgress<SyncProgress>? progress, CancellationToken cancellationToken, string? runId = null)
     {

@@ -52,13 +52,34 @@ internal static class ControlApi
         });
     }
 
-    public static void MapControlApi(this IEndpointRouteBuilder app, SyncCoordinator coordinator, SqliteStateStore store, ControlAuth auth, TimeProvider time)
+    public static void MapControlApi(this IEndpointRouteBuilder app, SyncCoordinator coordinator, SqliteStateStore store, Proxmox.Http.RequestMeter meter, ControlAuth auth, TimeProvider time)
     {
         app.MapGet("/healthz", () => coordinator.Last is null
             ? Results.Json(new { status = "starting" })
             : Results.Json(new { status = coordinator.Last?.Degraded == true ? "degraded" : "ok", lastRun = coordinator.Last?.FinishedAt }));
 
         app.MapGet("/api/status", () => Json(StatusOf(coordinator, auth)));
+
+        app.MapGet("/", async (HttpContext context, string? run, CancellationToken ct) =>
+        {
+            var nonce = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16));
+            context.Response.Headers.ContentSecurityPolicy = $"default-src 'none'; style-src 'nonce-{nonce}'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+            context.Response.Headers.XContentTypeOptions = "nosniff";
+            context.Response.Headers["Referrer-Policy"] = "no-referrer";
+            var pending = run is not null && coordinator.StateOf(run) is not null ? run : null;
+            var model = new Dashboard.DashboardModel(
+                coordinator.Last,
+                await store.RecentRunsAsync(10, ct),
+                coordinator.IsRunning,
+                pending,
+                coordinator.Progress,
+                auth.Csrf,
+                nonce,
+                time.GetUtcNow());
+            return Results.Content(Dashboard.DashboardPage.Render(model), "text/html; charset=utf-8");
+        });
+
+        app.MapGet("/metrics", () => Results.Text(Metrics.Render(coordinator.Last, meter, time.GetUtcNow()), "text/plain; version=0.0.4; charset=utf-8"));
 
         app.MapGet("/api/guests", () => Json(coordinator.Last?.Guests ?? []));
 

@@ -36,6 +36,7 @@ internal static class DaemonHost
         app.MapControlApi(
             app.Services.GetRequiredService<SyncCoordinator>(),
             app.Services.GetRequiredService<SyncRunner>().Store,
+            app.Services.GetRequiredService<SyncRunner>().Meter,
             app.Services.GetRequiredService<ControlAuth>(),
             time);
         return app;

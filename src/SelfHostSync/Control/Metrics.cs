@@ -1,0 +1,67 @@
+using SelfHostSync.Core.Checks;
+using SelfHostSync.Core.Sync;
+using SelfHostSync.Output;
+using SelfHostSync.Proxmox.Http;
+
+namespace SelfHostSync.Control;
+
+/// <summary>
+/// <c>GET /metrics</c>: the last finished run as Prometheus gauges (levels, check status 0 pass · 1 warn · 2 fail ·
+/// 3 unknown, evidence ages), source health, and API requests per endpoint since start. Derived from a snapshot on
+/// every scrape, so nothing goes stale when a guest disappears.
+/// </summary>
+internal static class Metrics
+{
+    private static readonly (string Name, string Check, string Help)[] Ages =
+    [
+        ("selfhostsync_backup_age_seconds", CheckIds.BackupFresh, "Age of the newest backup copy of the guest"),
+        ("selfhostsync_verify_age_seconds", CheckIds.BackupVerified, "Age of the newest verified backup (or restore test standing in for it)"),
+        ("selfhostsync_restore_test_age_seconds", CheckIds.RestoreTested, "Age of the newest successful restore test"),
+        ("selfhostsync_offsite_age_seconds", CheckIds.OffsitePresent, "Age of the newest copy observed off site"),
+    ];
+
+    public static string Render(RunReport? last, RequestMeter meter, DateTimeOffset now)
+    {
+        var text = new PrometheusText();
+        var guests = last?.Guests ?? [];
+        text.Family("selfhostsync_guest_level", "gauge", "Responsibility level of a Proxmox guest (always 1; the level is a label)",
+            guests.Select(g => (L(("cluster", g.Cluster), ("vmid", Id(g.Vmid)), ("name", g.Name ?? string.Empty), ("level", g.Level)), 1.0)));
+        text.Family("selfhostsync_inventory_level", "gauge", "Responsibility level of a system outside Proxmox (Inventory)",
+            (last?.Inventory ?? []).Select(i => (L(("name", i.Name), ("level", i.Level)), 1.0)));
+        text.Family("selfhostsync_check_status", "gauge", "Check status: 0 pass, 1 warn, 2 fail, 3 unknown",
+            guests.SelectMany(g => g.Checks.Select(c => (L(("cluster", g.Cluster), ("vmid", Id(g.Vmid)), ("check", c.Id)), (double)Code(c.Status)))));
+        foreach (var (name, check, help) in Ages)
+        {
+            text.Family(name, "gauge", help, guests
+                .Select(g => (g, c: g.Checks.FirstOrDefault(c => c.Id == check && c.EvidenceAt is not null)))
+                .Where(x => x.c is not null)
+                .Select(x => (L(("cluster", x.g.Cluster), ("vmid", Id(x.g.Vmid))), Math.Max(0, (now - x.c!.EvidenceAt!.Value).TotalSeconds))));
+        }
+
+        text.Family("selfhostsync_last_run_timestamp_seconds", "gauge", "When the last pass finished (Unix time)",
+            last is null ? [] : [(L(), last.FinishedAt.ToUnixTimeMilliseconds() / 1000.0)]);
+        text.Family("selfhostsync_run_duration_seconds", "gauge", "How long the last pass took",
+            last is null ? [] : [(L(), (last.FinishedAt - last.StartedAt).TotalSeconds)]);
+        text.Family("selfhostsync_run_degraded", "gauge", "1 when the last pass could not read every source",
+            last is null ? [] : [(L(), last.Degraded ? 1.0 : 0.0)]);
+        text.Family("selfhostsync_tag_writes", "gauge", "Tag writes of the last pass",
+            last is null ? [] : [(L(), (double)last.Writes)]);
+        text.Family("selfhostsync_source_up", "gauge", "1 when the source was read completely in the last pass",
+            (last?.Sources ?? []).Select(s => (L(("kind", s.Kind), ("name", s.Name)), s.Ok ? 1.0 : 0.0)));
+        text.Family("selfhostsync_api_requests_total", "counter", "HTTP requests sent to each API endpoint since the daemon started",
+            meter.Snapshot().Select(kv => (L(("kind", kv.Key.Split(':', 2)[0]), ("name", kv.Key.Split(':', 2)[^1])), (double)kv.Value.Requests)));
+        return text.ToString();
+    }
+
+    private static int Code(CheckStatus status) => status switch
+    {
+        CheckStatus.Pass => 0,
+        CheckStatus.Warn => 1,
+        CheckStatus.Fail => 2,
+        _ => 3,
+    };
+
+    private static string Id(int vmid) => vmid.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    private static IReadOnlyList<(string, string)> L(params (string, string)[] labels) => labels;
+}

@@ -1,0 +1,92 @@
+using System.Diagnostics;
+using System.Net.Http.Json;
+using System.Text.Json;
+using SelfHostSync.Lab.Scenario;
+
+namespace SelfHostSync.Tests;
+
+/// <summary>`selfhostsync run` as a child process against a lab, with its control API on a free loopback port.</summary>
+internal sealed class DaemonProcess : IAsyncDisposable
+{
+    private DaemonProcess(LabRun run, Process process, Uri url)
+    {
+        Run = run;
+        Process = process;
+        Url = url;
+        Http = new HttpClient { BaseAddress = url };
+    }
+
+    public LabRun Run { get; }
+
+    public Process Process { get; }
+
+    public Uri Url { get; }
+
+    public HttpClient Http { get; }
+
+    public static async Task<DaemonProcess> StartAsync(string? token = null, Func<LabScenario, LabScenario>? scenario = null)
+    {
+        var port = LabRun.FreePort();
+        var control = token is null
+            ? $"\"ControlApi\": {{ \"Urls\": \"http://127.0.0.1:{port}\" }},"
+            : $"\"ControlApi\": {{ \"Urls\": \"http://127.0.0.1:{port}\", \"Token\": \"{token}\" }},";
+        var run = await LabRun.StartAsync(text => text.Replace("\"StateDirectory\":", control + " \"Schedule\": \"0 0 3 * * ?\", \"StateDirectory\":", StringComparison.Ordinal), scenario);
+        var daemon = new DaemonProcess(run, LabRun.Start("run", "--config", run.ConfigPath), new Uri($"http://127.0.0.1:{port}/"));
+        await daemon.WaitHealthyAsync();
+        return daemon;
+    }
+
+    public async Task WaitHealthyAsync()
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (true)
+        {
+            if (Process.HasExited)
+            {
+                Assert.Fail($"daemon exited early ({Process.ExitCode}): {await Process.StandardError.ReadToEndAsync()}");
+            }
+
+            try
+            {
+                using var health = await Http.GetFromJsonAsync<JsonDocument>("healthz");
+                if (health!.RootElement.GetProperty("status").GetString() is "ok" or "degraded")
+                {
+                    return;
+                }
+            }
+            catch (HttpRequestException)
+            {
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, "daemon did not become healthy within 60 s");
+            await Task.Delay(250);
+        }
+    }
+
+    /// <summary>SIGTERM and wait: the exit code and everything it logged.</summary>
+    public async Task<(int Code, string Stderr)> StopAsync()
+    {
+        if (!Process.HasExited)
+        {
+            Process.Start("kill", ["-TERM", Process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])!.WaitForExit();
+        }
+
+        var stderr = Process.StandardError.ReadToEndAsync();
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        await Process.WaitForExitAsync(cts.Token);
+        return (Process.ExitCode, await stderr);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!Process.HasExited)
+        {
+            Process.Kill(entireProcessTree: true);
+            await Process.WaitForExitAsync();
+        }
+
+        Process.Dispose();
+        Http.Dispose();
+        await Run.DisposeAsync();
+    }
+}
