@@ -1,3 +1,4 @@
+using SelfHostSync.Http;
 using SelfHostSync.Core.Matrix;
 using SelfHostSync.Core.Tags;
 using SelfHostSync.Lab.Hosting;

@@ -5,7 +5,7 @@ namespace SelfHostSync.Tests;
 /// <summary>The real executable against the lab: DESIGN §4–§6 and §8 as seen from outside.</summary>
 public sealed class SyncEndToEndTests
 {
-    private static readonly string[] Secrets = ["demo-homelab-token", "demo-rented-token", "demo-pbs-token", "demo-offsite-token"];
+    private static readonly string[] Secrets = ["demo-homelab-token", "demo-rented-token", "demo-pbs-token", "demo-offsite-token", "demo-nas-password"];
 
     private static JsonElement Guest(JsonDocument report, string cluster, int vmid) =>
         report.RootElement.GetProperty("guests").EnumerateArray()
@@ -35,7 +35,7 @@ public sealed class SyncEndToEndTests
 
         using var report = JsonDocument.Parse(stdout);
         Assert.False(report.RootElement.GetProperty("degraded").GetBoolean());
-        Assert.Equal(4, report.RootElement.GetProperty("sources").GetArrayLength());
+        Assert.Equal(5, report.RootElement.GetProperty("sources").GetArrayLength());
 
         var homelab = run.Lab.Cluster("homelab");
         var expected = new Dictionary<int, (string Level, string Tags)>
@@ -44,7 +44,7 @@ public sealed class SyncEndToEndTests
             [101] = ("3b", "level-3b"),
             [110] = ("3a", "level-3a;wipe"),
             [121] = ("3a", "k8s;lab;level-3a;warn-prod-in-denial"),
-            [130] = ("3b", "level-3b;warn-no-offsite;warn-restore-untested;warn-unverified"),
+            [130] = ("3b", "level-3b;warn-restore-untested;warn-storage-degraded;warn-unverified"),
             [140] = ("3a", "level-3a;warn-undocumented"),
         };
         foreach (var (vmid, (level, tags)) in expected)
@@ -83,6 +83,30 @@ public sealed class SyncEndToEndTests
         var g = Guest(report, "homelab", 100);
         Assert.Equal("dry-run", g.GetProperty("writeStatus").GetString());
         Assert.Contains("level-3b", Strings(g.GetProperty("tagsAfter")));
+    }
+
+    [Fact]
+    public async Task Sync_NasDown_ExitsDegradedAndKeepsNasDependentTags()
+    {
+        await using var run = await LabRun.StartAsync();
+        Assert.Equal(0, (await LabRun.ExecAsync("sync", "--config", run.ConfigPath)).Code);
+        var homelab = run.Lab.Cluster("homelab");
+        var before = homelab.Spec.Guests.ToDictionary(g => g.Vmid, g => homelab.TagsOf(g.Vmid));
+        Assert.Contains("warn-storage-degraded", before[130], StringComparison.Ordinal);
+
+        run.Lab.Nas("nas").Server.Faults.Down = true;
+        var (code, stdout, stderr) = await LabRun.ExecAsync("sync", "--json", "--config", run.ConfigPath);
+
+        Assert.Equal(3, code);
+        using var report = JsonDocument.Parse(stdout);
+        var dsm = report.RootElement.GetProperty("sources").EnumerateArray().Single(s => s.GetProperty("kind").GetString() == "dsm");
+        Assert.False(dsm.GetProperty("ok").GetBoolean());
+        Assert.Contains("dsm:nas", stderr, StringComparison.Ordinal);
+        AssertNoSecrets(stdout, stderr);
+        foreach (var (vmid, tags) in before)
+        {
+            Assert.Equal(tags, homelab.TagsOf(vmid));
+        }
     }
 
     [Fact]

@@ -15,11 +15,6 @@ internal static class OffsiteChecks
             return CheckResult.Unknown(CheckIds.OffsitePresent, copies.UnknownReason!);
         }
 
-        if (!replicas.IsKnown)
-        {
-            return CheckResult.Unknown(CheckIds.OffsitePresent, replicas.UnknownReason!);
-        }
-
         var best = (At: DateTimeOffset.MinValue, Via: (string?)null);
         foreach (var copy in copies.Value!)
         {
@@ -28,7 +23,7 @@ internal static class OffsiteChecks
                 best = (copy.Time, copy.Location);
             }
 
-            if (copy.StorageId is null)
+            if (copy.StorageId is null || !replicas.IsKnown)
             {
                 continue;
             }
@@ -45,8 +40,16 @@ internal static class OffsiteChecks
             }
         }
 
-        return best.Via is null
-            ? CheckResult.Fail(CheckIds.OffsitePresent, "no offsite copy")
-            : AgeRule.Judge(CheckIds.OffsitePresent, $"newest offsite copy ({best.Via})", best.At, maxAge, now);
+        if (best.Via is null)
+        {
+            return replicas.IsKnown
+                ? CheckResult.Fail(CheckIds.OffsitePresent, "no offsite copy")
+                : CheckResult.Unknown(CheckIds.OffsitePresent, replicas.UnknownReason!);
+        }
+
+        // A copy seen directly on an offsite server stands even when replica evidence is unreadable, unless a replica
+        // (which we cannot see now) might be newer and turn a failing age into a pass.
+        var judged = AgeRule.Judge(CheckIds.OffsitePresent, $"newest offsite copy ({best.Via})", best.At, maxAge, now);
+        return replicas.IsKnown || judged.Status != CheckStatus.Fail ? judged : CheckResult.Unknown(CheckIds.OffsitePresent, replicas.UnknownReason!);
     }
 }

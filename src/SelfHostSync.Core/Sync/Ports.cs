@@ -64,3 +64,21 @@ public interface IStateStore
 
     Task CompleteRunAsync(RunReport report, CancellationToken cancellationToken);
 }
+
+/// <summary>A PVE storage as other sources see it: enough to find the NAS share behind an NFS or CIFS storage.</summary>
+/// <param name="Cluster">The cluster whose storage it is.</param>
+/// <param name="StorageId">The PVE storage id.</param>
+/// <param name="Type">nfs, cifs, dir, pbs, ….</param>
+/// <param name="Server">NFS/CIFS server (IP or host name).</param>
+/// <param name="Export">NFS export, e.g. /volume1/proxmox.</param>
+/// <param name="Share">CIFS share name.</param>
+/// <param name="Subdir">CIFS sub-directory inside the share.</param>
+public sealed record StorageRef(string Cluster, string StorageId, string Type, string? Server, string? Export, string? Share, string? Subdir);
+
+/// <summary>The storages of every configured cluster (read once per pass by whoever implements it).</summary>
+public interface IStorageDirectory
+{
+    IReadOnlyList<string> Clusters { get; }
+
+    Task<IReadOnlyList<StorageRef>> StoragesAsync(string cluster, CancellationToken cancellationToken);
+}

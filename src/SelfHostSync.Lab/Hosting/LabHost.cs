@@ -1,3 +1,4 @@
+using SelfHostSync.Lab.Dsm;
 using SelfHostSync.Lab.Pbs;
 using SelfHostSync.Lab.Pve;
 using SelfHostSync.Lab.Scenario;
@@ -7,8 +8,9 @@ namespace SelfHostSync.Lab.Hosting;
 /// <summary>Starts every simulator of a scenario on loopback and keeps them running until disposed.</summary>
 public sealed class LabHost : IAsyncDisposable
 {
-    private LabHost(LabScenario scenario, IReadOnlyList<PveSimulator> clusters, IReadOnlyList<PbsSimulator> backupServers)
+    private LabHost(LabScenario scenario, IReadOnlyList<PveSimulator> clusters, IReadOnlyList<PbsSimulator> backupServers, IReadOnlyList<DsmSimulator> nas)
     {
+        Synology = nas;
         Scenario = scenario;
         Clusters = clusters;
         BackupServers = backupServers;
@@ -19,6 +21,10 @@ public sealed class LabHost : IAsyncDisposable
     public IReadOnlyList<PveSimulator> Clusters { get; }
 
     public IReadOnlyList<PbsSimulator> BackupServers { get; }
+
+    public IReadOnlyList<DsmSimulator> Synology { get; }
+
+    public DsmSimulator Nas(string name) => Synology.Single(n => n.Name == name);
 
     public PveSimulator Cluster(string name) => Clusters.Single(c => c.Name == name);
 
@@ -38,7 +44,13 @@ public sealed class LabHost : IAsyncDisposable
             await c.StartAsync(0, cancellationToken);
         }
 
-        return new LabHost(scenario, pve, pbs);
+        var nas = scenario.Synology.Select(n => new DsmSimulator(n, now)).ToList();
+        foreach (var n in nas)
+        {
+            await n.StartAsync(0, cancellationToken);
+        }
+
+        return new LabHost(scenario, pve, pbs, nas);
     }
 
     public async ValueTask DisposeAsync()
@@ -51,6 +63,11 @@ public sealed class LabHost : IAsyncDisposable
         foreach (var b in BackupServers)
         {
             await b.Server.DisposeAsync();
+        }
+
+        foreach (var n in Synology)
+        {
+            await n.Server.DisposeAsync();
         }
     }
 }

@@ -13,6 +13,8 @@ public sealed record LabScenario
 
     public List<BackupServerSpec> BackupServers { get; init; } = [];
 
+    public List<SynologySpec> Synology { get; init; } = [];
+
     public static JsonSerializerOptions Json { get; } = new()
     {
         PropertyNamingPolicy = JsonNamingPolicy.CamelCase,

@@ -1,3 +1,4 @@
+using SelfHostSync.Http;
 using SelfHostSync.Core.Sync;
 using SelfHostSync.Core.Tags;
 using SelfHostSync.Proxmox.Http;
@@ -22,6 +23,7 @@ public sealed class ProxmoxGateways : IDisposable
             c => (c, ProxmoxClients.Pve(Track(ProxmoxHttp.CreateClient(c.Endpoint, meter, resilience, time)))),
             StringComparer.Ordinal);
         var catalog = new StorageCatalog(pve, time);
+        Storages = catalog;
         var direct = servers.Select(s => s.Endpoint.BaseUrl.Host).ToHashSet(StringComparer.OrdinalIgnoreCase);
         var clusterGateways = pve.ToDictionary(
             kv => kv.Key,
@@ -37,6 +39,9 @@ public sealed class ProxmoxGateways : IDisposable
     public IReadOnlyList<IEvidenceSource> Sources { get; }
 
     public ITagWriter TagWriter { get; }
+
+    /// <summary>The clusters' storages, for sources that link to them (the Synology NAS).</summary>
+    public IStorageDirectory Storages { get; }
 
     /// <summary>Merges managed tag colours / registration into each cluster's datacenter options; one line per cluster.</summary>
     public async Task<IReadOnlyList<(string Cluster, bool Ok, string Message)>> ApplyTagStyleAsync(

@@ -6,8 +6,16 @@ namespace SelfHostSync.Proxmox.Gateways;
 /// The storage configuration (<c>GET /storage</c>) of every cluster, read at most once per pass and shared by the
 /// cluster gateway (vzdump storages) and the backup-server gateways (which PBS datastore belongs to which cluster).
 /// </summary>
-internal sealed class StorageCatalog(IReadOnlyDictionary<string, (PveCluster Cluster, IPveApi Api)> clusters, TimeProvider time)
+internal sealed class StorageCatalog(IReadOnlyDictionary<string, (PveCluster Cluster, IPveApi Api)> clusters, TimeProvider time) : Core.Sync.IStorageDirectory
 {
+    IReadOnlyList<string> Core.Sync.IStorageDirectory.Clusters => [.. clusters.Keys];
+
+    public async Task<IReadOnlyList<Core.Sync.StorageRef>> StoragesAsync(string cluster, CancellationToken cancellationToken) =>
+        (await GetAsync(cluster, cancellationToken))
+            .Where(s => s.Storage is not null && s.Type is not null)
+            .Select(s => new Core.Sync.StorageRef(cluster, s.Storage!, s.Type!, s.Server, s.Export, s.Share, s.Subdir))
+            .ToList();
+
     private static readonly TimeSpan Freshness = TimeSpan.FromSeconds(30);
     private readonly Dictionary<string, (DateTimeOffset At, Task<List<StorageDto>> Read)> _cache = new(StringComparer.Ordinal);
     private readonly Lock _gate = new();

@@ -1,3 +1,4 @@
+using SelfHostSync.Http;
 using System.Net;
 using System.Security.Authentication;
 using System.Text.Json;

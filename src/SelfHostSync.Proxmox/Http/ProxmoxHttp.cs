@@ -1,3 +1,4 @@
+using SelfHostSync.Http;
 using System.Net;
 using System.Security.Authentication;
 using System.Threading.RateLimiting;
@@ -32,7 +33,7 @@ public static class ProxmoxHttp
     public static HttpClient CreateClient(ProxmoxEndpoint endpoint, RequestMeter? meter = null, ResilienceSettings? resilience = null, TimeProvider? time = null)
     {
         var settings = resilience ?? ResilienceSettings.Default;
-        var tls = new TlsPolicy(endpoint);
+        var tls = new TlsPolicy(endpoint.Fingerprint, endpoint.InsecureSkipVerify, endpoint.MaxConcurrentRequests);
         HttpMessageHandler inner = tls.CreatePrimaryHandler();
         if (meter is not null)
         {

@@ -85,6 +85,8 @@ internal sealed record StorageDto
 
     [JsonPropertyName("share")] public string? Share { get; init; }
 
+    [JsonPropertyName("subdir")] public string? Subdir { get; init; }
+
     [JsonPropertyName("path")] public string? Path { get; init; }
 }
 

@@ -1,8 +1,10 @@
+using SelfHostSync.Http;
 using SelfHostSync.Configuration;
 using SelfHostSync.Core.Sync;
 using SelfHostSync.Proxmox.Gateways;
 using SelfHostSync.Proxmox.Http;
 using SelfHostSync.State;
+using SelfHostSync.Synology.Gateways;
 using Serilog;
 
 namespace SelfHostSync.Cli;
@@ -15,6 +17,7 @@ internal sealed class SyncRunner : IDisposable
     private readonly ILogger log;
     private readonly ProxmoxGateways _gateways;
     private readonly SqliteStateStore _store;
+    private readonly SynologyGateways _nas;
 
     public SyncRunner(AppConfig config, TimeProvider time, ILogger log)
     {
@@ -23,6 +26,7 @@ internal sealed class SyncRunner : IDisposable
         this.log = log;
         _store = SqliteStateStore.Open(config.StateDirectory);
         _gateways = new ProxmoxGateways(config.Clusters, config.BackupServers, time, Meter);
+        _nas = new SynologyGateways(config.Synology, _gateways.Storages, time, Meter);
     }
 
 
@@ -39,7 +43,7 @@ internal sealed class SyncRunner : IDisposable
             log.Warning("TLS verification is OFF for {Endpoint} (InsecureSkipVerify): anyone on the path can impersonate it", insecure);
         }
 
-        var pass = new SyncPass(_gateways.Sources, _gateways.TagWriter, _store, config.Sync, time);
+        var pass = new SyncPass([.. _gateways.Sources, .. _nas.Sources], _gateways.TagWriter, _store, config.Sync, time);
         var report = await pass.RunAsync(new SyncRequest(dryRun || config.DryRun, runId), progress, cancellationToken);
         foreach (var source in report.Sources.Where(s => !s.Ok))
         {
@@ -90,6 +94,8 @@ internal sealed class SyncRunner : IDisposable
 
     public void Dispose()
     {
+        // Log out of every DSM session (bounded inside), then release the HTTP clients.
+        _nas.DisposeAsync().AsTask().GetAwaiter().GetResult();
         _gateways.Dispose();
         _store.Dispose();
     }

@@ -18,6 +18,8 @@ internal sealed record AppConfig
 
     public required IReadOnlyList<PbsServer> BackupServers { get; init; }
 
+    public IReadOnlyList<Synology.Http.SynologyEndpoint> Synology { get; init; } = [];
+
     public required SyncSettings Sync { get; init; }
 
     /// <summary>Schedule, control API, notifications, logging and retention of <c>run</c>.</summary>
@@ -35,7 +37,8 @@ internal sealed record AppConfig
     /// <summary>Endpoints that skip certificate verification (warned on every run).</summary>
     public IEnumerable<string> Insecure =>
         Clusters.Where(c => c.Endpoint.InsecureSkipVerify).Select(c => c.Endpoint.ToString())
-            .Concat(BackupServers.Where(b => b.Endpoint.InsecureSkipVerify).Select(b => b.Endpoint.ToString()));
+            .Concat(BackupServers.Where(b => b.Endpoint.InsecureSkipVerify).Select(b => b.Endpoint.ToString()))
+            .Concat(Synology.Where(s => s.InsecureSkipVerify).Select(s => s.ToString()));
 }
 
 /// <summary>Configuration that cannot be used; each problem is one line naming the key.</summary>

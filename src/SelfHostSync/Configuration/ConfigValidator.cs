@@ -1,3 +1,4 @@
+using SelfHostSync.Http;
 using System.Globalization;
 using SelfHostSync.Core.Classification;
 using SelfHostSync.Core.Inventory;
@@ -57,7 +58,8 @@ internal static partial class ConfigValidator
             }
         }
 
-        foreach (var dup in clusters.Select(c => c.Name).Concat(servers.Select(s => s.Name)).GroupBy(n => n, StringComparer.Ordinal).Where(g => g.Count() > 1))
+        var nas = Synology(o.Synology, problems, secrets);
+        foreach (var dup in clusters.Select(c => c.Name).Concat(servers.Select(s => s.Name)).Concat(nas.Select(n => n.Name)).GroupBy(n => n, StringComparer.Ordinal).Where(g => g.Count() > 1))
         {
             problems.Add($"Name: '{dup.Key}' is used by more than one Proxmox/BackupServers entry");
         }
@@ -89,6 +91,7 @@ internal static partial class ConfigValidator
             Daemon = daemon,
             Clusters = clusters,
             BackupServers = servers,
+            Synology = nas,
             Secrets = secrets,
             TagColorMap = o.Tags.ColorMap,
             TagRegister = o.Tags.Register,

@@ -102,9 +102,16 @@ internal sealed class SynologyOptions
 
     public string? DeviceId { get; set; }
 
+    public string? DeviceIdFile { get; set; }
+
     public string? Fingerprint { get; set; }
 
     public bool InsecureSkipVerify { get; set; }
+
+    /// <summary>Hyper Backup to another Synology counts as off site (only when that NAS really is elsewhere).</summary>
+    public bool RemoteVaultOffsite { get; set; }
+
+    public string? Timeout { get; set; }
 }
 
 internal sealed class IntentOptions

@@ -1,3 +1,4 @@
+using SelfHostSync.Http;
 using System.Globalization;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
@@ -52,7 +53,7 @@ internal static class ControlApi
         });
     }
 
-    public static void MapControlApi(this IEndpointRouteBuilder app, SyncCoordinator coordinator, SqliteStateStore store, Proxmox.Http.RequestMeter meter, ControlAuth auth, TimeProvider time)
+    public static void MapControlApi(this IEndpointRouteBuilder app, SyncCoordinator coordinator, SqliteStateStore store, RequestMeter meter, ControlAuth auth, TimeProvider time)
     {
         app.MapGet("/healthz", () => coordinator.Last is null
             ? Results.Json(new { status = "starting" })

@@ -1,3 +1,4 @@
+using SelfHostSync.Http;
 using SelfHostSync.Core.Checks;
 using SelfHostSync.Core.Sync;
 using SelfHostSync.Output;

@@ -34,7 +34,7 @@ internal static class DemoCommand
             return await Commands.WithConfig(configPath, time, async (config, log) =>
             {
                 var console = AnsiConsole.Console;
-                console.MarkupLine($"[bold]SelfHostSync demo[/]: lab with {lab.Clusters.Count} clusters and {lab.BackupServers.Count} backup servers on 127.0.0.1");
+                console.MarkupLine($"[bold]SelfHostSync demo[/]: lab with {lab.Clusters.Count} clusters, {lab.BackupServers.Count} backup servers and {lab.Synology.Count} Synology NAS on 127.0.0.1");
                 if (parse.GetValue(once))
                 {
                     using var runner = new SyncRunner(config, time, log);
@@ -123,7 +123,7 @@ internal static class DemoCommand
                 .Replace($"{{{{{c.Name}.fingerprint}}}}", c.Server.Fingerprint, StringComparison.Ordinal);
         }
 
-        foreach (var b in lab.BackupServers)
+        foreach (var b in lab.BackupServers.Select(b => (b.Name, b.Server)).Concat(lab.Synology.Select(n => (n.Name, n.Server))))
         {
             text = text.Replace($"{{{{{b.Name}.url}}}}", b.Server.Url.ToString().TrimEnd('/'), StringComparison.Ordinal)
                 .Replace($"{{{{{b.Name}.fingerprint}}}}", b.Server.Fingerprint, StringComparison.Ordinal);

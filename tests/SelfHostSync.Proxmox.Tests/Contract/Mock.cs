@@ -1,3 +1,4 @@
+using SelfHostSync.Http;
 using SelfHostSync.Proxmox.Gateways;
 using SelfHostSync.Proxmox.Http;
 using SelfHostSync.Proxmox.Pbs;

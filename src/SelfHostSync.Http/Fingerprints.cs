@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 
-namespace SelfHostSync.Proxmox.Http;
+namespace SelfHostSync.Http;
 
 /// <summary>SHA-256 certificate fingerprints as Proxmox shows them (any case, colons optional).</summary>
 public static class Fingerprints

@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 
-namespace SelfHostSync.Proxmox.Http;
+namespace SelfHostSync.Http;
 
 /// <summary>Counts requests and bytes received per endpoint (for metrics and benchmarks) and the peak in flight.</summary>
 public sealed class RequestMeter
@@ -10,9 +10,9 @@ public sealed class RequestMeter
     public IReadOnlyDictionary<string, (long Requests, long Bytes, int PeakInFlight)> Snapshot() =>
         _counters.ToDictionary(kv => kv.Key, kv => (Interlocked.Read(ref kv.Value.Requests), Interlocked.Read(ref kv.Value.Bytes), kv.Value.Peak));
 
-    internal Counter For(string key) => _counters.GetOrAdd(key, _ => new Counter());
+    public Counter For(string key) => _counters.GetOrAdd(key, _ => new Counter());
 
-    internal sealed class Counter
+    public sealed class Counter
     {
 #pragma warning disable CA1051 // fields are updated with Interlocked
         public long Requests;
@@ -40,7 +40,7 @@ public sealed class RequestMeter
 }
 
 /// <summary>Innermost handler: every attempt that reaches the wire is counted.</summary>
-internal sealed class MeteringHandler(RequestMeter meter, string key) : DelegatingHandler
+public sealed class MeteringHandler(RequestMeter meter, string key) : DelegatingHandler
 {
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {

@@ -1,14 +1,17 @@
 using System.Net.Security;
 using System.Security.Cryptography.X509Certificates;
 
-namespace SelfHostSync.Proxmox.Http;
+namespace SelfHostSync.Http;
 
 /// <summary>
 /// Certificate validation for one endpoint: a pinned leaf SHA-256 (the Proxmox way to trust self-signed
 /// certificates), else normal CA validation, or — only when asked — none. Remembers a pin mismatch so the error
 /// can name it in one line.
 /// </summary>
-internal sealed class TlsPolicy(ProxmoxEndpoint endpoint)
+/// <param name="fingerprint">Normalised SHA-256 to pin (see <see cref="Fingerprints"/>), or null for CA validation.</param>
+/// <param name="insecureSkipVerify">Accept any certificate.</param>
+/// <param name="maxConnections">Connections per server.</param>
+public sealed class TlsPolicy(string? fingerprint, bool insecureSkipVerify, int maxConnections = 4)
 {
     private volatile string? _mismatch;
 
@@ -17,12 +20,12 @@ internal sealed class TlsPolicy(ProxmoxEndpoint endpoint)
 
     public bool Validate(X509Certificate? certificate, SslPolicyErrors errors)
     {
-        if (endpoint.InsecureSkipVerify)
+        if (insecureSkipVerify)
         {
             return true;
         }
 
-        if (endpoint.Fingerprint is { } pinned)
+        if (fingerprint is { } pinned)
         {
             if (certificate is null)
             {
@@ -43,7 +46,7 @@ internal sealed class TlsPolicy(ProxmoxEndpoint endpoint)
     {
         PooledConnectionLifetime = TimeSpan.FromMinutes(5),
         ConnectTimeout = TimeSpan.FromSeconds(10),
-        MaxConnectionsPerServer = Math.Max(1, endpoint.MaxConcurrentRequests),
+        MaxConnectionsPerServer = Math.Max(1, maxConnections),
         AutomaticDecompression = System.Net.DecompressionMethods.All,
         SslOptions = new SslClientAuthenticationOptions
         {

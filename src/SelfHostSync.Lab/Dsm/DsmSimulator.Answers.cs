@@ -1,0 +1,90 @@
+using System.Globalization;
+using SelfHostSync.Lab.Scenario;
+
+namespace SelfHostSync.Lab.Dsm;
+
+/// <summary>The data answers, in the shapes recorded in ../shared/fixtures/synology (DSM 7 where recorded, else DSM 6).</summary>
+public sealed partial class DsmSimulator
+{
+    private static readonly string[] Dns = ["192.168.1.1"];
+    private static readonly string[] PoolDisks = ["sata1"];
+
+    private TimeSpan Offset => TimeSpan.FromHours(_spec.UtcOffsetHours);
+
+    private object? Answer(string api, string method, Dictionary<string, string> p) => (api, method) switch
+    {
+        ("SYNO.DSM.Info", "getinfo") => Ok(new
+        {
+            codepage = "enu", model = "DS920+", ram = 4096, serial = "2040SBRN0000", temperature = 41, temperature_warn = false,
+            time = Local(DateTimeOffset.UtcNow).ToString("ddd MMM d HH:mm:ss yyyy", CultureInfo.InvariantCulture), uptime = 864000,
+            version = "72806", version_string = "DSM 7.2.2-72806 Update 3",
+        }),
+        ("SYNO.Core.System", "info") => Ok(new
+        {
+            model = "DS920+", firmware_ver = "DSM 7.2.2-72806 Update 3", time = Local(DateTimeOffset.UtcNow).ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture),
+            time_zone = "Amsterdam", time_zone_desc = $"(GMT{(_spec.UtcOffsetHours >= 0 ? "+" : "-")}{Math.Abs(_spec.UtcOffsetHours):00}:00) Amsterdam, Berlin", enabled_ntp = true,
+        }),
+        ("SYNO.DSM.Network", "list") => Ok(new
+        {
+            dns = Dns, gateway = "192.168.1.1", hostname = _spec.Hostname, workgroup = "WORKGROUP",
+            interfaces = new[] { new { id = "eth0", ip = _spec.Addresses.Select(a => new { address = a, netmask = "255.255.255.0" }).ToArray(), mac = "00-11-32-AA-BB-CC", type = "lan" } },
+        }),
+        ("SYNO.Core.Share", "list") => Ok(new
+        {
+            shares = _spec.Shares.Select(s => new { name = s.Name, vol_path = s.Volume, desc = string.Empty, hidden = false, encryption = 0, is_aclmode = true, support_snapshot = true }).ToArray(),
+            total = _spec.Shares.Count,
+        }),
+        ("SYNO.Storage.CGI.Storage", "load_info") => Ok(new
+        {
+            disks = new[] { new { id = "sata1", name = "Drive 1", status = "normal", smart_status = "normal", used_by = _spec.Pools.FirstOrDefault()?.Id } },
+            storagePools = _spec.Pools.Select(pl => new { id = pl.Id, pool_path = pl.Id, status = pl.Status, disk_failure_number = pl.DiskFailures, device_type = "shr_without_disk_protect", disks = PoolDisks }).ToArray(),
+            volumes = _spec.Volumes.Select(v => new
+            {
+                id = v.Id, num_id = int.Parse(v.Id.Split('_')[^1], CultureInfo.InvariantCulture), vol_path = v.Path, pool_path = v.Pool, status = v.Status, fs_type = "btrfs",
+                size = new { total = "3998614061056", used = "1234567890123" },
+            }).ToArray(),
+            env = new { status = new { system_crashed = false, system_need_repair = false } },
+        }),
+        ("SYNO.Backup.Task", "list") => Ok(new
+        {
+            is_data_restoring = false, is_restoring = false,
+            task_list = _spec.HyperBackupTasks.Select(TaskRow).ToArray(),
+        }),
+        ("SYNO.Backup.Task", "status") => _spec.HyperBackupTasks.FirstOrDefault(t => t.Id.ToString(CultureInfo.InvariantCulture) == p.GetValueOrDefault("task_id")) is { } task
+            ? Ok(Status(task))
+            : Error(120),
+        ("SYNO.SDS.Backup.Client.Common.Log", "list") => Ok(new
+        {
+            error_count = 0, info_count = _spec.BackupLog.Count, warn_count = 0, offset = 0, total = _spec.BackupLog.Count,
+            log_list = _spec.BackupLog
+                .Where(l => !p.TryGetValue("filter_keyword", out var k) || l.Contains(k, StringComparison.OrdinalIgnoreCase))
+                .Select((l, i) => new { @event = l, level = "info", time = Local(_now - TimeSpan.FromHours(i + 1)).ToString("yyyy/MM/dd HH:mm:ss", CultureInfo.InvariantCulture), user = "admin" })
+                .ToArray(),
+        }),
+        _ => null,
+    };
+
+    private DateTime Local(DateTimeOffset utc) => utc.ToOffset(Offset).DateTime;
+
+    private string? LocalStamp(double? ageHours) =>
+        ageHours is { } h ? Local(_now - TimeSpan.FromHours(h)).ToString("yyyy/MM/dd HH:mm", CultureInfo.InvariantCulture) : string.Empty;
+
+    private object TaskRow(HyperBackupSpec t) => new
+    {
+        task_id = t.Id, name = t.Name, state = t.State, status = "none", last_bkp_result = t.LastResult, data_enc = false, data_type = "data",
+        last_bkp_time = LocalStamp(t.LastSuccessAgeHours), last_bkp_end_time = LocalStamp(t.LastSuccessAgeHours),
+        repo_id = t.Id, target_id = $"task_{t.Id}.hbk", target_type = t.TargetType, transfer_type = t.TransferType, type = $"{t.TargetType}:{t.TransferType}",
+        source = new
+        {
+            app_list = Array.Empty<string>(),
+            file_list = t.Sources.Select(s => new { dataEncryped = false, encryptedShare = false, fileSystem = "BTRFS", fileSystemType = "internal", folderPath = s[s.IndexOf('/', 1)..], fullPath = s, isValidSource = true, missing = false }).ToArray(),
+        },
+    };
+
+    private object Status(HyperBackupSpec t) => new
+    {
+        task_id = t.Id, state = t.State, status = "none", last_bkp_result = t.LastResult, last_bkp_error = string.Empty, last_bkp_error_code = 4401,
+        last_bkp_end_time = LocalStamp(t.LastSuccessAgeHours), last_bkp_success_time = LocalStamp(t.LastSuccessAgeHours), last_bkp_time = LocalStamp(t.LastSuccessAgeHours),
+        next_bkp_time = Local(_now + TimeSpan.FromHours(12)).ToString("yyyy/MM/dd HH:mm", CultureInfo.InvariantCulture),
+    };
+}

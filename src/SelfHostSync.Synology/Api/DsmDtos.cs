@@ -1,0 +1,109 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace SelfHostSync.Synology.Api;
+
+// Wire shapes of DSM's web API, named as DSM names them (recorded shapes: ../shared/fixtures/synology).
+// Every field is optional: DSM 6 and 7 differ, and stub entries exist in the wild.
+
+internal sealed record DsmEnvelope<T>(
+    [property: JsonPropertyName("success")] bool Success,
+    [property: JsonPropertyName("data")] T? Data,
+    [property: JsonPropertyName("error")] DsmErrorDto? Error);
+
+internal sealed record DsmErrorDto(
+    [property: JsonPropertyName("code")] int Code,
+    [property: JsonPropertyName("errors")] JsonElement? Errors);
+
+internal sealed record ApiInfoDto(
+    [property: JsonPropertyName("maxVersion")] int MaxVersion,
+    [property: JsonPropertyName("minVersion")] int MinVersion,
+    [property: JsonPropertyName("path")] string Path);
+
+internal sealed record LoginDto(
+    [property: JsonPropertyName("sid")] string? Sid,
+    [property: JsonPropertyName("synotoken")] string? SynoToken,
+    [property: JsonPropertyName("device_id")] string? DeviceId,
+    [property: JsonPropertyName("did")] string? Did);
+
+internal sealed record DsmInfoDto(
+    [property: JsonPropertyName("model")] string? Model,
+    [property: JsonPropertyName("version_string")] string? VersionString,
+    [property: JsonPropertyName("time")] string? Time);
+
+internal sealed record SystemInfoDto(
+    [property: JsonPropertyName("time")] string? Time,
+    [property: JsonPropertyName("time_zone")] string? TimeZone,
+    [property: JsonPropertyName("time_zone_desc")] string? TimeZoneDesc);
+
+internal sealed record NetworkDto(
+    [property: JsonPropertyName("hostname")] string? Hostname,
+    [property: JsonPropertyName("interfaces")] List<InterfaceDto>? Interfaces);
+
+internal sealed record InterfaceDto(
+    [property: JsonPropertyName("id")] string? Id,
+    [property: JsonPropertyName("ip")] List<AddressDto>? Ip,
+    [property: JsonPropertyName("ipv6")] List<AddressDto>? Ipv6);
+
+internal sealed record AddressDto([property: JsonPropertyName("address")] string? Address);
+
+internal sealed record ShareListDto([property: JsonPropertyName("shares")] List<ShareDto>? Shares);
+
+internal sealed record ShareDto(
+    [property: JsonPropertyName("name")] string? Name,
+    [property: JsonPropertyName("vol_path")] string? VolPath);
+
+internal sealed record StorageDto(
+    [property: JsonPropertyName("volumes")] List<VolumeDto>? Volumes,
+    [property: JsonPropertyName("storagePools")] List<PoolDto>? StoragePools);
+
+internal sealed record VolumeDto(
+    [property: JsonPropertyName("id")] string? Id,
+    [property: JsonPropertyName("vol_path")] string? VolPath,
+    [property: JsonPropertyName("pool_path")] string? PoolPath,
+    [property: JsonPropertyName("status")] string? Status);
+
+internal sealed record PoolDto(
+    [property: JsonPropertyName("id")] string? Id,
+    [property: JsonPropertyName("status")] string? Status,
+    [property: JsonPropertyName("disk_failure_number")] int? DiskFailureNumber);
+
+internal sealed record TaskListDto([property: JsonPropertyName("task_list")] List<BackupTaskDto>? TaskList);
+
+internal sealed record BackupTaskDto
+{
+    [JsonPropertyName("task_id")] public int? TaskId { get; init; }
+
+    [JsonPropertyName("name")] public string? Name { get; init; }
+
+    [JsonPropertyName("state")] public string? State { get; init; }
+
+    [JsonPropertyName("target_type")] public string? TargetType { get; init; }
+
+    [JsonPropertyName("transfer_type")] public string? TransferType { get; init; }
+
+    [JsonPropertyName("source")] public BackupSourceDto? Source { get; init; }
+}
+
+internal sealed record BackupSourceDto([property: JsonPropertyName("file_list")] List<SourceFolderDto>? FileList);
+
+internal sealed record SourceFolderDto(
+    [property: JsonPropertyName("fullPath")] string? FullPath,
+    [property: JsonPropertyName("missing")] bool? Missing);
+
+internal sealed record TaskStatusDto
+{
+    [JsonPropertyName("state")] public string? State { get; init; }
+
+    [JsonPropertyName("status")] public string? Status { get; init; }
+
+    [JsonPropertyName("last_bkp_result")] public string? LastResult { get; init; }
+
+    [JsonPropertyName("last_bkp_success_time")] public string? LastSuccessTime { get; init; }
+}
+
+internal sealed record LogListDto([property: JsonPropertyName("log_list")] List<LogLineDto>? LogList);
+
+internal sealed record LogLineDto(
+    [property: JsonPropertyName("event")] string? Event,
+    [property: JsonPropertyName("time")] string? Time);

@@ -1,0 +1,57 @@
+using SelfHostSync.Http;
+using SelfHostSync.Synology.Http;
+
+namespace SelfHostSync.Configuration;
+
+/// <summary>Validation of <c>Synology[]</c>.</summary>
+internal static partial class ConfigValidator
+{
+    private static List<SynologyEndpoint> Synology(List<SynologyOptions> list, List<string> problems, List<string> secrets)
+    {
+        var result = new List<SynologyEndpoint>();
+        for (var i = 0; i < list.Count; i++)
+        {
+            var n = list[i];
+            var key = $"Synology[{i}]";
+            var before = problems.Count;
+            if (string.IsNullOrWhiteSpace(n.Name))
+            {
+                problems.Add($"{key}.Name: required");
+            }
+
+            if (!Uri.TryCreate(n.Url, UriKind.Absolute, out var url) || url.Scheme != Uri.UriSchemeHttps)
+            {
+                problems.Add($"{key}.Url: '{n.Url}' is not an https:// URL (DSM's HTTPS port is usually 5001)");
+            }
+
+            if (string.IsNullOrWhiteSpace(n.Username))
+            {
+                problems.Add($"{key}.Username: required (a DSM account in the administrators group)");
+            }
+
+            var password = Secret($"{key}.Password", n.Password, n.PasswordFile, problems);
+            if (password is not null)
+            {
+                secrets.Add(password);
+            }
+
+            var deviceId = OptionalSecret($"{key}.DeviceId", n.DeviceId, n.DeviceIdFile, problems, secrets);
+            string? fingerprint = null;
+            if (!string.IsNullOrWhiteSpace(n.Fingerprint) && (fingerprint = Fingerprints.Normalize(n.Fingerprint)) is null)
+            {
+                problems.Add($"{key}.Fingerprint: not a SHA-256 fingerprint (64 hex digits, colons optional)");
+            }
+
+            var timeout = Span($"{key}.Timeout", n.Timeout, TimeSpan.FromSeconds(30), problems);
+            if (problems.Count == before)
+            {
+                result.Add(new SynologyEndpoint(n.Name!, url!, n.Username!, password!, string.IsNullOrWhiteSpace(n.DeviceName) ? "selfhostsync" : n.DeviceName, deviceId, fingerprint, n.InsecureSkipVerify, n.RemoteVaultOffsite)
+                {
+                    Timeout = timeout,
+                });
+            }
+        }
+
+        return result;
+    }
+}

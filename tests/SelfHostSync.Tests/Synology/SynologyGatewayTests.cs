@@ -1,0 +1,190 @@
+using SelfHostSync.Core.Evidence;
+using SelfHostSync.Core.Sync;
+using SelfHostSync.Http;
+using SelfHostSync.Lab.Dsm;
+using SelfHostSync.Lab.Hosting;
+using SelfHostSync.Lab.Scenario;
+using SelfHostSync.Synology.Gateways;
+using SelfHostSync.Synology.Http;
+
+namespace SelfHostSync.Tests.Synology;
+
+/// <summary>The DSM client and gateway against the Lab's DSM simulator.</summary>
+public sealed class SynologyGatewayTests
+{
+    private static readonly StorageRef[] HomelabStorages =
+    [
+        new("homelab", "nas-dumps", "nfs", "nas.lan", "/volume1/proxmox-dumps", null, null),
+        new("homelab", "nas-vms", "nfs", "nas.lan", "/volume2/proxmox-vms", null, null),
+        new("homelab", "local-zfs", "zfspool", null, null, null, null),
+    ];
+
+    private static async Task<(LabHost Lab, DsmSimulator Nas)> StartAsync(Func<SynologySpec, SynologySpec>? edit = null)
+    {
+        var scenario = LabScenario.Load(Path.Combine(LabRun.ConfigDir, "demo-lab.json"));
+        scenario = scenario with { Clusters = [], BackupServers = [], Synology = [.. scenario.Synology.Select(s => edit is null ? s : edit(s))] };
+        var lab = await LabHost.StartAsync(scenario, DateTimeOffset.UtcNow, CancellationToken.None);
+        return (lab, lab.Nas("nas"));
+    }
+
+    private static SynologyEndpoint Endpoint(DsmSimulator nas, string? password = null, string? deviceId = null) =>
+        new("nas", nas.Server.Url, "selfhostsync", password ?? nas.Spec.Password, "selfhostsync", deviceId, Fingerprints.Normalize(nas.Server.Fingerprint));
+
+    private static SynologyGateways Gateways(SynologyEndpoint endpoint, params StorageRef[] storages) =>
+        new([endpoint], new Directory(storages.Length == 0 ? HomelabStorages : storages), TimeProvider.System);
+
+    [Fact]
+    public async Task Collect_DemoNas_HealthPerStorageAndC2ReplicaOfTheDumpShare()
+    {
+        var (lab, nas) = await StartAsync();
+        await using (lab)
+        {
+            var gateways = Gateways(Endpoint(nas));
+            var batch = await gateways.Sources[0].CollectAsync(CancellationToken.None);
+
+            Assert.Empty(batch.Gaps);
+            var replica = Assert.Single(batch.Replicas);
+            Assert.Equal(("homelab", "nas-dumps"), (replica.Cluster, replica.StorageId));
+            Assert.Contains("Synology C2", replica.Via, StringComparison.Ordinal);
+            Assert.InRange(DateTimeOffset.UtcNow - replica.CompletedAt, TimeSpan.FromHours(5.9), TimeSpan.FromHours(6.1));
+            Assert.True(batch.StorageHealth.Single(h => h.StorageId == "nas-dumps").Healthy);
+            var vms = batch.StorageHealth.Single(h => h.StorageId == "nas-vms");
+            Assert.False(vms.Healthy);
+            Assert.Contains("degraded", vms.Detail, StringComparison.Ordinal);
+            Assert.DoesNotContain(batch.StorageHealth, h => h.StorageId == "local-zfs");
+
+            await gateways.DisposeAsync();
+            Assert.Equal(0, nas.ActiveSessions);
+        }
+    }
+
+    [Fact]
+    public async Task Collect_WrongPassword_RefusedOnceAndNeverRetried()
+    {
+        var (lab, nas) = await StartAsync();
+        await using (lab)
+        {
+            await using var gateways = Gateways(Endpoint(nas, password: "wrong-password-123"));
+
+            var first = await gateways.Sources[0].CollectAsync(CancellationToken.None);
+            var second = await gateways.Sources[0].CollectAsync(CancellationToken.None);
+
+            Assert.Equal(1, nas.FailedLogins);
+            var reason = first.Gaps[0].Reason;
+            Assert.Contains("incorrect password (400)", reason, StringComparison.Ordinal);
+            Assert.DoesNotContain("wrong-password-123", reason, StringComparison.Ordinal);
+            Assert.Contains(first.Gaps, g => g.Scope is { Kind: EvidenceKind.StorageHealth, Cluster: "homelab" });
+            Assert.NotEmpty(second.Gaps);
+        }
+    }
+
+    [Fact]
+    public async Task Collect_SessionExpiredBetweenPasses_LogsInAgainOnce()
+    {
+        var (lab, nas) = await StartAsync();
+        await using (lab)
+        {
+            await using var gateways = Gateways(Endpoint(nas));
+            Assert.Empty((await gateways.Sources[0].CollectAsync(CancellationToken.None)).Gaps);
+
+            nas.ExpireSessions();
+            var again = await gateways.Sources[0].CollectAsync(CancellationToken.None);
+
+            Assert.Empty(again.Gaps);
+            Assert.Equal(2, nas.Logins);
+        }
+    }
+
+    [Fact]
+    public async Task Collect_TwoFactorWithoutDevice_ClearErrorThenEnrolledDeviceLogsInWithoutCode()
+    {
+        var (lab, nas) = await StartAsync(s => s with { Otp = "424242" });
+        await using (lab)
+        {
+            await using (var plain = Gateways(Endpoint(nas)))
+            {
+                var refused = await plain.Sources[0].CollectAsync(CancellationToken.None);
+                Assert.Contains("two-factor authentication code required (403)", refused.Gaps[0].Reason, StringComparison.Ordinal);
+                Assert.Contains("--synology-otp", refused.Gaps[0].Reason, StringComparison.Ordinal);
+            }
+
+            var device = await SynologyGateways.EnrolDeviceAsync(Endpoint(nas), "424242", CancellationToken.None);
+            await using var trusted = Gateways(Endpoint(nas, deviceId: device));
+            Assert.Empty((await trusted.Sources[0].CollectAsync(CancellationToken.None)).Gaps);
+        }
+    }
+
+    [Fact]
+    public async Task Collect_NotAdministrator_PermissionGapNamesTheGroup()
+    {
+        var (lab, nas) = await StartAsync(s => s with { Admin = false });
+        await using (lab)
+        {
+            await using var gateways = Gateways(Endpoint(nas));
+
+            var batch = await gateways.Sources[0].CollectAsync(CancellationToken.None);
+
+            Assert.Contains("administrators group", batch.Gaps[0].Reason, StringComparison.Ordinal);
+            Assert.Equal(1, nas.Logins);
+        }
+    }
+
+    [Fact]
+    public async Task Collect_HyperBackupNotInstalled_FindingNotFailure()
+    {
+        var (lab, nas) = await StartAsync(s => s with { HyperBackupInstalled = false });
+        await using (lab)
+        {
+            await using var gateways = Gateways(Endpoint(nas));
+
+            var batch = await gateways.Sources[0].CollectAsync(CancellationToken.None);
+
+            Assert.Empty(batch.Gaps);
+            Assert.Empty(batch.Replicas);
+            Assert.Contains(batch.Findings, f => f.Contains("Hyper Backup is not installed", StringComparison.Ordinal));
+            Assert.Equal(2, batch.StorageHealth.Count);
+        }
+    }
+
+    [Fact]
+    public async Task Collect_NasDown_GapsOnlyForClustersUsingANas()
+    {
+        var (lab, nas) = await StartAsync();
+        await using (lab)
+        {
+            nas.Server.Faults.Down = true;
+            await using var gateways = Gateways(Endpoint(nas), [.. HomelabStorages, new StorageRef("rented", "local", "dir", null, null, null, null)]);
+
+            var batch = await gateways.Sources[0].CollectAsync(CancellationToken.None);
+
+            Assert.Contains(batch.Gaps, g => g.Scope is { Kind: EvidenceKind.Replicas, Cluster: "homelab" });
+            Assert.DoesNotContain(batch.Gaps, g => g.Scope.Cluster == "rented");
+            Assert.Contains("HTTP 503", batch.Gaps[0].Reason, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public async Task Collect_RemoteVaultNotDeclaredOffsite_NoReplica()
+    {
+        var (lab, nas) = await StartAsync(s => s with
+        {
+            HyperBackupTasks = [new HyperBackupSpec { Id = 9, Name = "to the other NAS", Sources = ["/volume1/proxmox-dumps"], TargetType = "image", TransferType = "image_remote", LastSuccessAgeHours = 2 }],
+        });
+        await using (lab)
+        {
+            await using var plain = Gateways(Endpoint(nas));
+            Assert.Empty((await plain.Sources[0].CollectAsync(CancellationToken.None)).Replicas);
+
+            await using var declared = Gateways(Endpoint(nas) with { RemoteVaultOffsite = true });
+            Assert.Contains("remote Synology", Assert.Single((await declared.Sources[0].CollectAsync(CancellationToken.None)).Replicas).Via, StringComparison.Ordinal);
+        }
+    }
+
+    private sealed class Directory(IReadOnlyList<StorageRef> storages) : IStorageDirectory
+    {
+        public IReadOnlyList<string> Clusters => [.. storages.Select(s => s.Cluster).Distinct(StringComparer.Ordinal)];
+
+        public Task<IReadOnlyList<StorageRef>> StoragesAsync(string cluster, CancellationToken cancellationToken) =>
+            Task.FromResult<IReadOnlyList<StorageRef>>([.. storages.Where(s => s.Cluster == cluster)]);
+    }
+}
