@@ -82,3 +82,13 @@ public interface IStorageDirectory
 
     Task<IReadOnlyList<StorageRef>> StoragesAsync(string cluster, CancellationToken cancellationToken);
 }
+
+public enum DiagnosisLevel
+{
+    Ok,
+    Warning,
+    Problem,
+}
+
+/// <summary>One line of <c>doctor</c>: what was checked against which endpoint, and what to do about it.</summary>
+public sealed record Diagnosis(string Subject, DiagnosisLevel Level, string Message);

@@ -49,6 +49,15 @@ public sealed class PbsSimulator
         var api = app.MapGroup("/api2/json").RequireToken(_spec.Tokens, "PBSAPIToken", ':', server.Faults, Tickets, "PBSAuthCookie");
         api.MapTicketLogin(Tickets);
 
+        api.MapGet("/access/permissions", (HttpContext ctx) =>
+        {
+            var token = (TokenSpec)ctx.Items["token"]!;
+            return LabResults.Data(new Dictionary<string, Dictionary<string, int>>(StringComparer.Ordinal)
+            {
+                ["/datastore"] = token.Privileges.ToDictionary(p => p, _ => 1, StringComparer.Ordinal),
+            });
+        });
+
         api.MapGet("/admin/verify", (HttpContext ctx, string? store) =>
             !Audit(ctx, "/datastore") ? Results.Empty
                 : LabResults.Data(_spec.VerifyJobs.Where(j => store is null || j.Store == store).Select(JobRow)));

@@ -9,6 +9,9 @@ namespace SelfHostSync.Lab.Pve;
 /// <summary>Datacenter-level routes: HA resources, not-backed-up, and the tag options of <c>/cluster/options</c>.</summary>
 public sealed partial class PveSimulator
 {
+    private static readonly List<string> AdministratorPrivileges =
+        ["VM.Audit", "VM.Config.Options", "VM.Allocate", "Sys.Audit", "Sys.Modify", "Sys.PowerMgmt", "Datastore.Audit", "Datastore.Allocate", "Permissions.Modify", "User.Modify"];
+
     private string? _tagStyle;
     private List<string>? _registeredTags;
 
@@ -38,6 +41,20 @@ public sealed partial class PveSimulator
 
     private void MapCluster(RouteGroupBuilder api)
     {
+        // The caller's own privileges; the lab grants every privilege of a token on "/" (propagating).
+        api.MapGet("/access/permissions", (HttpContext ctx) =>
+        {
+            var token = (TokenSpec)ctx.Items["token"]!;
+            var privileges = token.Privileges.Contains("Administrator", StringComparer.Ordinal)
+                ? AdministratorPrivileges
+                : token.Privileges;
+            return LabResults.Data(new Dictionary<string, Dictionary<string, int>>(StringComparer.Ordinal)
+            {
+                ["/"] = privileges.ToDictionary(p => p, _ => 1, StringComparer.Ordinal),
+                ["/vms"] = privileges.ToDictionary(p => p, _ => 1, StringComparer.Ordinal),
+            });
+        });
+
         api.MapGet("/cluster/ha/resources", (HttpContext ctx) =>
         {
             if (!Need(ctx, "Sys.Audit", "/"))

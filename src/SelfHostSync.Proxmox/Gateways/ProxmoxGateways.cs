@@ -10,6 +10,7 @@ public sealed class ProxmoxGateways : IDisposable
 {
     private readonly List<HttpClient> _clients = [];
     private readonly IReadOnlyDictionary<string, PveClusterGateway> _clusters;
+    private readonly Func<bool, CancellationToken, Task<List<Diagnosis>>> _doctor;
 
     public ProxmoxGateways(
         IReadOnlyList<PveCluster> clusters,
@@ -29,8 +30,23 @@ public sealed class ProxmoxGateways : IDisposable
             kv => kv.Key,
             kv => new PveClusterGateway(kv.Value.c, kv.Value.Item2, catalog, direct, time),
             StringComparer.Ordinal);
-        var pbsGateways = servers.Select(s =>
-            new PbsServerGateway(s, ProxmoxClients.Pbs(Track(ProxmoxHttp.CreateClient(s.Endpoint, meter, resilience, time))), catalog));
+        var pbsApis = servers.Select(s => (s, ProxmoxClients.Pbs(Track(ProxmoxHttp.CreateClient(s.Endpoint, meter, resilience, time))))).ToList();
+        var pbsGateways = pbsApis.Select(x => new PbsServerGateway(x.s, x.Item2, catalog));
+        _doctor = async (needsSysModify, ct) =>
+        {
+            var found = new List<Diagnosis>();
+            foreach (var (c, api) in pve.Values)
+            {
+                found.AddRange(await ProxmoxDoctor.PveAsync(c, api, needsSysModify, ct));
+            }
+
+            foreach (var (s, api) in pbsApis)
+            {
+                found.AddRange(await ProxmoxDoctor.PbsAsync(s, api, ct));
+            }
+
+            return found;
+        };
         Sources = [.. clusterGateways.Values, .. pbsGateways];
         TagWriter = new PveTagWriter(clusterGateways);
         _clusters = clusterGateways;
@@ -42,6 +58,10 @@ public sealed class ProxmoxGateways : IDisposable
 
     /// <summary>The clusters' storages, for sources that link to them (the Synology NAS).</summary>
     public IStorageDirectory Storages { get; }
+
+    /// <summary><c>doctor</c>: reach every endpoint and judge the token's privileges.</summary>
+    public async Task<IReadOnlyList<Diagnosis>> DiagnoseAsync(bool needsSysModify, CancellationToken cancellationToken) =>
+        await _doctor(needsSysModify, cancellationToken);
 
     /// <summary>Merges managed tag colours / registration into each cluster's datacenter options; one line per cluster.</summary>
     public async Task<IReadOnlyList<(string Cluster, bool Ok, string Message)>> ApplyTagStyleAsync(

@@ -20,4 +20,8 @@ internal interface IPbsApi
     /// <summary>Sync jobs; <paramref name="direction"/> ("all") exists from PBS 3.3 (push sync) and is refused before.</summary>
     [Get("/admin/sync")]
     Task<PbsData<List<SyncJobDto>>> GetSyncJobsAsync([AliasAs("sync-direction")][Query] string? direction, CancellationToken cancellationToken);
+
+    /// <summary>The caller's own privileges per ACL path (for <c>doctor</c>).</summary>
+    [Get("/access/permissions")]
+    Task<PbsData<Dictionary<string, Dictionary<string, System.Text.Json.JsonElement>>>> GetPermissionsAsync(CancellationToken cancellationToken);
 }

@@ -49,4 +49,8 @@ internal interface IPveApi
 
     [Put("/cluster/options")]
     Task<PveData<JsonElement?>> PutClusterOptionsAsync([Body(BodySerializationMethod.UrlEncoded)] Dictionary<string, string> form, CancellationToken cancellationToken);
+
+    /// <summary>The caller's own privileges per ACL path (for <c>doctor</c>).</summary>
+    [Get("/access/permissions")]
+    Task<PveData<Dictionary<string, Dictionary<string, JsonElement>>>> GetPermissionsAsync(CancellationToken cancellationToken);
 }

@@ -107,6 +107,7 @@ internal sealed class DsmSession(SynologyEndpoint endpoint, IDsmApi api) : IDisp
     public async Task<string> EnrolDeviceAsync(string otpCode, CancellationToken cancellationToken)
     {
         var login = await LoginAsync(otpCode, cancellationToken);
+        _session = (login.Sid!, login.SynoToken);
         return login.DeviceId ?? login.Did
             ?? throw new DsmApiException(DsmErrorKind.Login, null, $"{Prefix}: DSM accepted the code but returned no device token");
     }

@@ -29,7 +29,35 @@ public sealed class SynologyGateways : IAsyncDisposable
     {
         using var http = Client(endpoint, null);
         using var session = new DsmSession(endpoint, RestService.For<IDsmApi>(http));
-        return await session.EnrolDeviceAsync(otpCode, cancellationToken);
+        try
+        {
+            return await session.EnrolDeviceAsync(otpCode, cancellationToken);
+        }
+        finally
+        {
+            await session.LogoutAsync(cancellationToken);
+        }
+    }
+
+    /// <summary><c>doctor</c>: one full read of every NAS; gaps are problems, findings warnings.</summary>
+    public async Task<IReadOnlyList<Diagnosis>> DiagnoseAsync(CancellationToken cancellationToken)
+    {
+        var found = new List<Diagnosis>();
+        foreach (var source in Sources)
+        {
+            var subject = source.Id.ToString();
+            var batch = await source.CollectAsync(cancellationToken);
+            if (batch.Gaps.Count > 0)
+            {
+                found.AddRange(batch.Gaps.Select(g => g.Reason).Distinct(StringComparer.Ordinal).Select(r => new Diagnosis(subject, DiagnosisLevel.Problem, r)));
+                continue;
+            }
+
+            found.Add(new Diagnosis(subject, DiagnosisLevel.Ok, $"reachable; {batch.StorageHealth.Count} PVE storage(s) linked, {batch.Replicas.Count} offsite replica(s) from Hyper Backup"));
+            found.AddRange(batch.Findings.Select(f => new Diagnosis(subject, DiagnosisLevel.Warning, f)));
+        }
+
+        return found;
     }
 
     public async ValueTask DisposeAsync()

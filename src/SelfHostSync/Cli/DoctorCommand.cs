@@ -1,0 +1,90 @@
+using System.CommandLine;
+using SelfHostSync.Core.Sync;
+using SelfHostSync.Proxmox.Gateways;
+using SelfHostSync.State;
+using SelfHostSync.Synology.Gateways;
+
+namespace SelfHostSync.Cli;
+
+/// <summary>
+/// <c>doctor</c>: validates the configuration, reaches every endpoint (TLS pins, logins), checks token privileges
+/// (missing ones are problems, over-privileged tokens warnings) and the state directory. With
+/// <c>--synology-otp</c> it instead logs in to a NAS once with a 2FA code and prints the trusted-device id to store.
+/// </summary>
+internal static class DoctorCommand
+{
+    public static Command Build(TimeProvider time)
+    {
+        var otp = new Option<string?>("--synology-otp") { Description = "Enrol SelfHostSync as a trusted device on a 2FA-protected NAS with this one-time code" };
+        var nasName = new Option<string?>("--synology") { Description = "Which Synology entry (default: the only one)" };
+        var command = new Command("doctor", "Check configuration, reachability, TLS pins and token privileges; say what is missing") { Commands.Config, otp, nasName };
+        command.SetAction(async (parse, ct) => await Commands.WithConfig(parse.GetValue(Commands.Config), time, async (config, log) =>
+        {
+            if (parse.GetValue(otp) is { } code)
+            {
+                return await EnrolAsync(config, parse.GetValue(nasName), code, ct);
+            }
+
+            var found = new List<Diagnosis> { new("config", DiagnosisLevel.Ok, $"{config.SourcePath} is valid") };
+            found.AddRange(config.Insecure.Select(e => new Diagnosis(e, DiagnosisLevel.Warning, "InsecureSkipVerify: TLS is not verified; pin the Fingerprint instead")));
+            try
+            {
+                using var store = SqliteStateStore.Open(config.StateDirectory);
+                found.Add(new Diagnosis("state", DiagnosisLevel.Ok, $"{store.Path} is writable"));
+            }
+            catch (Configuration.ConfigException ex)
+            {
+                found.AddRange(ex.Problems.Select(p => new Diagnosis("state", DiagnosisLevel.Problem, p)));
+            }
+
+            using var proxmox = new ProxmoxGateways(config.Clusters, config.BackupServers, time);
+            found.AddRange(await proxmox.DiagnoseAsync(config.TagColorMap || config.TagRegister, ct));
+            await using (var nas = new SynologyGateways(config.Synology, proxmox.Storages, time))
+            {
+                found.AddRange(await nas.DiagnoseAsync(ct));
+            }
+
+            foreach (var d in found)
+            {
+                var mark = d.Level switch
+                {
+                    DiagnosisLevel.Ok => "ok     ",
+                    DiagnosisLevel.Warning => "warning",
+                    _ => "PROBLEM",
+                };
+                Console.Out.WriteLine($"{mark} {d.Subject}: {Logging.Redact(d.Message, config.Secrets)}");
+            }
+
+            var problems = found.Count(d => d.Level == DiagnosisLevel.Problem);
+            Console.Out.WriteLine(problems == 0 ? "doctor: all good" : $"doctor: {problems} problem(s)");
+            return problems == 0 ? ExitCodes.Ok : ExitCodes.Failed;
+        }));
+        return command;
+    }
+
+    private static async Task<int> EnrolAsync(Configuration.AppConfig config, string? name, string code, CancellationToken ct)
+    {
+        var candidates = config.Synology.Where(s => name is null || s.Name == name).ToList();
+        if (candidates.Count != 1)
+        {
+            Console.Error.WriteLine(candidates.Count == 0
+                ? $"doctor: no Synology entry{(name is null ? string.Empty : $" named '{name}'")} in the configuration"
+                : "doctor: several Synology entries; choose one with --synology <name>");
+            return ExitCodes.Failed;
+        }
+
+        try
+        {
+            var device = await SynologyGateways.EnrolDeviceAsync(candidates[0], code, ct);
+            Console.Out.WriteLine($"enrolled as trusted device '{candidates[0].DeviceName}' on {candidates[0].Name}.");
+            Console.Out.WriteLine("Store this device id as Synology.DeviceId (or in the file named by DeviceIdFile); it is shown once:");
+            Console.Out.WriteLine(device);
+            return ExitCodes.Ok;
+        }
+        catch (Synology.Http.DsmApiException ex)
+        {
+            Console.Error.WriteLine($"doctor: {ex.Message}");
+            return ExitCodes.Failed;
+        }
+    }
+}

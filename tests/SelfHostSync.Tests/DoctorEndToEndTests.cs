@@ -1,0 +1,70 @@
+using SelfHostSync.Lab.Scenario;
+
+namespace SelfHostSync.Tests;
+
+/// <summary>`selfhostsync doctor` against the lab: all good, missing and excess privileges, 2FA enrolment.</summary>
+public sealed class DoctorEndToEndTests
+{
+    private static LabScenario WithHomelabToken(LabScenario s, TokenSpec token) => s with
+    {
+        Clusters = [.. s.Clusters.Select(c => c.Name != "homelab" ? c : c with { Tokens = [token] })],
+    };
+
+    [Fact]
+    public async Task Doctor_DemoLab_AllGoodWithFindingsAsWarnings()
+    {
+        await using var run = await LabRun.StartAsync();
+
+        var (code, stdout, stderr) = await LabRun.ExecAsync("doctor", "--config", run.ConfigPath);
+
+        Assert.True(code == 0, stdout + stderr);
+        Assert.Contains("ok      pve:homelab: reachable as token selfhostsync@pve!sync, 3 node(s), TLS pinned", stdout, StringComparison.Ordinal);
+        Assert.Contains("ok      pbs:pbs: reachable", stdout, StringComparison.Ordinal);
+        Assert.Contains("ok      dsm:nas: reachable; 3 PVE storage(s) linked, 1 offsite replica(s)", stdout, StringComparison.Ordinal);
+        Assert.Contains("doctor: all good", stdout, StringComparison.Ordinal);
+        Assert.DoesNotContain("demo-nas-password", stdout + stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Doctor_TokenWithoutTagPrivilege_ProblemAndExit1()
+    {
+        await using var run = await LabRun.StartAsync(editScenario: s => WithHomelabToken(s, new TokenSpec("selfhostsync@pve!sync", "demo-homelab-token", ["VM.Audit", "Sys.Audit"])));
+
+        var (code, stdout, _) = await LabRun.ExecAsync("doctor", "--config", run.ConfigPath);
+
+        Assert.Equal(1, code);
+        Assert.Contains("PROBLEM pve:homelab: missing Datastore.Audit on /", stdout, StringComparison.Ordinal);
+        Assert.Contains("PROBLEM pve:homelab: missing VM.Config.Options on /vms", stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Doctor_AdministratorToken_WarnsOverPrivileged()
+    {
+        await using var run = await LabRun.StartAsync(editScenario: s => WithHomelabToken(s, new TokenSpec("selfhostsync@pve!sync", "demo-homelab-token", ["Administrator"])));
+
+        var (code, stdout, _) = await LabRun.ExecAsync("doctor", "--config", run.ConfigPath);
+
+        Assert.Equal(0, code);
+        Assert.Contains("warning pve:homelab: token selfhostsync@pve!sync is over-privileged (Permissions.Modify", stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Doctor_SynologyOtp_PrintsDeviceIdThatThenLogsInWithoutCode()
+    {
+        await using var run = await LabRun.StartAsync(editScenario: s => s with { Synology = [.. s.Synology.Select(n => n with { Otp = "123456" })] });
+        var (code, stdout, _) = await LabRun.ExecAsync("doctor", "--config", run.ConfigPath);
+        Assert.Equal(1, code);
+        Assert.Contains("--synology-otp", stdout, StringComparison.Ordinal);
+
+        (code, stdout, var stderr) = await LabRun.ExecAsync("doctor", "--synology-otp", "123456", "--config", run.ConfigPath);
+        Assert.True(code == 0, stderr);
+        var device = stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries)[^1].Trim();
+        Assert.Equal(0, run.Lab.Nas("nas").ActiveSessions);
+
+        var config = await File.ReadAllTextAsync(run.ConfigPath);
+        await File.WriteAllTextAsync(run.ConfigPath, config.Replace("\"Username\": \"selfhostsync\",", $"\"Username\": \"selfhostsync\", \"DeviceId\": \"{device}\",", StringComparison.Ordinal));
+        (code, stdout, _) = await LabRun.ExecAsync("doctor", "--config", run.ConfigPath);
+        Assert.True(code == 0, stdout);
+        Assert.DoesNotContain(device, stdout, StringComparison.Ordinal);
+    }
+}
