@@ -135,6 +135,39 @@ public sealed class DaemonEndToEndTests
     }
 
     [Fact]
+    public async Task ControlApi_ForeignHostHeader_RefusedAgainstDnsRebinding()
+    {
+        var (run, daemon, http) = await StartDaemonAsync();
+        await using (run)
+        using (http)
+        using (daemon)
+        {
+            using var rebound = new HttpRequestMessage(HttpMethod.Get, "api/status");
+            rebound.Headers.Host = "attacker.example";
+            Assert.Equal(HttpStatusCode.BadRequest, (await http.SendAsync(rebound)).StatusCode);
+            using var local = new HttpRequestMessage(HttpMethod.Get, "api/status");
+            local.Headers.Host = "localhost";
+            Assert.Equal(HttpStatusCode.OK, (await http.SendAsync(local)).StatusCode);
+
+            using var status = await http.GetFromJsonAsync<JsonDocument>("api/status");
+            var csrf = status!.RootElement.GetProperty("csrfToken").GetString()!;
+            using var text = new HttpRequestMessage(HttpMethod.Post, "api/restore-tests") { Content = new StringContent("{\"cluster\":\"homelab\",\"vmid\":100,\"result\":\"passed\"}") };
+            text.Headers.Add("X-CSRF-Token", csrf);
+            Assert.Equal(HttpStatusCode.UnsupportedMediaType, (await http.SendAsync(text)).StatusCode);
+            for (var i = 0; i < 2; i++)
+            {
+                using var json = new HttpRequestMessage(HttpMethod.Post, "api/restore-tests") { Content = JsonContent.Create(new { cluster = "homelab", vmid = 100, result = i == 0 ? "failed" : "passed", at = "2026-11-20T10:00:00Z" }) };
+                json.Headers.Add("X-CSRF-Token", csrf);
+                Assert.Equal(HttpStatusCode.Created, (await http.SendAsync(json)).StatusCode);
+            }
+
+            await StopAsync(daemon);
+            using var store = SelfHostSync.State.SqliteStateStore.Open(Path.Combine(run.Directory, "state"));
+            Assert.Equal(2, (await store.LoadRestoreTestsAsync(CancellationToken.None)).Count(t => t.Kind == SelfHostSync.Core.Evidence.RestoreTestKind.Manual));
+        }
+    }
+
+    [Fact]
     public async Task Resync_NoDaemon_Exits69()
     {
         await using var run = await LabRun.StartAsync(text => text.Replace("\"StateDirectory\":", $"\"ControlApi\": {{ \"Urls\": \"http://127.0.0.1:{LabRun.FreePort()}\" }}, \"StateDirectory\":", StringComparison.Ordinal));

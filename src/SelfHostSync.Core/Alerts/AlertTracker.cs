@@ -37,6 +37,13 @@ public static class AlertTracker
 
         foreach (var g in run.Guests)
         {
+            if (!g.LevelCertain)
+            {
+                // An uncertain level runs another level's checks: its results say nothing about this guest's alerts.
+                seen.UnionWith(next.Keys.Where(k => k.StartsWith($"guest:{g.Cluster}/{g.Vmid}:", StringComparison.Ordinal)));
+                continue;
+            }
+
             var subject = string.IsNullOrEmpty(g.Name) ? $"{g.Cluster}/{g.Vmid}" : $"{g.Cluster}/{g.Vmid} {g.Name}";
             Apply(next, events, seen, $"guest:{g.Cluster}/{g.Vmid}", subject, g.Level, g.Checks, now);
         }
@@ -56,6 +63,13 @@ public static class AlertTracker
                 next.Remove(key);
                 events.Add(new AlertEvent(AlertKind.Resolved, alert with { Detail = "guest no longer exists" }));
             }
+        }
+
+        // Sources and inventory entries come from the configuration: one that is gone was removed on purpose.
+        foreach (var (key, alert) in next.Where(kv => (kv.Key.StartsWith("inventory:", StringComparison.Ordinal) || kv.Key.StartsWith("source:", StringComparison.Ordinal)) && !seen.Contains(kv.Key)).ToList())
+        {
+            next.Remove(key);
+            events.Add(new AlertEvent(key.StartsWith("source:", StringComparison.Ordinal) ? AlertKind.SourceRecovered : AlertKind.Resolved, alert with { Detail = "no longer configured" }));
         }
 
         return (events.OrderBy(e => e.Rank).ThenBy(e => e.Alert.Key, StringComparer.Ordinal).ToList(), next);

@@ -61,6 +61,24 @@ public sealed partial class DsmSimulator
                 .Select((l, i) => new { @event = l, level = "info", time = Local(_now - TimeSpan.FromHours(i + 1)).ToString("yyyy/MM/dd HH:mm:ss", CultureInfo.InvariantCulture), user = "admin" })
                 .ToArray(),
         }),
+        ("SYNO.ActiveBackup.Task", "list") => Ok(new
+        {
+            has_devices = true, total = _spec.ActiveBackupTasks.Count,
+            tasks = _spec.ActiveBackupTasks.Select((t, i) => new
+            {
+                task_id = i + 1, task_name = t.Key, backup_type = 1, device_count = 1,
+                last_result = new { task_id = i + 1, task_name = t.Key, job_action = 1, status = t.Value, time_start = (_now - TimeSpan.FromHours(8)).ToUnixTimeSeconds(), time_end = (_now - TimeSpan.FromHours(7)).ToUnixTimeSeconds() },
+            }).ToArray(),
+        }),
+        ("SYNO.DR.Plan", "list") => Ok(new
+        {
+            plans = _spec.ReplicationPlans.Select((p, i) => new
+            {
+                plan_id = $"plan-{i + 1}", role = 1, role_str = "mainsite", target_id = p.Key, target_type = 0,
+                dr_site_info = new { hostname = p.Value, target_id = p.Key, status = "normal", role = 2 },
+                last_op_info = new { err_code = 0, is_success = true, op_status = 0, update_time = (_now - TimeSpan.FromHours(3)).ToUnixTimeSeconds() },
+            }).ToArray(),
+        }),
         _ => null,
     };
 

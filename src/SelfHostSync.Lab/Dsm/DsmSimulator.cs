@@ -231,6 +231,16 @@ public sealed partial class DsmSimulator
             apis["SYNO.SDS.Backup.Client.Common.Log"] = (1, 1);
         }
 
+        if (_spec.ActiveBackupTasks.Count > 0)
+        {
+            apis["SYNO.ActiveBackup.Task"] = (1, 2);
+        }
+
+        if (_spec.ReplicationPlans.Count > 0)
+        {
+            apis["SYNO.DR.Plan"] = (1, 1);
+        }
+
         return apis;
     }
 

@@ -35,6 +35,12 @@ public sealed record SynologySpec
 
     public List<HyperBackupSpec> HyperBackupTasks { get; init; } = [];
 
+    /// <summary>Active Backup for Business tasks (installed when any is listed): name → last result status (2 ok, 4 failed).</summary>
+    public Dictionary<string, int> ActiveBackupTasks { get; init; } = [];
+
+    /// <summary>Snapshot Replication plans (installed when any is listed): share → DR host.</summary>
+    public Dictionary<string, string> ReplicationPlans { get; init; } = [];
+
     /// <summary>Hyper Backup log lines (integrity checks), newest first.</summary>
     public List<string> BackupLog { get; init; } = [];
 }

@@ -107,3 +107,30 @@ internal sealed record LogListDto([property: JsonPropertyName("log_list")] List<
 internal sealed record LogLineDto(
     [property: JsonPropertyName("event")] string? Event,
     [property: JsonPropertyName("time")] string? Time);
+
+internal sealed record AbbTaskListDto([property: JsonPropertyName("tasks")] List<AbbTaskDto>? Tasks);
+
+internal sealed record AbbTaskDto(
+    [property: JsonPropertyName("task_id")] int? TaskId,
+    [property: JsonPropertyName("task_name")] string? TaskName,
+    [property: JsonPropertyName("backup_type")] int? BackupType,
+    [property: JsonPropertyName("last_result")] AbbResultDto? LastResult);
+
+/// <summary>ABB result: <c>status</c> 2 success, 3 partial, 4 failed, 5 cancelled, 6 no backup; times epoch seconds.</summary>
+internal sealed record AbbResultDto(
+    [property: JsonPropertyName("status")] int? Status,
+    [property: JsonPropertyName("time_end")] long? TimeEnd);
+
+internal sealed record DrPlanListDto([property: JsonPropertyName("plans")] List<DrPlanDto>? Plans);
+
+internal sealed record DrPlanDto(
+    [property: JsonPropertyName("plan_id")] string? PlanId,
+    [property: JsonPropertyName("target_id")] string? TargetId,
+    [property: JsonPropertyName("dr_site_info")] DrSiteDto? DrSite,
+    [property: JsonPropertyName("last_op_info")] DrOpDto? LastOp);
+
+internal sealed record DrSiteDto([property: JsonPropertyName("hostname")] string? Hostname);
+
+internal sealed record DrOpDto(
+    [property: JsonPropertyName("is_success")] bool? IsSuccess,
+    [property: JsonPropertyName("update_time")] long? UpdateTime);

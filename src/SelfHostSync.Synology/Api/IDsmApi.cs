@@ -40,4 +40,10 @@ internal interface IDsmApi
 
     [Post("/webapi/{path}")]
     Task<DsmEnvelope<LogListDto>> BackupLogAsync(string path, [Body(BodySerializationMethod.UrlEncoded)] Dictionary<string, string> form, CancellationToken cancellationToken);
+
+    [Post("/webapi/{path}")]
+    Task<DsmEnvelope<AbbTaskListDto>> AbbTasksAsync(string path, [Body(BodySerializationMethod.UrlEncoded)] Dictionary<string, string> form, CancellationToken cancellationToken);
+
+    [Post("/webapi/{path}")]
+    Task<DsmEnvelope<DrPlanListDto>> DrPlansAsync(string path, [Body(BodySerializationMethod.UrlEncoded)] Dictionary<string, string> form, CancellationToken cancellationToken);
 }

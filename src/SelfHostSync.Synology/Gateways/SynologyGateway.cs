@@ -12,7 +12,7 @@ namespace SelfHostSync.Synology.Gateways;
 /// shares: the volume's health becomes <see cref="StorageHealth"/>, a successful Hyper Backup task off site that
 /// covers a storage's <c>dump</c> folder becomes a <see cref="StorageReplica"/> of it.
 /// </summary>
-internal sealed class SynologyGateway(SynologyEndpoint endpoint, DsmSession session, IStorageDirectory storages, TimeProvider time) : IEvidenceSource
+internal sealed partial class SynologyGateway(SynologyEndpoint endpoint, DsmSession session, IStorageDirectory storages, TimeProvider time) : IEvidenceSource
 {
     private static readonly Dictionary<string, string> NoParameters = new(StringComparer.Ordinal);
 
@@ -85,6 +85,7 @@ internal sealed class SynologyGateway(SynologyEndpoint endpoint, DsmSession sess
             }
         }
 
+        await PackagesAsync(findings, cancellationToken);
         if (links.Count == 0)
         {
             findings.Add($"no PVE NFS/CIFS storage points at {endpoint.Name} ({nas.Hostname}, {string.Join(", ", nas.Addresses.Order(StringComparer.Ordinal))})");
@@ -192,7 +193,15 @@ internal sealed class SynologyGateway(SynologyEndpoint endpoint, DsmSession sess
                 NasTime.Parse(status.LastSuccessTime, offset)));
         }
 
-        await IntegrityAsync(findings, cancellationToken);
+        try
+        {
+            await IntegrityAsync(findings, cancellationToken);
+        }
+        catch (DsmApiException ex) when (ex.Kind != DsmErrorKind.SessionLost)
+        {
+            findings.Add($"Hyper Backup log of {endpoint.Name} not readable (integrity checks unknown): {ex.Message}");
+        }
+
         return tasks;
     }
 

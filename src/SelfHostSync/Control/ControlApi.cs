@@ -117,6 +117,11 @@ internal static class ControlApi
 
         app.MapPost("/api/restore-tests", async (HttpContext context, CancellationToken ct) =>
         {
+            if (!context.Request.HasJsonContentType())
+            {
+                return Results.Json(new { error = "send the body as application/json" }, statusCode: 415);
+            }
+
             ManualRestoreTest? body;
             try
             {
@@ -160,7 +165,8 @@ internal static class ControlApi
             csrfToken = auth.Csrf,
             levels,
             guests = last?.Guests.Count ?? 0,
-            failing = last?.Guests.Count(g => g.Checks.Any(c => c.Status == Core.Checks.CheckStatus.Fail)) ?? 0,
+            failing = (last?.Guests.Count(g => g.Checks.Any(c => c.Status == Core.Checks.CheckStatus.Fail)) ?? 0)
+                + (last?.Inventory.Count(i => i.Checks.Any(c => c.Status == Core.Checks.CheckStatus.Fail)) ?? 0),
             lastRun = last is null ? null : new
             {
                 last.RunId,
@@ -196,7 +202,7 @@ internal sealed record ManualRestoreTest(string? Cluster, int? Vmid, string? Res
 
         var at = At ?? now;
         return new RestoreTest(
-            string.Create(CultureInfo.InvariantCulture, $"manual:{Cluster}/{Vmid}/{at.ToUnixTimeSeconds()}"),
+            string.Create(CultureInfo.InvariantCulture, $"manual:{Cluster}/{Vmid}/{at.ToUnixTimeSeconds()}/{Guid.NewGuid():N}"),
             new GuestKey(Cluster!, Vmid!.Value),
             RestoreTestKind.Manual,
             at,

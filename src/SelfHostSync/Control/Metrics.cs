@@ -29,6 +29,8 @@ internal static class Metrics
             guests.Select(g => (L(("cluster", g.Cluster), ("vmid", Id(g.Vmid)), ("name", g.Name ?? string.Empty), ("level", g.Level)), 1.0)));
         text.Family("selfhostsync_inventory_level", "gauge", "Responsibility level of a system outside Proxmox (Inventory)",
             (last?.Inventory ?? []).Select(i => (L(("name", i.Name), ("level", i.Level)), 1.0)));
+        text.Family("selfhostsync_inventory_check_status", "gauge", "Check status of a system outside Proxmox: 0 pass, 1 warn, 2 fail, 3 unknown",
+            (last?.Inventory ?? []).SelectMany(i => i.Checks.Select(c => (L(("name", i.Name), ("check", c.Id)), (double)Code(c.Status)))));
         text.Family("selfhostsync_check_status", "gauge", "Check status: 0 pass, 1 warn, 2 fail, 3 unknown",
             guests.SelectMany(g => g.Checks.Select(c => (L(("cluster", g.Cluster), ("vmid", Id(g.Vmid)), ("check", c.Id)), (double)Code(c.Status)))));
         foreach (var (name, check, help) in Ages)

@@ -32,6 +32,7 @@ internal static class DaemonHost
             .AddControl(config.Daemon);
 
         var app = builder.Build();
+        app.UseHostFiltering();
         app.UseControlAuth(app.Services.GetRequiredService<ControlAuth>());
         app.MapControlApi(
             app.Services.GetRequiredService<SyncCoordinator>(),
@@ -73,6 +74,16 @@ internal static class DaemonHost
     private static IServiceCollection AddControl(this IServiceCollection services, DaemonSettings settings)
     {
         services.AddSingleton(new ControlAuth(settings.ControlToken));
+
+        // Without a token the API trusts loopback; refuse other Host names so a web page cannot reach it by
+        // rebinding its own DNS name to 127.0.0.1. With a token, the token is the check.
+        services.AddHostFiltering(o =>
+        {
+            o.AllowedHosts = settings.ControlToken is null
+                ? ["localhost", "127.0.0.1", "[::1]", .. settings.ControlUrls.Select(u => u.Host)]
+                : ["*"];
+            o.AllowEmptyHosts = false;
+        });
         return services;
     }
 }

@@ -85,6 +85,11 @@ internal sealed class SyncCoordinator(
         try
         {
             Last = await runner.Store.LastRunAsync(stoppingToken);
+            if (await runner.Store.AbortStaleRunsAsync(stoppingToken) is > 0 and var stale)
+            {
+                log.Warning("{Runs} pass(es) of a previous process never finished; marked aborted", stale);
+            }
+
             _first.TrySetResult(Request("start"));
             while (!stoppingToken.IsCancellationRequested)
             {
@@ -134,11 +139,23 @@ internal sealed class SyncCoordinator(
         }
     }
 
+    private async Task TryEndRunAsync(string runId)
+    {
+        try
+        {
+            await runner.Store.EndRunAsync(runId, "failed", CancellationToken.None);
+        }
+        catch (Exception ex) when (ex is Microsoft.Data.Sqlite.SqliteException or IOException)
+        {
+            log.Warning("Could not mark pass {RunId} as failed: {Error}", runId, ex.Message);
+        }
+    }
+
     private async Task<bool> RunAsync(SyncTicket ticket, CancellationToken stoppingToken)
     {
         try
         {
-            var progress = new Progress<SyncProgress>(p => Progress = p);
+            var progress = new InlineProgress(p => Progress = p);
             var report = await runner.RunAsync(dryRun: false, progress, stoppingToken, ticket.RunId);
             Last = report;
             health.LastPass = report.FinishedAt;
@@ -155,16 +172,26 @@ internal sealed class SyncCoordinator(
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
+            Progress = null;
             ticket.Fail("daemon stopping");
+            await runner.Store.EndRunAsync(ticket.RunId, "aborted", CancellationToken.None);
             throw;
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
+            Progress = null;
             ticket.Fail(ex.Message);
+            await TryEndRunAsync(ticket.RunId);
             log.Error("Pass {RunId} failed: {Error}", ticket.RunId, ex.Message);
             return false;
         }
     }
+}
+
+/// <summary>Reports progress on the reporting thread (the default Progress posts to the pool and can arrive late).</summary>
+internal sealed class InlineProgress(Action<SyncProgress> report) : IProgress<SyncProgress>
+{
+    public void Report(SyncProgress value) => report(value);
 }
 
 /// <summary>What <c>run</c> needs to know when the host stops: did it stop because something broke?</summary>

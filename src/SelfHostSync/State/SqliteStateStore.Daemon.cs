@@ -28,6 +28,29 @@ internal sealed partial class SqliteStateStore
         """,
     ];
 
+    /// <summary>A pass that ended without a report: failed (an error) or aborted (the daemon stopped).</summary>
+    public Task EndRunAsync(string runId, string state, CancellationToken cancellationToken) =>
+        InTransactionAsync(tx =>
+        {
+            using var cmd = Command(tx, "UPDATE runs SET state = $state, finished_at = COALESCE(finished_at, $at) WHERE id = $id AND state = 'running'");
+            cmd.Parameters.AddWithValue("$state", state);
+            cmd.Parameters.AddWithValue("$at", DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
+            cmd.Parameters.AddWithValue("$id", runId);
+            cmd.ExecuteNonQuery();
+        }, cancellationToken);
+
+    /// <summary>At start-up: passes still "running" belong to a process that is gone.</summary>
+    public async Task<int> AbortStaleRunsAsync(CancellationToken cancellationToken)
+    {
+        var n = 0;
+        await InTransactionAsync(tx =>
+        {
+            using var cmd = Command(tx, "UPDATE runs SET state = 'aborted' WHERE state = 'running'");
+            n = cmd.ExecuteNonQuery();
+        }, cancellationToken);
+        return n;
+    }
+
     public async Task<Dictionary<string, OpenAlert>> LoadAlertsAsync(CancellationToken cancellationToken)
     {
         var rows = await ReadAsync("SELECT key, subject, check_id, level, detail, since FROM alerts", null, r => new OpenAlert(

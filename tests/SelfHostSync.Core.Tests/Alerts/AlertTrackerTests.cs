@@ -8,7 +8,7 @@ public sealed class AlertTrackerTests
 {
     private static readonly Dictionary<string, OpenAlert> None = new(StringComparer.Ordinal);
 
-    private static RunReport Run(CheckStatus restore, CheckStatus docs = CheckStatus.Pass, bool pbsOk = true, bool guestPresent = true, bool clusterOk = true) => new()
+    private static RunReport Run(CheckStatus restore, CheckStatus docs = CheckStatus.Pass, bool pbsOk = true, bool guestPresent = true, bool clusterOk = true, bool certain = true) => new()
     {
         RunId = "r",
         StartedAt = Build.Now,
@@ -21,7 +21,7 @@ public sealed class AlertTrackerTests
             [
                 new GuestReport
                 {
-                    Cluster = "homelab", Vmid = 100, Node = "pve1", Type = "qemu", Name = "inference", Level = "3b", LevelReasons = [],
+                    Cluster = "homelab", Vmid = 100, Node = "pve1", Type = "qemu", Name = "inference", Level = certain ? "3b" : "3a", LevelReasons = [], LevelCertain = certain,
                     Checks = [new CheckResult(CheckIds.RestoreTested, restore, "never restored"), new CheckResult(CheckIds.DocsPresent, docs, "notes")],
                     TagsBefore = [], TagsAfter = [], Written = false, WriteStatus = "none",
                 },
@@ -109,5 +109,32 @@ public sealed class AlertTrackerTests
 
         Assert.DoesNotContain(events, e => e.Kind == AlertKind.Resolved);
         Assert.True(after.ContainsKey("guest:homelab/100:restore.tested"));
+    }
+
+    [Fact]
+    public void Advance_LevelUncertain_NeitherResolvesNorOpens()
+    {
+        var (_, open) = AlertTracker.Advance(None, Run(CheckStatus.Fail), Build.Now);
+        var uncertain = Run(CheckStatus.Pass, docs: CheckStatus.Fail, certain: false) with
+        {
+            Guests = [Run(CheckStatus.Pass, certain: false).Guests[0] with { Checks = [new CheckResult(CheckIds.DocsPresent, CheckStatus.Fail, "no notes")] }],
+        };
+
+        var (events, after) = AlertTracker.Advance(open, uncertain, Build.Now);
+
+        Assert.Empty(events);
+        Assert.True(after.ContainsKey("guest:homelab/100:restore.tested"));
+    }
+
+    [Fact]
+    public void Advance_InventoryEntryRemovedFromConfig_Resolved()
+    {
+        var withInventory = Run(CheckStatus.Pass) with { Inventory = [new InventoryReport("Mail", "0", null, [new CheckResult(CheckIds.MfaEnforced, CheckStatus.Fail, "no MFA")])] };
+        var (_, open) = AlertTracker.Advance(None, withInventory, Build.Now);
+
+        var (events, after) = AlertTracker.Advance(open, Run(CheckStatus.Pass), Build.Now);
+
+        Assert.Equal(AlertKind.Resolved, Assert.Single(events).Kind);
+        Assert.Empty(after);
     }
 }

@@ -180,6 +180,25 @@ public sealed class SynologyGatewayTests
         }
     }
 
+    [Fact]
+    public async Task Collect_AbbAndSnapshotReplicationInstalled_ShownAsFindings()
+    {
+        var (lab, nas) = await StartAsync(s => s with
+        {
+            ActiveBackupTasks = new Dictionary<string, int> { ["vmware-fleet"] = 2, ["old-pc"] = 4 },
+            ReplicationPlans = new Dictionary<string, string> { ["proxmox-dumps"] = "nas-dr" },
+        });
+        await using (lab)
+        {
+            await using var gateways = Gateways(Endpoint(nas));
+
+            var findings = (await gateways.Sources[0].CollectAsync(CancellationToken.None)).Findings;
+
+            Assert.Contains(findings, f => f.Contains("Active Backup for Business on nas: 2 task(s), not successful: old-pc", StringComparison.Ordinal));
+            Assert.Contains(findings, f => f.Contains("Snapshot Replication of proxmox-dumps on nas to nas-dr: last sync succeeded", StringComparison.Ordinal));
+        }
+    }
+
     private sealed class Directory(IReadOnlyList<StorageRef> storages) : IStorageDirectory
     {
         public IReadOnlyList<string> Clusters => [.. storages.Select(s => s.Cluster).Distinct(StringComparer.Ordinal)];
