@@ -31,11 +31,9 @@ public sealed class RequestMeter
             }
         }
 
-        public void Leave(long bytes)
-        {
-            Interlocked.Decrement(ref InFlight);
-            Interlocked.Add(ref Bytes, bytes);
-        }
+        public void Leave() => Interlocked.Decrement(ref InFlight);
+
+        public void Received(long bytes) => Interlocked.Add(ref Bytes, bytes);
     }
 }
 
@@ -46,16 +44,70 @@ public sealed class MeteringHandler(RequestMeter meter, string key) : Delegating
     {
         var counter = meter.For(key);
         counter.Enter();
-        long bytes = 0;
         try
         {
             var response = await base.SendAsync(request, cancellationToken);
-            bytes = response.Content.Headers.ContentLength ?? 0;
+            var inner = response.Content;
+            var counted = new StreamContent(new CountingStream(await inner.ReadAsStreamAsync(cancellationToken), counter));
+            foreach (var header in inner.Headers)
+            {
+                counted.Headers.TryAddWithoutValidation(header.Key, header.Value);
+            }
+
+            response.Content = counted;
             return response;
         }
         finally
         {
-            counter.Leave(bytes);
+            counter.Leave();
         }
+    }
+}
+
+/// <summary>Counts the bytes read from a response body as the caller streams it.</summary>
+internal sealed class CountingStream(Stream inner, RequestMeter.Counter counter) : Stream
+{
+    public override bool CanRead => true;
+
+    public override bool CanSeek => false;
+
+    public override bool CanWrite => false;
+
+    public override long Length => inner.Length;
+
+    public override long Position { get => inner.Position; set => throw new NotSupportedException(); }
+
+    public override int Read(byte[] buffer, int offset, int count) => Counted(inner.Read(buffer, offset, count));
+
+    public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
+        Counted(await inner.ReadAsync(buffer, cancellationToken));
+
+    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+    public override void Flush()
+    {
+    }
+
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+    public override void SetLength(long value) => throw new NotSupportedException();
+
+    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            inner.Dispose();
+        }
+
+        base.Dispose(disposing);
+    }
+
+    private int Counted(int n)
+    {
+        counter.Received(n);
+        return n;
     }
 }

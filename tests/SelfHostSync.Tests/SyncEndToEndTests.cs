@@ -86,6 +86,21 @@ public sealed class SyncEndToEndTests
     }
 
     [Fact]
+    public async Task Sync_UnderSystemd_LogLinesCarryJournalPriorities()
+    {
+        await using var run = await LabRun.StartAsync();
+        run.Lab.BackupServer("pbs").Server.Faults.Down = true;
+
+        var (code, _, stderr) = await LabRun.ExecAsync(new Dictionary<string, string> { ["JOURNAL_STREAM"] = "8:12345" }, "sync", "--config", run.ConfigPath);
+
+        Assert.Equal(3, code);
+        var lines = stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Contains(lines, l => l.StartsWith("<4>Source pbs:pbs degraded", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.StartsWith("<6>Run ", StringComparison.Ordinal));
+        Assert.All(lines.Where(l => l.StartsWith('<')), l => Assert.Matches("^<[2-7]>", l));
+    }
+
+    [Fact]
     public async Task Sync_NasDown_ExitsDegradedAndKeepsNasDependentTags()
     {
         await using var run = await LabRun.StartAsync();

@@ -21,8 +21,8 @@ internal sealed partial class PbsServerGateway
 
         try
         {
-            var verify = await ProxmoxClients.Call(Endpoint, "GET /admin/verify", async () =>
-                ProxmoxClients.Require(Endpoint, "GET /admin/verify", (await api.GetVerifyJobsAsync(cancellationToken)).Data));
+            var verify = await _verify.GetAsync(() => ProxmoxClients.Call(Endpoint, "GET /admin/verify", async () =>
+                ProxmoxClients.Require(Endpoint, "GET /admin/verify", (await api.GetVerifyJobsAsync(cancellationToken)).Data)), cancellationToken);
             foreach (var (store, ns) in links.Select(l => (l.Datastore, l.Namespace)).Distinct())
             {
                 var covering = verify.Where(j => j.Store == store && Covers(j.Ns, j.MaxDepth, ns)).ToList();
@@ -42,7 +42,7 @@ internal sealed partial class PbsServerGateway
         List<SyncJobDto> sync;
         try
         {
-            sync = await ReadSyncJobsAsync(cancellationToken);
+            sync = await _sync.GetAsync(() => ReadSyncJobsAsync(cancellationToken), cancellationToken);
         }
         catch (ProxmoxApiException ex)
         {

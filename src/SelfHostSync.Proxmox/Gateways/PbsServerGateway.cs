@@ -12,8 +12,14 @@ namespace SelfHostSync.Proxmox.Gateways;
 /// Reads snapshots from one PBS directly, one listing per datastore and namespace that a PVE storage of type
 /// <c>pbs</c> links to this server (server + datastore + namespace), and attributes them to that storage's cluster.
 /// </summary>
-internal sealed partial class PbsServerGateway(PbsServer server, IPbsApi api, StorageCatalog storages) : IEvidenceSource
+internal sealed partial class PbsServerGateway(PbsServer server, IPbsApi api, StorageCatalog storages, TimeProvider time) : IEvidenceSource
 {
+    // Datastores and job definitions are configuration; their last-run states are refreshed at the same pace.
+    private static readonly TimeSpan ConfigLifetime = TimeSpan.FromMinutes(15);
+    private readonly Refreshing<List<DatastoreDto>> _datastores = new(ConfigLifetime, time);
+    private readonly Refreshing<List<VerifyJobDto>> _verify = new(ConfigLifetime, time);
+    private readonly Refreshing<List<SyncJobDto>> _sync = new(ConfigLifetime, time);
+
     public SourceId Id { get; } = new("pbs", server.Name);
 
     public IReadOnlyList<EvidenceScope> Scope { get; } = server.OffsiteRemoteNames.Count == 0
@@ -24,8 +30,8 @@ internal sealed partial class PbsServerGateway(PbsServer server, IPbsApi api, St
 
     public async Task<EvidenceBatch> CollectAsync(CancellationToken cancellationToken)
     {
-        var datastores = await ProxmoxClients.Call(Endpoint, "GET /admin/datastore", async () =>
-            ProxmoxClients.Require(Endpoint, "GET /admin/datastore", (await api.GetDatastoresAsync(cancellationToken)).Data));
+        var datastores = await _datastores.GetAsync(() => ProxmoxClients.Call(Endpoint, "GET /admin/datastore", async () =>
+            ProxmoxClients.Require(Endpoint, "GET /admin/datastore", (await api.GetDatastoresAsync(cancellationToken)).Data)), cancellationToken);
         var known = datastores.Select(d => d.Store).ToHashSet(StringComparer.Ordinal);
 
         var gaps = new List<EvidenceGap>();
@@ -87,7 +93,7 @@ internal sealed partial class PbsServerGateway(PbsServer server, IPbsApi api, St
 
         var time = Wire.Epoch(snapshot.BackupTime.Value);
         var stamp = time.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture);
-        var location = link.Namespace.Length == 0 ? $"{server.Name}/{link.Datastore}" : $"{server.Name}/{link.Datastore} (ns {link.Namespace})";
+        var location = link.Location(server.Name);
         return new BackupCopy(
             new GuestKey(link.Cluster, vmid),
             $"{link.StorageId}:backup/{snapshot.BackupType}/{vmid}/{stamp}",
@@ -107,10 +113,14 @@ internal sealed partial class PbsServerGateway(PbsServer server, IPbsApi api, St
     }
 
     private static bool IsEncrypted(SnapshotDto snapshot) =>
-        snapshot.Files?.Any(f => f.ValueKind == JsonValueKind.Object
-            && f.TryGetProperty("crypt-mode", out var mode)
-            && mode.ValueKind == JsonValueKind.String
-            && mode.GetString() == "encrypt") == true;
+        snapshot.Files?.Any(f => f.CryptMode == "encrypt") == true;
 
-    private sealed record Link(string Cluster, string StorageId, string Datastore, string Namespace);
+    private sealed record Link(string Cluster, string StorageId, string Datastore, string Namespace)
+    {
+        private string? _location;
+
+        /// <summary>Shared by every copy of this link (hundreds of thousands on a large estate).</summary>
+        public string Location(string server) =>
+            _location ??= Namespace.Length == 0 ? $"{server}/{Datastore}" : $"{server}/{Datastore} (ns {Namespace})";
+    }
 }

@@ -31,7 +31,7 @@ public sealed class ProxmoxGateways : IDisposable
             kv => new PveClusterGateway(kv.Value.c, kv.Value.Item2, catalog, direct, time),
             StringComparer.Ordinal);
         var pbsApis = servers.Select(s => (s, ProxmoxClients.Pbs(Track(ProxmoxHttp.CreateClient(s.Endpoint, meter, resilience, time))))).ToList();
-        var pbsGateways = pbsApis.Select(x => new PbsServerGateway(x.s, x.Item2, catalog));
+        var pbsGateways = pbsApis.Select(x => new PbsServerGateway(x.s, x.Item2, catalog, time));
         _doctor = async (needsSysModify, ct) =>
         {
             var found = new List<Diagnosis>();

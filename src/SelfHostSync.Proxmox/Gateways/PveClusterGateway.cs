@@ -24,6 +24,9 @@ internal sealed partial class PveClusterGateway : IEvidenceSource
     private readonly TimeProvider _time;
     private readonly ConcurrentDictionary<int, CachedConfig> _configs = new();
     private readonly ConcurrentDictionary<string, RestoreTest?> _restoreTasks = new(StringComparer.Ordinal);
+    private readonly Refreshing<IReadOnlyList<BackupJob>> _jobs;
+    private readonly Refreshing<IReadOnlyList<GuestKey>> _notBackedUp;
+    private readonly Refreshing<IReadOnlyDictionary<int, string>> _ha;
 
     public PveClusterGateway(PveCluster cluster, IPveApi api, StorageCatalog storages, IReadOnlySet<string> pbsServersReadDirectly, TimeProvider time)
     {
@@ -32,6 +35,9 @@ internal sealed partial class PveClusterGateway : IEvidenceSource
         _storages = storages;
         _pbsServersReadDirectly = pbsServersReadDirectly;
         _time = time;
+        _jobs = new Refreshing<IReadOnlyList<BackupJob>>(cluster.ConfigRefresh, time);
+        _notBackedUp = new Refreshing<IReadOnlyList<GuestKey>>(cluster.ConfigRefresh, time);
+        _ha = new Refreshing<IReadOnlyDictionary<int, string>>(cluster.ConfigRefresh, time);
         Id = new SourceId("pve", cluster.Name);
         Scope =
         [
@@ -56,10 +62,11 @@ internal sealed partial class PveClusterGateway : IEvidenceSource
         var rows = resources.Where(r => r.Vmid is > 0 && r.Node is not null && (r.Type is "qemu" or "lxc")).ToList();
 
         var gaps = new ConcurrentBag<EvidenceGap>();
-        var jobsTask = Guard(EvidenceKind.BackupJobs, gaps, () => ReadJobsAsync(cancellationToken), []);
-        var notBackedUpTask = Guard(EvidenceKind.BackupJobs, gaps, () => ReadNotBackedUpAsync(cancellationToken), []);
+        // Jobs, not-backed-up and HA are configuration: read again after ConfigRefresh, like guest configs.
+        var jobsTask = Guard(EvidenceKind.BackupJobs, gaps, () => _jobs.GetAsync(() => ReadJobsAsync(cancellationToken), cancellationToken), []);
+        var notBackedUpTask = Guard(EvidenceKind.BackupJobs, gaps, () => _notBackedUp.GetAsync(() => ReadNotBackedUpAsync(cancellationToken), cancellationToken), []);
         var nodesTask = Guard(EvidenceKind.RestoreTests, gaps, () => ReadNodesAsync(cancellationToken), []);
-        var haTask = ReadHaAsync(cancellationToken);
+        var haTask = _ha.GetAsync(() => ReadHaAsync(cancellationToken), cancellationToken);
         var guests = await ReadGuestsAsync(rows, await haTask, gaps, cancellationToken);
         var nodes = await nodesTask;
         var copies = await Guard(EvidenceKind.BackupCopies, gaps, () => ReadDumpsAsync(nodes, cancellationToken), []);
@@ -125,7 +132,7 @@ internal sealed partial class PveClusterGateway : IEvidenceSource
     private async Task<GuestConfig?> ConfigOf(ResourceDto row, DateTimeOffset now, ConcurrentBag<EvidenceGap> gaps, CancellationToken cancellationToken)
     {
         var vmid = row.Vmid!.Value;
-        if (_configs.TryGetValue(vmid, out var cached) && cached.Row == row && now - cached.ReadAt < _cluster.ConfigRefresh)
+        if (_configs.TryGetValue(vmid, out var cached) && cached.Row == RowKey.Of(row) && now - cached.ReadAt < _cluster.ConfigRefresh)
         {
             return cached.Config;
         }
@@ -138,7 +145,7 @@ internal sealed partial class PveClusterGateway : IEvidenceSource
                 Wire.Bool(raw.GetValueOrDefault("protection")),
                 Wire.String(raw.GetValueOrDefault("description")),
                 DiskStorages.Of(raw));
-            _configs[vmid] = new CachedConfig(row, config, now);
+            _configs[vmid] = new CachedConfig(RowKey.Of(row), config, now);
             return config;
         }
         catch (ProxmoxApiException ex)
@@ -218,12 +225,18 @@ internal sealed partial class PveClusterGateway : IEvidenceSource
         return nodes.Where(n => !string.Equals(n.Status, "offline", StringComparison.Ordinal)).Select(n => n.Node).Order(StringComparer.Ordinal).ToList();
     }
 
+    // A tag write changes nothing the config cache holds (onboot, protection, notes, disks): the cache stays.
     internal Task PutConfigAsync(string node, string type, int vmid, Dictionary<string, string> form, CancellationToken cancellationToken)
     {
-        _configs.TryRemove(vmid, out _);
         var what = $"PUT /nodes/{node}/{type}/{vmid}/config";
         return ProxmoxClients.Call(Endpoint, what, () => _api.PutGuestConfigAsync(node, type, vmid, form, cancellationToken));
     }
 
-    private sealed record CachedConfig(ResourceDto Row, GuestConfig Config, DateTimeOffset ReadAt);
+    private sealed record CachedConfig(RowKey Row, GuestConfig Config, DateTimeOffset ReadAt);
+
+    /// <summary>The parts of a resource row whose change suggests the config changed (not tags, status or locks).</summary>
+    private sealed record RowKey(string? Node, string? Type, string? Name, string? Template, string? Pool)
+    {
+        public static RowKey Of(ResourceDto row) => new(row.Node, row.Type, row.Name, row.Template?.GetRawText(), row.Pool);
+    }
 }

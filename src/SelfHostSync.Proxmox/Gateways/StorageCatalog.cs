@@ -16,7 +16,8 @@ internal sealed class StorageCatalog(IReadOnlyDictionary<string, (PveCluster Clu
             .Select(s => new Core.Sync.StorageRef(cluster, s.Storage!, s.Type!, s.Server, s.Export, s.Share, s.Subdir))
             .ToList();
 
-    private static readonly TimeSpan Freshness = TimeSpan.FromSeconds(30);
+    // Storage definitions are configuration: re-read after the shortest ConfigRefresh of the clusters.
+    private readonly TimeSpan _freshness = clusters.Count == 0 ? TimeSpan.FromHours(1) : clusters.Values.Min(c => c.Cluster.ConfigRefresh);
     private readonly Dictionary<string, (DateTimeOffset At, Task<List<StorageDto>> Read)> _cache = new(StringComparer.Ordinal);
     private readonly Lock _gate = new();
 
@@ -27,7 +28,7 @@ internal sealed class StorageCatalog(IReadOnlyDictionary<string, (PveCluster Clu
         lock (_gate)
         {
             var now = time.GetUtcNow();
-            if (_cache.TryGetValue(cluster, out var entry) && now - entry.At < Freshness && !entry.Read.IsFaulted && !entry.Read.IsCanceled)
+            if (_cache.TryGetValue(cluster, out var entry) && now - entry.At < _freshness && !entry.Read.IsFaulted && !entry.Read.IsCanceled)
             {
                 return entry.Read;
             }

@@ -19,7 +19,8 @@ internal sealed record SnapshotDto
 
     [JsonPropertyName("backup-time")] public long? BackupTime { get; init; }
 
-    [JsonPropertyName("files")] public List<JsonElement>? Files { get; init; }
+    /// <summary>Objects <c>{filename, crypt-mode, size}</c> in real answers, plain names in the schema: both are read.</summary>
+    [JsonPropertyName("files")] public List<SnapshotFileDto>? Files { get; init; }
 
     [JsonPropertyName("protected")] public bool? Protected { get; init; }
 
@@ -72,4 +73,44 @@ internal sealed record SyncJobDto
     [JsonPropertyName("last-run-state")] public string? LastRunState { get; init; }
 
     [JsonPropertyName("last-run-endtime")] public long? LastRunEndtime { get; init; }
+}
+
+/// <summary>One file of a snapshot; only its encryption mode matters to us.</summary>
+[JsonConverter(typeof(SnapshotFileConverter))]
+internal sealed record SnapshotFileDto(string? CryptMode);
+
+/// <summary>Reads a snapshot file entry given as an object or as a bare file name, keeping nothing else.</summary>
+internal sealed class SnapshotFileConverter : JsonConverter<SnapshotFileDto>
+{
+    private static readonly SnapshotFileDto Plain = new((string?)null);
+    private static readonly SnapshotFileDto Encrypted = new("encrypt");
+
+    public override SnapshotFileDto Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
+    {
+        if (reader.TokenType != JsonTokenType.StartObject)
+        {
+            reader.Skip();
+            return Plain;
+        }
+
+        var encrypted = false;
+        while (reader.Read() && reader.TokenType != JsonTokenType.EndObject)
+        {
+            var isMode = reader.ValueTextEquals("crypt-mode"u8);
+            reader.Read();
+            if (isMode && reader.TokenType == JsonTokenType.String)
+            {
+                encrypted = reader.ValueTextEquals("encrypt"u8);
+            }
+            else
+            {
+                reader.Skip();
+            }
+        }
+
+        return encrypted ? Encrypted : Plain;
+    }
+
+    public override void Write(Utf8JsonWriter writer, SnapshotFileDto value, JsonSerializerOptions options) =>
+        throw new NotSupportedException();
 }

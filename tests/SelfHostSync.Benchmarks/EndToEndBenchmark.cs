@@ -1,0 +1,123 @@
+using System.Diagnostics;
+using System.Globalization;
+using SelfHostSync.Cli;
+using SelfHostSync.Configuration;
+using SelfHostSync.Core.Sync;
+using SelfHostSync.Http;
+using SelfHostSync.Lab.Scenario;
+using Serilog;
+
+namespace SelfHostSync.Benchmarks;
+
+/// <summary>
+/// Real passes against a generated estate: the lab runs in a child process (so its memory is not ours), the passes run
+/// here exactly as the daemon runs them (one SyncRunner, so the second pass is the steady state).
+/// </summary>
+internal static class EndToEndBenchmark
+{
+    public static async Task<string> RunAsync(EstateSize size, double latencyMs)
+    {
+        var dir = Path.Combine(Path.GetTempPath(), $"shs-bench-{size.Name}-{Environment.ProcessId}");
+        Directory.CreateDirectory(dir);
+        using var lab = StartLab(size, latencyMs, dir, out var configPath);
+        try
+        {
+            var config = ConfigLoader.Load(configPath, TimeProvider.System);
+            using var log = new LoggerConfiguration().MinimumLevel.Warning().WriteTo.Console(standardErrorFromLevel: Serilog.Events.LogEventLevel.Verbose, formatProvider: CultureInfo.InvariantCulture).CreateLogger();
+            using var runner = new SyncRunner(config, TimeProvider.System, log);
+            var first = await MeasureAsync(runner);
+            var steady = await MeasureAsync(runner);
+            return Render(size, latencyMs, first, steady, Floor(size, first.Report.Writes), Floor(size, steady.Report.Writes));
+        }
+        finally
+        {
+            lab.Kill(entireProcessTree: true);
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    private static Process StartLab(EstateSize size, double latencyMs, string dir, out string configPath)
+    {
+        var exe = Path.Combine(AppContext.BaseDirectory, "selfhostsync.dll");
+        var psi = new ProcessStartInfo("dotnet", [exe, "lab", "--size", size.Name, "--latency-ms", latencyMs.ToString(CultureInfo.InvariantCulture), "--state", dir])
+        {
+            RedirectStandardOutput = true,
+            UseShellExecute = false,
+        };
+        var process = Process.Start(psi)!;
+        configPath = string.Empty;
+        while (process.StandardOutput.ReadLine() is { } line)
+        {
+            if (line.StartsWith("config ", StringComparison.Ordinal))
+            {
+                configPath = line["config ".Length..];
+            }
+            else if (line == "ready")
+            {
+                return process;
+            }
+        }
+
+        throw new InvalidOperationException("the lab did not start");
+    }
+
+    /// <summary>The fewest requests a pass could make: one resources call per cluster, one snapshot listing per
+    /// datastore namespace, one task listing per node, the DSM calls, one write per guest whose tags must change.</summary>
+    private static int Floor(EstateSize size, int writes) =>
+        size.Clusters
+        + (size.Clusters * size.BackupServers * size.DatastoresPerServer * size.NamespacesPerDatastore)
+        + (size.Clusters * size.NodesPerCluster)
+        + 7
+        + writes;
+
+    private static async Task<Measured> MeasureAsync(SyncRunner runner)
+    {
+        var before = runner.Meter.Snapshot();
+        GC.Collect();
+        var allocated = GC.GetTotalAllocatedBytes(precise: true);
+        using var process = Process.GetCurrentProcess();
+        long peak = 0;
+        using var sampler = new Timer(_ =>
+        {
+            process.Refresh();
+            Interlocked.Exchange(ref peak, Math.Max(Interlocked.Read(ref peak), process.WorkingSet64));
+        }, null, 0, 25);
+        var clock = Stopwatch.StartNew();
+        var report = await runner.RunAsync(dryRun: false, null, CancellationToken.None);
+        clock.Stop();
+        await sampler.DisposeAsync();
+        process.Refresh();
+        peak = Math.Max(peak, process.WorkingSet64);
+        var after = runner.Meter.Snapshot();
+        var requests = after.ToDictionary(
+            kv => kv.Key,
+            kv => (Requests: kv.Value.Requests - (before.TryGetValue(kv.Key, out var b) ? b.Requests : 0), Bytes: kv.Value.Bytes - (before.TryGetValue(kv.Key, out var c) ? c.Bytes : 0), kv.Value.PeakInFlight));
+        return new Measured(report, clock.Elapsed, requests, peak, GC.GetTotalAllocatedBytes(precise: true) - allocated);
+    }
+
+    private static string Render(EstateSize size, double latencyMs, Measured first, Measured steady, int firstFloor, int steadyFloor)
+    {
+        var w = new System.Text.StringBuilder();
+        w.AppendLine(CultureInfo.InvariantCulture, $"### {size.Name}: {size.Clusters} cluster(s) × {size.GuestsPerCluster} guests, {size.BackupServers} PBS × {size.DatastoresPerServer} datastores × {size.NamespacesPerDatastore} namespaces, {size.Snapshots:N0} snapshots, {latencyMs} ms latency");
+        w.AppendLine();
+        w.AppendLine("| pass | wall | requests | floor | requests / floor | received | tag writes | peak working set | allocated | degraded |");
+        w.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---|");
+        foreach (var (name, m, floor) in new[] { ("first", first, firstFloor), ("steady state", steady, steadyFloor) })
+        {
+            var requests = m.Requests.Values.Sum(v => v.Requests);
+            w.AppendLine(CultureInfo.InvariantCulture, $"| {name} | {m.Wall.TotalSeconds:0.00} s | {requests:N0} | {floor:N0} | {(double)requests / floor:0.00} | {m.Requests.Values.Sum(v => v.Bytes) / 1048576.0:0.0} MiB | {m.Report.Writes:N0} | {m.PeakWorkingSet / 1048576.0:0} MB | {m.Allocated / 1048576.0:0} MiB | {m.Report.Degraded} |");
+        }
+
+        w.AppendLine();
+        w.AppendLine("| endpoint | first: requests | steady: requests | most in flight |");
+        w.AppendLine("|---|---:|---:|---:|");
+        foreach (var key in first.Requests.Keys.Order(StringComparer.Ordinal))
+        {
+            w.AppendLine(CultureInfo.InvariantCulture, $"| {key} | {first.Requests[key].Requests:N0} | {steady.Requests.GetValueOrDefault(key).Requests:N0} | {Math.Max(first.Requests[key].PeakInFlight, steady.Requests.GetValueOrDefault(key).PeakInFlight)} |");
+        }
+
+        return w.ToString();
+    }
+
+    private sealed record Measured(RunReport Report, TimeSpan Wall, Dictionary<string, (long Requests, long Bytes, int PeakInFlight)> Requests, long PeakWorkingSet, long Allocated);
+}
