@@ -23,7 +23,7 @@ public sealed record SyncSettings
 
     public IReadOnlyList<InventoryEntry> Inventory { get; init; } = [];
 
-    /// <summary>Tag writes in flight at once (the clients bound each endpoint further).</summary>
+    /// <summary>Tag writes in flight at once across all clusters (each endpoint is bounded further by its own limit).</summary>
     public int WriteParallelism { get; init; } = 4;
 }
 

@@ -87,9 +87,10 @@ internal sealed class SnapshotFileConverter : JsonConverter<SnapshotFileDto>
 
     public override SnapshotFileDto Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
     {
+        // The serializer buffers the whole value before calling us, but the reader is not a final block: TrySkip.
         if (reader.TokenType != JsonTokenType.StartObject)
         {
-            reader.Skip();
+            Skip(ref reader);
             return Plain;
         }
 
@@ -104,11 +105,19 @@ internal sealed class SnapshotFileConverter : JsonConverter<SnapshotFileDto>
             }
             else
             {
-                reader.Skip();
+                Skip(ref reader);
             }
         }
 
         return encrypted ? Encrypted : Plain;
+    }
+
+    private static void Skip(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType is (JsonTokenType.StartObject or JsonTokenType.StartArray) && !reader.TrySkip())
+        {
+            throw new JsonException("snapshot file entry is truncated");
+        }
     }
 
     public override void Write(Utf8JsonWriter writer, SnapshotFileDto value, JsonSerializerOptions options) =>

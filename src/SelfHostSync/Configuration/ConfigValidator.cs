@@ -102,6 +102,7 @@ internal static partial class ConfigValidator
                 Policies = policies,
                 Vocabulary = vocabulary,
                 WriteTags = o.Tags.Write,
+                WriteParallelism = Math.Max(4, 4 * clusters.Count),
                 Inventory = inventory,
             },
         };

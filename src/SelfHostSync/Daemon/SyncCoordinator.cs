@@ -168,6 +168,10 @@ internal sealed class SyncCoordinator(
                 log.Debug("Retention: removed {Rows} rows older than {Days} days", pruned, (int)settings.Retention.TotalDays);
             }
 
+            // A pass reads hundreds of thousands of snapshots; between passes the daemon sits idle for minutes, so give
+            // the memory back to the host (a PBS host has better uses for it) instead of keeping the pass's peak.
+            GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+
             return true;
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
