@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
@@ -8,56 +7,11 @@ namespace SelfHostSync.Tests;
 /// <summary>`selfhostsync run` as a process against the lab: control API, resync, status, graceful stop.</summary>
 public sealed class DaemonEndToEndTests
 {
-    private static async Task<(LabRun Run, Process Daemon, HttpClient Http)> StartDaemonAsync(string? token = null)
-    {
-        var port = LabRun.FreePort();
-        var control = token is null
-            ? $"\"ControlApi\": {{ \"Urls\": \"http://127.0.0.1:{port}\" }},"
-            : $"\"ControlApi\": {{ \"Urls\": \"http://127.0.0.1:{port}\", \"Token\": \"{token}\" }},";
-        var run = await LabRun.StartAsync(text => text.Replace("\"StateDirectory\":", control + " \"Schedule\": \"0 0 3 * * ?\", \"StateDirectory\":", StringComparison.Ordinal));
-        var daemon = LabRun.Start("run", "--config", run.ConfigPath);
-        var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}/") };
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (true)
-        {
-            if (daemon.HasExited)
-            {
-                Assert.Fail($"daemon exited early ({daemon.ExitCode}): {await daemon.StandardError.ReadToEndAsync()}");
-            }
-
-            try
-            {
-                using var health = await http.GetFromJsonAsync<JsonDocument>("healthz");
-                if (health!.RootElement.GetProperty("status").GetString() is "ok" or "degraded")
-                {
-                    return (run, daemon, http);
-                }
-            }
-            catch (HttpRequestException)
-            {
-            }
-
-            Assert.True(DateTime.UtcNow < deadline, "daemon did not become healthy within 60 s");
-            await Task.Delay(250);
-        }
-    }
-
-    private static async Task<(int Code, string Stderr)> StopAsync(Process daemon)
-    {
-        Process.Start("kill", ["-TERM", daemon.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])!.WaitForExit();
-        var stderr = daemon.StandardError.ReadToEndAsync();
-        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        await daemon.WaitForExitAsync(cts.Token);
-        return (daemon.ExitCode, await stderr);
-    }
-
     [Fact]
     public async Task Run_StartPassThenResyncWait_CoalescesAndStopsCleanly()
     {
-        var (run, daemon, http) = await StartDaemonAsync();
-        await using (run)
-        using (http)
-        using (daemon)
+        await using var daemon = await DaemonProcess.StartAsync();
+        var (run, http) = (daemon.Run, daemon.Http);
         {
             // The start-up pass wrote the design tags.
             Assert.Equal("gpu;level-3b;prod;warn-no-offsite;warn-restore-untested", run.Lab.Cluster("homelab").TagsOf(100));
@@ -82,7 +36,7 @@ public sealed class DaemonEndToEndTests
 
             Assert.True(ids.Distinct().Count() <= 2, string.Join(", ", ids));
 
-            var (stopCode, log) = await StopAsync(daemon);
+            var (stopCode, log) = await daemon.StopAsync();
             Assert.Equal(0, stopCode);
             Assert.DoesNotContain("[ERR]", log, StringComparison.Ordinal);
             Assert.DoesNotContain("demo-homelab-token", log, StringComparison.Ordinal);
@@ -92,10 +46,8 @@ public sealed class DaemonEndToEndTests
     [Fact]
     public async Task ControlApi_PostWithoutCsrf_Refused()
     {
-        var (run, daemon, http) = await StartDaemonAsync();
-        await using (run)
-        using (http)
-        using (daemon)
+        await using var daemon = await DaemonProcess.StartAsync();
+        var (run, http) = (daemon.Run, daemon.Http);
         {
             using var response = await http.PostAsync("api/sync", null);
             Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
@@ -103,7 +55,7 @@ public sealed class DaemonEndToEndTests
             Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
             using var guest = await http.GetFromJsonAsync<JsonDocument>("api/guests/homelab/121");
             Assert.Equal("3a", guest!.RootElement.GetProperty("level").GetString());
-            await StopAsync(daemon);
+            await daemon.StopAsync();
         }
     }
 
@@ -111,10 +63,8 @@ public sealed class DaemonEndToEndTests
     public async Task ControlApi_WithToken_NeedsBearerAndBearerNeedsNoCsrf()
     {
         const string Token = "0123456789abcdef0123456789abcdef";
-        var (run, daemon, http) = await StartDaemonAsync(Token);
-        await using (run)
-        using (http)
-        using (daemon)
+        await using var daemon = await DaemonProcess.StartAsync(Token);
+        var (run, http) = (daemon.Run, daemon.Http);
         {
             using var anonymous = await http.GetAsync("api/status");
             Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
@@ -129,7 +79,7 @@ public sealed class DaemonEndToEndTests
             // resync finds the token in the same configuration.
             var (code, _, stderr) = await LabRun.ExecAsync("resync", "--config", run.ConfigPath);
             Assert.True(code == 0, stderr);
-            var (_, log) = await StopAsync(daemon);
+            var (_, log) = await daemon.StopAsync();
             Assert.DoesNotContain(Token, log, StringComparison.Ordinal);
         }
     }
@@ -137,10 +87,8 @@ public sealed class DaemonEndToEndTests
     [Fact]
     public async Task ControlApi_ForeignHostHeader_RefusedAgainstDnsRebinding()
     {
-        var (run, daemon, http) = await StartDaemonAsync();
-        await using (run)
-        using (http)
-        using (daemon)
+        await using var daemon = await DaemonProcess.StartAsync();
+        var (run, http) = (daemon.Run, daemon.Http);
         {
             using var rebound = new HttpRequestMessage(HttpMethod.Get, "api/status");
             rebound.Headers.Host = "attacker.example";
@@ -161,7 +109,7 @@ public sealed class DaemonEndToEndTests
                 Assert.Equal(HttpStatusCode.Created, (await http.SendAsync(json)).StatusCode);
             }
 
-            await StopAsync(daemon);
+            await daemon.StopAsync();
             using var store = SelfHostSync.State.SqliteStateStore.Open(Path.Combine(run.Directory, "state"));
             Assert.Equal(2, (await store.LoadRestoreTestsAsync(CancellationToken.None)).Count(t => t.Kind == SelfHostSync.Core.Evidence.RestoreTestKind.Manual));
         }

@@ -31,11 +31,7 @@ internal sealed class LabRun : IAsyncDisposable
         var run = new LabRun(lab, dir);
         var text = File.ReadAllText(Path.Combine(ConfigDir, "demo-appsettings.json"))
             .Replace("{{state}}", JsonEncodedText.Encode(Path.Combine(dir, "state")).ToString(), StringComparison.Ordinal);
-        foreach (var (name, server) in lab.Clusters.Select(c => (c.Name, c.Server)).Concat(lab.BackupServers.Select(b => (b.Name, b.Server))).Concat(lab.Synology.Select(n => (n.Name, n.Server))))
-        {
-            text = text.Replace($"{{{{{name}.url}}}}", server.Url.ToString().TrimEnd('/'), StringComparison.Ordinal)
-                .Replace($"{{{{{name}.fingerprint}}}}", server.Fingerprint, StringComparison.Ordinal);
-        }
+        text = lab.Fill(text);
 
         File.WriteAllText(run.ConfigPath, editConfig is null ? text : editConfig(text));
         return run;

@@ -26,6 +26,21 @@ public sealed class LabHost : IAsyncDisposable
 
     public DsmSimulator Nas(string name) => Synology.Single(n => n.Name == name);
 
+    /// <summary>Fills <c>{{name.url}}</c> and <c>{{name.fingerprint}}</c> of every simulator in a configuration template.</summary>
+    public string Fill(string template)
+    {
+        var servers = Clusters.Select(c => (c.Name, c.Server))
+            .Concat(BackupServers.Select(b => (b.Name, b.Server)))
+            .Concat(Synology.Select(n => (n.Name, n.Server)));
+        foreach (var (name, server) in servers)
+        {
+            template = template.Replace($"{{{{{name}.url}}}}", server.Url.ToString().TrimEnd('/'), StringComparison.Ordinal)
+                .Replace($"{{{{{name}.fingerprint}}}}", server.Fingerprint, StringComparison.Ordinal);
+        }
+
+        return template;
+    }
+
     public PveSimulator Cluster(string name) => Clusters.Single(c => c.Name == name);
 
     public PbsSimulator BackupServer(string name) => BackupServers.Single(c => c.Name == name);

@@ -1,4 +1,3 @@
-using SelfHostSync.Http;
 using SelfHostSync.Synology.Http;
 
 namespace SelfHostSync.Configuration;
@@ -36,11 +35,7 @@ internal static partial class ConfigValidator
             }
 
             var deviceId = OptionalSecret($"{key}.DeviceId", n.DeviceId, n.DeviceIdFile, problems, secrets);
-            string? fingerprint = null;
-            if (!string.IsNullOrWhiteSpace(n.Fingerprint) && (fingerprint = Fingerprints.Normalize(n.Fingerprint)) is null)
-            {
-                problems.Add($"{key}.Fingerprint: not a SHA-256 fingerprint (64 hex digits, colons optional)");
-            }
+            var fingerprint = Fingerprint(key, n.Fingerprint, problems);
 
             var timeout = Span($"{key}.Timeout", n.Timeout, TimeSpan.FromSeconds(30), problems);
             if (problems.Count == before)

@@ -127,15 +127,7 @@ internal static partial class ConfigValidator
             secrets.Add(secret);
         }
 
-        string? fingerprint = null;
-        if (!string.IsNullOrWhiteSpace(e.Fingerprint))
-        {
-            fingerprint = Fingerprints.Normalize(e.Fingerprint);
-            if (fingerprint is null)
-            {
-                problems.Add($"{key}.Fingerprint: not a SHA-256 fingerprint (64 hex digits, colons optional)");
-            }
-        }
+        var fingerprint = Fingerprint(key, e.Fingerprint, problems);
 
         if (e.MaxConcurrentRequests is < 1 or > 64)
         {
@@ -181,6 +173,23 @@ internal static partial class ConfigValidator
         }
 
         return (e.TokenId, Secret($"{key}.TokenSecret", e.TokenSecret, e.TokenSecretFile, problems), false);
+    }
+
+    /// <summary>A certificate pin, normalised (either case, colons optional), or null when none is given.</summary>
+    private static string? Fingerprint(string key, string? text, List<string> problems)
+    {
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return null;
+        }
+
+        var normalized = Fingerprints.Normalize(text);
+        if (normalized is null)
+        {
+            problems.Add($"{key}.Fingerprint: not a SHA-256 fingerprint (64 hex digits, colons optional)");
+        }
+
+        return normalized;
     }
 
     /// <summary>A secret given inline or read from a file (relative paths resolve in $CREDENTIALS_DIRECTORY).</summary>

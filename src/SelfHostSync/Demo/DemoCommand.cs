@@ -116,19 +116,7 @@ internal static class DemoCommand
 
     private static string WriteConfig(string templatePath, string stateDir, LabHost lab)
     {
-        var text = File.ReadAllText(templatePath).Replace("{{state}}", Escape(stateDir), StringComparison.Ordinal);
-        foreach (var c in lab.Clusters)
-        {
-            text = text.Replace($"{{{{{c.Name}.url}}}}", c.Server.Url.ToString().TrimEnd('/'), StringComparison.Ordinal)
-                .Replace($"{{{{{c.Name}.fingerprint}}}}", c.Server.Fingerprint, StringComparison.Ordinal);
-        }
-
-        foreach (var b in lab.BackupServers.Select(b => (b.Name, b.Server)).Concat(lab.Synology.Select(n => (n.Name, n.Server))))
-        {
-            text = text.Replace($"{{{{{b.Name}.url}}}}", b.Server.Url.ToString().TrimEnd('/'), StringComparison.Ordinal)
-                .Replace($"{{{{{b.Name}.fingerprint}}}}", b.Server.Fingerprint, StringComparison.Ordinal);
-        }
-
+        var text = lab.Fill(File.ReadAllText(templatePath).Replace("{{state}}", Escape(stateDir), StringComparison.Ordinal));
         var path = Path.Combine(stateDir, "appsettings.json");
         File.WriteAllText(path, text);
         return path;

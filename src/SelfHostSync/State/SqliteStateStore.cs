@@ -60,35 +60,16 @@ internal sealed partial class SqliteStateStore : IStateStore, IDisposable
         return new SqliteStateStore(connection, path);
     }
 
-    public async Task<IReadOnlyList<RestoreTest>> LoadRestoreTestsAsync(CancellationToken cancellationToken)
-    {
-        await _gate.WaitAsync(cancellationToken);
-        try
-        {
-            using var cmd = _connection.CreateCommand();
-            cmd.CommandText = "SELECT id, cluster, vmid, kind, at, passed, source_archive, target, note FROM restore_tests";
-            using var reader = await cmd.ExecuteReaderAsync(cancellationToken);
-            var list = new List<RestoreTest>();
-            while (await reader.ReadAsync(cancellationToken))
-            {
-                list.Add(new RestoreTest(
-                    reader.GetString(0),
-                    new GuestKey(reader.GetString(1), reader.GetInt32(2)),
-                    Enum.Parse<RestoreTestKind>(reader.GetString(3)),
-                    DateTimeOffset.FromUnixTimeSeconds(reader.GetInt64(4)),
-                    reader.GetInt64(5) != 0,
-                    reader.IsDBNull(6) ? null : reader.GetString(6),
-                    reader.IsDBNull(7) ? null : reader.GetString(7),
-                    reader.IsDBNull(8) ? null : reader.GetString(8)));
-            }
-
-            return list;
-        }
-        finally
-        {
-            _gate.Release();
-        }
-    }
+    public async Task<IReadOnlyList<RestoreTest>> LoadRestoreTestsAsync(CancellationToken cancellationToken) =>
+        await ReadAsync("SELECT id, cluster, vmid, kind, at, passed, source_archive, target, note FROM restore_tests", null, reader => new RestoreTest(
+            reader.GetString(0),
+            new GuestKey(reader.GetString(1), reader.GetInt32(2)),
+            Enum.Parse<RestoreTestKind>(reader.GetString(3)),
+            DateTimeOffset.FromUnixTimeSeconds(reader.GetInt64(4)),
+            reader.GetInt64(5) != 0,
+            reader.IsDBNull(6) ? null : reader.GetString(6),
+            reader.IsDBNull(7) ? null : reader.GetString(7),
+            reader.IsDBNull(8) ? null : reader.GetString(8)), cancellationToken);
 
     public Task RecordRestoreTestsAsync(IReadOnlyList<RestoreTest> tests, CancellationToken cancellationToken) =>
         InTransactionAsync(tx =>
@@ -166,21 +147,12 @@ internal sealed partial class SqliteStateStore : IStateStore, IDisposable
         }, cancellationToken);
 
     /// <summary>The report of the newest finished run, if any.</summary>
-    public async Task<RunReport?> LastRunAsync(CancellationToken cancellationToken)
-    {
-        await _gate.WaitAsync(cancellationToken);
-        try
-        {
-            using var cmd = _connection.CreateCommand();
-            cmd.CommandText = "SELECT report FROM runs WHERE state = 'done' ORDER BY started_at DESC LIMIT 1";
-            var json = await cmd.ExecuteScalarAsync(cancellationToken) as string;
-            return json is null ? null : JsonSerializer.Deserialize<RunReport>(json, ReportJson.Options);
-        }
-        finally
-        {
-            _gate.Release();
-        }
-    }
+    public async Task<RunReport?> LastRunAsync(CancellationToken cancellationToken) =>
+        (await ReadAsync(
+            "SELECT report FROM runs WHERE state = 'done' ORDER BY started_at DESC LIMIT 1",
+            null,
+            r => JsonSerializer.Deserialize<RunReport>(r.GetString(0), ReportJson.Options),
+            cancellationToken)).FirstOrDefault();
 
     public long Count(string table)
     {
