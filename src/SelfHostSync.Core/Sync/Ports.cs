@@ -60,7 +60,11 @@ public interface IStateStore
 
     Task BeginRunAsync(string runId, DateTimeOffset startedAt, bool dryRun, CancellationToken cancellationToken);
 
-    Task RecordWriteAsync(TagWriteAudit audit, CancellationToken cancellationToken);
+    /// <summary>Records a write about to be sent (before the request, so a crash mid-write leaves a trace); returns its id.</summary>
+    Task<long> RecordWriteIntentAsync(TagWriteAudit audit, CancellationToken cancellationToken);
+
+    /// <summary>Settles an intent: the write happened (with the tags actually written), or it did not and the intent goes.</summary>
+    Task ResolveWriteAsync(long id, TagWriteAudit audit, bool written, CancellationToken cancellationToken);
 
     Task CompleteRunAsync(RunReport report, CancellationToken cancellationToken);
 }

@@ -111,12 +111,21 @@ public sealed class SyncPass(
         await Parallel.ForEachAsync(pending, options, async (i, _) =>
         {
             var verdict = verdicts[i];
-            var outcome = verdict.Guest.Lock is { } held
-                ? new TagWriteOutcome(TagWriteStatus.Locked, verdict.Plan.Before, verdict.Plan.Before, $"guest is locked ({held})")
-                : await writer.WriteAsync(verdict.Guest, verdict.Plan.Change, CancellationToken.None);
-            if (outcome.Status == TagWriteStatus.Written)
+            TagWriteOutcome outcome;
+            if (verdict.Guest.Lock is { } held)
             {
-                await store.RecordWriteAsync(new TagWriteAudit(runId, verdict.Guest.Key, time.GetUtcNow(), outcome.Before, outcome.After), CancellationToken.None);
+                outcome = new TagWriteOutcome(TagWriteStatus.Locked, verdict.Plan.Before, verdict.Plan.Before, $"guest is locked ({held})");
+            }
+            else
+            {
+                // Intent first: a crash between the PUT and the audit row must not lose the fact that a write may have happened.
+                var intent = await store.RecordWriteIntentAsync(new TagWriteAudit(runId, verdict.Guest.Key, time.GetUtcNow(), verdict.Plan.Before, verdict.Plan.After), CancellationToken.None);
+                outcome = await writer.WriteAsync(verdict.Guest, verdict.Plan.Change, CancellationToken.None);
+                await store.ResolveWriteAsync(
+                    intent,
+                    new TagWriteAudit(runId, verdict.Guest.Key, time.GetUtcNow(), outcome.Before, outcome.After),
+                    outcome.Status == TagWriteStatus.Written,
+                    CancellationToken.None);
             }
 
             outcomes[i] = outcome;

@@ -160,6 +160,12 @@ internal sealed class SyncCoordinator(
             Last = report;
             health.LastPass = report.FinishedAt;
             Progress = null;
+            lock (_gate)
+            {
+                // The pass is over (notifications and retention are not part of it): the dashboard stops saying "running".
+                _running = null;
+            }
+
             ticket.Complete(report);
             await notifier.AfterPassAsync(report, stoppingToken);
             var pruned = await runner.Store.PruneAsync(time.GetUtcNow() - settings.Retention, stoppingToken);

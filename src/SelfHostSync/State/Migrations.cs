@@ -69,6 +69,9 @@ internal static class Migrations
         CREATE INDEX check_results_run ON check_results (run_id);
         CREATE INDEX tag_writes_run ON tag_writes (run_id);
         """,
+        """
+        ALTER TABLE tag_writes ADD COLUMN state TEXT NOT NULL DEFAULT 'written';
+        """,
     ];
 
     public static void Apply(SqliteConnection connection)

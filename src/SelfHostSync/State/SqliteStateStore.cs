@@ -103,13 +103,31 @@ internal sealed partial class SqliteStateStore : IStateStore, IDisposable
             cmd.ExecuteNonQuery();
         }, cancellationToken);
 
-    public Task RecordWriteAsync(TagWriteAudit audit, CancellationToken cancellationToken) =>
-        InTransactionAsync(tx =>
+    /// <summary>A write about to be sent: the row says "pending" until it is settled, and stays so after a crash.</summary>
+    public async Task<long> RecordWriteIntentAsync(TagWriteAudit audit, CancellationToken cancellationToken)
+    {
+        long id = 0;
+        await InTransactionAsync(tx =>
         {
-            using var cmd = Command(tx, "INSERT INTO tag_writes (run_id, cluster, vmid, at, before, after) VALUES ($run, $cluster, $vmid, $at, $before, $after)");
+            using var cmd = Command(tx, "INSERT INTO tag_writes (run_id, cluster, vmid, at, before, after, state) VALUES ($run, $cluster, $vmid, $at, $before, $after, 'pending'); SELECT last_insert_rowid();");
             cmd.Parameters.AddWithValue("$run", audit.RunId);
             cmd.Parameters.AddWithValue("$cluster", audit.Guest.Cluster);
             cmd.Parameters.AddWithValue("$vmid", audit.Guest.Vmid);
+            cmd.Parameters.AddWithValue("$at", audit.At.ToUnixTimeMilliseconds());
+            cmd.Parameters.AddWithValue("$before", string.Join(';', audit.Before));
+            cmd.Parameters.AddWithValue("$after", string.Join(';', audit.After));
+            id = (long)cmd.ExecuteScalar()!;
+        }, cancellationToken);
+        return id;
+    }
+
+    public Task ResolveWriteAsync(long id, TagWriteAudit audit, bool written, CancellationToken cancellationToken) =>
+        InTransactionAsync(tx =>
+        {
+            using var cmd = Command(tx, written
+                ? "UPDATE tag_writes SET at = $at, before = $before, after = $after, state = 'written' WHERE id = $id"
+                : "DELETE FROM tag_writes WHERE id = $id");
+            cmd.Parameters.AddWithValue("$id", id);
             cmd.Parameters.AddWithValue("$at", audit.At.ToUnixTimeMilliseconds());
             cmd.Parameters.AddWithValue("$before", string.Join(';', audit.Before));
             cmd.Parameters.AddWithValue("$after", string.Join(';', audit.After));

@@ -76,11 +76,25 @@ internal sealed class InMemoryStore : IStateStore
         return Task.CompletedTask;
     }
 
-    public Task RecordWriteAsync(TagWriteAudit audit, CancellationToken cancellationToken)
+    public List<TagWriteAudit> Intents { get; } = [];
+
+    public Task<long> RecordWriteIntentAsync(TagWriteAudit audit, CancellationToken cancellationToken)
     {
-        lock (Audit)
+        lock (Intents)
         {
-            Audit.Add(audit);
+            Intents.Add(audit);
+            return Task.FromResult((long)Intents.Count);
+        }
+    }
+
+    public Task ResolveWriteAsync(long id, TagWriteAudit audit, bool written, CancellationToken cancellationToken)
+    {
+        if (written)
+        {
+            lock (Audit)
+            {
+                Audit.Add(audit);
+            }
         }
 
         return Task.CompletedTask;
