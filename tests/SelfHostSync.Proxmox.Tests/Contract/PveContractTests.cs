@@ -192,6 +192,37 @@ public sealed class PveContractTests : IDisposable
         Assert.Equal("unknown", row.Status);
     }
 
+    [Fact]
+    public async Task GetResources_FiftyMegabyteAnswer_ParsedWithoutFailure()
+    {
+        var row = """{"id":"qemu/100","vmid":100,"node":"pve1","type":"qemu","status":"running","name":"a-rather-long-guest-name-to-fill-the-answer","tags":"prod;level-3b"},""";
+        var rows = (50 * 1024 * 1024) / row.Length;
+        var body = new System.Text.StringBuilder(52 * 1024 * 1024).Append("{\"data\":[");
+        for (var i = 0; i < rows; i++)
+        {
+            body.Append(row);
+        }
+
+        body.Length--;
+        body.Append("]}");
+        _mock.Stub("GET", "/cluster/resources", 200, body.ToString());
+
+        var data = (await _mock.Pve().GetResourcesAsync("vm", CancellationToken.None)).Data!;
+
+        Assert.Equal(rows, data.Count);
+    }
+
+    [Fact]
+    public async Task GetResources_TruncatedAnswer_BadResponseOneLine()
+    {
+        _mock.Stub("GET", "/cluster/resources", 200, """{"data":[{"id":"qemu/100","vmid":100,"node":"pve1","type":"qemu","sta""");
+
+        var ex = await CallResources();
+
+        Assert.Equal(ProxmoxErrorKind.BadResponse, ex.Kind);
+        Assert.DoesNotContain('\n', ex.Message);
+    }
+
     private async Task<ProxmoxApiException> CallResources()
     {
         var endpoint = _mock.Endpoint();
