@@ -50,6 +50,11 @@ public sealed partial class DsmSimulator
         }
     }
 
+    private int _expireAfterCalls = -1;
+
+    /// <summary>Ends every session after <paramref name="calls"/> more authenticated calls (expiry in the middle of a pass).</summary>
+    public void ExpireSessionsAfter(int calls) => Volatile.Write(ref _expireAfterCalls, calls);
+
     public async Task StartAsync(int port, CancellationToken cancellationToken) =>
         Server = await LabServer.StartAsync(_spec.Name, port, Map, cancellationToken);
 
@@ -147,6 +152,13 @@ public sealed partial class DsmSimulator
         if (!_spec.Admin && api is not ("SYNO.DSM.Info" or "SYNO.DSM.Network"))
         {
             return Error(105);
+        }
+
+        if (Volatile.Read(ref _expireAfterCalls) >= 0 && Interlocked.Decrement(ref _expireAfterCalls) < 0)
+        {
+            ExpireSessions();
+            _sessions.TryRemove(sid, out _);
+            return Error(106);
         }
 
         return Answer(api, method, p) ?? Error(103);

@@ -44,6 +44,14 @@ public sealed class PbsSimulator
     public async Task StartAsync(int port, CancellationToken cancellationToken) =>
         Server = await LabServer.StartAsync(_spec.Name, port, Map, cancellationToken);
 
+    /// <summary>Restarts on the same port with a newly generated certificate (a re-installed or re-keyed server).</summary>
+    public async Task RestartWithNewCertificateAsync(CancellationToken cancellationToken)
+    {
+        var port = Server.Url.Port;
+        await Server.DisposeAsync();
+        Server = await LabServer.StartAsync(_spec.Name, port, Map, cancellationToken);
+    }
+
     private void Map(WebApplication app, LabServer server)
     {
         var api = app.MapGroup("/api2/json").RequireToken(_spec.Tokens, "PBSAPIToken", ':', server.Faults, Tickets, "PBSAuthCookie");

@@ -104,4 +104,107 @@ public sealed class FaultEndToEndTests
         var audited = (long)check.ExecuteScalar()!;
         Assert.True(audited >= 10, $"{audited} audit rows for at least 10 writes");
     }
+
+    [Fact]
+    public async Task Sync_SourceSlowerThanItsTimeout_DegradedTimedOutNoTagChange()
+    {
+        await using var run = await LabRun.StartAsync(text => text.Replace(
+            "\"TokenSecret\": \"demo-pbs-token\",", "\"TokenSecret\": \"demo-pbs-token\", \"Timeout\": \"00:00:00.500\",", StringComparison.Ordinal));
+        Assert.Equal(0, (await LabRun.ExecAsync("sync", "--config", run.ConfigPath)).Code);
+        var before = Tags(run);
+
+        run.Lab.BackupServer("pbs").Server.Faults.Latency = TimeSpan.FromSeconds(2);
+        var (code, _, stderr) = await LabRun.ExecAsync("sync", "--config", run.ConfigPath);
+
+        Assert.Equal(3, code);
+        Assert.Contains("pbs:pbs", stderr, StringComparison.Ordinal);
+        Assert.Contains("timed out", stderr, StringComparison.Ordinal);
+        Assert.Equal(before, Tags(run));
+    }
+
+    [Fact]
+    public async Task Run_CertificateChangesUnderThePin_PassDegradedNamesBothFingerprints()
+    {
+        await using var daemon = await DaemonProcess.StartAsync();
+        var pbs = daemon.Run.Lab.BackupServer("pbs");
+        var before = Tags(daemon.Run);
+
+        await pbs.RestartWithNewCertificateAsync(CancellationToken.None);
+        var (code, stdout, stderr) = await LabRun.ExecAsync("resync", "--wait", "--config", daemon.Run.ConfigPath);
+
+        Assert.True(code == 0, stderr);
+        Assert.Contains("degraded true", stdout, StringComparison.Ordinal);
+        Assert.Equal(before, Tags(daemon.Run));
+        var (_, log) = await daemon.StopAsync();
+        Assert.Contains("certificate fingerprint mismatch", log, StringComparison.Ordinal);
+        Assert.Contains(pbs.Server.Fingerprint, log, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Run_EveryPageAndPayload_CarriesNoConfiguredSecret()
+    {
+        await using var daemon = await DaemonProcess.StartAsync();
+        var secrets = new[] { "demo-homelab-token", "demo-rented-token", "demo-pbs-token", "demo-offsite-token", "demo-nas-password" };
+
+        foreach (var path in new[] { "", "metrics", "api/status", "api/guests", "api/guests/homelab/100", "healthz" })
+        {
+            var body = await daemon.Http.GetStringAsync(path);
+            Assert.All(secrets, s => Assert.DoesNotContain(s, body, StringComparison.Ordinal));
+        }
+
+        var (_, log) = await daemon.StopAsync();
+        Assert.All(secrets, s => Assert.DoesNotContain(s, log, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Sync_StateDirectoryNotWritable_Exits78NothingWritten()
+    {
+        await using var run = await LabRun.StartAsync(text => System.Text.RegularExpressions.Regex.Replace(text, "\"StateDirectory\": \"[^\"]*\"", "\"StateDirectory\": \"/proc/selfhostsync-state\""));
+
+        var (code, stdout, stderr) = await LabRun.ExecAsync("sync", "--config", run.ConfigPath);
+
+        Assert.Equal(78, code);
+        Assert.Empty(stdout);
+        Assert.Contains("StateDirectory: '/proc/selfhostsync-state' cannot be created", stderr, StringComparison.Ordinal);
+        Assert.Equal(0, run.Lab.Cluster("homelab").TotalWrites);
+    }
+
+    [Fact]
+    public async Task Sync_ClusterDown_DegradedNamesItOtherClusterStillSynced()
+    {
+        await using var run = await LabRun.StartAsync();
+        Assert.Equal(0, (await LabRun.ExecAsync("sync", "--config", run.ConfigPath)).Code);
+        var before = Tags(run);
+        run.Lab.Cluster("rented").SetTags(101, "level-2");
+
+        run.Lab.Cluster("homelab").Server.Faults.Down = true;
+        var (code, _, stderr) = await LabRun.ExecAsync("sync", "--config", run.ConfigPath);
+
+        Assert.Equal(3, code);
+        Assert.Contains("Source pve:homelab degraded", stderr, StringComparison.Ordinal);
+        Assert.Equal(before, Tags(run));
+        Assert.Equal("level-2;warn-no-backup;warn-no-job", run.Lab.Cluster("rented").TagsOf(101));
+    }
+
+    [Fact]
+    public async Task Sync_TokenRevokedMidPass_WritesRefusedNothingFlippedExit1()
+    {
+        await using var run = await LabRun.StartAsync();
+        var homelab = run.Lab.Cluster("homelab");
+        var before = Tags(run);
+        homelab.BeforeNextWrite = () => homelab.Server.Faults.RevokeTokens = true;
+
+        var (code, _, stderr) = await LabRun.ExecAsync("sync", "--config", run.ConfigPath);
+        var during = Tags(run);
+        homelab.Server.Faults.RevokeTokens = false;
+        Assert.Equal(0, (await LabRun.ExecAsync("sync", "--config", run.ConfigPath)).Code);
+        var after = Tags(run);
+
+        // Writes that got through before the revocation are the right ones; the rest were refused: nothing in between.
+        Assert.Equal(1, code);
+        Assert.All(during, kv => Assert.True(kv.Value == before[kv.Key] || kv.Value == after[kv.Key], $"{kv.Key}: {kv.Value}"));
+        Assert.Contains(during, kv => kv.Value == before[kv.Key] && before[kv.Key] != after[kv.Key]);
+        Assert.Contains("authentication failed for token selfhostsync@pve!sync", stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("demo-homelab-token", stderr, StringComparison.Ordinal);
+    }
 }

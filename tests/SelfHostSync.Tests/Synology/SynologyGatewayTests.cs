@@ -96,6 +96,23 @@ public sealed class SynologyGatewayTests
     }
 
     [Fact]
+    public async Task Collect_SessionExpiresMidPass_LogsInAgainOnceAndCompletes()
+    {
+        var (lab, nas) = await StartAsync();
+        await using (lab)
+        {
+            await using var gateways = Gateways(Endpoint(nas));
+            nas.ExpireSessionsAfter(2);
+
+            var batch = await gateways.Sources[0].CollectAsync(CancellationToken.None);
+
+            Assert.Empty(batch.Gaps);
+            Assert.Single(batch.Replicas);
+            Assert.Equal(2, nas.Logins);
+        }
+    }
+
+    [Fact]
     public async Task Collect_TwoFactorWithoutDevice_ClearErrorThenEnrolledDeviceLogsInWithoutCode()
     {
         var (lab, nas) = await StartAsync(s => s with { Otp = "424242" });
