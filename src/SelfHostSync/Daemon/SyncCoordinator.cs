@@ -23,6 +23,7 @@ internal sealed class SyncCoordinator(
     ILogger log) : BackgroundService
 {
     private const int MaxConsecutiveFailures = 3;
+    private static readonly TimeSpan CoalesceWindow = TimeSpan.FromMilliseconds(250);
     private readonly Lock _gate = new();
     private readonly SemaphoreSlim _signal = new(0);
     private SyncTicket? _queued;
@@ -94,6 +95,9 @@ internal sealed class SyncCoordinator(
             while (!stoppingToken.IsCancellationRequested)
             {
                 await _signal.WaitAsync(stoppingToken);
+
+                // Requests that arrive together (a burst of clicks, the schedule and a resync) share one pass.
+                await Task.Delay(CoalesceWindow, time, stoppingToken);
                 SyncTicket ticket;
                 lock (_gate)
                 {
