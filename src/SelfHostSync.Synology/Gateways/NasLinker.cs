@@ -105,4 +105,35 @@ internal static class NasTime
         var minutes = (local.UtcDateTime - utcNow.UtcDateTime).TotalMinutes;
         return TimeSpan.FromMinutes(Math.Round(minutes / 15) * 15);
     }
+
+    /// <summary>
+    /// The offset to read Hyper Backup times with: from the NAS clock when it is plausible (within ±14 h), else from
+    /// the zone description "(GMT+01:00) Brussels, …" (standard time, no DST), with a note that the clock is off.
+    /// </summary>
+    public static (TimeSpan Offset, string? Problem) Offset(string? nasLocalNow, string? zoneDescription, DateTimeOffset utcNow)
+    {
+        var fromClock = OffsetOf(nasLocalNow, utcNow);
+        if (Parse(nasLocalNow, TimeSpan.Zero) is not null && Math.Abs(fromClock.TotalHours) <= 14)
+        {
+            return (fromClock, null);
+        }
+
+        var zone = ZoneOffset(zoneDescription);
+        var problem = Parse(nasLocalNow, TimeSpan.Zero) is null
+            ? null
+            : $"the NAS clock ({nasLocalNow}) is far from ours; Hyper Backup times read as {(zone is null ? "UTC" : $"GMT{(zone.Value < TimeSpan.Zero ? "-" : "+")}{zone.Value:hh\\:mm}")}";
+        return (zone ?? TimeSpan.Zero, problem);
+    }
+
+    private static TimeSpan? ZoneOffset(string? description)
+    {
+        var m = description is null ? null : System.Text.RegularExpressions.Regex.Match(description, @"GMT([+-])(\d{2}):(\d{2})");
+        if (m is not { Success: true })
+        {
+            return null;
+        }
+
+        var span = new TimeSpan(int.Parse(m.Groups[2].Value, CultureInfo.InvariantCulture), int.Parse(m.Groups[3].Value, CultureInfo.InvariantCulture), 0);
+        return m.Groups[1].Value == "-" ? -span : span;
+    }
 }

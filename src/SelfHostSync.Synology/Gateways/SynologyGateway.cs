@@ -156,7 +156,12 @@ internal sealed partial class SynologyGateway(SynologyEndpoint endpoint, DsmSess
     private async Task<IReadOnlyList<BackupTask>> HyperBackupAsync(NasFacts nas, List<string> findings, CancellationToken cancellationToken)
     {
         var system = await session.CallAsync("SYNO.Core.System", "info", 1, NoParameters, (a, p, f, ct) => a.SystemInfoAsync(p, f, ct), cancellationToken);
-        var offset = NasTime.OffsetOf(system.Time, time.GetUtcNow());
+        var (offset, clockProblem) = NasTime.Offset(system.Time, system.TimeZoneDesc, time.GetUtcNow());
+        if (clockProblem is not null)
+        {
+            findings.Add($"{endpoint.Name}: {clockProblem}");
+        }
+
         var list = await session.CallAsync("SYNO.Backup.Task", "list", 1, new Dictionary<string, string>(StringComparer.Ordinal) { ["additional"] = "[\"last_bkp_time\",\"last_bkp_result\",\"get_source\"]" }, (a, p, f, ct) => a.BackupTasksAsync(p, f, ct), cancellationToken);
         var tasks = new List<BackupTask>();
         foreach (var t in list.TaskList ?? [])
