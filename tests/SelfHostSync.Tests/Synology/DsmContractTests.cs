@@ -63,7 +63,7 @@ public sealed class DsmContractTests : IDisposable
     private SynologyGateways Gateways(bool remoteVaultOffsite = true) =>
         new(
             [new SynologyEndpoint("nas", new Uri(_server.Url!), "admin", "pw-secret-123", "selfhostsync", null, null, RemoteVaultOffsite: remoteVaultOffsite)],
-            new Directory([new StorageRef("homelab", "nas-dumps", "nfs", "192.168.0.35", "/volume1/myfolder1", null, null)]),
+            new FixedStorageDirectory([new StorageRef("homelab", "nas-dumps", "nfs", "192.168.0.35", "/volume1/myfolder1", null, null)]),
             TimeProvider.System);
 
     [Fact]
@@ -131,13 +131,5 @@ public sealed class DsmContractTests : IDisposable
         await using var gateways = Gateways(remoteVaultOffsite: false);
 
         Assert.Empty((await gateways.Sources[0].CollectAsync(CancellationToken.None)).Replicas);
-    }
-
-    private sealed class Directory(IReadOnlyList<StorageRef> storages) : IStorageDirectory
-    {
-        public IReadOnlyList<string> Clusters => [.. storages.Select(s => s.Cluster).Distinct(StringComparer.Ordinal)];
-
-        public Task<IReadOnlyList<StorageRef>> StoragesAsync(string cluster, CancellationToken cancellationToken) =>
-            Task.FromResult<IReadOnlyList<StorageRef>>([.. storages.Where(s => s.Cluster == cluster)]);
     }
 }

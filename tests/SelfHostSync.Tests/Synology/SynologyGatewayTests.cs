@@ -31,7 +31,7 @@ public sealed class SynologyGatewayTests
         new("nas", nas.Server.Url, "selfhostsync", password ?? nas.Spec.Password, "selfhostsync", deviceId, Fingerprints.Normalize(nas.Server.Fingerprint));
 
     private static SynologyGateways Gateways(SynologyEndpoint endpoint, params StorageRef[] storages) =>
-        new([endpoint], new Directory(storages.Length == 0 ? HomelabStorages : storages), TimeProvider.System);
+        new([endpoint], new FixedStorageDirectory(storages.Length == 0 ? HomelabStorages : storages), TimeProvider.System);
 
     [Fact]
     public async Task Collect_DemoNas_HealthPerStorageAndC2ReplicaOfTheDumpShare()
@@ -214,13 +214,5 @@ public sealed class SynologyGatewayTests
             Assert.Contains(findings, f => f.Contains("Active Backup for Business on nas: 2 task(s), not successful: old-pc", StringComparison.Ordinal));
             Assert.Contains(findings, f => f.Contains("Snapshot Replication of proxmox-dumps on nas to nas-dr: last sync succeeded", StringComparison.Ordinal));
         }
-    }
-
-    private sealed class Directory(IReadOnlyList<StorageRef> storages) : IStorageDirectory
-    {
-        public IReadOnlyList<string> Clusters => [.. storages.Select(s => s.Cluster).Distinct(StringComparer.Ordinal)];
-
-        public Task<IReadOnlyList<StorageRef>> StoragesAsync(string cluster, CancellationToken cancellationToken) =>
-            Task.FromResult<IReadOnlyList<StorageRef>>([.. storages.Where(s => s.Cluster == cluster)]);
     }
 }
