@@ -153,7 +153,7 @@ public sealed class SyncEndToEndTests
     {
         await using var run = await LabRun.StartAsync();
         var homelab = run.Lab.Cluster("homelab");
-        homelab.BeforeNextWrite = () => homelab.SetTags(110, "wipe;edited-by-operator");
+        homelab.BeforeNextWriteTo(110, () => homelab.SetTags(110, "wipe;edited-by-operator"));
 
         var (code, stdout, stderr) = await LabRun.ExecAsync("sync", "--json", "--config", run.ConfigPath);
         Assert.True(code == 0, stderr);

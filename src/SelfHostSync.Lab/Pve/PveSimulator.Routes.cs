@@ -56,6 +56,12 @@ public sealed partial class PveSimulator
             var fields = form.ToDictionary(f => f.Key, f => f.Value.ToString(), StringComparer.Ordinal);
             BeforeNextWrite?.Invoke();
             BeforeNextWrite = null;
+            if (_beforeWriteTo is { } hook && hook.Vmid == vmid)
+            {
+                _beforeWriteTo = null;
+                hook.Action();
+            }
+
             lock (_gate)
             {
                 if (!Find(ctx, node, type, vmid, out var guest) || !Need(ctx, "VM.Config.Options", $"/vms/{vmid}"))

@@ -108,6 +108,11 @@ public sealed partial class PveSimulator
     /// <summary>Runs <paramref name="action"/> right before the next config write is checked (a concurrent edit).</summary>
     public Action? BeforeNextWrite { get; set; }
 
+    private (int Vmid, Action Action)? _beforeWriteTo;
+
+    /// <summary>Runs <paramref name="action"/> once, right before the next config write to <paramref name="vmid"/> is checked.</summary>
+    public void BeforeNextWriteTo(int vmid, Action action) => _beforeWriteTo = (vmid, action);
+
     public async Task StartAsync(int port, CancellationToken cancellationToken) =>
         Server = await LabServer.StartAsync(_spec.Name, port, Map, cancellationToken);
 
