@@ -72,6 +72,29 @@ internal static class Migrations
         """
         ALTER TABLE tag_writes ADD COLUMN state TEXT NOT NULL DEFAULT 'written';
         """,
+        """
+        CREATE TABLE drills (
+            id TEXT PRIMARY KEY,
+            cluster TEXT NOT NULL,
+            vmid INTEGER NOT NULL,
+            guest_name TEXT,
+            type TEXT NOT NULL,
+            node TEXT NOT NULL,
+            scratch_vmid INTEGER NOT NULL,
+            archive TEXT NOT NULL,
+            backup_time INTEGER,
+            started_at INTEGER NOT NULL,
+            finished_at INTEGER,
+            state TEXT NOT NULL,
+            phase TEXT NOT NULL,
+            restore_seconds REAL,
+            boot_seconds REAL,
+            reason TEXT,
+            restore_upid TEXT,
+            cleaned_up INTEGER NOT NULL DEFAULT 0);
+        CREATE INDEX drills_guest ON drills (cluster, vmid, started_at);
+        CREATE INDEX drills_state ON drills (state);
+        """,
     ];
 
     public static void Apply(SqliteConnection connection)

@@ -76,22 +76,27 @@ internal sealed partial class SqliteStateStore : IStateStore, IDisposable
         {
             foreach (var t in tests)
             {
-                using var cmd = Command(tx, """
-                    INSERT OR IGNORE INTO restore_tests (id, cluster, vmid, kind, at, passed, source_archive, target, note)
-                    VALUES ($id, $cluster, $vmid, $kind, $at, $passed, $source, $target, $note)
-                    """);
-                cmd.Parameters.AddWithValue("$id", t.Id);
-                cmd.Parameters.AddWithValue("$cluster", t.Guest.Cluster);
-                cmd.Parameters.AddWithValue("$vmid", t.Guest.Vmid);
-                cmd.Parameters.AddWithValue("$kind", t.Kind.ToString());
-                cmd.Parameters.AddWithValue("$at", t.At.ToUnixTimeSeconds());
-                cmd.Parameters.AddWithValue("$passed", t.Passed ? 1 : 0);
-                cmd.Parameters.AddWithValue("$source", (object?)t.SourceArchive ?? DBNull.Value);
-                cmd.Parameters.AddWithValue("$target", (object?)t.Target ?? DBNull.Value);
-                cmd.Parameters.AddWithValue("$note", (object?)t.Note ?? DBNull.Value);
-                cmd.ExecuteNonQuery();
+                InsertRestoreTest(tx, t);
             }
         }, cancellationToken);
+
+    private void InsertRestoreTest(SqliteTransaction tx, RestoreTest t)
+    {
+        using var cmd = Command(tx, """
+            INSERT OR IGNORE INTO restore_tests (id, cluster, vmid, kind, at, passed, source_archive, target, note)
+            VALUES ($id, $cluster, $vmid, $kind, $at, $passed, $source, $target, $note)
+            """);
+        cmd.Parameters.AddWithValue("$id", t.Id);
+        cmd.Parameters.AddWithValue("$cluster", t.Guest.Cluster);
+        cmd.Parameters.AddWithValue("$vmid", t.Guest.Vmid);
+        cmd.Parameters.AddWithValue("$kind", t.Kind.ToString());
+        cmd.Parameters.AddWithValue("$at", t.At.ToUnixTimeSeconds());
+        cmd.Parameters.AddWithValue("$passed", t.Passed ? 1 : 0);
+        cmd.Parameters.AddWithValue("$source", (object?)t.SourceArchive ?? DBNull.Value);
+        cmd.Parameters.AddWithValue("$target", (object?)t.Target ?? DBNull.Value);
+        cmd.Parameters.AddWithValue("$note", (object?)t.Note ?? DBNull.Value);
+        cmd.ExecuteNonQuery();
+    }
 
     public Task BeginRunAsync(string runId, DateTimeOffset startedAt, bool dryRun, CancellationToken cancellationToken) =>
         InTransactionAsync(tx =>

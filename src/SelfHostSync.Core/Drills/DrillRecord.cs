@@ -1,0 +1,65 @@
+using SelfHostSync.Core.Matrix;
+
+namespace SelfHostSync.Core.Drills;
+
+public enum DrillState
+{
+    Running,
+
+    /// <summary>Restored, booted and answered the probe.</summary>
+    Passed,
+
+    /// <summary>The backup did not restore or the restored guest did not come up: evidence against the backup.</summary>
+    Failed,
+
+    /// <summary>The drill could not run (API error, permission): says nothing about the backup.</summary>
+    Error,
+
+    /// <summary>Interrupted (SelfHostSync stopped or was killed); cleaned up at the next start.</summary>
+    Aborted,
+}
+
+/// <summary>One restore drill: what was restored where, how long each phase took, how it ended.</summary>
+public sealed record DrillRecord
+{
+    public required string Id { get; init; }
+
+    public required GuestKey Guest { get; init; }
+
+    public string? GuestName { get; init; }
+
+    public required string Type { get; init; }
+
+    public required string Node { get; init; }
+
+    public required int ScratchVmid { get; init; }
+
+    public required string Archive { get; init; }
+
+    public DateTimeOffset? BackupTime { get; init; }
+
+    public required DateTimeOffset StartedAt { get; init; }
+
+    public DateTimeOffset? FinishedAt { get; init; }
+
+    public DrillState State { get; init; } = DrillState.Running;
+
+    /// <summary>restore, isolate, start, probe, done.</summary>
+    public string Phase { get; init; } = "restore";
+
+    public double? RestoreSeconds { get; init; }
+
+    /// <summary>From the start request until the probe answered.</summary>
+    public double? BootSeconds { get; init; }
+
+    public string? Reason { get; init; }
+
+    public string? RestoreUpid { get; init; }
+
+    public bool CleanedUp { get; init; }
+
+    /// <summary>Measured recovery time: restore plus boot-to-probe.</summary>
+    public double? RtoSeconds => RestoreSeconds is { } r && BootSeconds is { } b ? r + b : null;
+
+    public string Target => $"{Node}/{ScratchVmid}";
+}

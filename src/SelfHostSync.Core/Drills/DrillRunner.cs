@@ -1,0 +1,315 @@
+using System.Globalization;
+using SelfHostSync.Core.Evidence;
+using SelfHostSync.Core.Text;
+
+namespace SelfHostSync.Core.Drills;
+
+/// <summary>
+/// Restore drills: plan (which guest, which backup, which scratch VMID), then per drill restore → isolate → start →
+/// probe, and always stop and destroy the scratch guest, whatever happened. Results become the strongest restore
+/// evidence (<see cref="RestoreTestKind.Drill"/>).
+/// </summary>
+public sealed partial class DrillRunner(IDrillCluster cluster, IDrillStore store, DrillSettings settings, TimeProvider time)
+{
+    public DrillSettings Settings => settings;
+
+    /// <summary>
+    /// Chooses up to <paramref name="count"/> drills from <paramref name="ordered"/> candidates. Refuses when the range
+    /// holds a guest without the drill tag, or when <paramref name="explicitGuest"/> is set and that guest cannot be drilled.
+    /// </summary>
+    public async Task<DrillPlan> PlanAsync(IReadOnlyList<DrillCandidate> ordered, int count, bool explicitGuest, CancellationToken cancellationToken)
+    {
+        var guests = await cluster.GuestsAsync(cancellationToken);
+        var inRange = guests.Where(g => settings.Range.Contains(g.Vmid)).OrderBy(g => g.Vmid).ToList();
+        var foreign = inRange.Where(g => !g.IsDrillGuest).Select(g => g.Vmid.ToString(CultureInfo.InvariantCulture)).ToList();
+        if (foreign.Count > 0)
+        {
+            throw new DrillRefusedException(
+                $"VMID {string.Join(", ", foreign)} in the drill range {settings.Range} {(foreign.Count == 1 ? "is not a drill guest" : "are not drill guests")} (no '{DrillSettings.Tag}' tag): drills refuse to run until the range holds only drill guests");
+        }
+
+        var byVmid = guests.GroupBy(g => g.Vmid).ToDictionary(g => g.Key, g => g.First());
+        var free = new Queue<int>(settings.Range.All.Where(v => !byVmid.ContainsKey(v)).Take(Math.Max(1, count)));
+        var items = new List<DrillPlanItem>();
+        var skipped = new List<string>();
+        foreach (var candidate in ordered)
+        {
+            if (items.Count >= count)
+            {
+                break;
+            }
+
+            var why = await ReasonNotToDrillAsync(candidate, byVmid.GetValueOrDefault(candidate.Key.Vmid), cancellationToken);
+            if (why.Reason is not null)
+            {
+                skipped.Add($"{candidate.Key}: {why.Reason}");
+                continue;
+            }
+
+            if (!free.TryDequeue(out var scratch))
+            {
+                throw new DrillRefusedException($"no free VMID left in the drill range {settings.Range}");
+            }
+
+            var name = string.Create(CultureInfo.InvariantCulture, $"drill-{candidate.Key.Vmid}-{time.GetUtcNow():yyyyMMdd}");
+            items.Add(new DrillPlanItem(candidate, why.Source!, why.Archive!, scratch, name));
+        }
+
+        if (explicitGuest && items.Count == 0)
+        {
+            throw new DrillRefusedException(skipped.Count > 0 ? skipped[0] : "no such guest");
+        }
+
+        return new DrillPlan(items, skipped, inRange);
+    }
+
+    private async Task<(string? Reason, ClusterGuest? Source, BackupArchive? Archive)> ReasonNotToDrillAsync(
+        DrillCandidate candidate,
+        ClusterGuest? source,
+        CancellationToken cancellationToken)
+    {
+        if (candidate.Key.Cluster != settings.Cluster)
+        {
+            return ($"drills run on cluster {settings.Cluster} only", null, null);
+        }
+
+        if (source is null)
+        {
+            return ("not in the cluster", null, null);
+        }
+
+        if (settings.Range.Contains(source.Vmid) || source.IsDrillGuest)
+        {
+            return ("is a drill guest itself", null, null);
+        }
+
+        if (source.Template)
+        {
+            return ("is a template", null, null);
+        }
+
+        if (source.Type is not ("qemu" or "lxc"))
+        {
+            return ($"type {source.Type} cannot be drilled", null, null);
+        }
+
+        if (string.Equals(source.Lock, "backup", StringComparison.Ordinal) || await cluster.BackupRunningAsync(source, cancellationToken))
+        {
+            return ("a backup of it is running; drilled another time", null, null);
+        }
+
+        var archive = await cluster.NewestBackupAsync(source, settings.Node, cancellationToken);
+        return archive is null ? ($"no backup node {settings.Node} can restore from", null, null) : (null, source, archive);
+    }
+
+    /// <summary>Runs the plan, at most <see cref="DrillSettings.MaxParallel"/> drills at a time (sweep leftovers first).</summary>
+    public async Task<IReadOnlyList<DrillRecord>> RunAsync(DrillPlan plan, Action<DrillRecord>? observe, CancellationToken cancellationToken)
+    {
+        var results = new DrillRecord[plan.Items.Count];
+        await Parallel.ForEachAsync(
+            Enumerable.Range(0, plan.Items.Count),
+            new ParallelOptions { MaxDegreeOfParallelism = settings.MaxParallel, CancellationToken = CancellationToken.None },
+            async (i, _) => results[i] = await RunOneAsync(plan.Items[i], observe, cancellationToken));
+        return results;
+    }
+
+    private async Task<DrillRecord> RunOneAsync(DrillPlanItem item, Action<DrillRecord>? observe, CancellationToken cancellationToken)
+    {
+        var tracker = new Tracker(new DrillRecord
+        {
+            Id = Guid.CreateVersion7(time.GetUtcNow()).ToString(),
+            Guest = item.Candidate.Key,
+            GuestName = item.Source.Name,
+            Type = item.Source.Type,
+            Node = settings.Node,
+            ScratchVmid = item.ScratchVmid,
+            Archive = item.Archive.Volid,
+            BackupTime = item.Archive.Time,
+            StartedAt = time.GetUtcNow(),
+        }, observe);
+        await store.BeginDrillAsync(tracker.Current, cancellationToken);
+        tracker.Report();
+
+        using var deadline = new CancellationTokenSource(settings.Timeout, time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
+        try
+        {
+            await DrillAsync(tracker, item, linked.Token);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            tracker.Current = tracker.Current with { State = DrillState.Aborted, Reason = $"cancelled in phase {tracker.Current.Phase} (SelfHostSync is stopping)" };
+        }
+        catch (OperationCanceledException) when (deadline.IsCancellationRequested)
+        {
+            tracker.Current = tracker.Current with { State = DrillState.Failed, Reason = TimeoutReason(tracker.Current.Phase) };
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            tracker.Current = tracker.Current with { State = DrillState.Error, Reason = $"{tracker.Current.Phase}: {ex.Message}" };
+        }
+
+        var (cleaned, problem) = await CleanUpAsync(tracker.Current);
+        var done = tracker.Current with
+        {
+            FinishedAt = time.GetUtcNow(),
+            CleanedUp = cleaned,
+            Reason = problem is null ? tracker.Current.Reason : Join(tracker.Current.Reason, problem),
+        };
+        var evidence = done.State is DrillState.Passed or DrillState.Failed
+            ? new RestoreTest($"drill:{done.Id}", done.Guest, RestoreTestKind.Drill, done.FinishedAt!.Value, done.State == DrillState.Passed, done.Archive, done.Target, Note(done))
+            : null;
+        await store.FinishDrillAsync(done, evidence, CancellationToken.None);
+        tracker.Current = done;
+        tracker.Report();
+        return done;
+    }
+
+    private async Task DrillAsync(Tracker tracker, DrillPlanItem item, CancellationToken token)
+    {
+        var node = settings.Node;
+        var type = item.Source.Type;
+        var vmid = item.ScratchVmid;
+        var restoreStart = time.GetTimestamp();
+        var upid = await cluster.RestoreAsync(new RestoreRequest(node, type, vmid, item.Archive.Volid, settings.TargetStorage, item.ScratchName), token);
+        tracker.Current = tracker.Current with { RestoreUpid = upid };
+        await store.UpdateDrillAsync(tracker.Current, CancellationToken.None);
+
+        var restored = await WaitAsync(node, upid, token);
+        tracker.Current = tracker.Current with { RestoreSeconds = Seconds(restoreStart) };
+        if (restored.State != DrillTaskState.Ok)
+        {
+            tracker.Current = tracker.Current with { State = DrillState.Failed, Reason = $"restore failed: {restored.Detail}" };
+            return;
+        }
+
+        await tracker.PhaseAsync("isolate", store);
+        var config = await cluster.ReadConfigAsync(node, type, vmid, token);
+        if (!config.IsDrillGuest)
+        {
+            throw new InvalidOperationException($"restored guest {vmid} does not carry the '{DrillSettings.Tag}' tag; not starting it");
+        }
+
+        var change = IsolationPlanner.Plan(config.Values, type, settings.Isolation);
+        if (!change.IsEmpty)
+        {
+            await cluster.WriteConfigAsync(node, type, vmid, change, config.Digest, token);
+            var check = await cluster.ReadConfigAsync(node, type, vmid, token);
+            if (!IsolationPlanner.IsIsolated(check.Values, type, settings.Isolation))
+            {
+                throw new InvalidOperationException($"isolation of {vmid} did not take effect; not starting it");
+            }
+        }
+
+        await tracker.PhaseAsync("start", store);
+        var bootStart = time.GetTimestamp();
+        var started = await WaitAsync(node, await cluster.StartAsync(node, type, vmid, token), token);
+        if (started.State != DrillTaskState.Ok)
+        {
+            tracker.Current = tracker.Current with { State = DrillState.Failed, Reason = $"did not start: {started.Detail}" };
+            return;
+        }
+
+        await tracker.PhaseAsync("probe", store);
+        var (ok, detail) = await ProbeAsync(node, type, vmid, token);
+        tracker.Current = tracker.Current with
+        {
+            BootSeconds = Seconds(bootStart),
+            State = ok ? DrillState.Passed : DrillState.Failed,
+            Reason = detail,
+            Phase = "done",
+        };
+    }
+
+    private async Task<(bool Ok, string Detail)> ProbeAsync(string node, string type, int vmid, CancellationToken token)
+    {
+        if (type == "lxc" || settings.Probe == DrillProbe.Running)
+        {
+            return await StillRunningAsync(node, type, vmid, token);
+        }
+
+        while (true)
+        {
+            switch (await cluster.PingAgentAsync(node, vmid, token))
+            {
+                case AgentAnswer.Answered:
+                    return (true, "guest agent answered");
+                case AgentAnswer.NotConfigured:
+                    var running = await StillRunningAsync(node, type, vmid, token);
+                    return (running.Ok, $"no guest agent configured; {running.Detail}");
+            }
+
+            var status = await cluster.StatusAsync(node, type, vmid, token);
+            if (status != "running")
+            {
+                return (false, $"guest stopped while booting (status {status})");
+            }
+
+            await Task.Delay(settings.PollInterval, time, token);
+        }
+    }
+
+    private async Task<(bool Ok, string Detail)> StillRunningAsync(string node, string type, int vmid, CancellationToken token)
+    {
+        await Task.Delay(settings.RunningTime, time, token);
+        var status = await cluster.StatusAsync(node, type, vmid, token);
+        var after = Durations.Format(settings.RunningTime);
+        return status == "running" ? (true, $"still running {after} after start") : (false, $"not running {after} after start (status {status})");
+    }
+
+    private async Task<DrillTaskStatus> WaitAsync(string node, string upid, CancellationToken token)
+    {
+        while (true)
+        {
+            var status = await cluster.TaskAsync(node, upid, token);
+            if (status.State != DrillTaskState.Running)
+            {
+                return status;
+            }
+
+            await Task.Delay(settings.PollInterval, time, token);
+        }
+    }
+
+    private string TimeoutReason(string phase) => $"timed out after {Durations.Format(settings.Timeout)} in phase {phase}" + phase switch
+    {
+        "restore" => ": the restore task never finished",
+        "probe" => settings.Probe == DrillProbe.Agent ? ": the guest agent never answered (the guest never booted?)" : string.Empty,
+        _ => string.Empty,
+    };
+
+    private static string Note(DrillRecord d)
+    {
+        var parts = new List<string>();
+        if (d.RtoSeconds is { } rto)
+        {
+            parts.Add($"RTO {Durations.Format(TimeSpan.FromSeconds(Math.Round(rto)))}");
+        }
+
+        if (d.Reason is not null)
+        {
+            parts.Add(d.Reason);
+        }
+
+        return string.Join("; ", parts);
+    }
+
+    private static string Join(string? a, string b) => string.IsNullOrEmpty(a) ? b : $"{a}; {b}";
+
+    private double Seconds(long since) => Math.Round(time.GetElapsedTime(since).TotalSeconds, 1);
+
+    /// <summary>The drill as it advances; each phase is written to the store so a crash shows where it stopped.</summary>
+    private sealed class Tracker(DrillRecord initial, Action<DrillRecord>? observe)
+    {
+        public DrillRecord Current { get; set; } = initial;
+
+        public void Report() => observe?.Invoke(Current);
+
+        public async Task PhaseAsync(string phase, IDrillStore store)
+        {
+            Current = Current with { Phase = phase };
+            await store.UpdateDrillAsync(Current, CancellationToken.None);
+            Report();
+        }
+    }
+}
