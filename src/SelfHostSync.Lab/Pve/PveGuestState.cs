@@ -50,7 +50,25 @@ internal sealed class PveGuestState
         }
     }
 
+    /// <summary>A guest created by a restore (POST /nodes/{node}/{type}): starts as PVE's restore stub.</summary>
+    public PveGuestState(int vmid, string type, string node)
+    {
+        Vmid = vmid;
+        Type = type;
+        Node = node;
+        Status = "stopped";
+        Restored = true;
+        Config["memory"] = "128";
+        Config["lock"] = "create";
+    }
+
     public int Vmid { get; }
+
+    /// <summary>Made by a restore in this lab: any config key may be written (isolation), not just tags.</summary>
+    public bool Restored { get; }
+
+    /// <summary>When the guest agent starts answering; null while stopped or when the guest never boots.</summary>
+    public DateTimeOffset? AgentReadyAt { get; set; }
 
     public string Type { get; }
 
@@ -103,7 +121,7 @@ internal sealed class PveGuestState
         var data = new Dictionary<string, object>(StringComparer.Ordinal) { ["digest"] = Digest };
         foreach (var (k, v) in Config)
         {
-            data[k] = k is "onboot" or "protection" or "template" ? int.Parse(v, CultureInfo.InvariantCulture) : v;
+            data[k] = k is "onboot" or "protection" or "template" or "memory" ? int.Parse(v, CultureInfo.InvariantCulture) : v;
         }
 
         if (Description is not null)

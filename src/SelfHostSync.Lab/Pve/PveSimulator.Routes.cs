@@ -14,6 +14,7 @@ public sealed partial class PveSimulator
         var api = app.MapGroup("/api2/json").RequireToken(_spec.Tokens, "PVEAPIToken", '=', server.Faults, Tickets, "PVEAuthCookie");
         api.MapTicketLogin(Tickets);
         MapCluster(api);
+        MapDrills(api);
 
         api.MapGet("/cluster/resources", (HttpContext ctx, string? type) =>
         {
@@ -69,7 +70,7 @@ public sealed partial class PveSimulator
                     return Results.Empty;
                 }
 
-                return WriteConfig(ctx, guest!, fields);
+                return guest!.Restored ? WriteRestoredConfig(ctx, guest, fields) : WriteConfig(ctx, guest, fields);
             }
         });
 
@@ -77,7 +78,7 @@ public sealed partial class PveSimulator
 
         api.MapGet("/storage", (HttpContext ctx) => !Need(ctx, "Datastore.Audit", "/storage") ? Results.Empty : LabResults.Data(_spec.Storages.Select(StorageRow)));
 
-        api.MapGet("/nodes/{node}/storage/{storage}/content", (HttpContext ctx, string node, string storage, string? content) =>
+        api.MapGet("/nodes/{node}/storage/{storage}/content", (HttpContext ctx, string node, string storage, string? content, int? vmid) =>
         {
             var spec = _spec.Storages.FirstOrDefault(s => s.Storage == storage);
             if (spec is null || !_spec.Nodes.Contains(node))
@@ -86,10 +87,16 @@ public sealed partial class PveSimulator
                 return Results.Empty;
             }
 
-            return !Need(ctx, "Datastore.Audit", $"/storage/{storage}") ? Results.Empty : LabResults.Data(ContentOf(spec, content));
+            var items = ContentOf(spec, content);
+            if (vmid is not null)
+            {
+                items = items.OfType<Dictionary<string, object?>>().Where(i => Equals(i["vmid"], vmid.Value)).Cast<object>().ToList();
+            }
+
+            return !Need(ctx, "Datastore.Audit", $"/storage/{storage}") ? Results.Empty : LabResults.Data(items);
         });
 
-        api.MapGet("/nodes/{node}/tasks", (HttpContext ctx, string node, int? limit, long? since, string? typefilter) =>
+        api.MapGet("/nodes/{node}/tasks", (HttpContext ctx, string node, int? limit, long? since, string? typefilter, string? source) =>
         {
             if (!_spec.Nodes.Contains(node))
             {
@@ -100,6 +107,12 @@ public sealed partial class PveSimulator
             if (!Need(ctx, "Sys.Audit", $"/nodes/{node}"))
             {
                 return Results.Empty;
+            }
+
+            if (source == "active")
+            {
+                return LabResults.Data(_live.Values.Where(t => t.Node == node && t.ExitStatus is null && (typefilter is null || t.Type == typefilter))
+                    .Select(t => new { upid = t.Upid, node = t.Node, type = t.Type, id = t.Id, user = t.User, starttime = t.StartTime, status = "RUNNING" }));
             }
 
             var tasks = _tasks.Where(t => t.Node == node && (since is null || t.StartTime >= since) && (typefilter is null || t.Type == typefilter))
@@ -116,14 +129,15 @@ public sealed partial class PveSimulator
 
         api.MapGet("/nodes/{node}/tasks/{upid}/log", (HttpContext ctx, string node, string upid, int? limit) =>
         {
-            var task = _tasks.FirstOrDefault(t => t.Upid == upid && t.Node == node);
-            if (task is null)
+            var log = _tasks.FirstOrDefault(t => t.Upid == upid && t.Node == node)?.Log
+                ?? (_live.TryGetValue(upid, out var live) && live.Node == node ? live.Log.ToList() : null);
+            if (log is null)
             {
                 LabResults.Error(ctx, 500, "no such task");
                 return Results.Empty;
             }
 
-            var lines = task.Log.Select((t, i) => new { n = i + 1, t });
+            var lines = log.Select((t, i) => new { n = i + 1, t });
             return LabResults.Data(limit is null or 0 ? lines : lines.Take(limit.Value));
         });
     }
@@ -176,6 +190,35 @@ public sealed partial class PveSimulator
 
                 guest.Config.Remove("tags");
             }
+        }
+
+        guest.Writes.Add(fields);
+        return LabResults.Data(null);
+    }
+
+    /// <summary>A guest made by a restore may get any setting (isolation), still only against the digest and never while locked.</summary>
+    private static IResult WriteRestoredConfig(HttpContext ctx, PveGuestState guest, Dictionary<string, string> fields)
+    {
+        if (fields.GetValueOrDefault("digest") != guest.Digest)
+        {
+            LabResults.Error(ctx, 500, "checksum mismatch (file change by other user?)");
+            return Results.Empty;
+        }
+
+        if (guest.Lock is { } held)
+        {
+            LabResults.Error(ctx, 500, $"{(guest.Type == "lxc" ? "CT" : "VM")} is locked ({held})");
+            return Results.Empty;
+        }
+
+        foreach (var (k, v) in fields.Where(f => f.Key is not ("digest" or "delete")))
+        {
+            guest.Config[k] = k == "tags" ? Canonical(v) : v;
+        }
+
+        foreach (var key in fields.GetValueOrDefault("delete", string.Empty).Split([',', ';', ' '], StringSplitOptions.RemoveEmptyEntries))
+        {
+            guest.Config.Remove(key);
         }
 
         guest.Writes.Add(fields);

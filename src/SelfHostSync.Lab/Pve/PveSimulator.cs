@@ -90,7 +90,7 @@ public sealed partial class PveSimulator
     {
         lock (_gate)
         {
-            return Guests[vmid].Writes.ToList();
+            return (Guests.TryGetValue(vmid, out var g) ? g : Destroyed[vmid]).Writes.ToList();
         }
     }
 

@@ -100,3 +100,19 @@ public sealed class ProxmoxGateways : IDisposable
         return client;
     }
 }
+
+/// <summary>A cluster connection for restore drills (with the drills' own token when configured).</summary>
+public sealed class DrillConnection : IDisposable
+{
+    private readonly HttpClient _http;
+
+    public DrillConnection(PveCluster cluster, Core.Drills.VmidRange range, TimeProvider time, RequestMeter? meter = null, ResilienceSettings? resilience = null)
+    {
+        _http = ProxmoxHttp.CreateClient(cluster.Endpoint, meter, resilience, time);
+        Cluster = new PveDrillGateway(cluster, ProxmoxClients.Pve(_http), range);
+    }
+
+    public Core.Drills.IDrillCluster Cluster { get; }
+
+    public void Dispose() => _http.Dispose();
+}

@@ -95,6 +95,12 @@ internal sealed partial class PveClusterGateway
                     continue;
                 }
 
+                if (int.TryParse(task.Id, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var target) && _cluster.ScratchRange?.Contains(target) == true)
+                {
+                    // A drill's own restore: the drill record (restore, boot, probe) is the stronger evidence.
+                    continue;
+                }
+
                 if (!_restoreTasks.TryGetValue(task.Upid, out var test))
                 {
                     test = await RestoreTestOf(node, task, cancellationToken);

@@ -59,7 +59,7 @@ internal sealed partial class PveClusterGateway : IEvidenceSource
     {
         var resources = await ProxmoxClients.Call(Endpoint, "GET /cluster/resources", async () =>
             ProxmoxClients.Require(Endpoint, "GET /cluster/resources", (await _api.GetResourcesAsync("vm", cancellationToken)).Data));
-        var rows = resources.Where(r => r.Vmid is > 0 && r.Node is not null && (r.Type is "qemu" or "lxc")).ToList();
+        var rows = resources.Where(r => r.Vmid is > 0 && r.Node is not null && (r.Type is "qemu" or "lxc") && !_cluster.IsScratch(r.Vmid.Value, r.Tags)).ToList();
 
         var gaps = new ConcurrentBag<EvidenceGap>();
         // Jobs, not-backed-up and HA are configuration: read again after ConfigRefresh, like guest configs.

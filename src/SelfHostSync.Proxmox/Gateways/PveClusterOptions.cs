@@ -7,6 +7,17 @@ namespace SelfHostSync.Proxmox.Gateways;
 public sealed record PveCluster(ProxmoxEndpoint Endpoint, HardwareOwner HardwareOwner, TimeSpan ConfigRefresh)
 {
     public string Name => Endpoint.Name;
+
+    /// <summary>
+    /// The restore-drill range on this cluster: its scratch guests (and the restore tasks that made them) are
+    /// SelfHostSync's own and never part of the matrix; the drill records are the evidence.
+    /// </summary>
+    public Core.Drills.VmidRange? ScratchRange { get; init; }
+
+    /// <summary>A scratch guest of a restore drill: in the range, or carrying the drill tag anywhere.</summary>
+    public bool IsScratch(int vmid, string? tags) =>
+        ScratchRange?.Contains(vmid) == true
+        || Core.Tags.TagList.Parse(tags).Contains(Core.Drills.DrillSettings.Tag, StringComparer.OrdinalIgnoreCase);
 }
 
 /// <summary>A configured PBS server.</summary>

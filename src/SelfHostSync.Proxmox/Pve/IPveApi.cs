@@ -53,4 +53,43 @@ internal interface IPveApi
     /// <summary>The caller's own privileges per ACL path (for <c>doctor</c>).</summary>
     [Get("/access/permissions")]
     Task<PveData<Dictionary<string, Dictionary<string, JsonElement>>>> GetPermissionsAsync(CancellationToken cancellationToken);
+
+    // Restore drills: only ever called with a scratch VMID inside the drill range (PveDrillGateway guards this).
+
+    [Get("/nodes/{node}/tasks")]
+    Task<PveData<List<TaskDto>>> GetActiveTasksAsync(string node, [Query] string source, [Query] string typefilter, CancellationToken cancellationToken);
+
+    [Get("/nodes/{node}/storage/{storage}/content")]
+    Task<PveData<List<ContentDto>>> GetBackupsOfAsync(string node, string storage, [Query] string content, [Query] int vmid, CancellationToken cancellationToken);
+
+    /// <summary>Restore into a new guest: <c>archive</c> (qemu) or <c>ostemplate</c> + <c>restore=1</c> (lxc); answers the task UPID.</summary>
+    [Post("/nodes/{node}/{type}")]
+    Task<PveData<string>> CreateGuestAsync(string node, string type, [Body(BodySerializationMethod.UrlEncoded)] Dictionary<string, string> form, CancellationToken cancellationToken);
+
+    [Get("/nodes/{node}/tasks/{upid}/status")]
+    Task<PveData<TaskStatusDto>> GetTaskStatusAsync(string node, string upid, CancellationToken cancellationToken);
+
+    [Delete("/nodes/{node}/tasks/{upid}")]
+    Task<PveData<JsonElement?>> StopTaskAsync(string node, string upid, CancellationToken cancellationToken);
+
+    [Post("/nodes/{node}/{type}/{vmid}/status/start")]
+    Task<PveData<string>> StartGuestAsync(string node, string type, int vmid, CancellationToken cancellationToken);
+
+    [Post("/nodes/{node}/{type}/{vmid}/status/stop")]
+    Task<PveData<string>> StopGuestAsync(string node, string type, int vmid, CancellationToken cancellationToken);
+
+    [Get("/nodes/{node}/{type}/{vmid}/status/current")]
+    Task<PveData<GuestStatusDto>> GetGuestStatusAsync(string node, string type, int vmid, CancellationToken cancellationToken);
+
+    [Delete("/nodes/{node}/{type}/{vmid}")]
+    Task<PveData<string>> DestroyGuestAsync(
+        string node,
+        string type,
+        int vmid,
+        [Query] int purge,
+        [Query, AliasAs("destroy-unreferenced-disks")] int destroyUnreferencedDisks,
+        CancellationToken cancellationToken);
+
+    [Post("/nodes/{node}/qemu/{vmid}/agent/ping")]
+    Task<PveData<JsonElement?>> PingAgentAsync(string node, int vmid, CancellationToken cancellationToken);
 }

@@ -26,6 +26,7 @@ internal static class Commands
         root.Subcommands.Add(StateCommands.Status(time));
         root.Subcommands.Add(StateCommands.RestoreTest(time));
         root.Subcommands.Add(DoctorCommand.Build(time));
+        root.Subcommands.Add(DrillCommand.Build(time));
         root.Subcommands.Add(DemoCommand.Build(time));
         root.Subcommands.Add(LabCommand.Build(time));
         return root;

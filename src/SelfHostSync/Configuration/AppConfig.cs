@@ -31,6 +31,9 @@ internal sealed record AppConfig
     /// <summary><c>Tags.Register</c>: add managed tags to <c>registered-tags</c>.</summary>
     public bool TagRegister { get; init; }
 
+    /// <summary><c>RestoreDrills</c>, when configured.</summary>
+    public DrillConfig? Drills { get; init; }
+
     /// <summary>Every secret in the configuration, so that output can be checked and scrubbed.</summary>
     public required IReadOnlyList<string> Secrets { get; init; }
 

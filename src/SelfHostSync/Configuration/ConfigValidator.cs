@@ -76,6 +76,13 @@ internal static partial class ConfigValidator
         var inventory = Inventory(o.Inventory, problems);
 
         var daemon = Daemon(o, problems, secrets);
+        var drills = Drills(o.RestoreDrills, clusters, problems, secrets);
+        if (drills is not null)
+        {
+            var i = clusters.FindIndex(c => c.Name == drills.Settings.Cluster);
+            clusters[i] = clusters[i] with { ScratchRange = drills.Settings.Range };
+        }
+
         var stateDirectory = o.StateDirectory ?? Environment.GetEnvironmentVariable("STATE_DIRECTORY") ?? "/var/lib/selfhostsync";
         if (problems.Count > 0)
         {
@@ -95,6 +102,7 @@ internal static partial class ConfigValidator
             Secrets = secrets,
             TagColorMap = o.Tags.ColorMap,
             TagRegister = o.Tags.Register,
+            Drills = drills,
             Sync = new SyncSettings
             {
                 Intent = intent,

@@ -35,6 +35,8 @@ internal sealed class SelfHostSyncOptions
     public string? Retention { get; set; }
 
     public LoggingOptions Logging { get; set; } = new();
+
+    public RestoreDrillsOptions RestoreDrills { get; set; } = new();
 }
 
 internal sealed class ControlApiOptions
@@ -188,4 +190,37 @@ internal sealed class InventoryOptions
     public string? Monitoring { get; set; }
 
     public string? Patched { get; set; }
+}
+
+internal sealed class RestoreDrillsOptions
+{
+    public bool Enabled { get; set; }
+
+    public string? Schedule { get; set; }
+
+    public string? Cluster { get; set; }
+
+    public string? Node { get; set; }
+
+    public string? TargetStorage { get; set; }
+
+    public string? VmidRange { get; set; }
+
+    public string? Isolation { get; set; }
+
+    public string? Probe { get; set; }
+
+    public int? RunningSeconds { get; set; }
+
+    public string? Timeout { get; set; }
+
+    public int? MaxParallel { get; set; }
+
+    public List<string>? Levels { get; set; }
+
+    public string? TokenId { get; set; }
+
+    public string? TokenSecret { get; set; }
+
+    public string? TokenSecretFile { get; set; }
 }

@@ -1,0 +1,202 @@
+using System.Globalization;
+using System.Text.Json;
+using SelfHostSync.Core.Drills;
+using SelfHostSync.Core.Tags;
+using SelfHostSync.Proxmox.Http;
+using SelfHostSync.Proxmox.Pve;
+
+namespace SelfHostSync.Proxmox.Gateways;
+
+/// <summary>
+/// The cluster as restore drills use it. Every call that names a guest checks that it lies in the drill range, except
+/// the two reads about the source guest (its backups and whether a backup of it runs): a bug elsewhere can never
+/// make a drill start, stop, change or destroy a production guest.
+/// </summary>
+internal sealed class PveDrillGateway(PveCluster cluster, IPveApi api, VmidRange range) : IDrillCluster
+{
+    private ProxmoxEndpoint Endpoint => cluster.Endpoint;
+
+    public async Task<IReadOnlyList<ClusterGuest>> GuestsAsync(CancellationToken cancellationToken)
+    {
+        var rows = await Get("GET /cluster/resources", () => api.GetResourcesAsync("vm", cancellationToken));
+        return rows
+            .Where(r => r.Vmid is > 0 && r.Node is not null && r.Type is "qemu" or "lxc")
+            .Select(r => new ClusterGuest(r.Vmid!.Value, r.Node!, r.Type!, r.Name, TagList.Parse(r.Tags), r.Lock, r.Status ?? "unknown", Wire.Bool(r.Template)))
+            .ToList();
+    }
+
+    public async Task<bool> BackupRunningAsync(ClusterGuest source, CancellationToken cancellationToken)
+    {
+        var what = $"GET /nodes/{source.Node}/tasks (active vzdump)";
+        var active = await Get(what, () => api.GetActiveTasksAsync(source.Node, "active", "vzdump", cancellationToken));
+        var vmid = source.Vmid.ToString(CultureInfo.InvariantCulture);
+
+        // A job over several guests runs as one task with an empty id: it may be backing this guest up next.
+        return active.Any(t => string.IsNullOrEmpty(t.Id) || t.Id == vmid);
+    }
+
+    public async Task<BackupArchive?> NewestBackupAsync(ClusterGuest source, string node, CancellationToken cancellationToken)
+    {
+        var storages = await Get("GET /storage", () => api.GetStoragesAsync(cancellationToken));
+        BackupArchive? newest = null;
+        foreach (var s in storages.Where(s => s.Storage is not null && Holds(s, node)))
+        {
+            var what = $"GET /nodes/{node}/storage/{s.Storage}/content";
+            var items = await Get(what, () => api.GetBackupsOfAsync(node, s.Storage!, "backup", source.Vmid, cancellationToken));
+            foreach (var item in items.Where(i => i.Volid is not null && i.Ctime is not null && Wire.Int(i.Vmid) == source.Vmid && IsOfType(i, source.Type)))
+            {
+                var time = Wire.Epoch(item.Ctime!.Value);
+                if (newest is null || time > newest.Time)
+                {
+                    newest = new BackupArchive(item.Volid!, s.Storage!, time);
+                }
+            }
+        }
+
+        return newest;
+    }
+
+    public async Task<string> RestoreAsync(RestoreRequest request, CancellationToken cancellationToken)
+    {
+        Scratch(request.ScratchVmid);
+        var form = new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["vmid"] = request.ScratchVmid.ToString(CultureInfo.InvariantCulture),
+            ["storage"] = request.TargetStorage,
+            ["unique"] = "1",
+            ["start"] = "0",
+            ["tags"] = DrillSettings.Tag,
+        };
+        if (request.Type == "lxc")
+        {
+            form["ostemplate"] = request.Archive;
+            form["restore"] = "1";
+            form["hostname"] = request.Name;
+        }
+        else
+        {
+            form["archive"] = request.Archive;
+            form["name"] = request.Name;
+        }
+
+        return await Get($"POST /nodes/{request.Node}/{request.Type}", () => api.CreateGuestAsync(request.Node, request.Type, form, cancellationToken));
+    }
+
+    public async Task<DrillTaskStatus> TaskAsync(string node, string upid, CancellationToken cancellationToken)
+    {
+        var status = await Get("GET task status", () => api.GetTaskStatusAsync(node, upid, cancellationToken));
+        if (status.Status == "running")
+        {
+            return new DrillTaskStatus(DrillTaskState.Running, null);
+        }
+
+        var exit = status.ExitStatus ?? "unknown";
+        if (exit == "OK" || exit.StartsWith("WARNINGS", StringComparison.Ordinal))
+        {
+            return new DrillTaskStatus(DrillTaskState.Ok, exit);
+        }
+
+        return new DrillTaskStatus(DrillTaskState.Failed, await ExplainAsync(node, upid, exit, cancellationToken));
+    }
+
+    public async Task StopTaskAsync(string node, string upid, CancellationToken cancellationToken)
+    {
+        var id = upid.Split(':') is { Length: > 6 } parts && int.TryParse(parts[6], NumberStyles.None, CultureInfo.InvariantCulture, out var v) ? v : -1;
+        Scratch(id);
+        await Call("DELETE task", () => api.StopTaskAsync(node, upid, cancellationToken));
+    }
+
+    public async Task<ScratchConfig> ReadConfigAsync(string node, string type, int vmid, CancellationToken cancellationToken)
+    {
+        Scratch(vmid);
+        var raw = await Get($"GET /nodes/{node}/{type}/{vmid}/config", () => api.GetGuestConfigAsync(node, type, vmid, cancellationToken));
+        var values = raw.Where(kv => kv.Key != "digest")
+            .ToDictionary(kv => kv.Key, kv => kv.Value.ValueKind == JsonValueKind.String ? kv.Value.GetString()! : kv.Value.GetRawText(), StringComparer.Ordinal);
+        return new ScratchConfig(values, Wire.String(raw.GetValueOrDefault("digest")) ?? string.Empty);
+    }
+
+    public async Task WriteConfigAsync(string node, string type, int vmid, IsolationChange change, string digest, CancellationToken cancellationToken)
+    {
+        Scratch(vmid);
+        var form = new Dictionary<string, string>(change.Set, StringComparer.Ordinal) { ["digest"] = digest };
+        if (change.Delete.Count > 0)
+        {
+            form["delete"] = string.Join(',', change.Delete);
+        }
+
+        await Call($"PUT /nodes/{node}/{type}/{vmid}/config", () => api.PutGuestConfigAsync(node, type, vmid, form, cancellationToken));
+    }
+
+    public Task<string> StartAsync(string node, string type, int vmid, CancellationToken cancellationToken) =>
+        Get($"POST /nodes/{node}/{type}/{Scratch(vmid)}/status/start", () => api.StartGuestAsync(node, type, vmid, cancellationToken));
+
+    public Task<string> StopAsync(string node, string type, int vmid, CancellationToken cancellationToken) =>
+        Get($"POST /nodes/{node}/{type}/{Scratch(vmid)}/status/stop", () => api.StopGuestAsync(node, type, vmid, cancellationToken));
+
+    public Task<string> DestroyAsync(string node, string type, int vmid, CancellationToken cancellationToken) =>
+        Get($"DELETE /nodes/{node}/{type}/{Scratch(vmid)}", () => api.DestroyGuestAsync(node, type, vmid, 1, 1, cancellationToken));
+
+    public async Task<string> StatusAsync(string node, string type, int vmid, CancellationToken cancellationToken) =>
+        (await Get($"GET /nodes/{node}/{type}/{Scratch(vmid)}/status/current", () => api.GetGuestStatusAsync(node, type, vmid, cancellationToken))).Status ?? "unknown";
+
+    public async Task<AgentAnswer> PingAgentAsync(string node, int vmid, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await Call($"POST /nodes/{node}/qemu/{Scratch(vmid)}/agent/ping", () => api.PingAgentAsync(node, vmid, cancellationToken));
+            return AgentAnswer.Answered;
+        }
+        catch (ProxmoxApiException ex) when (ex.Message.Contains("No QEMU guest agent configured", StringComparison.OrdinalIgnoreCase))
+        {
+            return AgentAnswer.NotConfigured;
+        }
+        catch (ProxmoxApiException ex) when (ex.Message.Contains("not running", StringComparison.OrdinalIgnoreCase))
+        {
+            return AgentAnswer.NotRunning;
+        }
+    }
+
+    /// <summary>The task's exit status plus the log line that says what went wrong (pbs-restore and vma print it before TASK ERROR).</summary>
+    private async Task<string> ExplainAsync(string node, string upid, string exit, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var lines = await Get("GET task log", () => api.GetTaskLogAsync(node, upid, 500, cancellationToken));
+            var cause = lines.Select(l => l.T).LastOrDefault(t => t is not null && !t.StartsWith("TASK ERROR", StringComparison.Ordinal) && IsErrorLine(t));
+            return cause is null || exit.Contains(cause, StringComparison.Ordinal) ? exit : $"{exit} ({cause.Trim()})";
+        }
+        catch (ProxmoxApiException)
+        {
+            return exit;
+        }
+    }
+
+    private static bool IsErrorLine(string line) =>
+        line.Contains("failed", StringComparison.OrdinalIgnoreCase) || line.Contains("error", StringComparison.OrdinalIgnoreCase)
+        || line.Contains("wrong", StringComparison.OrdinalIgnoreCase) || line.Contains("corrupt", StringComparison.OrdinalIgnoreCase);
+
+    private static bool Holds(StorageDto s, string node) =>
+        (s.Content ?? string.Empty).Split(',').Contains("backup", StringComparer.Ordinal)
+        && !Wire.Bool(s.Disable)
+        && (string.IsNullOrEmpty(s.Nodes) || s.Nodes.Split(',').Contains(node, StringComparer.Ordinal));
+
+    private static bool IsOfType(ContentDto item, string type)
+    {
+        var subtype = item.Subtype ?? item.Format switch
+        {
+            "pbs-vm" => "qemu",
+            "pbs-ct" => "lxc",
+            _ => item.Volid!.Contains("vzdump-lxc-", StringComparison.Ordinal) ? "lxc" : item.Volid.Contains("vzdump-qemu-", StringComparison.Ordinal) ? "qemu" : null,
+        };
+        return subtype == type;
+    }
+
+    private int Scratch(int vmid) =>
+        range.Contains(vmid) ? vmid : throw new InvalidOperationException($"refusing to touch VMID {vmid}: outside the drill range {range}");
+
+    private async Task<T> Get<T>(string what, Func<Task<PveData<T>>> call)
+        where T : class =>
+        ProxmoxClients.Require(Endpoint, what, (await ProxmoxClients.Call(Endpoint, what, call)).Data);
+
+    private Task Call<T>(string what, Func<Task<PveData<T>>> call) => ProxmoxClients.Call(Endpoint, what, call);
+}

@@ -1,0 +1,130 @@
+using SelfHostSync.Configuration;
+using SelfHostSync.Core.Drills;
+using SelfHostSync.Core.Matrix;
+using SelfHostSync.Core.Sync;
+using SelfHostSync.Http;
+using SelfHostSync.Proxmox.Gateways;
+using SelfHostSync.State;
+using Serilog;
+
+namespace SelfHostSync.Drills;
+
+/// <summary>Composes restore drills from configuration: the drill connection (own token), the store, the Core runner.</summary>
+internal sealed class DrillService : IDisposable
+{
+    private readonly DrillConfig _config;
+    private readonly SqliteStateStore _store;
+    private readonly TimeProvider _time;
+    private readonly ILogger _log;
+    private readonly DrillConnection _connection;
+    private readonly SemaphoreSlim _oneAtATime = new(1, 1);
+
+    public DrillService(DrillConfig config, SqliteStateStore store, TimeProvider time, ILogger log, RequestMeter? meter = null)
+    {
+        _config = config;
+        _store = store;
+        _time = time;
+        _log = log;
+        _connection = new DrillConnection(config.Cluster, config.Settings.Range, time, meter);
+        Runner = new DrillRunner(_connection.Cluster, store, config.Settings, time);
+    }
+
+    public DrillRunner Runner { get; }
+
+    public DrillSettings Settings => _config.Settings;
+
+    /// <summary>Closes interrupted drills and removes leftover scratch guests, logging what it did.</summary>
+    public async Task<DrillSweep> SweepAsync(bool startup, CancellationToken cancellationToken)
+    {
+        var sweep = await Runner.SweepAsync(startup, cancellationToken);
+        if (sweep.Interrupted > 0)
+        {
+            _log.Warning("Closed {Count} restore drill(s) interrupted by a stop", sweep.Interrupted);
+        }
+
+        foreach (var vmid in sweep.Removed)
+        {
+            _log.Information("Removed leftover drill guest {Cluster}/{Vmid}", Settings.Cluster, vmid);
+        }
+
+        foreach (var problem in sweep.Problems)
+        {
+            _log.Warning("Restore drills: {Problem}", problem);
+        }
+
+        return sweep;
+    }
+
+    /// <summary>Plans drills: one for <paramref name="guest"/>, else up to MaxParallel in drill order.</summary>
+    public async Task<DrillPlan> PlanAsync(GuestKey? guest, RunReport? report, CancellationToken cancellationToken)
+    {
+        var live = (await _store.UnfinishedDrillsAsync(cancellationToken))
+            .Where(d => _time.GetUtcNow() - d.StartedAt < Settings.Timeout + Settings.CleanupTimeout)
+            .ToList();
+        if (live.Count > 0)
+        {
+            throw new DrillRefusedException($"a drill of {live[0].Guest} into {live[0].ScratchVmid} is still running (started {live[0].StartedAt:u}); try again when it has finished");
+        }
+
+        var known = (report?.Guests ?? [])
+            .Select(g => new DrillCandidate(new GuestKey(g.Cluster, g.Vmid), LevelCodes.TryParse(g.Level, out var l) ? l : Level.Homelab, g.Name))
+            .ToList();
+        if (guest is { } key)
+        {
+            var candidate = known.FirstOrDefault(c => c.Key == key) ?? new DrillCandidate(key, Level.Production, null);
+            return await Runner.PlanAsync([candidate], 1, explicitGuest: true, cancellationToken);
+        }
+
+        var ordered = DrillCandidates.Order(known, await _store.LoadRestoreTestsAsync(cancellationToken), Settings);
+        if (ordered.Count == 0)
+        {
+            throw new DrillRefusedException($"nothing to drill: no guest of cluster {Settings.Cluster} at level {string.Join(" or ", Settings.Levels.Select(l => l.ToCode()))} in the last pass");
+        }
+
+        return await Runner.PlanAsync(ordered, Settings.MaxParallel, explicitGuest: false, cancellationToken);
+    }
+
+    /// <summary>Sweeps, then runs the plan; one drill run at a time in this process.</summary>
+    public async Task<IReadOnlyList<DrillRecord>> RunAsync(DrillPlan plan, CancellationToken cancellationToken)
+    {
+        await _oneAtATime.WaitAsync(cancellationToken);
+        try
+        {
+            foreach (var skipped in plan.Skipped)
+            {
+                _log.Information("Drill candidate passed over: {Reason}", skipped);
+            }
+
+            return await Runner.RunAsync(plan, Observe, cancellationToken);
+        }
+        finally
+        {
+            _oneAtATime.Release();
+        }
+    }
+
+    public void Dispose()
+    {
+        _connection.Dispose();
+        _oneAtATime.Dispose();
+    }
+
+    private void Observe(DrillRecord d)
+    {
+        switch (d.State)
+        {
+            case DrillState.Running:
+                _log.Information("Drill {Cluster}/{Vmid} into {Scratch}: {Phase} ({Archive})", d.Guest.Cluster, d.Guest.Vmid, d.ScratchVmid, d.Phase, d.Archive);
+                break;
+            case DrillState.Passed:
+                _log.Information("Drill {Cluster}/{Vmid} passed: restore {RestoreSeconds} s, boot-to-probe {BootSeconds} s, {Detail}", d.Guest.Cluster, d.Guest.Vmid, d.RestoreSeconds, d.BootSeconds, d.Reason);
+                break;
+            case DrillState.Failed:
+                _log.Warning("Drill {Cluster}/{Vmid} FAILED: {Reason}", d.Guest.Cluster, d.Guest.Vmid, d.Reason);
+                break;
+            default:
+                _log.Error("Drill {Cluster}/{Vmid} could not complete ({State}): {Reason}", d.Guest.Cluster, d.Guest.Vmid, d.State, d.Reason);
+                break;
+        }
+    }
+}

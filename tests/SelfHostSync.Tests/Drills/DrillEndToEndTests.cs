@@ -1,0 +1,165 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using SelfHostSync.Lab.Pve;
+
+namespace SelfHostSync.Tests.Drills;
+
+/// <summary>Restore drills run by the real executable against the lab: restore, isolate, boot, probe, destroy.</summary>
+public sealed partial class DrillEndToEndTests
+{
+    private const int First = 9900;
+    private const int Last = 9999;
+
+    [Fact]
+    public async Task Drill_ProductionGuest_PassesRecordsRtoDestroysScratchAndClearsWarning()
+    {
+        await using var run = await LabRun.StartAsync();
+        var homelab = run.Lab.Cluster("homelab");
+        Assert.Equal(0, (await LabRun.ExecAsync("sync", "--json", "--config", run.ConfigPath)).Code);
+        Assert.Contains("warn-restore-untested", homelab.TagsOf(100), StringComparison.Ordinal);
+        var before = homelab.Server.Requests.Count;
+
+        var (code, stdout, stderr) = await LabRun.ExecAsync("drill", "homelab/100", "--json", "--config", run.ConfigPath);
+
+        Assert.True(code == 0, stderr);
+        using var doc = JsonDocument.Parse(stdout);
+        var drill = doc.RootElement.GetProperty("drills").EnumerateArray().Single();
+        Assert.Equal("passed", drill.GetProperty("state").GetString());
+        Assert.True(drill.GetProperty("cleanedUp").GetBoolean());
+        Assert.True(drill.GetProperty("rtoSeconds").GetDouble() > 0);
+        var scratch = drill.GetProperty("scratchVmid").GetInt32();
+        Assert.InRange(scratch, First, Last);
+        Assert.False(homelab.Exists(scratch));
+
+        // The newest backup at drill time, not a pinned one.
+        var plan = doc.RootElement.GetProperty("plan").EnumerateArray().Single();
+        Assert.StartsWith("pbs:backup/vm/100/", plan.GetProperty("archive").GetString(), StringComparison.Ordinal);
+
+        // Passthrough removed and every NIC isolated before the scratch guest was started.
+        var isolation = homelab.WritesOf(scratch).Single();
+        Assert.Contains("hostpci0", isolation["delete"], StringComparison.Ordinal);
+        Assert.Contains("link_down=1", isolation["net0"], StringComparison.Ordinal);
+
+        AssertOnlyRangeTouched(homelab.Server.Requests.Skip(before), sourceVmid: 100);
+
+        Assert.Equal(0, (await LabRun.ExecAsync("sync", "--json", "--config", run.ConfigPath)).Code);
+        Assert.DoesNotContain("warn-restore-untested", homelab.TagsOf(100), StringComparison.Ordinal);
+        var (_, explain, _) = await LabRun.ExecAsync("explain", "homelab/100", "--config", run.ConfigPath);
+        Assert.Contains("(drill)", explain, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(DrillFault.CorruptSnapshot, "restore failed", "wrong digest")]
+    [InlineData(DrillFault.NeverBoots, "timed out", "guest agent never answered")]
+    public async Task Drill_BrokenBackup_RecordedFailedWithReasonAndScratchGone(DrillFault fault, string reason, string detail)
+    {
+        await using var run = await LabRun.StartAsync(text => text.Replace("\"Timeout\": \"00:05:00\"", "\"Timeout\": \"00:00:10\"", StringComparison.Ordinal));
+        var homelab = run.Lab.Cluster("homelab");
+        homelab.SetDrillFault(101, fault);
+        var before = homelab.Server.Requests.Count;
+
+        var (code, stdout, stderr) = await LabRun.ExecAsync("drill", "homelab/101", "--json", "--config", run.ConfigPath);
+
+        Assert.True(code == 4, stderr);
+        using var doc = JsonDocument.Parse(stdout);
+        var drill = doc.RootElement.GetProperty("drills").EnumerateArray().Single();
+        Assert.Equal("failed", drill.GetProperty("state").GetString());
+        Assert.Contains(reason, drill.GetProperty("reason").GetString(), StringComparison.Ordinal);
+        Assert.Contains(detail, drill.GetProperty("reason").GetString(), StringComparison.Ordinal);
+        Assert.True(drill.GetProperty("cleanedUp").GetBoolean());
+        Assert.All(Enumerable.Range(First, Last - First + 1), v => Assert.False(homelab.Exists(v)));
+        AssertOnlyRangeTouched(homelab.Server.Requests.Skip(before), sourceVmid: 101);
+
+        // The failed drill is the newest restore evidence: restore.tested fails and says why.
+        Assert.Equal(0, (await LabRun.ExecAsync("sync", "--config", run.ConfigPath)).Code);
+        var (_, explain, _) = await LabRun.ExecAsync("explain", "homelab/101", "--config", run.ConfigPath);
+        Assert.Contains("failed", explain, StringComparison.Ordinal);
+        Assert.Contains("warn-restore-untested", homelab.TagsOf(101), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Drill_RangeHoldsForeignGuest_RefusesAndTouchesNothing()
+    {
+        await using var run = await LabRun.StartAsync(editScenario: s => s with
+        {
+            Clusters = s.Clusters.Select(c => c.Name != "homelab" ? c : c with
+            {
+                Guests = [.. c.Guests, new Lab.Scenario.GuestSpec { Vmid = 9950, Name = "someones-test-vm", Node = "pve1" }],
+            }).ToList(),
+        });
+        var homelab = run.Lab.Cluster("homelab");
+        var before = homelab.Server.Requests.Count;
+
+        var (code, _, stderr) = await LabRun.ExecAsync("drill", "homelab/100", "--config", run.ConfigPath);
+
+        Assert.Equal(1, code);
+        Assert.Contains("9950", stderr, StringComparison.Ordinal);
+        Assert.Contains("not a drill guest", stderr, StringComparison.Ordinal);
+        Assert.True(homelab.Exists(9950));
+        Assert.DoesNotContain(homelab.Server.Requests.Skip(before), r => !r.StartsWith("GET ", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Drill_BackupOfGuestRunning_IsNotDrilled()
+    {
+        await using var run = await LabRun.StartAsync();
+        var homelab = run.Lab.Cluster("homelab");
+        homelab.StartBackupTask("pve1", null);
+
+        var (code, _, stderr) = await LabRun.ExecAsync("drill", "homelab/100", "--config", run.ConfigPath);
+
+        Assert.Equal(1, code);
+        Assert.Contains("a backup of it is running", stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain(homelab.Server.Requests, r => r.StartsWith("POST /api2/json/nodes/pve1/qemu", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Drill_DryRun_PrintsPlanAndSendsOnlyReads()
+    {
+        await using var run = await LabRun.StartAsync();
+        var homelab = run.Lab.Cluster("homelab");
+        Assert.Equal(0, (await LabRun.ExecAsync("sync", "--config", run.ConfigPath)).Code);
+        var before = homelab.Server.Requests.Count;
+
+        var (code, stdout, stderr) = await LabRun.ExecAsync("drill", "--dry-run", "--json", "--config", run.ConfigPath);
+
+        Assert.True(code == 0, stderr);
+        using var doc = JsonDocument.Parse(stdout);
+        var plan = doc.RootElement.GetProperty("plan").EnumerateArray().Single();
+
+        // Never successfully restored comes first: 100 (prod, never tested) before 101 (restore task 30 days ago).
+        Assert.Equal("homelab/100", plan.GetProperty("guest").GetString());
+        Assert.Equal(First, plan.GetProperty("scratchVmid").GetInt32());
+        Assert.Empty(doc.RootElement.GetProperty("drills").EnumerateArray());
+        Assert.DoesNotContain(homelab.Server.Requests.Skip(before), r => !r.StartsWith("GET ", StringComparison.Ordinal));
+    }
+
+    /// <summary>Every request naming a guest names one in the range, except reads about the source guest.</summary>
+    internal static void AssertOnlyRangeTouched(IEnumerable<string> requests, int sourceVmid)
+    {
+        var outside = new List<string>();
+        foreach (var r in requests)
+        {
+            foreach (Match m in VmidInRequest().Matches(r))
+            {
+                var vmid = int.Parse(m.Groups["v"].Value, CultureInfo.InvariantCulture);
+                if (vmid is >= First and <= Last)
+                {
+                    continue;
+                }
+
+                if (!(vmid == sourceVmid && r.StartsWith("GET ", StringComparison.Ordinal)))
+                {
+                    outside.Add(r);
+                }
+            }
+        }
+
+        Assert.True(outside.Count == 0, string.Join(Environment.NewLine, outside));
+    }
+
+    // /qemu/100, /lxc/100, vmid=100 in a query or form, vm/100/ or vzdump-qemu-100- in an archive name.
+    [GeneratedRegex(@"(?:/(?:qemu|lxc)/|[?&]vmid=|vm/|ct/|vzdump-(?:qemu|lxc)-)(?<v>\d+)")]
+    private static partial Regex VmidInRequest();
+}
