@@ -53,8 +53,10 @@ internal static class ControlApi
         });
     }
 
-    public static void MapControlApi(this IEndpointRouteBuilder app, SyncCoordinator coordinator, SqliteStateStore store, RequestMeter meter, ControlAuth auth, TimeProvider time)
+    public static void MapControlApi(this IEndpointRouteBuilder app, SyncCoordinator coordinator, SqliteStateStore store, RequestMeter meter, ControlAuth auth, DaemonDrills drills, TimeProvider time)
     {
+        app.MapDrillApi(drills, store);
+
         app.MapGet("/healthz", () => coordinator.Last is null
             ? Results.Json(new { status = "starting" })
             : Results.Json(new { status = coordinator.Last?.Degraded == true ? "degraded" : "ok", lastRun = coordinator.Last?.FinishedAt }));
@@ -76,11 +78,19 @@ internal static class ControlApi
                 coordinator.Progress,
                 auth.Csrf,
                 nonce,
-                time.GetUtcNow());
+                time.GetUtcNow())
+            {
+                Drills = drills.Configured ? await store.RecentDrillsAsync(100, null, ct) : null,
+                DrillRunning = drills.Running,
+            };
             return Results.Content(Dashboard.DashboardPage.Render(model), "text/html; charset=utf-8");
         });
 
-        app.MapGet("/metrics", () => Results.Text(Metrics.Render(coordinator.Last, meter, time.GetUtcNow()), "text/plain; version=0.0.4; charset=utf-8"));
+        app.MapGet("/metrics", async (CancellationToken ct) =>
+        {
+            var recent = drills.Configured ? await store.RecentDrillsAsync(500, null, ct) : [];
+            return Results.Text(Metrics.Render(coordinator.Last, meter, time.GetUtcNow(), recent), "text/plain; version=0.0.4; charset=utf-8");
+        });
 
         app.MapGet("/api/guests", () => Json(coordinator.Last?.Guests ?? []));
 

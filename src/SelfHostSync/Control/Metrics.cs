@@ -21,7 +21,7 @@ internal static class Metrics
         ("selfhostsync_offsite_age_seconds", CheckIds.OffsitePresent, "Age of the newest copy observed off site"),
     ];
 
-    public static string Render(RunReport? last, RequestMeter meter, DateTimeOffset now)
+    public static string Render(RunReport? last, RequestMeter meter, DateTimeOffset now, IReadOnlyList<Core.Drills.DrillRecord>? drills = null)
     {
         var text = new PrometheusText();
         var guests = last?.Guests ?? [];
@@ -51,6 +51,21 @@ internal static class Metrics
             last is null ? [] : [(L(), (double)last.Writes)]);
         text.Family("selfhostsync_source_up", "gauge", "1 when the source was read completely in the last pass",
             (last?.Sources ?? []).Select(s => (L(("kind", s.Kind), ("name", s.Name)), s.Ok ? 1.0 : 0.0)));
+        // The last finished drill of each guest (aborted and errored drills say nothing about the backup).
+        var lastDrills = (drills ?? [])
+            .Where(d => d.State is Core.Drills.DrillState.Passed or Core.Drills.DrillState.Failed)
+            .GroupBy(d => d.Guest)
+            .Select(g => g.MaxBy(d => d.StartedAt)!)
+            .OrderBy(d => d.Guest)
+            .ToList();
+        text.Family("selfhostsync_restore_drill_duration_seconds", "gauge", "Phases of the guest's last restore drill: restore, boot (start to probe answer), total (measured RTO)",
+            lastDrills.SelectMany(d => new[] { ("restore", d.RestoreSeconds), ("boot", d.BootSeconds), ("total", d.RtoSeconds) }
+                .Where(p => p.Item2 is not null)
+                .Select(p => (L(("cluster", d.Guest.Cluster), ("vmid", Id(d.Guest.Vmid)), ("phase", p.Item1)), p.Item2!.Value))));
+        text.Family("selfhostsync_restore_drill_result", "gauge", "Result of the guest's last restore drill: 1 passed, 0 failed",
+            lastDrills.Select(d => (L(("cluster", d.Guest.Cluster), ("vmid", Id(d.Guest.Vmid))), d.State == Core.Drills.DrillState.Passed ? 1.0 : 0.0)));
+        text.Family("selfhostsync_restore_drill_timestamp_seconds", "gauge", "When the guest's last restore drill finished (Unix time)",
+            lastDrills.Where(d => d.FinishedAt is not null).Select(d => (L(("cluster", d.Guest.Cluster), ("vmid", Id(d.Guest.Vmid))), d.FinishedAt!.Value.ToUnixTimeMilliseconds() / 1000.0)));
         text.Family("selfhostsync_api_requests_total", "counter", "HTTP requests sent to each API endpoint since the daemon started",
             meter.Snapshot().Select(kv => (L(("kind", kv.Key.Split(':', 2)[0]), ("name", kv.Key.Split(':', 2)[^1])), (double)kv.Value.Requests)));
         return text.ToString();

@@ -28,7 +28,8 @@ internal static class DaemonHost
 
         builder.Services
             .AddSyncCore(config, time, log)
-            .AddScheduling(config.Daemon)
+            .AddDrills(config)
+            .AddScheduling(config)
             .AddControl(config.Daemon);
 
         var app = builder.Build();
@@ -39,6 +40,7 @@ internal static class DaemonHost
             app.Services.GetRequiredService<SyncRunner>().Store,
             app.Services.GetRequiredService<SyncRunner>().Meter,
             app.Services.GetRequiredService<ControlAuth>(),
+            app.Services.GetRequiredService<DaemonDrills>(),
             time);
         return app;
     }
@@ -57,7 +59,14 @@ internal static class DaemonHost
         return services;
     }
 
-    private static IServiceCollection AddScheduling(this IServiceCollection services, DaemonSettings settings)
+    private static IServiceCollection AddDrills(this IServiceCollection services, AppConfig config)
+    {
+        services.AddSingleton<DaemonDrills>();
+        services.AddHostedService(sp => sp.GetRequiredService<DaemonDrills>());
+        return services;
+    }
+
+    private static IServiceCollection AddScheduling(this IServiceCollection services, AppConfig config)
     {
         services.AddQuartz(q =>
         {
@@ -65,7 +74,15 @@ internal static class DaemonHost
             q.AddTrigger(t => t
                 .ForJob(ScheduledSyncJob.Key)
                 .WithIdentity("schedule", "selfhostsync")
-                .WithCronSchedule(settings.Schedule));
+                .WithCronSchedule(config.Daemon.Schedule));
+            if (config.Drills is { Enabled: true } drills)
+            {
+                q.AddJob<ScheduledDrillJob>(j => j.WithIdentity(ScheduledDrillJob.Key));
+                q.AddTrigger(t => t
+                    .ForJob(ScheduledDrillJob.Key)
+                    .WithIdentity("drills", "selfhostsync")
+                    .WithCronSchedule(drills.Schedule));
+            }
         });
         services.AddQuartzHostedService(o => o.WaitForJobsToComplete = false);
         return services;

@@ -15,7 +15,13 @@ internal sealed record DashboardModel(
     SyncProgress? Progress,
     string Csrf,
     string Nonce,
-    DateTimeOffset Now);
+    DateTimeOffset Now)
+{
+    /// <summary>Restore drill history, newest first; null when drills are not configured.</summary>
+    public IReadOnlyList<Core.Drills.DrillRecord>? Drills { get; init; }
+
+    public bool DrillRunning { get; init; }
+}
 
 /// <summary>
 /// The dashboard (DESIGN §7): server-rendered, readable without JavaScript, no external assets, every text
@@ -51,7 +57,7 @@ internal static class DashboardPage
     {
         var h = new Html();
         h.Raw("<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">");
-        if (m.Running || m.PendingRunId is not null)
+        if (m.Running || m.PendingRunId is not null || m.DrillRunning)
         {
             h.Raw("<meta http-equiv=\"refresh\" content=\"3\">");
         }
@@ -63,6 +69,7 @@ internal static class DashboardPage
         MatrixTable(h, m.Last);
         Guests(h, m.Last, m.Now);
         Inventory(h, m.Last);
+        DrillSection.Render(h, m.Drills, m.Drills is not null, m.DrillRunning, m.Csrf, m.Now);
         Runs(h, m);
         h.Raw("</main><footer>Prometheus metrics at <a href=\"/metrics\">/metrics</a> · JSON at <a href=\"/api/status\">/api/status</a></footer></body></html>");
         return h.ToString();

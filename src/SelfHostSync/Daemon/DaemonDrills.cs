@@ -1,0 +1,150 @@
+using Microsoft.Extensions.Hosting;
+using SelfHostSync.Cli;
+using SelfHostSync.Configuration;
+using SelfHostSync.Core.Drills;
+using SelfHostSync.Core.Matrix;
+using SelfHostSync.Drills;
+using Serilog;
+
+namespace SelfHostSync.Daemon;
+
+/// <summary>
+/// Restore drills inside the daemon: the start-up sweep (a drill a crash interrupted is closed and its scratch guest
+/// removed), scheduled drills, drills asked for through the control API; one drill run at a time, a pass afterwards
+/// so the tags show the new evidence.
+/// </summary>
+internal sealed class DaemonDrills(AppConfig config, SyncRunner runner, SyncCoordinator coordinator, TimeProvider time, ILogger log) : IHostedService, IDisposable
+{
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly Lock _gate = new();
+    private DrillService? _service;
+    private Task _current = Task.CompletedTask;
+    private Task _sweep = Task.CompletedTask;
+
+    public bool Configured => config.Drills is not null;
+
+    public bool Running
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return !_current.IsCompleted || !_sweep.IsCompleted;
+            }
+        }
+    }
+
+    private DrillService Service => _service ??= new DrillService(config.Drills!, runner.Store, time, log, runner.Meter);
+
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        if (config.Drills is { Enabled: true })
+        {
+            // In the background: the control API and the first pass do not wait for the cluster.
+            _sweep = Task.Run(() => SweepAsync(_stopping.Token), CancellationToken.None);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Starts a drill run (one guest, or the next ones in drill order) unless one is running; false when busy.</summary>
+    public bool TryStart(GuestKey? guest, string trigger)
+    {
+        if (config.Drills is null)
+        {
+            return false;
+        }
+
+        lock (_gate)
+        {
+            if (!_current.IsCompleted || !_sweep.IsCompleted)
+            {
+                return false;
+            }
+
+            _current = Task.Run(() => RunAsync(guest, trigger, _stopping.Token), CancellationToken.None);
+            return true;
+        }
+    }
+
+    /// <summary>The scheduled run: waits for it to end.</summary>
+    public async Task RunScheduledAsync(CancellationToken cancellationToken)
+    {
+        if (TryStart(null, "schedule"))
+        {
+            Task current;
+            lock (_gate)
+            {
+                current = _current;
+            }
+
+            await current.WaitAsync(cancellationToken);
+        }
+        else
+        {
+            log.Information("Scheduled restore drill skipped: a drill is already running");
+        }
+    }
+
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await _stopping.CancelAsync();
+        try
+        {
+            // The drill cleans up its scratch guest on its own token, bounded by CleanupTimeout.
+            await Task.WhenAll(_current, _sweep).WaitAsync(cancellationToken);
+        }
+        catch (OperationCanceledException)
+        {
+            // The host's shutdown timeout won; the next start sweeps.
+        }
+    }
+
+    public void Dispose()
+    {
+        _service?.Dispose();
+        _stopping.Dispose();
+    }
+
+    private async Task SweepAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await Service.SweepAsync(startup: true, cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            log.Warning("Restore drill start-up sweep failed: {Error}; retried before the next drill", ex.Message);
+        }
+    }
+
+    private async Task RunAsync(GuestKey? guest, string trigger, CancellationToken cancellationToken)
+    {
+        try
+        {
+            log.Information("Restore drill requested by {Trigger}", trigger);
+            await Service.SweepAsync(startup: false, cancellationToken);
+            var plan = await Service.PlanAsync(guest, coordinator.Last, cancellationToken);
+            if (plan.Items.Count == 0)
+            {
+                log.Warning("Restore drill: nothing to drill ({Reasons})", string.Join("; ", plan.Skipped));
+                return;
+            }
+
+            await Service.RunAsync(plan, cancellationToken);
+            coordinator.Request("drill");
+        }
+        catch (DrillRefusedException ex)
+        {
+            log.Warning("Restore drill refused: {Reason}", ex.Message);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Stopping.
+        }
+        catch (Exception ex)
+        {
+            log.Error("Restore drill could not run: {Error}", ex.Message);
+        }
+    }
+}
