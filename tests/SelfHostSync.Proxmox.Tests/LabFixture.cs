@@ -3,6 +3,7 @@ using SelfHostSync.Core.Matrix;
 using SelfHostSync.Core.Tags;
 using SelfHostSync.Lab.Hosting;
 using SelfHostSync.Lab.Scenario;
+using SelfHostSync.Core.Drills;
 using SelfHostSync.Proxmox.Gateways;
 using SelfHostSync.Proxmox.Http;
 
@@ -57,6 +58,40 @@ internal sealed class LabFixture : IAsyncDisposable
         var lxc = batches.SelectMany(b => b.Guests).First(g => g.Type == GuestType.Lxc && g.Key.Cluster == "homelab");
         await Gateways.TagWriter.WriteAsync(lxc, new TagChange([TagVocabulary.Default[TagNames.Level3a]], []), CancellationToken.None);
         await Gateways.ApplyTagStyleAsync(TagVocabulary.Default, colorMap: true, register: true, CancellationToken.None);
+        await DrillAsync();
+    }
+
+    /// <summary>A restore drill of a VM and of a container with the drills' own token (the second homelab token).</summary>
+    public async Task<IReadOnlyList<DrillRecord>> DrillAsync()
+    {
+        var homelab = Lab.Cluster("homelab");
+        var range = new VmidRange(9900, 9999);
+        var cluster = new PveCluster(EndpointOf(ProxmoxProduct.Pve, "homelab", homelab.Server, homelab.Spec.Tokens[1], null), HardwareOwner.Self, TimeSpan.FromHours(1)) { ScratchRange = range };
+        using var connection = new DrillConnection(cluster, range, TimeProvider.System, resilience: new ResilienceSettings { MaxRetries = 0 });
+        var settings = new DrillSettings
+        {
+            Cluster = "homelab", Node = "pve1", TargetStorage = "local-zfs", Range = range, MaxParallel = 2,
+            PollInterval = TimeSpan.FromMilliseconds(50), RunningTime = TimeSpan.FromMilliseconds(200),
+        };
+        var runner = new DrillRunner(connection.Cluster, new MemoryDrillStore(), settings, TimeProvider.System);
+        await runner.SweepAsync(startup: true, CancellationToken.None);
+        var plan = await runner.PlanAsync(
+            [new DrillCandidate(new GuestKey("homelab", 100), Level.Production, null), new DrillCandidate(new GuestKey("homelab", 121), Level.Production, null)],
+            2,
+            explicitGuest: false,
+            CancellationToken.None);
+        return await runner.RunAsync(plan, null, CancellationToken.None);
+    }
+
+    private sealed class MemoryDrillStore : IDrillStore
+    {
+        public Task BeginDrillAsync(DrillRecord drill, CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public Task UpdateDrillAsync(DrillRecord drill, CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public Task FinishDrillAsync(DrillRecord drill, Core.Evidence.RestoreTest? evidence, CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public Task<IReadOnlyList<DrillRecord>> UnfinishedDrillsAsync(CancellationToken cancellationToken) => Task.FromResult<IReadOnlyList<DrillRecord>>([]);
     }
 
     public IEnumerable<(ProxmoxProduct Product, LabServer Server)> Servers =>

@@ -74,6 +74,18 @@ internal sealed class ApiSchema
             ? props.EnumerateObject().Select(x => x.Name).ToHashSet(StringComparer.Ordinal)
             : new HashSet<string>(StringComparer.Ordinal);
 
+    /// <summary>Whether <paramref name="name"/> is declared, counting indexed ones: <c>net0</c> is declared as <c>net[n]</c>.</summary>
+    public static bool Declares(IReadOnlySet<string> declared, string name)
+    {
+        if (declared.Contains(name))
+        {
+            return true;
+        }
+
+        var stem = name.TrimEnd('0', '1', '2', '3', '4', '5', '6', '7', '8', '9');
+        return stem.Length < name.Length && declared.Contains(stem + "[n]");
+    }
+
     public static JsonElement? Returns(JsonElement info) => info.TryGetProperty("returns", out var r) ? r : null;
 
     private void Walk(JsonElement node)

@@ -38,7 +38,7 @@ public sealed class SchemaConformanceTests
 
                 seen.Add($"{product} {call.Method} {found.Value.Template}");
                 var declared = ApiSchema.Parameters(found.Value.Info);
-                problems.AddRange(call.Query.Concat(call.Form).Where(p => !declared.Contains(p))
+                problems.AddRange(call.Query.Concat(call.Form).Where(p => !ApiSchema.Declares(declared, p))
                     .Select(p => $"{product}: {call.Method} {found.Value.Template}: parameter '{p}' is not declared"));
             }
         }
@@ -56,6 +56,13 @@ public sealed class SchemaConformanceTests
         Assert.Contains("Pbs GET /admin/datastore/{store}/snapshots", seen);
         Assert.Contains("Pbs GET /admin/verify", seen);
         Assert.Contains("Pbs GET /admin/sync", seen);
+        Assert.Contains("Pve POST /nodes/{node}/qemu", seen);
+        Assert.Contains("Pve POST /nodes/{node}/lxc", seen);
+        Assert.Contains("Pve POST /nodes/{node}/qemu/{vmid}/status/start", seen);
+        Assert.Contains("Pve POST /nodes/{node}/qemu/{vmid}/agent/ping", seen);
+        Assert.Contains("Pve GET /nodes/{node}/tasks/{upid}/status", seen);
+        Assert.Contains("Pve DELETE /nodes/{node}/qemu/{vmid}", seen);
+        Assert.Contains("Pve DELETE /nodes/{node}/lxc/{vmid}", seen);
         if (tickets)
         {
             Assert.Contains("Pve POST /access/ticket", seen);
@@ -106,7 +113,8 @@ public sealed class SchemaConformanceTests
             using var http = LabHttp(server.Url, product == ProxmoxProduct.Pve
                 ? new AuthenticationHeaderValue("PVEAPIToken", $"{token.Id}={token.Secret}")
                 : new AuthenticationHeaderValue("PBSAPIToken", $"{token.Id}:{token.Secret}"));
-            foreach (var request in server.Requests.Where(r => r.StartsWith("GET ", StringComparison.Ordinal)).Distinct(StringComparer.Ordinal).ToList())
+            // The drills' scratch guests (99xx) are destroyed by the end of the exercise: their reads cannot be replayed.
+            foreach (var request in server.Requests.Where(r => r.StartsWith("GET ", StringComparison.Ordinal) && !r.Contains("/99", StringComparison.Ordinal)).Distinct(StringComparer.Ordinal).ToList())
             {
                 var target = request[4..];
                 var path = target.Split('?')[0][Prefix.Length..];
