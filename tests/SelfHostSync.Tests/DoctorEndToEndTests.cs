@@ -7,7 +7,7 @@ public sealed class DoctorEndToEndTests
 {
     private static LabScenario WithHomelabToken(LabScenario s, TokenSpec token) => s with
     {
-        Clusters = [.. s.Clusters.Select(c => c.Name != "homelab" ? c : c with { Tokens = [token] })],
+        Clusters = [.. s.Clusters.Select(c => c.Name != "homelab" ? c : c with { Tokens = [token, .. c.Tokens.Skip(1)] })],
     };
 
     [Fact]
@@ -22,7 +22,26 @@ public sealed class DoctorEndToEndTests
         Assert.Contains("ok      pbs:pbs: reachable", stdout, StringComparison.Ordinal);
         Assert.Contains("ok      dsm:nas: reachable; 3 PVE storage(s) linked, 1 offsite replica(s)", stdout, StringComparison.Ordinal);
         Assert.Contains("doctor: all good", stdout, StringComparison.Ordinal);
+        Assert.Contains("ok      drills:homelab: token selfhostsync@pve!drill may restore, start, probe and destroy in 9900-9999", stdout, StringComparison.Ordinal);
         Assert.DoesNotContain("demo-nas-password", stdout + stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("demo-homelab-drill-token", stdout + stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Doctor_DrillTokenCannotCreateGuests_ProblemAndExit1()
+    {
+        await using var run = await LabRun.StartAsync(editScenario: s => s with
+        {
+            Clusters = [.. s.Clusters.Select(c => c.Name != "homelab" ? c : c with
+            {
+                Tokens = [c.Tokens[0], new TokenSpec("selfhostsync@pve!drill", "demo-homelab-drill-token", ["VM.Audit", "Sys.Audit", "Datastore.Audit"])],
+            })],
+        });
+
+        var (code, stdout, _) = await LabRun.ExecAsync("doctor", "--config", run.ConfigPath);
+
+        Assert.Equal(1, code);
+        Assert.Contains("PROBLEM drills:homelab: token selfhostsync@pve!drill lacks VM.Allocate, VM.PowerMgmt", stdout, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -5,7 +5,7 @@ namespace SelfHostSync.Tests;
 /// <summary>The real executable against the lab: DESIGN §4–§6 and §8 as seen from outside.</summary>
 public sealed class SyncEndToEndTests
 {
-    private static readonly string[] Secrets = ["demo-homelab-token", "demo-rented-token", "demo-pbs-token", "demo-offsite-token", "demo-nas-password"];
+    private static readonly string[] Secrets = ["demo-homelab-token", "demo-homelab-drill-token", "demo-rented-token", "demo-pbs-token", "demo-offsite-token", "demo-nas-password"];
 
     private static JsonElement Guest(JsonDocument report, string cluster, int vmid) =>
         report.RootElement.GetProperty("guests").EnumerateArray()

@@ -105,14 +105,22 @@ public sealed class ProxmoxGateways : IDisposable
 public sealed class DrillConnection : IDisposable
 {
     private readonly HttpClient _http;
+    private readonly PveCluster _cluster;
+    private readonly Pve.IPveApi _api;
 
     public DrillConnection(PveCluster cluster, Core.Drills.VmidRange range, TimeProvider time, RequestMeter? meter = null, ResilienceSettings? resilience = null)
     {
         _http = ProxmoxHttp.CreateClient(cluster.Endpoint, meter, resilience, time);
-        Cluster = new PveDrillGateway(cluster, ProxmoxClients.Pve(_http), range);
+        _cluster = cluster;
+        _api = ProxmoxClients.Pve(_http);
+        Cluster = new PveDrillGateway(cluster, _api, range);
     }
 
     public Core.Drills.IDrillCluster Cluster { get; }
+
+    /// <summary><c>doctor</c>: the drill token's privileges, node, target storage and range.</summary>
+    public Task<IReadOnlyList<Diagnosis>> DiagnoseAsync(Core.Drills.DrillSettings settings, CancellationToken cancellationToken) =>
+        ProxmoxDoctorDrills.DiagnoseAsync(_cluster, _api, Cluster, settings, cancellationToken);
 
     public void Dispose() => _http.Dispose();
 }

@@ -39,6 +39,12 @@ internal static class DoctorCommand
 
             using var proxmox = new ProxmoxGateways(config.Clusters, config.BackupServers, time);
             found.AddRange(await proxmox.DiagnoseAsync(config.TagColorMap || config.TagRegister, ct));
+            if (config.Drills is { } drills)
+            {
+                using var connection = new Proxmox.Gateways.DrillConnection(drills.Cluster, drills.Settings.Range, time);
+                found.AddRange(await connection.DiagnoseAsync(drills.Settings, ct));
+            }
+
             await using (var nas = new SynologyGateways(config.Synology, proxmox.Storages, time))
             {
                 found.AddRange(await nas.DiagnoseAsync(ct));
