@@ -65,6 +65,11 @@ internal static class DemoCommand
             return await first.Completion ?? throw new InvalidOperationException(first.Error ?? "the first pass failed");
         });
         MatrixRenderer.Render(console, report);
+        if (app.Services.GetRequiredService<DaemonDrills>().TryStart(null, "demo"))
+        {
+            console.MarkupLine("Restore drill started: the never-tested production guest is restored into 9900-9999, booted isolated, probed and destroyed (see the dashboard's Restore drills).");
+        }
+
         var url = app.Urls.First();
         console.MarkupLine($"Dashboard: [link]{Markup.Escape(url)}/[/]   metrics: {Markup.Escape(url)}/metrics   (Ctrl-C stops the demo)");
         console.MarkupLine($"Try: [grey]dotnet run --project src/SelfHostSync -- explain homelab/121 --config {Markup.Escape(configPath)}[/]");

@@ -93,6 +93,37 @@ public sealed class DashboardBrowserTests
     }
 
     [Fact]
+    public async Task Dashboard_RunDrillButton_DrillShownWithRtoTrend()
+    {
+        await using var daemon = await DaemonProcess.StartAsync();
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await LaunchAsync(playwright);
+        var page = await browser.NewPageAsync();
+        await page.GotoAsync(daemon.Url.ToString());
+        Assert.Contains("No drill yet", await page.Locator("#drills").InnerTextAsync(), StringComparison.Ordinal);
+
+        await page.Locator("#drill-now").ClickAsync();
+
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        var passed = page.Locator("#drills tr.drill-passed");
+        while (await passed.CountAsync() == 0)
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the drill never showed up as passed");
+            await Task.Delay(500);
+            await page.GotoAsync(daemon.Url.ToString());
+        }
+
+        // Never-tested production first: homelab/100, its newest PBS snapshot, with an RTO and a trend line.
+        Assert.Contains("homelab/100", await passed.First.InnerTextAsync(), StringComparison.Ordinal);
+        Assert.Contains("pbs:backup/vm/100/", await passed.First.InnerTextAsync(), StringComparison.Ordinal);
+        Assert.Equal(1, await page.Locator("#drills table.rto svg.spark").CountAsync());
+        Assert.Equal(0, await page.Locator("script").CountAsync());
+        var (code, log) = await daemon.StopAsync();
+        Assert.Equal(0, code);
+        Assert.DoesNotContain("[ERR]", log, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Dashboard_WithoutJavaScript_ReadableAndResyncFormWorks()
     {
         await using var daemon = await DaemonProcess.StartAsync();
