@@ -226,6 +226,9 @@ public sealed class SyncEndToEndTests
     [InlineData("{ \"SelfHostSync\": { \"Tags\": { \"Names\": { \"level-3b\": \"-bad\" } }, \"Proxmox\": [] } }", "Tags.Names.level-3b")]
     [InlineData("{ \"SelfHostSync\": { \"Proxmox\": [ { \"Name\": \"x\", \"Url\": \"https://pve:8006\", \"TokenId\": \"a@pve!b\", \"TokenSecret\": \"s\", \"Username\": \"a@pve\" } ] } }", "either TokenId")]
     [InlineData("{ \"SelfHostSync\": { \"Proxmox\": [ { \"Name\": \"x\", \"Url\": \"https://pve:8006\", \"Username\": \"a@pve\" } ] } }", "Proxmox[0].Password: missing")]
+    [InlineData("{ \"SelfHostSync\": { \"Proxmox\": [ { \"Name\": \"x\", \"Url\": \"https://pve:8006\", \"TokenId\": \"a@pve!b\", \"TokenSecret\": \"s\" } ], \"RestoreDrills\": { \"Cluster\": \"x\", \"Node\": \"pve1\", \"TargetStorage\": \"local-zfs\", \"VmidRange\": \"9999-9900\" } } }", "RestoreDrills.VmidRange: '9999-9900' must lie within")]
+    [InlineData("{ \"SelfHostSync\": { \"Proxmox\": [ { \"Name\": \"x\", \"Url\": \"https://pve:8006\", \"TokenId\": \"a@pve!b\", \"TokenSecret\": \"s\" } ], \"RestoreDrills\": { \"Enabled\": true, \"Cluster\": \"nope\", \"Node\": \"pve1\", \"TargetStorage\": \"local-zfs\", \"VmidRange\": \"9900-9999\" } } }", "RestoreDrills.Cluster: 'nope' is not a configured Proxmox cluster")]
+    [InlineData("{ \"SelfHostSync\": { \"Proxmox\": [ { \"Name\": \"x\", \"Url\": \"https://pve:8006\", \"TokenId\": \"a@pve!b\", \"TokenSecret\": \"s\" } ], \"RestoreDrills\": { \"Cluster\": \"x\", \"Node\": \"pve1\", \"TargetStorage\": \"local-zfs\", \"VmidRange\": \"9900-9999\", \"Isolation\": \"vlan:5\", \"Probe\": \"ping\" } } }", "RestoreDrills.Isolation: 'vlan:5' is not link-down or bridge:<name>")]
     public async Task Sync_BadConfig_Exits78WithOneLinePerProblem(string json, string expected)
     {
         var dir = Path.Combine(Path.GetTempPath(), "shs-badcfg-" + Guid.NewGuid().ToString("N")[..8]);

@@ -101,6 +101,33 @@ public sealed partial class DrillEndToEndTests
     }
 
     [Fact]
+    public async Task Sync_DrillGuestsAndRange_NeverAssessedNorTagged()
+    {
+        await using var run = await LabRun.StartAsync(editScenario: s => s with
+        {
+            Clusters = s.Clusters.Select(c => c.Name != "homelab" ? c : c with
+            {
+                Guests =
+                [
+                    .. c.Guests,
+                    new Lab.Scenario.GuestSpec { Vmid = 9901, Name = "drill-100-20261124", Node = "pve1", Tags = "selfhostsync-drill", OnBoot = true },
+                    new Lab.Scenario.GuestSpec { Vmid = 777, Name = "drill-101-20261124", Node = "pve1", Tags = "selfhostsync-drill" },
+                ],
+            }).ToList(),
+        });
+        var homelab = run.Lab.Cluster("homelab");
+
+        var (code, stdout, stderr) = await LabRun.ExecAsync("sync", "--json", "--config", run.ConfigPath);
+
+        Assert.True(code == 0, stderr);
+        using var doc = JsonDocument.Parse(stdout);
+        Assert.DoesNotContain(doc.RootElement.GetProperty("guests").EnumerateArray(), g => g.GetProperty("vmid").GetInt32() is 9901 or 777);
+        Assert.Equal("selfhostsync-drill", homelab.TagsOf(9901));
+        Assert.Equal("selfhostsync-drill", homelab.TagsOf(777));
+        Assert.Empty(homelab.WritesOf(9901));
+    }
+
+    [Fact]
     public async Task Drill_BackupOfGuestRunning_IsNotDrilled()
     {
         await using var run = await LabRun.StartAsync();
