@@ -61,7 +61,7 @@ public static class ProxmoxHttp
                 QueueLimit = int.MaxValue,
                 QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
             })
-            .AddTimeout(endpoint.Timeout is { } t ? t * (settings.MaxRetries + 1) : settings.TotalTimeout);
+            .AddTimeout(endpoint.Timeout is { } t ? t * (settings.MaxRetries + 1) + BackoffBudget(settings) : settings.TotalTimeout);
         if (settings.MaxRetries > 0)
         {
             builder.AddRetry(new RetryStrategyOptions<HttpResponseMessage>
@@ -87,6 +87,13 @@ public static class ProxmoxHttp
             .AddTimeout(endpoint.Timeout ?? settings.AttemptTimeout)
             .Build();
     }
+
+    /// <summary>
+    /// What the waits between attempts may add (exponential, jitter up to about twice the nominal delay) plus a second of
+    /// slack, so a configured per-attempt <c>Timeout</c> always leaves room for every retry.
+    /// </summary>
+    private static TimeSpan BackoffBudget(ResilienceSettings settings) =>
+        settings.MaxRetries <= 0 ? TimeSpan.Zero : (settings.RetryDelay * (Math.Pow(2, settings.MaxRetries + 1) - 1) * 2) + TimeSpan.FromSeconds(1);
 
     private static bool IsIdempotent(ResilienceContext context) =>
         context.GetRequestMessage()?.Method == HttpMethod.Get;
