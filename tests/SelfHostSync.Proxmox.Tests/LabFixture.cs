@@ -74,7 +74,7 @@ internal sealed class LabFixture : IAsyncDisposable
             PollInterval = TimeSpan.FromMilliseconds(50), RunningTime = TimeSpan.FromMilliseconds(200),
         };
         var runner = new DrillRunner(connection.Cluster, new MemoryDrillStore(), settings, TimeProvider.System);
-        await runner.SweepAsync(startup: true, CancellationToken.None);
+        await runner.SweepAsync(CancellationToken.None);
         var plan = await runner.PlanAsync(
             [new DrillCandidate(new GuestKey("homelab", 100), Level.Production, null), new DrillCandidate(new GuestKey("homelab", 121), Level.Production, null)],
             2,

@@ -88,5 +88,6 @@ public interface IDrillStore
     /// <summary>Stores the finished drill and, in the same transaction, the restore evidence it produced.</summary>
     Task FinishDrillAsync(DrillRecord drill, RestoreTest? evidence, CancellationToken cancellationToken);
 
+    /// <summary>Drills still marked running (their process is gone when the caller holds the drill lock), and drills whose scratch guest a cleanup could not remove.</summary>
     Task<IReadOnlyList<DrillRecord>> UnfinishedDrillsAsync(CancellationToken cancellationToken);
 }

@@ -1,49 +1,43 @@
 namespace SelfHostSync.Core.Drills;
 
-/// <summary>Removing scratch guests: after every drill, and at start-up for drills a crash interrupted.</summary>
+/// <summary>Removing scratch guests: after every drill, and in the sweep for drills a crash interrupted or a cleanup missed.</summary>
 public sealed partial class DrillRunner
 {
     /// <summary>
-    /// Closes drills that never finished (stopping their restore task) and removes every drill-tagged guest in the
-    /// range. Drills younger than <see cref="DrillSettings.Timeout"/> plus cleanup time may still be running in another
-    /// process; they are left alone unless <paramref name="startup"/> says this process is the only one that drills.
+    /// Closes drills that never finished (stopping their restore task), retries the cleanup of drills that left their
+    /// scratch guest behind, and removes every drill-tagged guest in the range. The caller holds the drill lock, so no
+    /// drill is running anywhere: every unfinished record belongs to a process that is gone.
     /// </summary>
-    public async Task<DrillSweep> SweepAsync(bool startup, CancellationToken cancellationToken)
+    public async Task<DrillSweep> SweepAsync(CancellationToken cancellationToken)
     {
         var problems = new List<string>();
-        var live = new HashSet<int>();
         var interrupted = 0;
         foreach (var drill in await store.UnfinishedDrillsAsync(cancellationToken))
         {
-            if (!startup && time.GetUtcNow() - drill.StartedAt < settings.Timeout + settings.CleanupTimeout)
-            {
-                live.Add(drill.ScratchVmid);
-                continue;
-            }
-
             var (cleaned, problem) = await CleanUpAsync(drill);
             if (problem is not null)
             {
                 problems.Add(problem);
             }
 
+            var running = drill.State == DrillState.Running;
+            interrupted += running ? 1 : 0;
             await store.FinishDrillAsync(
                 drill with
                 {
-                    State = DrillState.Aborted,
-                    FinishedAt = time.GetUtcNow(),
+                    State = running ? DrillState.Aborted : drill.State,
+                    FinishedAt = drill.FinishedAt ?? time.GetUtcNow(),
                     CleanedUp = cleaned,
-                    Reason = $"interrupted in phase {drill.Phase}: SelfHostSync stopped before the drill finished",
+                    Reason = running ? $"interrupted in phase {drill.Phase}: SelfHostSync stopped before the drill finished" : drill.Reason,
                 },
                 null,
                 cancellationToken);
-            interrupted++;
         }
 
         var guests = await cluster.GuestsAsync(cancellationToken);
-        var leftovers = guests.Where(g => settings.Range.Contains(g.Vmid) && g.IsDrillGuest && !live.Contains(g.Vmid)).ToList();
+        var leftovers = guests.Where(g => settings.Range.Contains(g.Vmid) && g.IsDrillGuest).ToList();
         var removed = await RemoveLeftoversAsync(leftovers, problems, cancellationToken);
-        foreach (var g in guests.Where(g => settings.Range.Contains(g.Vmid) && !g.IsDrillGuest))
+        foreach (var g in guests.Where(g => settings.Range.Contains(g.Vmid) && !g.IsDrillGuest && !removed.Contains(g.Vmid)))
         {
             problems.Add($"VMID {g.Vmid} in the drill range {settings.Range} is not a drill guest; left alone, and drills refuse to run until it moves");
         }
@@ -57,7 +51,8 @@ public sealed partial class DrillRunner
         foreach (var guest in leftovers)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var problem = await RemoveAsync(guest, createdByUs: false);
+            using var budget = new CancellationTokenSource(settings.CleanupTimeout, time);
+            var problem = await RemoveAsync(guest, createdByUs: false, budget.Token);
             if (problem is null)
             {
                 removed.Add(guest.Vmid);
@@ -71,30 +66,39 @@ public sealed partial class DrillRunner
         return removed;
     }
 
-    /// <summary>Stops a restore still running and removes the scratch guest if it exists. Never throws.</summary>
+    /// <summary>
+    /// Stops a restore still running and removes the scratch guest if this drill created it. A drill without a restore
+    /// task never created anything (PVE refused or the request never went out): nothing at its VMID is touched.
+    /// One budget (<see cref="DrillSettings.CleanupTimeout"/>) for all of it. Never throws.
+    /// </summary>
     private async Task<(bool Cleaned, string? Problem)> CleanUpAsync(DrillRecord drill)
     {
-        using var cts = new CancellationTokenSource(settings.CleanupTimeout, time);
+        if (drill.RestoreUpid is not { } upid)
+        {
+            return (true, null);
+        }
+
+        using var budget = new CancellationTokenSource(settings.CleanupTimeout, time);
         try
         {
-            if (drill.RestoreUpid is { } upid && (await cluster.TaskAsync(drill.Node, upid, cts.Token)).State == DrillTaskState.Running)
+            if ((await cluster.TaskAsync(drill.Node, upid, budget.Token)).State == DrillTaskState.Running)
             {
-                await cluster.StopTaskAsync(drill.Node, upid, cts.Token);
-                await WaitAsync(drill.Node, upid, cts.Token);
+                await cluster.StopTaskAsync(drill.Node, upid, budget.Token);
+                await WaitAsync(drill.Node, upid, budget.Token);
             }
 
-            var guest = (await cluster.GuestsAsync(cts.Token)).FirstOrDefault(g => g.Vmid == drill.ScratchVmid);
+            var guest = (await cluster.GuestsAsync(budget.Token)).FirstOrDefault(g => g.Vmid == drill.ScratchVmid);
             if (guest is null)
             {
                 return (true, null);
             }
 
-            var problem = await RemoveAsync(guest, createdByUs: drill.RestoreUpid is not null);
+            var problem = await RemoveAsync(guest, createdByUs: true, budget.Token);
             return (problem is null, problem);
         }
         catch (Exception ex)
         {
-            return (false, $"scratch guest {drill.ScratchVmid} not removed ({ex.Message}); removed at the next start");
+            return (false, $"scratch guest {drill.ScratchVmid} not removed ({(ex is OperationCanceledException ? "cleanup timed out" : ex.Message)}); retried at the next sweep");
         }
     }
 
@@ -102,39 +106,43 @@ public sealed partial class DrillRunner
     /// Stops and destroys one scratch guest, after checking again that it is in the range and carries the tag. PVE
     /// writes a restored config (and so the tag) only once the data is restored; a restore that failed or was stopped
     /// leaves a stub (<c>lock: create</c>, no name) without it. Such a stub is removed only when our own restore task
-    /// created it (<paramref name="createdByUs"/>: PVE returned that task for a VMID that was free).
+    /// created it (<paramref name="createdByUs"/>: PVE returned that task for a VMID that was free). Decision 005.
     /// </summary>
-    private async Task<string?> RemoveAsync(ClusterGuest guest, bool createdByUs)
+    private async Task<string?> RemoveAsync(ClusterGuest guest, bool createdByUs, CancellationToken budget)
     {
         if (!settings.Range.Contains(guest.Vmid))
         {
             return $"VMID {guest.Vmid} is outside the drill range {settings.Range}; never touched";
         }
 
-        using var cts = new CancellationTokenSource(settings.CleanupTimeout, time);
         try
         {
-            var config = await cluster.ReadConfigAsync(guest.Node, guest.Type, guest.Vmid, cts.Token);
+            var config = await cluster.ReadConfigAsync(guest.Node, guest.Type, guest.Vmid, budget);
             if (!config.IsDrillGuest && !(createdByUs && IsRestoreStub(config)))
             {
                 return $"guest {guest.Vmid} has no '{DrillSettings.Tag}' tag; left alone";
             }
 
-            if (await cluster.StatusAsync(guest.Node, guest.Type, guest.Vmid, cts.Token) != "stopped")
+            if (config.Values.GetValueOrDefault("lock") is { Length: > 0 } held)
             {
-                var stopped = await WaitAsync(guest.Node, await cluster.StopAsync(guest.Node, guest.Type, guest.Vmid, cts.Token), cts.Token);
+                return $"scratch guest {guest.Vmid} is locked ({held}) after its restore was stopped; remove it by hand: qm unlock {guest.Vmid} && qm destroy {guest.Vmid} --purge (retried at the next sweep)";
+            }
+
+            if (await cluster.StatusAsync(guest.Node, guest.Type, guest.Vmid, budget) != "stopped")
+            {
+                var stopped = await WaitAsync(guest.Node, await cluster.StopAsync(guest.Node, guest.Type, guest.Vmid, budget), budget);
                 if (stopped.State == DrillTaskState.Failed)
                 {
-                    return $"scratch guest {guest.Vmid} did not stop ({stopped.Detail}); removed at the next start";
+                    return $"scratch guest {guest.Vmid} did not stop ({stopped.Detail}); retried at the next sweep";
                 }
             }
 
-            var destroyed = await WaitAsync(guest.Node, await cluster.DestroyAsync(guest.Node, guest.Type, guest.Vmid, cts.Token), cts.Token);
-            return destroyed.State == DrillTaskState.Ok ? null : $"scratch guest {guest.Vmid} not destroyed ({destroyed.Detail}); removed at the next start";
+            var destroyed = await WaitAsync(guest.Node, await cluster.DestroyAsync(guest.Node, guest.Type, guest.Vmid, budget), budget);
+            return destroyed.State == DrillTaskState.Ok ? null : $"scratch guest {guest.Vmid} not destroyed ({destroyed.Detail}); retried at the next sweep";
         }
         catch (Exception ex)
         {
-            return $"scratch guest {guest.Vmid} not removed ({(ex is OperationCanceledException ? "timed out" : ex.Message)}); removed at the next start";
+            return $"scratch guest {guest.Vmid} not removed ({(ex is OperationCanceledException ? "timed out" : ex.Message)}); retried at the next sweep";
         }
     }
 

@@ -142,7 +142,9 @@ public sealed partial class DrillRunner(IDrillCluster cluster, IDrillStore store
         }
         catch (OperationCanceledException) when (deadline.IsCancellationRequested)
         {
-            tracker.Current = tracker.Current with { State = DrillState.Failed, Reason = TimeoutReason(tracker.Current.Phase) };
+            // A restore that never ends or a guest that never answers speaks against the backup; a stuck config write or start does not.
+            var phase = tracker.Current.Phase;
+            tracker.Current = tracker.Current with { State = phase is "restore" or "probe" ? DrillState.Failed : DrillState.Error, Reason = TimeoutReason(phase) };
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -171,7 +173,9 @@ public sealed partial class DrillRunner(IDrillCluster cluster, IDrillStore store
         var type = item.Source.Type;
         var vmid = item.ScratchVmid;
         var restoreStart = time.GetTimestamp();
-        var upid = await cluster.RestoreAsync(new RestoreRequest(node, type, vmid, item.Archive.Volid, settings.TargetStorage, item.ScratchName), token);
+
+        // Not cancellable: once PVE may have accepted the restore, we must know its task (and so that the stub is ours).
+        var upid = await cluster.RestoreAsync(new RestoreRequest(node, type, vmid, item.Archive.Volid, settings.TargetStorage, item.ScratchName), CancellationToken.None);
         tracker.Current = tracker.Current with { RestoreUpid = upid };
         await store.UpdateDrillAsync(tracker.Current, CancellationToken.None);
 
@@ -179,7 +183,7 @@ public sealed partial class DrillRunner(IDrillCluster cluster, IDrillStore store
         tracker.Current = tracker.Current with { RestoreSeconds = Seconds(restoreStart) };
         if (restored.State != DrillTaskState.Ok)
         {
-            tracker.Current = tracker.Current with { State = DrillState.Failed, Reason = $"restore failed: {restored.Detail}" };
+            tracker.Current = tracker.Current with { State = DrillFailures.StateOf(restored.Detail), Reason = $"restore failed: {restored.Detail}" };
             return;
         }
 
@@ -188,6 +192,11 @@ public sealed partial class DrillRunner(IDrillCluster cluster, IDrillStore store
         if (!config.IsDrillGuest)
         {
             throw new InvalidOperationException($"restored guest {vmid} does not carry the '{DrillSettings.Tag}' tag; not starting it");
+        }
+
+        if (IsolationPlanner.Unisolatable(config.Values) is { } raw)
+        {
+            throw new InvalidOperationException($"restored guest {vmid} has {raw}, which the API cannot remove; not starting it (drill this guest with a root@pam token after removing it, or exclude it)");
         }
 
         var change = IsolationPlanner.Plan(config.Values, type, settings.Isolation);
@@ -206,28 +215,27 @@ public sealed partial class DrillRunner(IDrillCluster cluster, IDrillStore store
         var started = await WaitAsync(node, await cluster.StartAsync(node, type, vmid, token), token);
         if (started.State != DrillTaskState.Ok)
         {
-            tracker.Current = tracker.Current with { State = DrillState.Failed, Reason = $"did not start: {started.Detail}" };
+            tracker.Current = tracker.Current with { State = DrillFailures.StateOf(started.Detail), Reason = $"did not start: {started.Detail}" };
             return;
         }
 
         await tracker.PhaseAsync("probe", store);
-        var (ok, detail) = await ProbeAsync(node, type, vmid, token);
+        var agent = type == "qemu" && settings.Probe == DrillProbe.Agent && IsolationPlanner.AgentEnabled(config.Values);
+        var (ok, detail) = agent ? await AgentProbeAsync(node, type, vmid, token) : await StillRunningAsync(node, type, vmid, token);
+
+        // Without an agent the guest counts as up when its start task ended; the fixed wait is not boot time.
+        var boot = agent ? Seconds(bootStart) : Math.Round(time.GetElapsedTime(bootStart).TotalSeconds - settings.RunningTime.TotalSeconds, 1);
         tracker.Current = tracker.Current with
         {
-            BootSeconds = Seconds(bootStart),
+            BootSeconds = Math.Max(0, boot),
             State = ok ? DrillState.Passed : DrillState.Failed,
-            Reason = detail,
+            Reason = type == "qemu" && settings.Probe == DrillProbe.Agent && !agent ? $"no guest agent enabled; {detail}" : detail,
             Phase = "done",
         };
     }
 
-    private async Task<(bool Ok, string Detail)> ProbeAsync(string node, string type, int vmid, CancellationToken token)
+    private async Task<(bool Ok, string Detail)> AgentProbeAsync(string node, string type, int vmid, CancellationToken token)
     {
-        if (type == "lxc" || settings.Probe == DrillProbe.Running)
-        {
-            return await StillRunningAsync(node, type, vmid, token);
-        }
-
         while (true)
         {
             switch (await cluster.PingAgentAsync(node, vmid, token))

@@ -22,9 +22,10 @@ public static partial class IsolationPlanner
         var delete = new SortedSet<string>(StringComparer.Ordinal);
         foreach (var (key, value) in config)
         {
-            if (key == "hookscript")
+            if (key is "hookscript" or "ivshmem" or "rng0" || (key == "protection" && value != "0"))
             {
-                // A hook script runs on the host at start and stop: it may well act on production.
+                // A hook script runs on the host at start and stop and may well act on production; shared memory and
+                // host entropy devices bind to the host; protection would stop the scratch guest from being destroyed.
                 delete.Add(key);
             }
             else if (type == "qemu" && (PassthroughKey().IsMatch(key) || (HostPortKey().IsMatch(key) && value.StartsWith("/dev/", StringComparison.Ordinal))))
@@ -85,8 +86,36 @@ public static partial class IsolationPlanner
         }
     }
 
-    /// <summary>An LXC mount point whose volume is a host path (<c>mp0: /mnt/data,mp=/data</c>), not a storage volume.</summary>
-    private static bool IsBindMount(string value) => value.Split(',')[0].TrimStart().StartsWith('/');
+    /// <summary>An LXC mount point whose volume is a host path (<c>mp0: /mnt/data,mp=/data</c> or <c>volume=/mnt/data,…</c>).</summary>
+    private static bool IsBindMount(string value)
+    {
+        var parts = value.Split(',', StringSplitOptions.TrimEntries);
+        var volume = parts.FirstOrDefault(p => p.StartsWith("volume=", StringComparison.Ordinal))?["volume=".Length..]
+            ?? (parts[0].Contains('=', StringComparison.Ordinal) ? string.Empty : parts[0]);
+        return volume.StartsWith('/');
+    }
+
+    /// <summary>
+    /// What the API cannot remove, so isolation cannot be guaranteed: raw QEMU <c>args</c> (a <c>-device vfio-pci</c> or
+    /// <c>-netdev</c> there bypasses every check) and raw <c>lxc.*</c> entries (bind mounts, device rules). Null when none.
+    /// </summary>
+    public static string? Unisolatable(IReadOnlyDictionary<string, string> config) =>
+        config.ContainsKey("args") ? "raw QEMU args"
+        : config.Keys.Any(k => k == "lxc" || k.StartsWith("lxc.", StringComparison.Ordinal)) ? "raw lxc.* entries"
+        : null;
+
+    /// <summary>Whether the QEMU guest agent is enabled: <c>agent: 1</c> or <c>agent: enabled=1,…</c> (absent or 0: not).</summary>
+    public static bool AgentEnabled(IReadOnlyDictionary<string, string> config)
+    {
+        if (!config.TryGetValue("agent", out var agent))
+        {
+            return false;
+        }
+
+        var first = agent.Split(',', StringSplitOptions.TrimEntries)[0];
+        var value = first.StartsWith("enabled=", StringComparison.Ordinal) ? first["enabled=".Length..] : first;
+        return value is "1" or "yes" or "on" or "true";
+    }
 
     [GeneratedRegex(@"^(hostpci|usb|virtiofs)\d+$")]
     private static partial Regex PassthroughKey();

@@ -115,6 +115,12 @@ public sealed partial class PveSimulator
                     return Results.Empty;
                 }
 
+                if (g.Config.GetValueOrDefault("protection") == "1")
+                {
+                    LabResults.Error(ctx, 500, $"can't remove {(type == "lxc" ? "CT" : "VM")} {vmid} - protection mode enabled");
+                    return Results.Empty;
+                }
+
                 var task = NewTask(node, type == "lxc" ? "vzdestroy" : "qmdestroy", vmid.ToString(CultureInfo.InvariantCulture), User(ctx));
                 Later(task, async ct =>
                 {
@@ -264,7 +270,7 @@ public sealed partial class PveSimulator
             {
                 var g = Guests[vmid];
                 g.Config.Clear();
-                foreach (var (k, v) in source.Config.Where(kv => kv.Key is not ("lock" or "tags" or "protection")))
+                foreach (var (k, v) in source.Config.Where(kv => kv.Key is not ("lock" or "tags")))
                 {
                     g.Config[k] = DriveKey().IsMatch(k) || k == "rootfs" ? $"{target.Storage}:vm-{vmid}-disk-0,size=8G" : v;
                 }

@@ -66,6 +66,10 @@ internal sealed class PveDrillGateway(PveCluster cluster, IPveApi api, VmidRange
             ["unique"] = "1",
             ["start"] = "0",
             ["tags"] = DrillSettings.Tag,
+
+            // Overrides of the backup's config: never started at boot, never protected from the destroy that follows.
+            ["onboot"] = "0",
+            ["protection"] = "0",
         };
         if (request.Type == "lxc")
         {

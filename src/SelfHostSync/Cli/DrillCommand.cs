@@ -55,12 +55,13 @@ internal static class DrillCommand
                 }
 
                 using var drillStore = SqliteStateStore.Open(config.StateDirectory);
-                using var service = new DrillService(config.Drills, drillStore, time, log);
+                using var service = new DrillService(config.Drills, config.StateDirectory, drillStore, time, log);
                 try
                 {
+                    using var held = service.TryLock() ?? throw new DrillRefusedException("another SelfHostSync process (the daemon?) is running a drill or its sweep; try again when it has finished");
                     if (!parse.GetValue(dryRun))
                     {
-                        await service.SweepAsync(startup: false, ct);
+                        await service.SweepAsync(ct);
                     }
 
                     var plan = await service.PlanAsync(key, report, ct);
@@ -77,8 +78,9 @@ internal static class DrillCommand
 
                     var results = await service.RunAsync(plan, ct);
                     Print(plan, results, parse.GetValue(json), service.Settings);
-                    return results.Any(r => r.State is DrillState.Error or DrillState.Aborted) ? ExitCodes.Failed
-                        : results.Any(r => r.State == DrillState.Failed) ? ExitCodes.DrillFailed
+                    // A recorded failure wins (exit 4); then anything that kept a drill from finishing or a scratch guest left behind (1).
+                    return results.Any(r => r.State == DrillState.Failed) ? ExitCodes.DrillFailed
+                        : results.Any(r => r.State is DrillState.Error or DrillState.Aborted || !r.CleanedUp) ? ExitCodes.Failed
                         : ExitCodes.Ok;
                 }
                 catch (DrillRefusedException ex)

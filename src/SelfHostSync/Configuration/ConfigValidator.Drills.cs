@@ -75,6 +75,11 @@ internal static partial class ConfigValidator
             problems.Add($"{key}.Timeout: {d.Timeout} is outside 00:00:10–1.00:00:00");
         }
 
+        if (TimeSpan.FromSeconds(d.RunningSeconds ?? 120) >= timeout)
+        {
+            problems.Add($"{key}.RunningSeconds: {d.RunningSeconds ?? 120} s is not shorter than Timeout ({timeout}): every running probe would time out");
+        }
+
         var parallel = d.MaxParallel ?? 1;
         if (parallel is < 1 or > 8 || (range is not null && parallel > range.Count))
         {

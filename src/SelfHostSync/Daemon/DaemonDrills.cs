@@ -34,11 +34,12 @@ internal sealed class DaemonDrills(AppConfig config, SyncRunner runner, SyncCoor
         }
     }
 
-    private DrillService Service => _service ??= new DrillService(config.Drills!, runner.Store, time, log, runner.Meter);
+    private DrillService Service => _service ??= new DrillService(config.Drills!, config.StateDirectory, runner.Store, time, log, runner.Meter);
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
-        if (config.Drills is { Enabled: true })
+        // Whenever drills are configured (scheduled or not): a drill asked for through the API may have been interrupted.
+        if (config.Drills is not null)
         {
             // In the background: the control API and the first pass do not wait for the cluster.
             _sweep = Task.Run(() => SweepAsync(_stopping.Token), CancellationToken.None);
@@ -102,15 +103,26 @@ internal sealed class DaemonDrills(AppConfig config, SyncRunner runner, SyncCoor
 
     public void Dispose()
     {
-        _service?.Dispose();
-        _stopping.Dispose();
+        // A cleanup that outlived the host's shutdown budget keeps its connection; the process is ending anyway.
+        if (_current.IsCompleted && _sweep.IsCompleted)
+        {
+            _service?.Dispose();
+            _stopping.Dispose();
+        }
     }
 
     private async Task SweepAsync(CancellationToken cancellationToken)
     {
         try
         {
-            await Service.SweepAsync(startup: true, cancellationToken);
+            using var held = Service.TryLock();
+            if (held is null)
+            {
+                log.Information("Restore drill start-up sweep skipped: another SelfHostSync process is running a drill");
+                return;
+            }
+
+            await Service.SweepAsync(cancellationToken);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -123,7 +135,8 @@ internal sealed class DaemonDrills(AppConfig config, SyncRunner runner, SyncCoor
         try
         {
             log.Information("Restore drill requested by {Trigger}", trigger);
-            await Service.SweepAsync(startup: false, cancellationToken);
+            using var held = Service.TryLock() ?? throw new DrillRefusedException("another SelfHostSync process is running a drill");
+            await Service.SweepAsync(cancellationToken);
             var plan = await Service.PlanAsync(guest, coordinator.Last, cancellationToken);
             if (plan.Items.Count == 0)
             {

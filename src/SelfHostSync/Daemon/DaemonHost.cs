@@ -22,7 +22,7 @@ internal static class DaemonHost
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
         builder.Services.AddSystemd();
         builder.Services.AddSerilog(log, dispose: false);
-        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromMinutes(1));
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromMinutes(5));
         builder.WebHost.UseUrls([.. (urls ?? config.Daemon.ControlUrls).Select(u => u.ToString().TrimEnd('/'))]);
         builder.WebHost.ConfigureKestrel(k => k.AddServerHeader = false);
 

@@ -13,15 +13,17 @@ namespace SelfHostSync.Drills;
 internal sealed class DrillService : IDisposable
 {
     private readonly DrillConfig _config;
+    private readonly string _stateDirectory;
     private readonly SqliteStateStore _store;
     private readonly TimeProvider _time;
     private readonly ILogger _log;
     private readonly DrillConnection _connection;
     private readonly SemaphoreSlim _oneAtATime = new(1, 1);
 
-    public DrillService(DrillConfig config, SqliteStateStore store, TimeProvider time, ILogger log, RequestMeter? meter = null)
+    public DrillService(DrillConfig config, string stateDirectory, SqliteStateStore store, TimeProvider time, ILogger log, RequestMeter? meter = null)
     {
         _config = config;
+        _stateDirectory = stateDirectory;
         _store = store;
         _time = time;
         _log = log;
@@ -33,10 +35,13 @@ internal sealed class DrillService : IDisposable
 
     public DrillSettings Settings => _config.Settings;
 
-    /// <summary>Closes interrupted drills and removes leftover scratch guests, logging what it did.</summary>
-    public async Task<DrillSweep> SweepAsync(bool startup, CancellationToken cancellationToken)
+    /// <summary>The cross-process drill lock, or null when another process holds it (a drill runs there).</summary>
+    public DrillLock? TryLock() => DrillLock.TryAcquire(_stateDirectory);
+
+    /// <summary>Closes interrupted drills and removes leftover scratch guests, logging what it did. Hold <see cref="TryLock"/>.</summary>
+    public async Task<DrillSweep> SweepAsync(CancellationToken cancellationToken)
     {
-        var sweep = await Runner.SweepAsync(startup, cancellationToken);
+        var sweep = await Runner.SweepAsync(cancellationToken);
         if (sweep.Interrupted > 0)
         {
             _log.Warning("Closed {Count} restore drill(s) interrupted by a stop", sweep.Interrupted);
@@ -58,14 +63,6 @@ internal sealed class DrillService : IDisposable
     /// <summary>Plans drills: one for <paramref name="guest"/>, else up to MaxParallel in drill order.</summary>
     public async Task<DrillPlan> PlanAsync(GuestKey? guest, RunReport? report, CancellationToken cancellationToken)
     {
-        var live = (await _store.UnfinishedDrillsAsync(cancellationToken))
-            .Where(d => _time.GetUtcNow() - d.StartedAt < Settings.Timeout + Settings.CleanupTimeout)
-            .ToList();
-        if (live.Count > 0)
-        {
-            throw new DrillRefusedException($"a drill of {live[0].Guest} into {live[0].ScratchVmid} is still running (started {live[0].StartedAt:u}); try again when it has finished");
-        }
-
         var known = (report?.Guests ?? [])
             .Select(g => new DrillCandidate(new GuestKey(g.Cluster, g.Vmid), LevelCodes.TryParse(g.Level, out var l) ? l : Level.Homelab, g.Name))
             .ToList();

@@ -27,7 +27,7 @@ internal sealed partial class SqliteStateStore : IDrillStore
         }, cancellationToken);
 
     public async Task<IReadOnlyList<DrillRecord>> UnfinishedDrillsAsync(CancellationToken cancellationToken) =>
-        await ReadAsync($"SELECT {DrillColumns} FROM drills WHERE state = 'Running' ORDER BY started_at", null, ReadDrill, cancellationToken);
+        await ReadAsync($"SELECT {DrillColumns} FROM drills WHERE state = 'Running' OR (cleaned_up = 0 AND restore_upid IS NOT NULL) ORDER BY started_at", null, ReadDrill, cancellationToken);
 
     /// <summary>The newest drills first, optionally of one guest.</summary>
     public async Task<IReadOnlyList<DrillRecord>> RecentDrillsAsync(int count, GuestKey? guest, CancellationToken cancellationToken) =>

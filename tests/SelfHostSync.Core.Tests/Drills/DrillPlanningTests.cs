@@ -46,6 +46,10 @@ public sealed class DrillPlanningTests
         { "lxc", "link-down", "mp0=/mnt/photos,mp=/srv/photos", "-", "mp0" },
         { "lxc", "link-down", "mp1=local-zfs:subvol-9900-disk-1,mp=/data", "-", "-" },
         { "lxc", "link-down", "dev0=/dev/ttyUSB0", "-", "dev0" },
+        { "lxc", "link-down", "mp2=volume=/srv/share,mp=/share,ro=1", "-", "mp2" },
+        { "qemu", "link-down", "protection=1", "-", "protection" },
+        { "qemu", "link-down", "protection=0", "-", "-" },
+        { "qemu", "link-down", "ivshmem=size=32", "-", "ivshmem" },
         { "lxc", "link-down", "hostpci0=0000:01:00", "-", "-" },
     };
 

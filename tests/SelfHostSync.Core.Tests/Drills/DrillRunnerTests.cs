@@ -99,6 +99,80 @@ public sealed class DrillRunnerTests
         Assert.Contains("destroy 9900", cluster.Calls);
     }
 
+    [Fact]
+    public async Task RunAsync_AgentDisabledInConfig_RunningProbePassesInsteadOfTimingOut()
+    {
+        var (cluster, _, runner) = Make(c => { c.ExtraConfig["agent"] = "enabled=0,fstrim_cloned_disks=1"; c.AgentAnswers = false; }, s => s with { Timeout = TimeSpan.FromSeconds(5) });
+
+        var result = await PlanAndRunAsync(runner);
+
+        Assert.Equal(DrillState.Passed, result.State);
+        Assert.StartsWith("no guest agent enabled; still running", result.Reason, StringComparison.Ordinal);
+        Assert.DoesNotContain("ping 9900", cluster.Calls);
+    }
+
+    [Fact]
+    public async Task RunAsync_RestoreFailsForLackOfPermission_ErrorNotEvidenceAgainstTheBackup()
+    {
+        var (_, store, runner) = Make(c => c.RestoreResult = new DrillTaskStatus(DrillTaskState.Failed, "only root can set 'hostpci0' config for non-mapped devices"));
+
+        var result = await PlanAndRunAsync(runner);
+
+        Assert.Equal(DrillState.Error, result.State);
+        Assert.Empty(store.Evidence);
+    }
+
+    [Fact]
+    public async Task RunAsync_RawArgsInRestoredConfig_ErrorNeverStarted()
+    {
+        var (cluster, _, runner) = Make(c => c.ExtraConfig["args"] = "-device vfio-pci,host=01:00.0");
+
+        var result = await PlanAndRunAsync(runner);
+
+        Assert.Equal(DrillState.Error, result.State);
+        Assert.Contains("raw QEMU args", result.Reason, StringComparison.Ordinal);
+        Assert.DoesNotContain("start 9900", cluster.Calls);
+        Assert.Contains("destroy 9900", cluster.Calls);
+    }
+
+    [Fact]
+    public async Task RunAsync_RestoreRefused_NothingAtTheScratchVmidTouched()
+    {
+        var (cluster, store, runner) = Make(c => c.RestoreThrows = new InvalidOperationException("unable to create VM 9900 - VM 9900 already exists on node 'pve1'"));
+        var plan = await runner.PlanAsync([Candidate], 1, explicitGuest: true, CancellationToken.None);
+
+        // Someone else's drill guest appears at the chosen VMID between plan and restore.
+        cluster.Guests.Add(new ClusterGuest(9900, "pve1", "qemu", "drill-101-20261125", [DrillSettings.Tag], null, "running", false));
+        cluster.Configs[9900] = new Dictionary<string, string> { ["name"] = "drill-101-20261125", ["tags"] = DrillSettings.Tag };
+        var result = Assert.Single(await runner.RunAsync(plan, null, CancellationToken.None));
+
+        Assert.Equal(DrillState.Error, result.State);
+        Assert.True(result.CleanedUp);
+        Assert.DoesNotContain(cluster.Calls, c => c is "stop 9900" or "destroy 9900" or "read 9900");
+        Assert.Empty(store.Evidence);
+    }
+
+    [Fact]
+    public async Task SweepAsync_CleanupThatFailedBefore_RetriedUntilTheStubIsGone()
+    {
+        var (cluster, store, runner) = Make();
+        cluster.Guests.Add(new ClusterGuest(9900, "pve1", "qemu", null, [], null, "stopped", false));
+        cluster.Configs[9900] = new Dictionary<string, string> { ["memory"] = "128" };
+        cluster.Tasks["UPID:restore"] = new DrillTaskStatus(DrillTaskState.Failed, "restore failed");
+        var failed = new DrillRecord
+        {
+            Id = "d2", Guest = Candidate.Key, Type = "qemu", Node = "pve1", ScratchVmid = 9900, Archive = "pbs:backup/vm/100/x",
+            StartedAt = DateTimeOffset.UtcNow, RestoreUpid = "UPID:restore", State = DrillState.Failed, CleanedUp = false, Reason = "restore failed",
+        };
+        await store.BeginDrillAsync(failed, CancellationToken.None);
+
+        var sweep = await runner.SweepAsync(CancellationToken.None);
+
+        Assert.Equal(0, sweep.Interrupted);
+        Assert.DoesNotContain(cluster.Guests, g => g.Vmid == 9900);
+        Assert.Equal((DrillState.Failed, true, "restore failed"), (store.Drills["d2"].State, store.Drills["d2"].CleanedUp, store.Drills["d2"].Reason));
+    }
+
     [Theory]
     [InlineData("foreign", "not a drill guest")]
     [InlineData("locked", "a backup of it is running")]
@@ -143,7 +217,7 @@ public sealed class DrillRunnerTests
         };
         await store.BeginDrillAsync(interrupted, CancellationToken.None);
 
-        var sweep = await runner.SweepAsync(startup: true, CancellationToken.None);
+        var sweep = await runner.SweepAsync(CancellationToken.None);
 
         Assert.Equal(1, sweep.Interrupted);
         Assert.Equal([9901], sweep.Removed);

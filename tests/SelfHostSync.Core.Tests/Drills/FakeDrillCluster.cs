@@ -29,6 +29,11 @@ internal sealed class FakeDrillCluster : IDrillCluster
 
     public bool AgentAnswers { get; set; } = true;
 
+    /// <summary>Merged into the restored config (e.g. <c>agent: 0</c>, <c>args</c>).</summary>
+    public Dictionary<string, string> ExtraConfig { get; } = [];
+
+    public Exception? RestoreThrows { get; set; }
+
     public Exception? StartThrows { get; set; }
 
     public ConcurrentBag<int> OutsideRange { get; } = [];
@@ -42,6 +47,11 @@ internal sealed class FakeDrillCluster : IDrillCluster
     public Task<string> RestoreAsync(RestoreRequest request, CancellationToken cancellationToken)
     {
         Touch("restore", request.ScratchVmid);
+        if (RestoreThrows is not null)
+        {
+            throw RestoreThrows;
+        }
+
         var config = new Dictionary<string, string> { ["memory"] = "128", ["lock"] = "create" };
         Configs[request.ScratchVmid] = config;
         Guests.Add(new ClusterGuest(request.ScratchVmid, request.Node, request.Type, null, [], "create", "stopped", false));
@@ -53,6 +63,11 @@ internal sealed class FakeDrillCluster : IDrillCluster
             config["net0"] = "virtio=BC:24:11:00:00:01,bridge=vmbr0";
             config["hostpci0"] = "0000:01:00";
             config["agent"] = "1";
+            foreach (var (k, v) in ExtraConfig)
+            {
+                config[k] = v;
+            }
+
             if (RestoreTagsGuest)
             {
                 config["tags"] = DrillSettings.Tag;
@@ -188,7 +203,7 @@ internal sealed class FakeDrillStore : IDrillStore
     }
 
     public Task<IReadOnlyList<DrillRecord>> UnfinishedDrillsAsync(CancellationToken cancellationToken) =>
-        Task.FromResult<IReadOnlyList<DrillRecord>>(Drills.Values.Where(d => d.State == DrillState.Running).ToList());
+        Task.FromResult<IReadOnlyList<DrillRecord>>(Drills.Values.Where(d => d.State == DrillState.Running || (!d.CleanedUp && d.RestoreUpid is not null)).ToList());
 
     private Task Set(DrillRecord drill)
     {

@@ -128,6 +128,27 @@ public sealed partial class DrillEndToEndTests
     }
 
     [Fact]
+    public async Task Drill_AnotherProcessHoldsTheDrillLock_RefusesAndTouchesNothing()
+    {
+        await using var run = await LabRun.StartAsync();
+        var homelab = run.Lab.Cluster("homelab");
+        var state = Path.Combine(run.Directory, "state");
+        Directory.CreateDirectory(state);
+        var before = homelab.Server.Requests.Count;
+
+        string stderr;
+        int code;
+        using (new FileStream(Path.Combine(state, "drills.lock"), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None))
+        {
+            (code, _, stderr) = await LabRun.ExecAsync("drill", "homelab/100", "--config", run.ConfigPath);
+        }
+
+        Assert.Equal(1, code);
+        Assert.Contains("another SelfHostSync process", stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain(homelab.Server.Requests.Skip(before), r => !r.StartsWith("GET ", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Drill_BackupOfGuestRunning_IsNotDrilled()
     {
         await using var run = await LabRun.StartAsync();
