@@ -38,6 +38,12 @@ internal static partial class ProxmoxDoctorDrills
                 missing.Add("VM.GuestAgent.Audit (PVE 9) or VM.Monitor (PVE 8)");
             }
 
+            if (!Has(permissions, "Sys.Audit", "/nodes", "/"))
+            {
+                // Without it PVE lists only the token's own tasks: a running backup job would go unseen.
+                missing.Add("Sys.Audit on /nodes (to see running backup jobs)");
+            }
+
             if (!Has(permissions, "Datastore.AllocateSpace", $"/storage/{settings.TargetStorage}", "/storage", "/"))
             {
                 missing.Add($"Datastore.AllocateSpace on /storage/{settings.TargetStorage}");
