@@ -66,6 +66,14 @@ internal static class Metrics
             lastDrills.Select(d => (L(("cluster", d.Guest.Cluster), ("vmid", Id(d.Guest.Vmid))), d.State == Core.Drills.DrillState.Passed ? 1.0 : 0.0)));
         text.Family("selfhostsync_restore_drill_timestamp_seconds", "gauge", "When the guest's last restore drill finished (Unix time)",
             lastDrills.Where(d => d.FinishedAt is not null).Select(d => (L(("cluster", d.Guest.Cluster), ("vmid", Id(d.Guest.Vmid))), d.FinishedAt!.Value.ToUnixTimeMilliseconds() / 1000.0)));
+        // The daemon's own footprint (a PBS host has better uses for its memory); figures in BENCHMARKS.md.
+        var gc = GC.GetGCMemoryInfo();
+        text.Family("process_resident_memory_bytes", "gauge", "Resident memory of the selfhostsync process",
+            [(L(), (double)Environment.WorkingSet)]);
+        text.Family("dotnet_gc_heap_size_bytes", "gauge", "Managed heap size after the last garbage collection",
+            [(L(), (double)gc.HeapSizeBytes)]);
+        text.Family("dotnet_gc_committed_bytes", "gauge", "Memory committed by the garbage collector",
+            [(L(), (double)gc.TotalCommittedBytes)]);
         text.Family("selfhostsync_api_requests_total", "counter", "HTTP requests sent to each API endpoint since the daemon started",
             meter.Snapshot().Select(kv => (L(("kind", kv.Key.Split(':', 2)[0]), ("name", kv.Key.Split(':', 2)[^1])), (double)kv.Value.Requests)));
         return text.ToString();

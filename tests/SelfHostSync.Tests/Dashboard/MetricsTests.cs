@@ -55,9 +55,12 @@ public sealed class MetricsTests
         Assert.Contains(samples, l => l.StartsWith("gauge|selfhostsync_run_duration_seconds||", StringComparison.Ordinal));
         Assert.Contains("gauge|selfhostsync_source_up|kind=pbs,name=pbs|1.0", samples);
         Assert.Contains(samples, l => l.StartsWith("counter|selfhostsync_api_requests_total|kind=pve,name=homelab|", StringComparison.Ordinal));
+        Assert.Contains(samples, l => l.StartsWith("gauge|process_resident_memory_bytes||", StringComparison.Ordinal));
+        Assert.Contains(samples, l => l.StartsWith("gauge|dotnet_gc_heap_size_bytes||", StringComparison.Ordinal));
 
         // Same state, same bytes (ages move with the clock, so compare everything else).
-        static string WithoutAges(string t) => string.Join('\n', t.Split('\n').Where(l => !l.Contains("_age_seconds{", StringComparison.Ordinal) && !l.StartsWith("selfhostsync_api_requests_total", StringComparison.Ordinal)));
+        static string WithoutAges(string t) => string.Join('\n', t.Split('\n').Where(l => !l.Contains("_age_seconds{", StringComparison.Ordinal)
+            && !l.StartsWith("selfhostsync_api_requests_total", StringComparison.Ordinal) && !l.StartsWith("process_", StringComparison.Ordinal) && !l.StartsWith("dotnet_", StringComparison.Ordinal)));
         Assert.Equal(WithoutAges(first), WithoutAges(second));
         await daemon.StopAsync();
     }
