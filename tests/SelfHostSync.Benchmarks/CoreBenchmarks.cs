@@ -41,7 +41,7 @@ public class CoreBenchmarks
             {
                 for (var s = 0; s < 10; s++)
                 {
-                    copies.Add(new BackupCopy(key, $"pbs:{key}/{s}", BackupCopyKind.PbsSnapshot, "pbs1/store1", "pbs-1", Now - TimeSpan.FromDays(s + (i % 3)), s % 3 == 0 ? VerificationState.Ok : VerificationState.None, false, false, i % 7 == 0));
+                    copies.Add(new BackupCopy(key, BackupCopyKind.PbsSnapshot, "pbs1/store1", "pbs-1", Now - TimeSpan.FromDays(s + (i % 3)), s % 3 == 0 ? VerificationState.Ok : VerificationState.None, false, false, i % 7 == 0));
                 }
             }
 

@@ -37,10 +37,10 @@ internal static class Build
         };
 
     public static BackupCopy Pbs(GuestKey guest, TimeSpan age, VerificationState verification = VerificationState.Ok, bool offsite = false, bool protectedCopy = false, string storage = "pbs") =>
-        new(guest, $"{storage}:backup/vm/{guest.Vmid}/{(Now - age).ToUnixTimeSeconds()}", BackupCopyKind.PbsSnapshot, storage, storage, Now - age, verification, protectedCopy, false, offsite);
+        new(guest, BackupCopyKind.PbsSnapshot, storage, storage, Now - age, verification, protectedCopy, false, offsite);
 
     public static BackupCopy Dump(GuestKey guest, TimeSpan age, string storage = "nas-dumps") =>
-        new(guest, $"{storage}:backup/vzdump-qemu-{guest.Vmid}-{(Now - age).ToUnixTimeSeconds()}.vma.zst", BackupCopyKind.VzdumpFile, storage, storage, Now - age, VerificationState.None, false, false, false);
+        new(guest, BackupCopyKind.VzdumpFile, storage, storage, Now - age, VerificationState.None, false, false, false);
 
     public static RestoreTest Restore(GuestKey guest, TimeSpan age, bool passed = true, RestoreTestKind kind = RestoreTestKind.Task, string? note = null) =>
         new($"test-{guest}-{age.Ticks}-{kind}", guest, kind, Now - age, passed, null, null, note);

@@ -19,9 +19,11 @@ public enum VerificationState
     Failed,
 }
 
-/// <summary>One backup copy of a guest.</summary>
+/// <summary>
+/// One backup copy of a guest. A large estate has hundreds of thousands of these in a pass, so a copy carries no
+/// string of its own: location and storage are shared per datastore link (BENCHMARKS.md).
+/// </summary>
 /// <param name="Guest">The guest the copy belongs to.</param>
-/// <param name="Id">A stable identity: the PVE volid, or <c>pbs:&lt;server&gt;/&lt;store&gt;/&lt;ns&gt;/vm/100/&lt;time&gt;</c>.</param>
 /// <param name="Kind">PBS snapshot or vzdump file.</param>
 /// <param name="Location">Where it lives, for people: "pbs/main (ns pve)", "nas-dumps".</param>
 /// <param name="StorageId">The PVE storage that holds it, when one does (vzdump files, PBS storages seen through PVE).</param>
@@ -32,7 +34,6 @@ public enum VerificationState
 /// <param name="Offsite">Lives on a backup server configured as off site.</param>
 public sealed record BackupCopy(
     GuestKey Guest,
-    string Id,
     BackupCopyKind Kind,
     string Location,
     string? StorageId,

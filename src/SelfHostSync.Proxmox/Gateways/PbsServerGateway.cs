@@ -67,9 +67,17 @@ internal sealed partial class PbsServerGateway(PbsServer server, IPbsApi api, St
             var what = $"GET /admin/datastore/{store}/snapshots";
             var snapshots = await ProxmoxClients.Call(Endpoint, what, async () =>
                 ProxmoxClients.Require(Endpoint, what, (await api.GetSnapshotsAsync(store, ns.Length == 0 ? null : ns, cancellationToken)).Data));
+            // Sized once: growing a list of 100,000s by doubling leaves large arrays behind on the large object heap.
+            copies.EnsureCapacity(copies.Count + (snapshots.Count * group.Count()));
             foreach (var link in group)
             {
-                copies.AddRange(snapshots.Select(s => CopyOf(link, s)).OfType<BackupCopy>());
+                foreach (var snapshot in snapshots)
+                {
+                    if (CopyOf(link, snapshot) is { } copy)
+                    {
+                        copies.Add(copy);
+                    }
+                }
             }
         }
 
@@ -92,11 +100,9 @@ internal sealed partial class PbsServerGateway(PbsServer server, IPbsApi api, St
         }
 
         var time = Wire.Epoch(snapshot.BackupTime.Value);
-        var stamp = time.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture);
         var location = link.Location(server.Name);
         return new BackupCopy(
             new GuestKey(link.Cluster, vmid),
-            $"{link.StorageId}:backup/{snapshot.BackupType}/{vmid}/{stamp}",
             BackupCopyKind.PbsSnapshot,
             location,
             link.StorageId,

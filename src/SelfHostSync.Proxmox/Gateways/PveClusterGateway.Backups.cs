@@ -68,7 +68,6 @@ internal sealed partial class PveClusterGateway
         };
         return new BackupCopy(
             new GuestKey(_cluster.Name, vmid.Value),
-            item.Volid,
             pbs ? BackupCopyKind.PbsSnapshot : BackupCopyKind.VzdumpFile,
             storage.Storage!,
             storage.Storage,

@@ -24,14 +24,12 @@ internal sealed record SnapshotDto
 
     [JsonPropertyName("protected")] public bool? Protected { get; init; }
 
+    /// <summary>Only the state is kept (its UPID is a long string per snapshot that nothing reads).</summary>
     [JsonPropertyName("verification")] public SnapshotVerificationDto? Verification { get; init; }
-
-    [JsonPropertyName("fingerprint")] public string? Fingerprint { get; init; }
 }
 
 internal sealed record SnapshotVerificationDto(
-    [property: JsonPropertyName("state")] string? State,
-    [property: JsonPropertyName("upid")] string? Upid);
+    [property: JsonPropertyName("state")] string? State);
 
 /// <summary>One row of <c>GET /admin/verify</c> (job config + schedule status).</summary>
 internal sealed record VerifyJobDto

@@ -74,6 +74,11 @@ internal static class Metrics
             [(L(), (double)gc.HeapSizeBytes)]);
         text.Family("dotnet_gc_committed_bytes", "gauge", "Memory committed by the garbage collector",
             [(L(), (double)gc.TotalCommittedBytes)]);
+        text.Family("dotnet_gc_fragmented_bytes", "gauge", "Free space inside the managed heap after the last garbage collection",
+            [(L(), (double)gc.FragmentedBytes)]);
+        string[] generations = ["0", "1", "2", "loh", "poh"];
+        text.Family("dotnet_gc_generation_size_bytes", "gauge", "Size of each managed heap generation after the last garbage collection",
+            gc.GenerationInfo.ToArray().Select((g, i) => (L(("generation", i < generations.Length ? generations[i] : Id(i))), (double)g.SizeAfterBytes)));
         text.Family("selfhostsync_api_requests_total", "counter", "HTTP requests sent to each API endpoint since the daemon started",
             meter.Snapshot().Select(kv => (L(("kind", kv.Key.Split(':', 2)[0]), ("name", kv.Key.Split(':', 2)[^1])), (double)kv.Value.Requests)));
         return text.ToString();

@@ -34,6 +34,8 @@ internal sealed class SyncCoordinator(
     public Task<SyncTicket> FirstPass => _first.Task;
 
     /// <summary>The newest finished report (from the store at start-up).</summary>
+    private int _passes;
+
     public RunReport? Last { get; private set; }
 
     public SyncProgress? Progress { get; private set; }
@@ -110,6 +112,7 @@ internal sealed class SyncCoordinator(
                 {
                     var ok = await RunAsync(ticket, stoppingToken);
                     failures = ok ? 0 : failures + 1;
+                    await GiveMemoryBackAsync(stoppingToken);
                     if (failures >= MaxConsecutiveFailures)
                     {
                         throw new InvalidOperationException($"{failures} passes in a row failed; last: {ticket.Error}");
@@ -141,6 +144,33 @@ internal sealed class SyncCoordinator(
                 _queued?.Fail("daemon stopping");
             }
         }
+    }
+
+    /// <summary>
+    /// A pass reads hundreds of thousands of snapshots; between passes the daemon sits idle for minutes, so give the
+    /// memory back to the host (a PBS host has better uses for it) instead of keeping the pass's peak. Called once the
+    /// pass's frames are gone (a collection from inside the pass would still see its evidence as live).
+    /// </summary>
+    private async Task GiveMemoryBackAsync(CancellationToken cancellationToken)
+    {
+        await Task.Yield();
+        cancellationToken.ThrowIfCancellationRequested();
+        GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+
+        // The shared array pools keep the pass's large buffers until a full collection finds them unused for a
+        // minute; one more collection after that, unless another pass has started, lets them go too.
+        var pass = Interlocked.Increment(ref _passes);
+        _ = Task.Delay(TimeSpan.FromSeconds(70), time, cancellationToken).ContinueWith(
+            _ =>
+            {
+                if (Volatile.Read(ref _passes) == pass && !IsRunning)
+                {
+                    GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+                }
+            },
+            CancellationToken.None,
+            TaskContinuationOptions.OnlyOnRanToCompletion,
+            TaskScheduler.Default);
     }
 
     private async Task TryEndRunAsync(string runId)
@@ -177,10 +207,6 @@ internal sealed class SyncCoordinator(
             {
                 log.Debug("Retention: removed {Rows} rows older than {Days} days", pruned, (int)settings.Retention.TotalDays);
             }
-
-            // A pass reads hundreds of thousands of snapshots; between passes the daemon sits idle for minutes, so give
-            // the memory back to the host (a PBS host has better uses for it) instead of keeping the pass's peak.
-            GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
 
             return true;
         }
