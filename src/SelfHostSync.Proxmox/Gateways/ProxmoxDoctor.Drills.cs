@@ -6,7 +6,7 @@ using SelfHostSync.Proxmox.Pve;
 namespace SelfHostSync.Proxmox.Gateways;
 
 /// <summary><c>doctor</c> for restore drills: the drill token's privileges, the node and target storage, a free range.</summary>
-internal static partial class ProxmoxDoctorDrills
+internal static class ProxmoxDoctorDrills
 {
     private static readonly string[] VmPrivileges = ["VM.Audit", "VM.Allocate", "VM.PowerMgmt", "VM.Config.Network", "VM.Config.HWType", "VM.Config.Options"];
 
@@ -77,5 +77,5 @@ internal static partial class ProxmoxDoctorDrills
     }
 
     private static bool Has(Dictionary<string, Dictionary<string, System.Text.Json.JsonElement>> permissions, string privilege, params string[] paths) =>
-        paths.Any(p => permissions.TryGetValue(p, out var privs) && privs.ContainsKey(privilege));
+        ProxmoxDoctor.Has(permissions, privilege, paths);
 }

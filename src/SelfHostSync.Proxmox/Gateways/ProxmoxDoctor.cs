@@ -85,7 +85,8 @@ internal static class ProxmoxDoctor
         }
     }
 
-    private static bool Has(Dictionary<string, Dictionary<string, System.Text.Json.JsonElement>> permissions, string privilege, params string[] paths) =>
+    /// <summary>Whether <c>/access/permissions</c> grants <paramref name="privilege"/> on one of <paramref name="paths"/>.</summary>
+    internal static bool Has(Dictionary<string, Dictionary<string, System.Text.Json.JsonElement>> permissions, string privilege, params string[] paths) =>
         paths.Any(p => permissions.TryGetValue(p, out var privs) && privs.ContainsKey(privilege));
 
     private static string Tls(ProxmoxEndpoint e) =>
