@@ -34,6 +34,8 @@ internal sealed class SyncCoordinator(
     public Task<SyncTicket> FirstPass => _first.Task;
 
     /// <summary>The newest finished report (from the store at start-up).</summary>
+    private static readonly TimeSpan TrimInterval = TimeSpan.FromSeconds(15);
+    private const int TrimCollections = 20;
     private int _passes;
 
     public RunReport? Last { get; private set; }
@@ -157,20 +159,23 @@ internal sealed class SyncCoordinator(
         cancellationToken.ThrowIfCancellationRequested();
         GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
 
-        // The shared array pools keep the pass's large buffers until a full collection finds them unused for a
-        // minute; one more collection after that, unless another pass has started, lets them go too.
+        // The shared array pools keep the pass's large buffers; after a minute unused they hand back one buffer per
+        // full collection every 15 s. Without collections an idle daemon never gets there, so collect every 15 s for
+        // a few minutes (a few milliseconds each on a small heap) unless another pass starts.
         var pass = Interlocked.Increment(ref _passes);
-        _ = Task.Delay(TimeSpan.FromSeconds(70), time, cancellationToken).ContinueWith(
-            _ =>
+        _ = Task.Run(
+            async () =>
             {
-                if (Volatile.Read(ref _passes) == pass && !IsRunning)
+                for (var i = 0; i < TrimCollections && Volatile.Read(ref _passes) == pass && !IsRunning; i++)
                 {
-                    GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+                    await Task.Delay(TrimInterval, time, cancellationToken);
+                    if (Volatile.Read(ref _passes) == pass && !IsRunning)
+                    {
+                        GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+                    }
                 }
             },
-            CancellationToken.None,
-            TaskContinuationOptions.OnlyOnRanToCompletion,
-            TaskScheduler.Default);
+            CancellationToken.None).ContinueWith(t => _ = t.Exception, TaskContinuationOptions.OnlyOnFaulted);
     }
 
     private async Task TryEndRunAsync(string runId)
