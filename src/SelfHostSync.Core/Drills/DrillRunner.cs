@@ -102,7 +102,7 @@ public sealed partial class DrillRunner(IDrillCluster cluster, IDrillStore store
         return archive is null ? ($"no backup node {settings.Node} can restore from", null, null) : (null, source, archive);
     }
 
-    /// <summary>Runs the plan, at most <see cref="DrillSettings.MaxParallel"/> drills at a time (sweep leftovers first).</summary>
+    /// <summary>Runs the plan, at most <see cref="DrillSettings.MaxParallel"/> drills at a time (callers sweep first, holding the drill lock).</summary>
     public async Task<IReadOnlyList<DrillRecord>> RunAsync(DrillPlan plan, Action<DrillRecord>? observe, CancellationToken cancellationToken)
     {
         var results = new DrillRecord[plan.Items.Count];
