@@ -1,0 +1,91 @@
+using Microsoft.AspNetCore.Http;
+using SelfHostSync.Lab.Hosting;
+
+namespace SelfHostSync.Lab.Pve;
+
+/// <summary>Config writes: only tags on the scenario's guests (anything else is a SelfHostSync bug), anything on guests the lab restored.</summary>
+public sealed partial class PveSimulator
+{
+    private static IResult WriteConfig(HttpContext ctx, PveGuestState guest, Dictionary<string, string> fields)
+    {
+        var unknown = fields.Keys.Where(k => k is not ("tags" or "delete" or "digest")).ToList();
+        if (unknown.Count > 0)
+        {
+            // The lab only accepts tag writes: anything else is a SelfHostSync bug, reported loudly.
+            LabResults.Error(ctx, 400, $"lab refuses to change {string.Join(", ", unknown)}");
+            return Results.Empty;
+        }
+
+        if (fields.TryGetValue("digest", out var digest) && digest != guest.Digest)
+        {
+            LabResults.Error(ctx, 500, guest.Type == "lxc"
+                ? "detected modified configuration - file changed by other user? Try again."
+                : "checksum mismatch (file change by other user?)");
+            return Results.Empty;
+        }
+
+        if (guest.Lock is { } held)
+        {
+            LabResults.Error(ctx, 500, $"{(guest.Type == "lxc" ? "CT" : "VM")} is locked ({held})");
+            return Results.Empty;
+        }
+
+        if (fields.TryGetValue("tags", out var tags))
+        {
+            var bad = tags.Split([';', ',', ' '], StringSplitOptions.RemoveEmptyEntries).FirstOrDefault(t => !TagPattern().IsMatch(t));
+            if (bad is not null)
+            {
+                ctx.Response.StatusCode = 400;
+                return Results.Json(new { data = (object?)null, errors = new { tags = $"invalid format - invalid characters in tag '{bad}'" } }, statusCode: 400);
+            }
+
+            guest.Config["tags"] = Canonical(tags);
+        }
+
+        if (fields.TryGetValue("delete", out var delete))
+        {
+            foreach (var key in delete.Split([',', ';', ' '], StringSplitOptions.RemoveEmptyEntries))
+            {
+                if (key != "tags")
+                {
+                    LabResults.Error(ctx, 400, $"lab refuses to delete {key}");
+                    return Results.Empty;
+                }
+
+                guest.Config.Remove("tags");
+            }
+        }
+
+        guest.Writes.Add(fields);
+        return LabResults.Data(null);
+    }
+
+    /// <summary>A guest made by a restore may get any setting (isolation), still only against the digest and never while locked.</summary>
+    private static IResult WriteRestoredConfig(HttpContext ctx, PveGuestState guest, Dictionary<string, string> fields)
+    {
+        if (fields.GetValueOrDefault("digest") != guest.Digest)
+        {
+            LabResults.Error(ctx, 500, "checksum mismatch (file change by other user?)");
+            return Results.Empty;
+        }
+
+        if (guest.Lock is { } held)
+        {
+            LabResults.Error(ctx, 500, $"{(guest.Type == "lxc" ? "CT" : "VM")} is locked ({held})");
+            return Results.Empty;
+        }
+
+        foreach (var (k, v) in fields.Where(f => f.Key is not ("digest" or "delete")))
+        {
+            guest.Config[k] = k == "tags" ? Canonical(v) : v;
+        }
+
+        foreach (var key in fields.GetValueOrDefault("delete", string.Empty).Split([',', ';', ' '], StringSplitOptions.RemoveEmptyEntries))
+        {
+            guest.Config.Remove(key);
+        }
+
+        guest.Writes.Add(fields);
+        return LabResults.Data(null);
+    }
+}
