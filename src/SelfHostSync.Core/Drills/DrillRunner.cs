@@ -11,8 +11,6 @@ namespace SelfHostSync.Core.Drills;
 /// </summary>
 public sealed partial class DrillRunner(IDrillCluster cluster, IDrillStore store, DrillSettings settings, TimeProvider time)
 {
-    public DrillSettings Settings => settings;
-
     /// <summary>
     /// Chooses up to <paramref name="count"/> drills from <paramref name="ordered"/> candidates. Refuses when the range
     /// holds a guest without the drill tag, or when <paramref name="explicitGuest"/> is set and that guest cannot be drilled.

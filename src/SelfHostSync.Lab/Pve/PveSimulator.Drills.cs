@@ -47,15 +47,6 @@ public sealed partial class PveSimulator
         return task.Upid;
     }
 
-    /// <summary>Ends every running vzdump task.</summary>
-    public void FinishBackupTasks()
-    {
-        foreach (var t in _live.Values.Where(t => t.Type == "vzdump" && t.ExitStatus is null))
-        {
-            Finish(t, "OK");
-        }
-    }
-
     private void MapDrills(RouteGroupBuilder api)
     {
         foreach (var type in new[] { "qemu", "lxc" })

@@ -15,7 +15,6 @@ internal sealed class DrillService : IDisposable
     private readonly DrillConfig _config;
     private readonly string _stateDirectory;
     private readonly SqliteStateStore _store;
-    private readonly TimeProvider _time;
     private readonly ILogger _log;
     private readonly DrillConnection _connection;
     private readonly SemaphoreSlim _oneAtATime = new(1, 1);
@@ -25,7 +24,6 @@ internal sealed class DrillService : IDisposable
         _config = config;
         _stateDirectory = stateDirectory;
         _store = store;
-        _time = time;
         _log = log;
         _connection = new DrillConnection(config.Cluster, config.Settings.Range, time, meter);
         Runner = new DrillRunner(_connection.Cluster, store, config.Settings, time);
