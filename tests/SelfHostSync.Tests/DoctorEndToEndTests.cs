@@ -68,6 +68,20 @@ public sealed class DoctorEndToEndTests
     }
 
     [Fact]
+    public async Task Doctor_RootPamToken_WarnsToUseADedicatedUser()
+    {
+        await using var run = await LabRun.StartAsync(
+            editConfig: c => c.Replace("\"TokenId\": \"selfhostsync@pve!sync\", \"TokenSecret\": \"demo-homelab-token\"", "\"TokenId\": \"root@pam!sync\", \"TokenSecret\": \"demo-homelab-token\"", StringComparison.Ordinal),
+            editScenario: s => WithHomelabToken(s, new TokenSpec("root@pam!sync", "demo-homelab-token", ["VM.Audit", "VM.Config.Options", "Sys.Audit", "Datastore.Audit", "Pool.Audit"])));
+
+        var (code, stdout, stderr) = await LabRun.ExecAsync("doctor", "--config", run.ConfigPath);
+
+        Assert.True(code == 0, stdout + stderr);
+        Assert.Contains("warning pve:homelab: token root@pam!sync belongs to root@pam: create a dedicated user", stdout, StringComparison.Ordinal);
+        Assert.DoesNotContain("demo-homelab-token", stdout + stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Doctor_SynologyOtp_PrintsDeviceIdThatThenLogsInWithoutCode()
     {
         await using var run = await LabRun.StartAsync(editScenario: s => s with { Synology = [.. s.Synology.Select(n => n with { Otp = "123456" })] });

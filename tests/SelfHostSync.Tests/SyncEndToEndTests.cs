@@ -229,6 +229,11 @@ public sealed class SyncEndToEndTests
     [InlineData("{ \"SelfHostSync\": { \"Proxmox\": [ { \"Name\": \"x\", \"Url\": \"https://pve:8006\", \"TokenId\": \"a@pve!b\", \"TokenSecret\": \"s\" } ], \"RestoreDrills\": { \"Cluster\": \"x\", \"Node\": \"pve1\", \"TargetStorage\": \"local-zfs\", \"VmidRange\": \"9999-9900\" } } }", "RestoreDrills.VmidRange: '9999-9900' must lie within")]
     [InlineData("{ \"SelfHostSync\": { \"Proxmox\": [ { \"Name\": \"x\", \"Url\": \"https://pve:8006\", \"TokenId\": \"a@pve!b\", \"TokenSecret\": \"s\" } ], \"RestoreDrills\": { \"Enabled\": true, \"Cluster\": \"nope\", \"Node\": \"pve1\", \"TargetStorage\": \"local-zfs\", \"VmidRange\": \"9900-9999\" } } }", "RestoreDrills.Cluster: 'nope' is not a configured Proxmox cluster")]
     [InlineData("{ \"SelfHostSync\": { \"Proxmox\": [ { \"Name\": \"x\", \"Url\": \"https://pve:8006\", \"TokenId\": \"a@pve!b\", \"TokenSecret\": \"s\" } ], \"RestoreDrills\": { \"Cluster\": \"x\", \"Node\": \"pve1\", \"TargetStorage\": \"local-zfs\", \"VmidRange\": \"9900-9999\", \"Isolation\": \"vlan:5\", \"Probe\": \"ping\" } } }", "RestoreDrills.Isolation: 'vlan:5' is not link-down or bridge:<name>")]
+    [InlineData("{ \"SelfHostSync\": { \"Intent\": { \"InferProductionFrom\": \"two\" }, \"Proxmox\": [] } }", "Intent.InferProductionFrom: 'two' is not a whole number")]
+    [InlineData("{ \"SelfHostSync\": { \"Proxmox\": { \"Name\": \"x\" } } }", "Proxmox: expected a list [ … ], found an object")]
+    [InlineData("{ \"SelfHostSync\": { \"Tags\": { \"Wirte\": false }, \"Proxmox\": [] } }", "Tags.Wirte: unknown key (did you mean Tags.Write?)")]
+    [InlineData("{ \"SelfHostSync\": { \"Proxmox\": [ { \"Name\": \"x\", \"Url\": \"https://pve:8006\", \"TokenId\": \"a@pve!b\" } ] } }", "Proxmox[0].TokenSecret: missing")]
+    [InlineData("{ \"SelfHostSync\": { \"Intent\": { \"Rules\": [ { \"Pool\": \"p\", \"Level\": \"3b\" }, { \"Pool\": \"p\", \"Node\": \"pve1\", \"Level\": \"3a\" } ] }, \"Proxmox\": [] } }", "Intent.Rules[1]: never applies, Intent.Rules[0] (pool=p) already matches")]
     public async Task Sync_BadConfig_Exits78WithOneLinePerProblem(string json, string expected)
     {
         var dir = Path.Combine(Path.GetTempPath(), "shs-badcfg-" + Guid.NewGuid().ToString("N")[..8]);
@@ -240,6 +245,30 @@ public sealed class SyncEndToEndTests
         Assert.Empty(stdout);
         Assert.Contains(expected, stderr, StringComparison.Ordinal);
         Assert.All(stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries), l => Assert.StartsWith("config: ", l, StringComparison.Ordinal));
+        Assert.False(Directory.Exists(Path.Combine(dir, "state")));
+        Directory.Delete(dir, true);
+    }
+
+    [Fact]
+    public async Task Sync_BadConfigWithSeveralProblems_EachOnItsOwnLine()
+    {
+        var dir = Path.Combine(Path.GetTempPath(), "shs-badcfg-" + Guid.NewGuid().ToString("N")[..8]);
+        Directory.CreateDirectory(dir);
+        var path = Path.Combine(dir, "appsettings.json");
+        await File.WriteAllTextAsync(path, "{ \"SelfHostSync\": { \"DryRun\": \"maybe\", \"Tags\": { \"Wirte\": false }, \"Inventory\": { \"Name\": \"Mail\" } } }");
+
+        var (code, stdout, stderr) = await LabRun.ExecAsync("sync", "--config", path);
+
+        Assert.Equal(78, code);
+        Assert.Empty(stdout);
+        string[] expected =
+        [
+            "config: appsettings.json: DryRun: 'maybe' is not true or false",
+            "config: appsettings.json: Inventory: expected a list [ … ], found an object",
+            "config: appsettings.json: Tags.Wirte: unknown key (did you mean Tags.Write?)",
+        ];
+        var lines = stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        Assert.Equal(expected, lines.Order(StringComparer.Ordinal));
         Assert.False(Directory.Exists(Path.Combine(dir, "state")));
         Directory.Delete(dir, true);
     }

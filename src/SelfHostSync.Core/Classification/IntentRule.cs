@@ -89,6 +89,46 @@ public sealed record IntentRule
         && (Tag is null || guest.Tags.Contains(Tag, TagList.Comparer))
         && (Cluster is null || string.Equals(Cluster, guest.Key.Cluster, StringComparison.Ordinal));
 
+    /// <summary>
+    /// True when every guest <paramref name="later"/> matches is already matched by this rule, so a later rule can never
+    /// decide a level (first match wins). Conservative: a name glob covers another only when equal, <c>*</c>, or a
+    /// plain prefix followed by one trailing <c>*</c> that the other starts with literally.
+    /// </summary>
+    public bool Shadows(IntentRule later)
+    {
+        ArgumentNullException.ThrowIfNull(later);
+        return (Vmids is null || (later.Vmids is { } v && Vmids.Value.From <= v.From && v.To <= Vmids.Value.To))
+            && (Name is null || (later.Name is not null && GlobCovers(Name, later.Name)))
+            && (Pool is null || string.Equals(Pool, later.Pool, StringComparison.Ordinal))
+            && (Node is null || string.Equals(Node, later.Node, StringComparison.OrdinalIgnoreCase))
+            && (Tag is null || (later.Tag is not null && TagList.Comparer.Equals(Tag, later.Tag)))
+            && (Cluster is null || string.Equals(Cluster, later.Cluster, StringComparison.Ordinal));
+    }
+
+    private static bool GlobCovers(string wide, string narrow)
+    {
+        if (wide.Length > 0 && wide.AsSpan().TrimStart('*').IsEmpty)
+        {
+            return true;
+        }
+
+        if (string.Equals(wide, narrow, StringComparison.OrdinalIgnoreCase))
+        {
+            return true;
+        }
+
+        if (wide.Length < 2 || wide[^1] != '*')
+        {
+            return false;
+        }
+
+        var prefix = wide[..^1];
+        return prefix.IndexOfAny(['*', '?']) < 0
+            && narrow.Length >= prefix.Length
+            && narrow.AsSpan(0, prefix.Length).IndexOfAny('*', '?') < 0
+            && narrow.StartsWith(prefix, StringComparison.OrdinalIgnoreCase);
+    }
+
     /// <summary>"pool=production", "name=zoltan* node=pve2".</summary>
     public string Describe()
     {

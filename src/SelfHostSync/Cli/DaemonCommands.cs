@@ -78,11 +78,26 @@ internal static class DaemonCommands
                 while (true)
                 {
                     await Task.Delay(TimeSpan.FromSeconds(1), time, ct);
-                    using var run = await http.GetFromJsonAsync<JsonDocument>($"api/runs/{Uri.EscapeDataString(runId)}", ct);
-                    var state = run!.RootElement.GetProperty("state").GetString();
+                    using var answer = await http.GetAsync($"api/runs/{Uri.EscapeDataString(runId)}", ct);
+                    if (answer.StatusCode == System.Net.HttpStatusCode.NotFound)
+                    {
+                        Console.Error.WriteLine($"resync: the daemon no longer knows run {runId} (restarted?)");
+                        return ExitCodes.Failed;
+                    }
+
+                    answer.EnsureSuccessStatusCode();
+                    using var run = JsonDocument.Parse(await answer.Content.ReadAsStringAsync(ct));
+                    var state = run.RootElement.GetProperty("state").GetString();
                     if (state is "queued" or "running")
                     {
                         continue;
+                    }
+
+                    if (state is "failed" or "aborted")
+                    {
+                        var why = run.RootElement.TryGetProperty("error", out var error) && error.ValueKind == JsonValueKind.String ? $": {error.GetString()}" : string.Empty;
+                        Console.Error.WriteLine($"resync: run {runId} {state}{why}");
+                        return ExitCodes.Failed;
                     }
 
                     if (run.RootElement.GetProperty("report") is { ValueKind: JsonValueKind.Object } report)

@@ -16,14 +16,21 @@ internal static class ConfigLoader
     {
         var path = Resolve(explicitPath);
         var configuration = Read(path);
+        var section = configuration.GetSection("SelfHostSync");
+        var shape = ConfigShape.Check(section, typeof(SelfHostSyncOptions));
+        if (shape.Count > 0)
+        {
+            throw new ConfigException(shape.Select(p => $"{Path.GetFileName(path)}: {p}").ToList());
+        }
+
         SelfHostSyncOptions options;
         try
         {
-            options = configuration.GetSection("SelfHostSync").Get<SelfHostSyncOptions>(o => o.ErrorOnUnknownConfiguration = false) ?? new SelfHostSyncOptions();
+            options = section.Get<SelfHostSyncOptions>(o => o.ErrorOnUnknownConfiguration = false) ?? new SelfHostSyncOptions();
         }
         catch (InvalidOperationException ex)
         {
-            throw new ConfigException([$"{path}: {OneLine(ex.InnerException?.Message ?? ex.Message)}"]);
+            throw new ConfigException([$"{Path.GetFileName(path)}: {OneLine(ex.InnerException?.Message ?? ex.Message)}"]);
         }
 
         return ConfigValidator.Validate(path, options, time);

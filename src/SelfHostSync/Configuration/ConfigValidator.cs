@@ -258,6 +258,7 @@ internal static partial class ConfigValidator
         }
 
         var rules = new List<IntentRule>();
+        var ruleIndex = new List<int>();
         for (var i = 0; i < o.Rules.Count; i++)
         {
             var r = o.Rules[i];
@@ -287,7 +288,16 @@ internal static partial class ConfigValidator
                 continue;
             }
 
-            rules.Add(new IntentRule(level, range, r.Name, r.Pool, r.Node, r.Tag, r.Cluster));
+            var rule = new IntentRule(level, range, r.Name, r.Pool, r.Node, r.Tag, r.Cluster);
+            var shadow = rules.FindIndex(earlier => earlier.Shadows(rule));
+            if (shadow >= 0)
+            {
+                problems.Add($"{key}: never applies, Intent.Rules[{ruleIndex[shadow]}] ({rules[shadow].Describe()}) already matches every guest it would (first match wins); remove it or move it up");
+                continue;
+            }
+
+            rules.Add(rule);
+            ruleIndex.Add(i);
         }
 
         var threshold = o.InferProductionFrom ?? 2;

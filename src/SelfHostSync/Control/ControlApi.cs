@@ -119,6 +119,11 @@ internal static class ControlApi
                 return Json(new { runId = id, state = live, report = (RunReport?)null });
             }
 
+            if (coordinator.FailureOf(id) is { } error)
+            {
+                return Json(new { runId = id, state = "failed", error, report = (RunReport?)null });
+            }
+
             var run = await store.GetRunAsync(id, ct);
             return run is null
                 ? Results.Json(new { error = $"no run {id}" }, statusCode: 404)

@@ -23,11 +23,13 @@ internal sealed class SyncCoordinator(
     ILogger log) : BackgroundService
 {
     private const int MaxConsecutiveFailures = 3;
+    private const int RememberedFailures = 16;
     private static readonly TimeSpan CoalesceWindow = TimeSpan.FromMilliseconds(250);
     private readonly Lock _gate = new();
     private readonly SemaphoreSlim _signal = new(0);
     private SyncTicket? _queued;
     private SyncTicket? _running;
+    private readonly Queue<SyncTicket> _failed = new();
     private readonly TaskCompletionSource<SyncTicket> _first = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     /// <summary>The pass the daemon starts with (the demo waits for it).</summary>
@@ -64,6 +66,18 @@ internal sealed class SyncCoordinator(
         lock (_gate)
         {
             return _queued?.RunId == runId ? "queued" : _running?.RunId == runId ? "running" : null;
+        }
+    }
+
+    /// <summary>
+    /// Why a recent pass failed, for <c>GET /api/runs/{id}</c>: a pass that failed because the state store did not
+    /// answer may have no row there to read.
+    /// </summary>
+    public string? FailureOf(string runId)
+    {
+        lock (_gate)
+        {
+            return _failed.FirstOrDefault(t => t.RunId == runId)?.Error;
         }
     }
 
@@ -226,6 +240,15 @@ internal sealed class SyncCoordinator(
         {
             Progress = null;
             ticket.Fail(ex.Message);
+            lock (_gate)
+            {
+                _failed.Enqueue(ticket);
+                if (_failed.Count > RememberedFailures)
+                {
+                    _failed.Dequeue();
+                }
+            }
+
             await TryEndRunAsync(ticket.RunId);
             log.Error("Pass {RunId} failed: {Error}", ticket.RunId, ex.Message);
             return false;

@@ -39,7 +39,9 @@ internal sealed partial class SqliteStateStore : IStateStore, IDisposable
 
         var path = System.IO.Path.Combine(directory, FileName);
         var isNew = !File.Exists(path);
-        var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Mode = SqliteOpenMode.ReadWriteCreate, Pooling = false }.ToString());
+        // Another writer (the CLI next to the daemon, an sqlite3 shell) gets 5 s before a statement gives up; without
+        // DefaultTimeout the provider would keep retrying a busy database for 30 s per statement.
+        var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Mode = SqliteOpenMode.ReadWriteCreate, Pooling = false, DefaultTimeout = 5 }.ToString());
         try
         {
             connection.Open();

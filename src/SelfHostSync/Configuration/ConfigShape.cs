@@ -1,0 +1,139 @@
+using System.Globalization;
+using System.Reflection;
+using Microsoft.Extensions.Configuration;
+
+namespace SelfHostSync.Configuration;
+
+/// <summary>
+/// Checks the shape of the <c>SelfHostSync</c> section against the options classes before binding: a value of the
+/// wrong type, an object where a value belongs (or the reverse) and an unknown key are each one problem, all of them
+/// reported at once. The binder alone stops at the first wrong type without naming the key, and silently ignores a
+/// misspelt key — which for <c>Tags.Write</c> or <c>DryRun</c> would mean writes the operator turned off.
+/// </summary>
+internal static class ConfigShape
+{
+    public static IReadOnlyList<string> Check(IConfigurationSection section, Type type)
+    {
+        var problems = new List<string>();
+        Walk(section, type, string.Empty, problems);
+        return problems;
+    }
+
+    private static void Walk(IConfigurationSection section, Type type, string key, List<string> problems)
+    {
+        var children = section.GetChildren().ToList();
+        var scalar = Nullable.GetUnderlyingType(type) ?? type;
+        if (IsScalar(scalar))
+        {
+            if (children.Count > 0)
+            {
+                problems.Add($"{key}: expected {Describe(scalar)}, found an object or a list");
+            }
+            else if (!string.IsNullOrEmpty(section.Value) && ValueProblem(scalar, section.Value) is { } problem)
+            {
+                problems.Add($"{key}: {problem}");
+            }
+
+            return;
+        }
+
+        if (children.Count == 0)
+        {
+            // JSON null, [] and {} arrive as an empty value: nothing set.
+            if (!string.IsNullOrEmpty(section.Value))
+            {
+                problems.Add($"{key}: expected {Describe(type)}, found a single value");
+            }
+
+            return;
+        }
+
+        if (ElementOfList(type) is { } element)
+        {
+            foreach (var child in children)
+            {
+                if (!int.TryParse(child.Key, NumberStyles.None, CultureInfo.InvariantCulture, out _))
+                {
+                    problems.Add($"{key}: expected a list [ … ], found an object");
+                    return;
+                }
+
+                Walk(child, element, $"{key}[{child.Key}]", problems);
+            }
+
+            return;
+        }
+
+        if (ValueOfDictionary(type) is { } value)
+        {
+            foreach (var child in children)
+            {
+                Walk(child, value, Join(key, child.Key), problems);
+            }
+
+            return;
+        }
+
+        var properties = type.GetProperties(BindingFlags.Public | BindingFlags.Instance).Where(p => p.CanWrite).ToList();
+        foreach (var child in children)
+        {
+            var property = properties.Find(p => string.Equals(p.Name, child.Key, StringComparison.OrdinalIgnoreCase));
+            if (property is null)
+            {
+                var near = properties.Select(p => p.Name).Where(n => Distance(n.ToUpperInvariant(), child.Key.ToUpperInvariant()) <= 2).ToList();
+                problems.Add(near.Count == 1
+                    ? $"{Join(key, child.Key)}: unknown key (did you mean {Join(key, near[0])}?)"
+                    : $"{Join(key, child.Key)}: unknown key");
+                continue;
+            }
+
+            Walk(child, property.PropertyType, Join(key, property.Name), problems);
+        }
+    }
+
+    private static bool IsScalar(Type type) => type == typeof(string) || type == typeof(bool) || type == typeof(int);
+
+    private static string? ValueProblem(Type type, string value) => type switch
+    {
+        _ when type == typeof(bool) && !bool.TryParse(value, out _) => $"'{value}' is not true or false",
+        _ when type == typeof(int) && !int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out _) => $"'{value}' is not a whole number",
+        _ => null,
+    };
+
+    private static string Describe(Type type) => type switch
+    {
+        _ when type == typeof(bool) => "true or false",
+        _ when type == typeof(int) => "a whole number",
+        _ when type == typeof(string) => "a string",
+        _ when ElementOfList(type) is not null => "a list [ … ]",
+        _ => "an object { … }",
+    };
+
+    private static Type? ElementOfList(Type type) =>
+        type.IsGenericType && type.GetGenericTypeDefinition() == typeof(List<>) ? type.GetGenericArguments()[0] : null;
+
+    private static Type? ValueOfDictionary(Type type) =>
+        type.IsGenericType && type.GetGenericTypeDefinition() == typeof(Dictionary<,>) ? type.GetGenericArguments()[1] : null;
+
+    private static string Join(string key, string child) => key.Length == 0 ? child : $"{key}.{child}";
+
+    /// <summary>Levenshtein distance, for "did you mean" on a misspelt key.</summary>
+    private static int Distance(string a, string b)
+    {
+        var previous = Enumerable.Range(0, b.Length + 1).ToArray();
+        for (var i = 1; i <= a.Length; i++)
+        {
+            var current = new int[b.Length + 1];
+            current[0] = i;
+            for (var j = 1; j <= b.Length; j++)
+            {
+                var substitution = previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1);
+                current[j] = Math.Min(substitution, Math.Min(previous[j], current[j - 1]) + 1);
+            }
+
+            previous = current;
+        }
+
+        return previous[b.Length];
+    }
+}
