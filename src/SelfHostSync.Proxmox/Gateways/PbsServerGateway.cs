@@ -16,6 +16,11 @@ internal sealed partial class PbsServerGateway(PbsServer server, IPbsApi api, St
 {
     // Datastores and job definitions are configuration; their last-run states are refreshed at the same pace.
     private static readonly TimeSpan ConfigLifetime = TimeSpan.FromMinutes(15);
+    private int _copiesLastPass;
+
+    /// <summary>A streamed listing that sends nothing for this long has stalled (the per-attempt timeout).</summary>
+    private TimeSpan StallTimeout => Endpoint.Timeout ?? new ResilienceSettings().AttemptTimeout;
+
     private readonly Refreshing<List<DatastoreDto>> _datastores = new(ConfigLifetime, time);
     private readonly Refreshing<List<VerifyJobDto>> _verify = new(ConfigLifetime, time);
     private readonly Refreshing<List<SyncJobDto>> _sync = new(ConfigLifetime, time);
@@ -54,7 +59,7 @@ internal sealed partial class PbsServerGateway(PbsServer server, IPbsApi api, St
             }
         }
 
-        var copies = new List<BackupCopy>();
+        var copies = new List<BackupCopy>(_copiesLastPass);
         foreach (var group in links.GroupBy(l => (l.Datastore, l.Namespace)))
         {
             var (store, ns) = group.Key;
@@ -65,21 +70,29 @@ internal sealed partial class PbsServerGateway(PbsServer server, IPbsApi api, St
             }
 
             var what = $"GET /admin/datastore/{store}/snapshots";
-            var snapshots = await ProxmoxClients.Call(Endpoint, what, async () =>
-                ProxmoxClients.Require(Endpoint, what, (await api.GetSnapshotsAsync(store, ns.Length == 0 ? null : ns, cancellationToken)).Data));
-            // Sized once: growing a list of 100,000s by doubling leaves large arrays behind on the large object heap.
-            copies.EnsureCapacity(copies.Count + (snapshots.Count * group.Count()));
-            foreach (var link in group)
+            var groupLinks = group.ToList();
+            var found = await ProxmoxClients.Call(Endpoint, what, async () =>
             {
-                foreach (var snapshot in snapshots)
+                await using var answer = await api.GetSnapshotsAsync(store, ns.Length == 0 ? null : ns, cancellationToken);
+                return await DataArrayReader.ReadAsync<SnapshotDto>(answer, ProxmoxClients.Json, StallTimeout, snapshot =>
                 {
-                    if (CopyOf(link, snapshot) is { } copy)
+                    foreach (var link in groupLinks)
                     {
-                        copies.Add(copy);
+                        if (CopyOf(link, snapshot) is { } copy)
+                        {
+                            copies.Add(copy);
+                        }
                     }
-                }
+                }, cancellationToken);
+            });
+            if (!found)
+            {
+                throw ProxmoxClients.NoData(Endpoint, what);
             }
         }
+
+        // Kept for the next pass: sized once, a list of 100,000s does not leave its doubling arrays behind.
+        _copiesLastPass = copies.Count;
 
         var jobs = await ReadJobsAsync(links, gaps, cancellationToken);
         return new EvidenceBatch { Copies = copies, Replicas = jobs.Replicas, Findings = jobs.Findings, Gaps = gaps };

@@ -10,13 +10,16 @@ namespace SelfHostSync.Proxmox.Gateways;
 /// <summary>Creates the Refit clients for an endpoint over the resilient, pinned HttpClient.</summary>
 internal static class ProxmoxClients
 {
+    /// <summary>How every PVE/PBS answer is read (also by <see cref="DataArrayReader"/>).</summary>
+    internal static readonly JsonSerializerOptions Json = new()
+    {
+        NumberHandling = JsonNumberHandling.AllowReadingFromString,
+        PropertyNameCaseInsensitive = false,
+    };
+
     private static readonly RefitSettings Settings = new()
     {
-        ContentSerializer = new SystemTextJsonContentSerializer(new JsonSerializerOptions
-        {
-            NumberHandling = JsonNumberHandling.AllowReadingFromString,
-            PropertyNameCaseInsensitive = false,
-        }),
+        ContentSerializer = new SystemTextJsonContentSerializer(Json),
     };
 
     public static IPveApi Pve(HttpClient http) => RestService.For<IPveApi>(http, Settings);
@@ -64,5 +67,8 @@ internal static class ProxmoxClients
 
     public static T Require<T>(ProxmoxEndpoint endpoint, string what, T? data)
         where T : class =>
-        data ?? throw new ProxmoxApiException(ProxmoxErrorKind.BadResponse, null, $"{endpoint.Kind}:{endpoint.Name}: {what}: response has no data");
+        data ?? throw NoData(endpoint, what);
+
+    public static ProxmoxApiException NoData(ProxmoxEndpoint endpoint, string what) =>
+        new(ProxmoxErrorKind.BadResponse, null, $"{endpoint.Kind}:{endpoint.Name}: {what}: response has no data");
 }

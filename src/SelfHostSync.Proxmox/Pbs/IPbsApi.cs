@@ -11,8 +11,9 @@ internal interface IPbsApi
     [Get("/admin/datastore/{store}/namespace")]
     Task<PbsData<List<NamespaceDto>>> GetNamespacesAsync(string store, CancellationToken cancellationToken);
 
+    /// <summary>The answer as a stream: a datastore can list 100,000s of snapshots, read one at a time (DataArrayReader).</summary>
     [Get("/admin/datastore/{store}/snapshots")]
-    Task<PbsData<List<SnapshotDto>>> GetSnapshotsAsync(string store, [Query] string? ns, CancellationToken cancellationToken);
+    Task<Stream> GetSnapshotsAsync(string store, [Query] string? ns, CancellationToken cancellationToken);
 
     [Get("/admin/verify")]
     Task<PbsData<List<VerifyJobDto>>> GetVerifyJobsAsync(CancellationToken cancellationToken);

@@ -172,6 +172,7 @@ internal sealed class SyncCoordinator(
         await Task.Yield();
         cancellationToken.ThrowIfCancellationRequested();
         GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+        NativeHeap.Trim();
 
         // The shared array pools keep the pass's large buffers; after a minute unused they hand back one buffer per
         // full collection every 15 s. Without collections an idle daemon never gets there, so collect every 15 s for
@@ -186,6 +187,7 @@ internal sealed class SyncCoordinator(
                     if (Volatile.Read(ref _passes) == pass && !IsRunning)
                     {
                         GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+                        NativeHeap.Trim();
                     }
                 }
             },

@@ -1,5 +1,6 @@
 using SelfHostSync.Proxmox.Gateways;
 using SelfHostSync.Proxmox.Http;
+using SelfHostSync.Proxmox.Pbs;
 
 namespace SelfHostSync.Proxmox.Tests.Contract;
 
@@ -18,7 +19,11 @@ public sealed class PbsContractTests : IDisposable
                       "verification":{"state":"ok","upid":"UPID:pbs:00000001:00000002:00000000:5CA78B83:verificationjob:x:root@pam:"},"protected":false}]}
             """);
 
-        var snapshots = (await _mock.Pbs().GetSnapshotsAsync("main", "homelab", CancellationToken.None)).Data!;
+        var snapshots = new List<SnapshotDto>();
+        await using (var answer = await _mock.Pbs().GetSnapshotsAsync("main", "homelab", CancellationToken.None))
+        {
+            Assert.True(await DataArrayReader.ReadAsync<SnapshotDto>(answer, ProxmoxClients.Json, TimeSpan.FromSeconds(5), snapshots.Add, CancellationToken.None));
+        }
 
         Assert.Equal("ok", Assert.Single(snapshots).Verification!.State);
         var request = Assert.Single(_mock.Requests("/admin/datastore/main/snapshots")).RequestMessage;
@@ -31,7 +36,7 @@ public sealed class PbsContractTests : IDisposable
     {
         _mock.Stub("GET", "/admin/datastore/main/snapshots", 200, """{"data":[]}""");
 
-        await _mock.Pbs().GetSnapshotsAsync("main", null, CancellationToken.None);
+        await (await _mock.Pbs().GetSnapshotsAsync("main", null, CancellationToken.None)).DisposeAsync();
 
         var request = Assert.Single(_mock.Requests("/admin/datastore/main/snapshots")).RequestMessage;
         Assert.True(request.Query is null || !request.Query.ContainsKey("ns"));

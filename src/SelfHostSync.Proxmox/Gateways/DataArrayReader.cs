@@ -1,0 +1,172 @@
+using System.Buffers;
+using System.Text.Json;
+
+namespace SelfHostSync.Proxmox.Gateways;
+
+/// <summary>
+/// Reads the <c>data</c> array of a Proxmox envelope (<c>{"data": [ … ], …}</c>) from a stream one element at a time,
+/// so a listing of 100,000 snapshots never exists as 100,000 objects at once: each element is handed over and becomes
+/// garbage while it is still young. (Deserialising the whole list kept every element alive for the whole read, long
+/// enough to be promoted to the oldest generation, and the daemon's peak depended on when that generation was next
+/// collected.)
+/// </summary>
+internal static class DataArrayReader
+{
+    private const int InitialBuffer = 64 * 1024;
+
+    private enum Phase
+    {
+        Start,
+        Envelope,
+        Items,
+        Done,
+    }
+
+    /// <summary>
+    /// Calls <paramref name="onItem"/> for every element; false when the envelope has no (or a null) <c>data</c>.
+    /// A read that brings nothing for <paramref name="stall"/> fails with a <see cref="TimeoutException"/>.
+    /// </summary>
+    public static async Task<bool> ReadAsync<T>(Stream stream, JsonSerializerOptions options, TimeSpan stall, Action<T> onItem, CancellationToken cancellationToken)
+    {
+        var buffer = ArrayPool<byte>.Shared.Rent(InitialBuffer);
+        using var watchdog = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        try
+        {
+            var cursor = new Cursor();
+            var filled = 0;
+            var final = false;
+            while (true)
+            {
+                if (!final)
+                {
+                    if (filled == buffer.Length)
+                    {
+                        // One element larger than the buffer: grow it.
+                        var larger = ArrayPool<byte>.Shared.Rent(buffer.Length * 2);
+                        buffer.AsSpan(0, filled).CopyTo(larger);
+                        ArrayPool<byte>.Shared.Return(buffer);
+                        buffer = larger;
+                    }
+
+                    int read;
+                    watchdog.CancelAfter(stall);
+                    try
+                    {
+                        read = await stream.ReadAsync(buffer.AsMemory(filled), watchdog.Token);
+                    }
+                    catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+                    {
+                        throw new TimeoutException($"the answer stalled: no data for {stall.TotalSeconds:0.#} s");
+                    }
+
+                    watchdog.CancelAfter(Timeout.InfiniteTimeSpan);
+                    final = read == 0;
+                    filled += read;
+                }
+
+                var consumed = Process(buffer.AsSpan(0, filled), final, ref cursor, options, onItem);
+                if (cursor.Phase == Phase.Done)
+                {
+                    return cursor.SawData;
+                }
+
+                if (final && consumed == 0)
+                {
+                    throw new JsonException($"the answer ends inside its JSON (after {cursor.Items} element(s))");
+                }
+
+                buffer.AsSpan(consumed, filled - consumed).CopyTo(buffer);
+                filled -= consumed;
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    /// <summary>Consumes every complete step in <paramref name="span"/>; returns the bytes consumed.</summary>
+    private static int Process<T>(ReadOnlySpan<byte> span, bool final, ref Cursor cursor, JsonSerializerOptions options, Action<T> onItem)
+    {
+        var reader = new Utf8JsonReader(span, final, cursor.State);
+        while (cursor.Phase != Phase.Done)
+        {
+            var checkpoint = reader;
+            if (!Step(ref reader, ref cursor, options, onItem))
+            {
+                reader = checkpoint;
+                break;
+            }
+        }
+
+        cursor.State = reader.CurrentState;
+        return (int)reader.BytesConsumed;
+    }
+
+    /// <summary>One token-level step, done completely or not at all (false: more bytes are needed).</summary>
+    private static bool Step<T>(ref Utf8JsonReader reader, ref Cursor cursor, JsonSerializerOptions options, Action<T> onItem)
+    {
+        if (!reader.Read())
+        {
+            return false;
+        }
+
+        switch (cursor.Phase)
+        {
+            case Phase.Start:
+                cursor.Phase = reader.TokenType == JsonTokenType.StartObject ? Phase.Envelope : throw new JsonException("the answer is not a JSON object");
+                return true;
+
+            case Phase.Envelope when reader.TokenType == JsonTokenType.EndObject:
+                cursor.Phase = Phase.Done;
+                return true;
+
+            case Phase.Envelope when reader.TokenType == JsonTokenType.PropertyName && reader.ValueTextEquals("data"u8):
+                if (!reader.Read())
+                {
+                    return false;
+                }
+
+                if (reader.TokenType == JsonTokenType.StartArray)
+                {
+                    cursor.SawData = true;
+                    cursor.Phase = Phase.Items;
+                    return true;
+                }
+
+                return reader.TokenType == JsonTokenType.Null ? true : throw new JsonException("'data' is not a list");
+
+            case Phase.Envelope:
+                return reader.TrySkip();
+
+            case Phase.Items when reader.TokenType == JsonTokenType.EndArray:
+                cursor.Phase = Phase.Envelope;
+                return true;
+
+            case Phase.Items when reader.TokenType == JsonTokenType.StartObject:
+                var probe = reader;
+                if (!probe.TrySkip())
+                {
+                    return false;
+                }
+
+                onItem(JsonSerializer.Deserialize<T>(ref reader, options)!);
+                cursor.Items++;
+                return true;
+
+            case Phase.Items when reader.TokenType == JsonTokenType.Null:
+                return true;
+
+            default:
+                throw new JsonException($"unexpected {reader.TokenType} in 'data'");
+        }
+    }
+
+    private struct Cursor
+    {
+        public JsonReaderState State;
+        public Phase Phase;
+        public bool SawData;
+        public int Items;
+    }
+}

@@ -1,0 +1,41 @@
+using System.Diagnostics;
+
+namespace SelfHostSync.Tests;
+
+/// <summary>The shipped unit file, checked by systemd itself (`.ci/run` installs systemd-analyze).</summary>
+public sealed class SystemdUnitTests
+{
+    [Fact]
+    [System.Runtime.Versioning.SupportedOSPlatform("linux")]
+    public async Task Verify_ShippedUnit_AcceptedBySystemdAnalyze()
+    {
+        var unit = await File.ReadAllTextAsync(Path.Combine(AppContext.BaseDirectory, "systemd", "selfhostsync.service"));
+        Assert.Contains("ExecStart=/opt/selfhostsync/selfhostsync run", unit, StringComparison.Ordinal);
+
+        // verify also checks that ExecStart= names an executable: point it at a stand-in for the installed binary.
+        var dir = Directory.CreateTempSubdirectory("shs-unit-");
+        try
+        {
+            var binary = Path.Combine(dir.FullName, "selfhostsync");
+            await File.WriteAllTextAsync(binary, "#!/bin/sh\nexit 0\n");
+            File.SetUnixFileMode(binary, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+            var path = Path.Combine(dir.FullName, "selfhostsync.service");
+            await File.WriteAllTextAsync(path, unit.Replace("/opt/selfhostsync/selfhostsync", binary, StringComparison.Ordinal));
+
+            var psi = new ProcessStartInfo("systemd-analyze") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+            psi.ArgumentList.Add("verify");
+            psi.ArgumentList.Add(path);
+            using var process = Process.Start(psi)!;
+            var stdout = process.StandardOutput.ReadToEndAsync();
+            var stderr = process.StandardError.ReadToEndAsync();
+            await process.WaitForExitAsync();
+
+            Assert.True(process.ExitCode == 0, await stderr + await stdout);
+            Assert.Equal(string.Empty, (await stderr).Trim());
+        }
+        finally
+        {
+            dir.Delete(recursive: true);
+        }
+    }
+}
