@@ -2,7 +2,7 @@ using BenchmarkDotNet.Running;
 using SelfHostSync.Benchmarks;
 using SelfHostSync.Lab.Scenario;
 
-// dotnet run -c Release --project tests/SelfHostSync.Benchmarks -- core            (BenchmarkDotNet, the pure Core)
+// dotnet run -c Release --project tests/SelfHostSync.Benchmarks -- core            (BenchmarkDotNet, the pure Core and the alert bookkeeping)
 // dotnet run -c Release --project tests/SelfHostSync.Benchmarks -- e2e [sizes…]    (real passes against the lab)
 if (args.Length > 0 && args[0] == "e2e")
 {
@@ -15,5 +15,7 @@ if (args.Length > 0 && args[0] == "e2e")
     return 0;
 }
 
-BenchmarkRunner.Run<CoreBenchmarks>(args: args.Length > 0 && args[0] == "core" ? args[1..] : args);
+var rest = args.Length > 0 && args[0] == "core" ? args[1..] : args;
+BenchmarkRunner.Run<CoreBenchmarks>(args: rest);
+BenchmarkRunner.Run<AlertBenchmarks>(args: rest);
 return 0;

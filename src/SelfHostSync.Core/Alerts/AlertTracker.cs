@@ -1,3 +1,4 @@
+using System.Globalization;
 using SelfHostSync.Core.Checks;
 using SelfHostSync.Core.Sync;
 
@@ -18,6 +19,10 @@ public static class AlertTracker
         var next = new Dictionary<string, OpenAlert>(open, StringComparer.Ordinal);
         var events = new List<AlertEvent>();
         var seen = new HashSet<string>(StringComparer.Ordinal);
+
+        // The open alerts of each guest or inventory entry, found once: a large estate has thousands of guests and
+        // thousands of open alerts, and scanning every open alert for every guest was quadratic.
+        var owned = open.Keys.ToLookup(OwnerOf, StringComparer.Ordinal);
 
         foreach (var source in run.Sources)
         {
@@ -40,17 +45,19 @@ public static class AlertTracker
             if (!g.LevelCertain)
             {
                 // An uncertain level runs another level's checks: its results say nothing about this guest's alerts.
-                seen.UnionWith(next.Keys.Where(k => k.StartsWith($"guest:{g.Cluster}/{g.Vmid}:", StringComparison.Ordinal)));
+                seen.UnionWith(owned[GuestPrefix(g)]);
                 continue;
             }
 
             var subject = string.IsNullOrEmpty(g.Name) ? $"{g.Cluster}/{g.Vmid}" : $"{g.Cluster}/{g.Vmid} {g.Name}";
-            Apply(next, events, seen, $"guest:{g.Cluster}/{g.Vmid}", subject, g.Level, g.Checks, now);
+            var prefix = GuestPrefix(g);
+            Apply(next, events, seen, prefix, owned[prefix], subject, g.Level, g.Checks, now);
         }
 
         foreach (var e in run.Inventory)
         {
-            Apply(next, events, seen, $"inventory:{e.Name}", $"inventory {e.Name}", e.Level, e.Checks, now);
+            var prefix = $"inventory:{e.Name}";
+            Apply(next, events, seen, prefix, owned[prefix], $"inventory {e.Name}", e.Level, e.Checks, now);
         }
 
         // Alerts of guests that are gone: resolved, unless the cluster they lived in could not be read.
@@ -80,6 +87,7 @@ public static class AlertTracker
         List<AlertEvent> events,
         HashSet<string> seen,
         string prefix,
+        IEnumerable<string> wasOpen,
         string subject,
         string level,
         IReadOnlyList<CheckResult> checks,
@@ -103,7 +111,7 @@ public static class AlertTracker
         }
 
         // A check that vanished (its guest changed level) is no longer demanded: resolve it.
-        foreach (var key in next.Keys.Where(k => k.StartsWith(prefix + ":", StringComparison.Ordinal) && !seen.Contains(k)).ToList())
+        foreach (var key in wasOpen.Where(k => !seen.Contains(k)))
         {
             if (checks.Count > 0 && next.Remove(key, out var gone))
             {
@@ -112,4 +120,9 @@ public static class AlertTracker
             }
         }
     }
+
+    private static string GuestPrefix(GuestReport g) => string.Create(CultureInfo.InvariantCulture, $"guest:{g.Cluster}/{g.Vmid}");
+
+    /// <summary>A check alert's key is <c>{owner}:{check id}</c>; check ids have no colon.</summary>
+    private static string OwnerOf(string key) => key[..Math.Max(0, key.LastIndexOf(':'))];
 }

@@ -137,4 +137,42 @@ public sealed class AlertTrackerTests
         Assert.Equal(AlertKind.Resolved, Assert.Single(events).Kind);
         Assert.Empty(after);
     }
+
+    [Fact]
+    public void Advance_CheckNoLongerRequiredAtNewLevel_Resolved()
+    {
+        var (_, open) = AlertTracker.Advance(None, Run(CheckStatus.Fail), Build.Now);
+        var run = Run(CheckStatus.Pass);
+        var onlyDocs = run with { Guests = [run.Guests[0] with { Level = "3a", Checks = [new CheckResult(CheckIds.DocsPresent, CheckStatus.Pass, "notes")] }] };
+
+        var (events, after) = AlertTracker.Advance(open, onlyDocs, Build.Now);
+
+        var e = Assert.Single(events);
+        Assert.Equal((AlertKind.Resolved, "no longer required at this level"), (e.Kind, e.Alert.Detail));
+        Assert.Empty(after);
+    }
+
+    [Fact]
+    public void Advance_OwnersWhoseNamesArePrefixesOfEachOther_KeepTheirOwnAlerts()
+    {
+        // guest 10 vs guest 100, inventory "Mail" vs "Mail:EU": one's checks must never resolve the other's alerts.
+        var run = Run(CheckStatus.Fail);
+        var guest10 = run.Guests[0] with { Vmid = 10, Checks = [new CheckResult(CheckIds.DocsPresent, CheckStatus.Pass, "notes")] };
+        var both = run with
+        {
+            Guests = [run.Guests[0], guest10],
+            Inventory =
+            [
+                new InventoryReport("Mail", "0", null, [new CheckResult(CheckIds.ExportTested, CheckStatus.Pass, "exported")]),
+                new InventoryReport("Mail:EU", "0", null, [new CheckResult(CheckIds.MfaEnforced, CheckStatus.Fail, "no MFA")]),
+            ],
+        };
+        var (_, open) = AlertTracker.Advance(None, both, Build.Now);
+
+        var (events, after) = AlertTracker.Advance(open, both, Build.Now);
+
+        Assert.Empty(events);
+        Assert.Equal(["guest:homelab/100:restore.tested", "inventory:Mail:EU:mfa.enforced"], after.Keys.Order(StringComparer.Ordinal));
+    }
 }
+
