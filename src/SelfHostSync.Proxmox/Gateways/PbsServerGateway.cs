@@ -120,19 +120,16 @@ internal sealed partial class PbsServerGateway(PbsServer server, IPbsApi api, St
             location,
             link.StorageId,
             time,
-            snapshot.Verification?.State switch
+            snapshot.VerificationState switch
             {
                 "ok" => VerificationState.Ok,
                 "failed" => VerificationState.Failed,
                 _ => VerificationState.None,
             },
-            snapshot.Protected == true,
-            IsEncrypted(snapshot),
+            snapshot.Protected,
+            snapshot.Encrypted,
             server.Offsite);
     }
-
-    private static bool IsEncrypted(SnapshotDto snapshot) =>
-        snapshot.Files?.Any(f => f.CryptMode == "encrypt") == true;
 
     private sealed record Link(string Cluster, string StorageId, string Datastore, string Namespace)
     {

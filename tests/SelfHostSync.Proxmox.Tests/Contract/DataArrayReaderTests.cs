@@ -34,8 +34,8 @@ public sealed class DataArrayReaderTests
 
         Assert.True(found);
         Assert.Equal(["100", "101", "102"], items.Select(s => s.BackupId));
-        Assert.Equal([true, false, true], items.Select(s => s.Files!.Any(f => f.CryptMode == "encrypt")));
-        Assert.All(items, s => Assert.Equal("ok", s.Verification!.State));
+        Assert.Equal([true, false, true], items.Select(s => s.Encrypted));
+        Assert.All(items, s => Assert.Equal("ok", s.VerificationState));
     }
 
     [Fact]

@@ -25,7 +25,7 @@ public sealed class PbsContractTests : IDisposable
             Assert.True(await DataArrayReader.ReadAsync<SnapshotDto>(answer, ProxmoxClients.Json, TimeSpan.FromSeconds(5), snapshots.Add, CancellationToken.None));
         }
 
-        Assert.Equal("ok", Assert.Single(snapshots).Verification!.State);
+        Assert.Equal("ok", Assert.Single(snapshots).VerificationState);
         var request = Assert.Single(_mock.Requests("/admin/datastore/main/snapshots")).RequestMessage;
         Assert.Equal($"PBSAPIToken selfhostsync@pbs!sync:{Mock.Secret}", request.Headers!["Authorization"].Single());
         Assert.Equal("homelab", request.Query!["ns"].Single());
