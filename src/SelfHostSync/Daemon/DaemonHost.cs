@@ -19,7 +19,11 @@ internal static class DaemonHost
 {
     public static WebApplication Build(AppConfig config, TimeProvider time, ILogger log, IReadOnlyList<Uri>? urls = null)
     {
-        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
+        // An empty builder: the host reads no configuration of its own (no appsettings.json next to the binary, no
+        // file watcher on the install directory, no Kestrel section from the environment); ours is bound by ConfigLoader.
+        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
+        builder.WebHost.UseKestrelCore();
+        builder.Services.AddRoutingCore();
         builder.Services.AddSystemd();
         builder.Services.AddSerilog(log, dispose: false);
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromMinutes(5));
