@@ -83,13 +83,13 @@ internal static class ControlApi
                 Drills = drills.Configured ? await store.RecentDrillsAsync(100, null, ct) : null,
                 DrillRunning = drills.Running,
             };
-            return Results.Content(Dashboard.DashboardPage.Render(model), "text/html; charset=utf-8");
+            return new ChunkedTextResult(Dashboard.DashboardPage.Render(model), "text/html; charset=utf-8");
         });
 
         app.MapGet("/metrics", async (CancellationToken ct) =>
         {
             var recent = drills.Configured ? await store.RecentDrillsAsync(500, null, ct) : [];
-            return Results.Text(Metrics.Render(coordinator.Last, meter, time.GetUtcNow(), recent), "text/plain; version=0.0.4; charset=utf-8");
+            return new ChunkedTextResult(Metrics.Render(coordinator.Last, meter, time.GetUtcNow(), recent), "text/plain; version=0.0.4; charset=utf-8");
         });
 
         app.MapGet("/api/guests", () => Json(coordinator.Last?.Guests ?? []));

@@ -1,3 +1,4 @@
+using System.Text;
 using SelfHostSync.Http;
 using SelfHostSync.Core.Checks;
 using SelfHostSync.Core.Sync;
@@ -21,7 +22,7 @@ internal static class Metrics
         ("selfhostsync_offsite_age_seconds", CheckIds.OffsitePresent, "Age of the newest copy observed off site"),
     ];
 
-    public static string Render(RunReport? last, RequestMeter meter, DateTimeOffset now, IReadOnlyList<Core.Drills.DrillRecord>? drills = null)
+    public static StringBuilder Render(RunReport? last, RequestMeter meter, DateTimeOffset now, IReadOnlyList<Core.Drills.DrillRecord>? drills = null)
     {
         var text = new PrometheusText();
         var guests = last?.Guests ?? [];
@@ -81,7 +82,7 @@ internal static class Metrics
             gc.GenerationInfo.ToArray().Select((g, i) => (L(("generation", i < generations.Length ? generations[i] : Id(i))), (double)g.SizeAfterBytes)));
         text.Family("selfhostsync_api_requests_total", "counter", "HTTP requests sent to each API endpoint since the daemon started",
             meter.Snapshot().Select(kv => (L(("kind", kv.Key.Split(':', 2)[0]), ("name", kv.Key.Split(':', 2)[^1])), (double)kv.Value.Requests)));
-        return text.ToString();
+        return text.Buffer;
     }
 
     private static int Code(CheckStatus status) => status switch

@@ -1,3 +1,4 @@
+using System.Text;
 using System.Globalization;
 using SelfHostSync.Core.Checks;
 using SelfHostSync.Core.Sync;
@@ -53,7 +54,7 @@ internal static class DashboardPage
         return reader.ReadToEnd();
     });
 
-    public static string Render(DashboardModel m)
+    public static StringBuilder Render(DashboardModel m)
     {
         var h = new Html();
         h.Raw("<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">");
@@ -72,7 +73,7 @@ internal static class DashboardPage
         DrillSection.Render(h, m.Drills, m.Drills is not null, m.DrillRunning, m.Csrf, m.Now);
         Runs(h, m);
         h.Raw("</main><footer>Prometheus metrics at <a href=\"/metrics\">/metrics</a> · JSON at <a href=\"/api/status\">/api/status</a></footer></body></html>");
-        return h.ToString();
+        return h.Buffer;
     }
 
     private static void Header(Html h, DashboardModel m)

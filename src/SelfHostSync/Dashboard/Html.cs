@@ -45,5 +45,8 @@ internal sealed class Html
         return this;
     }
 
+    /// <summary>What was written, for the response to send chunk by chunk.</summary>
+    public StringBuilder Buffer => _out;
+
     public override string ToString() => _out.ToString();
 }

@@ -13,9 +13,7 @@ internal sealed class PrometheusText
 
     public PrometheusText Family(string name, string type, string help, IEnumerable<(IReadOnlyList<(string Name, string Value)> Labels, double Value)> samples)
     {
-        var sorted = samples
-            .OrderBy(s => string.Join('\u0001', s.Labels.Select(l => l.Value)), StringComparer.Ordinal)
-            .ToList();
+        var sorted = samples.OrderBy(s => s.Labels, LabelValueOrder.Instance).ToList();
         _text.Append("# HELP ").Append(name).Append(' ').Append(help.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\n", "\\n", StringComparison.Ordinal)).Append('\n');
         _text.Append("# TYPE ").Append(name).Append(' ').Append(type).Append('\n');
         foreach (var (labels, value) in sorted)
@@ -43,6 +41,9 @@ internal sealed class PrometheusText
         return this;
     }
 
+    /// <summary>What was written, for the response to send chunk by chunk.</summary>
+    public StringBuilder Buffer => _text;
+
     public override string ToString() => _text.ToString();
 
     private static string Escape(string value) =>
@@ -53,4 +54,29 @@ internal sealed class PrometheusText
         : double.IsNegativeInfinity(value) ? "-Inf"
         : double.IsNaN(value) ? "NaN"
         : value.ToString("R", CultureInfo.InvariantCulture);
+
+    /// <summary>Samples ordered by their label values, first label first (ordinal), without a sort key per sample.</summary>
+    private sealed class LabelValueOrder : IComparer<IReadOnlyList<(string Name, string Value)>>
+    {
+        public static readonly LabelValueOrder Instance = new();
+
+        public int Compare(IReadOnlyList<(string Name, string Value)>? x, IReadOnlyList<(string Name, string Value)>? y)
+        {
+            if (x is null || y is null)
+            {
+                return x is null ? (y is null ? 0 : -1) : 1;
+            }
+
+            for (var i = 0; i < Math.Min(x.Count, y.Count); i++)
+            {
+                var c = string.CompareOrdinal(x[i].Value, y[i].Value);
+                if (c != 0)
+                {
+                    return c;
+                }
+            }
+
+            return x.Count.CompareTo(y.Count);
+        }
+    }
 }
