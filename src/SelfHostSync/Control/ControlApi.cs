@@ -83,13 +83,17 @@ internal static class ControlApi
                 Drills = drills.Configured ? await store.RecentDrillsAsync(100, null, ct) : null,
                 DrillRunning = drills.Running,
             };
-            return new ChunkedTextResult(Dashboard.DashboardPage.Render(model), "text/html; charset=utf-8");
+            await using var writer = TextResponse.Writer(context.Response, "text/html; charset=utf-8");
+            await Dashboard.DashboardPage.WriteAsync(writer, model, ct);
+            await writer.FlushAsync(ct);
         });
 
-        app.MapGet("/metrics", async (CancellationToken ct) =>
+        app.MapGet("/metrics", async (HttpContext context, CancellationToken ct) =>
         {
             var recent = drills.Configured ? await store.RecentDrillsAsync(500, null, ct) : [];
-            return new ChunkedTextResult(Metrics.Render(coordinator.Last, meter, time.GetUtcNow(), recent), "text/plain; version=0.0.4; charset=utf-8");
+            await using var writer = TextResponse.Writer(context.Response, "text/plain; version=0.0.4; charset=utf-8");
+            await Metrics.WriteAsync(writer, coordinator.Last, meter, time.GetUtcNow(), recent, ct);
+            await writer.FlushAsync(ct);
         });
 
         app.MapGet("/api/guests", () => Json(coordinator.Last?.Guests ?? []));

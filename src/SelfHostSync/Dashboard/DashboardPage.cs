@@ -1,4 +1,3 @@
-using System.Text;
 using System.Globalization;
 using SelfHostSync.Core.Checks;
 using SelfHostSync.Core.Sync;
@@ -54,9 +53,10 @@ internal static class DashboardPage
         return reader.ReadToEnd();
     });
 
-    public static StringBuilder Render(DashboardModel m)
+    /// <summary>Writes the page to <paramref name="output"/> while it is rendered (the guest table is one row per guest).</summary>
+    public static async Task WriteAsync(TextWriter output, DashboardModel m, CancellationToken cancellationToken)
     {
-        var h = new Html();
+        var h = new Html(output);
         h.Raw("<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">");
         if (m.Running || m.PendingRunId is not null || m.DrillRunning)
         {
@@ -68,12 +68,12 @@ internal static class DashboardPage
         h.Raw("<main>");
         Banners(h, m);
         MatrixTable(h, m.Last);
-        Guests(h, m.Last, m.Now);
+        await GuestsAsync(h, m.Last, m.Now, cancellationToken);
         Inventory(h, m.Last);
         DrillSection.Render(h, m.Drills, m.Drills is not null, m.DrillRunning, m.Csrf, m.Now);
         Runs(h, m);
         h.Raw("</main><footer>Prometheus metrics at <a href=\"/metrics\">/metrics</a> · JSON at <a href=\"/api/status\">/api/status</a></footer></body></html>");
-        return h.Buffer;
+        await h.FlushAsync(cancellationToken);
     }
 
     private static void Header(Html h, DashboardModel m)
@@ -135,7 +135,7 @@ internal static class DashboardPage
         h.Raw("</tbody></table></section>");
     }
 
-    private static void Guests(Html h, RunReport? last, DateTimeOffset now)
+    private static async Task GuestsAsync(Html h, RunReport? last, DateTimeOffset now, CancellationToken cancellationToken)
     {
         h.Raw("<section><h2>Guests</h2><table class=\"guests\" id=\"guests\"><thead><tr><th>Guest</th><th>Level</th>");
         foreach (var id in CheckIds.GuestChecks)
@@ -185,6 +185,7 @@ internal static class DashboardPage
             }
 
             h.Raw("</tr>");
+            await h.FlushIfFullAsync(cancellationToken);
         }
 
         h.Raw("</tbody></table></section>");

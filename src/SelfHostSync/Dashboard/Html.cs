@@ -4,8 +4,11 @@ using System.Text.Encodings.Web;
 namespace SelfHostSync.Dashboard;
 
 /// <summary>A tiny HTML writer: every piece of text goes through the HTML encoder (names and notes are user input).</summary>
-internal sealed class Html
+internal sealed class Html(TextWriter? output = null)
 {
+    /// <summary>With an output, text is handed over in pieces of about this size (see <see cref="FlushIfFullAsync"/>).</summary>
+    private const int FlushAt = 32 * 1024;
+
     private readonly StringBuilder _out = new();
 
     /// <summary>Markup we wrote ourselves (tags, attribute names).</summary>
@@ -45,8 +48,13 @@ internal sealed class Html
         return this;
     }
 
-    /// <summary>What was written, for the response to send chunk by chunk.</summary>
-    public StringBuilder Buffer => _out;
+    /// <summary>Hands what is buffered to the output once it is a full piece (call it inside long loops).</summary>
+    public Task FlushIfFullAsync(CancellationToken cancellationToken) =>
+        output is not null && _out.Length >= FlushAt ? FlushAsync(cancellationToken) : Task.CompletedTask;
+
+    /// <summary>Hands everything buffered to the output (call once at the end).</summary>
+    public Task FlushAsync(CancellationToken cancellationToken) =>
+        output is null ? Task.CompletedTask : Control.TextResponse.DrainAsync(_out, output, cancellationToken);
 
     public override string ToString() => _out.ToString();
 }

@@ -7,11 +7,14 @@ namespace SelfHostSync.Output;
 /// Writes the Prometheus text exposition format (0.0.4): one HELP/TYPE block per family, samples sorted by their
 /// label values so that two scrapes of the same state are byte-identical. Label values and help text are escaped.
 /// </summary>
-internal sealed class PrometheusText
+internal sealed class PrometheusText(TextWriter output)
 {
+    /// <summary>Text is handed to the output in pieces of about this size, never as one string of the whole scrape.</summary>
+    private const int FlushAt = 32 * 1024;
+
     private readonly StringBuilder _text = new();
 
-    public PrometheusText Family(string name, string type, string help, IEnumerable<(IReadOnlyList<(string Name, string Value)> Labels, double Value)> samples)
+    public async Task FamilyAsync(string name, string type, string help, IEnumerable<(IReadOnlyList<(string Name, string Value)> Labels, double Value)> samples, CancellationToken cancellationToken)
     {
         var sorted = samples.OrderBy(s => s.Labels, LabelValueOrder.Instance).ToList();
         _text.Append("# HELP ").Append(name).Append(' ').Append(help.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\n", "\\n", StringComparison.Ordinal)).Append('\n');
@@ -36,15 +39,15 @@ internal sealed class PrometheusText
             }
 
             _text.Append(' ').Append(Format(value)).Append('\n');
+            if (_text.Length >= FlushAt)
+            {
+                await FlushAsync(cancellationToken);
+            }
         }
-
-        return this;
     }
 
-    /// <summary>What was written, for the response to send chunk by chunk.</summary>
-    public StringBuilder Buffer => _text;
-
-    public override string ToString() => _text.ToString();
+    /// <summary>Writes what is buffered to the output (call once more after the last family).</summary>
+    public Task FlushAsync(CancellationToken cancellationToken) => Control.TextResponse.DrainAsync(_text, output, cancellationToken);
 
     private static string Escape(string value) =>
         value.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal).Replace("\n", "\\n", StringComparison.Ordinal);
