@@ -39,8 +39,14 @@ internal static class DaemonHost
         var app = builder.Build();
         app.UseHostFiltering();
         app.UseControlAuth(app.Services.GetRequiredService<ControlAuth>());
+        var coordinator = app.Services.GetRequiredService<SyncCoordinator>();
+        app.Use(async (context, next) =>
+        {
+            await next(context);
+            coordinator.AfterRequest();
+        });
         app.MapControlApi(
-            app.Services.GetRequiredService<SyncCoordinator>(),
+            coordinator,
             app.Services.GetRequiredService<SyncRunner>().Store,
             app.Services.GetRequiredService<SyncRunner>().Meter,
             app.Services.GetRequiredService<ControlAuth>(),
