@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
@@ -42,6 +43,8 @@ internal sealed class SnapshotConverter : JsonConverter<SnapshotDto>
                 time = reader.TokenType switch
                 {
                     JsonTokenType.Number when reader.TryGetInt64(out var seconds) => seconds,
+                    // Our JSON options read numbers given as strings elsewhere; so does this.
+                    JsonTokenType.String when long.TryParse(reader.GetString(), NumberStyles.None, CultureInfo.InvariantCulture, out var seconds) => seconds,
                     JsonTokenType.Null => null,
                     _ => throw Wrong("backup-time", "a whole number", ref reader),
                 };

@@ -83,17 +83,13 @@ internal static class ControlApi
                 Drills = drills.Configured ? await store.RecentDrillsAsync(100, null, ct) : null,
                 DrillRunning = drills.Running,
             };
-            await using var writer = TextResponse.Writer(context.Response, "text/html; charset=utf-8");
-            await Dashboard.DashboardPage.WriteAsync(writer, model, ct);
-            await writer.FlushAsync(ct);
+            await TextResponse.WriteAsync(context.Response, "text/html; charset=utf-8", w => Dashboard.DashboardPage.WriteAsync(w, model, ct), ct);
         });
 
         app.MapGet("/metrics", async (HttpContext context, CancellationToken ct) =>
         {
             var recent = drills.Configured ? await store.RecentDrillsAsync(500, null, ct) : [];
-            await using var writer = TextResponse.Writer(context.Response, "text/plain; version=0.0.4; charset=utf-8");
-            await Metrics.WriteAsync(writer, coordinator.Last, meter, time.GetUtcNow(), recent, ct);
-            await writer.FlushAsync(ct);
+            await TextResponse.WriteAsync(context.Response, "text/plain; version=0.0.4; charset=utf-8", w => Metrics.WriteAsync(w, coordinator.Last, meter, time.GetUtcNow(), recent, ct), ct);
         });
 
         app.MapGet("/api/guests", () => Json(coordinator.Last?.Guests ?? []));

@@ -14,13 +14,20 @@ internal static class TextResponse
     private static readonly UTF8Encoding Utf8 = new(encoderShouldEmitUTF8Identifier: false);
 
     /// <summary>
-    /// A UTF-8 writer over the response body, written to asynchronously only (its encoder carries a surrogate pair
-    /// that straddles two pieces). Dispose it with <c>await using</c>.
+    /// Writes what <paramref name="render"/> produces to the response as UTF-8, asynchronously only (the writer's
+    /// encoder carries a surrogate pair that straddles two pieces). The writer is flushed only when rendering
+    /// succeeded: a failure before the first piece stays a 500 instead of becoming an empty 200, and one after it
+    /// aborts the response.
     /// </summary>
-    public static StreamWriter Writer(HttpResponse response, string contentType)
+    public static async Task WriteAsync(HttpResponse response, string contentType, Func<TextWriter, Task> render, CancellationToken cancellationToken)
     {
         response.ContentType = contentType;
-        return Writer(response.Body);
+        // Not disposed: with leaveOpen it holds nothing but its buffers, and disposing it would flush (see above).
+#pragma warning disable CA2000
+        var writer = Writer(response.Body);
+#pragma warning restore CA2000
+        await render(writer);
+        await writer.FlushAsync(cancellationToken);
     }
 
     public static StreamWriter Writer(Stream body) => new(body, Utf8, bufferSize: 16 * 1024, leaveOpen: true);

@@ -39,7 +39,9 @@ internal sealed class SyncCoordinator(
     private static readonly TimeSpan TrimInterval = TimeSpan.FromSeconds(15);
     private const int TrimCollections = 20;
     private int _passes;
+    private const long RequestGarbageWorthCollecting = 4 * 1024 * 1024;
     private int _requestTrimPending;
+    private long _allocatedAtCollection;
 
     public RunReport? Last { get; private set; }
 
@@ -196,12 +198,13 @@ internal sealed class SyncCoordinator(
     /// <summary>
     /// Called after the control API answered. A scrape of <c>/metrics</c> or a dashboard on a large estate leaves a few
     /// MB of garbage each time, and between passes nothing else makes the collector run often: a daemon scraped every
-    /// few seconds sat 20–30 MB above its idle figure. One compacting collection 15 s after a request (a few
-    /// milliseconds on the idle heap), at most one pending, none while a pass runs.
+    /// few seconds sat 20–30 MB above its idle figure. One compacting collection 15 s after a request that left that
+    /// much behind (health probes do not), at most one pending, none while a pass runs.
     /// </summary>
     public void AfterRequest()
     {
-        if (Interlocked.Exchange(ref _requestTrimPending, 1) == 1)
+        if (GC.GetTotalAllocatedBytes() - Volatile.Read(ref _allocatedAtCollection) < RequestGarbageWorthCollecting
+            || Interlocked.Exchange(ref _requestTrimPending, 1) == 1)
         {
             return;
         }
@@ -226,10 +229,11 @@ internal sealed class SyncCoordinator(
             CancellationToken.None).ContinueWith(t => _ = t.Exception, TaskContinuationOptions.OnlyOnFaulted);
     }
 
-    private static void Collect()
+    private void Collect()
     {
         GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
         NativeHeap.Trim();
+        Volatile.Write(ref _allocatedAtCollection, GC.GetTotalAllocatedBytes());
     }
 
     private async Task TryEndRunAsync(string runId)

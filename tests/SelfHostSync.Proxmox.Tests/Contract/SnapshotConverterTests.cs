@@ -51,6 +51,10 @@ public sealed class SnapshotConverterTests
         Assert.Equal(expected, Read("\"backup-type\":\"vm\"," + field).Protected);
 
     [Fact]
+    public void Read_BackupTimeAsNumericString_Read() =>
+        Assert.Equal(1764000000L, Read("\"backup-time\":\"1764000000\"").BackupTime);
+
+    [Fact]
     public void Read_NoVerificationOrNoState_Null()
     {
         Assert.Null(Read("\"backup-id\":\"1\"").VerificationState);
@@ -81,7 +85,10 @@ public sealed class SnapshotConverterTests
     [Fact]
     public async Task Read_StreamedInSmallChunks_SameResult()
     {
-        var json = """{"data":[{"backup-type":"vm","backup-id":"100","backup-time":1,"comment":"a long comment that spans several buffers","files":[{"filename":"index.json.blob","crypt-mode":"none","size":512},{"filename":"x","crypt-mode":"encrypt","size":1}],"verification":{"state":"ok","upid":"UPID:pbs:0000A1B2:0012C3D4:00000000:00000000:verificationjob::root@pam:"}}]}""";
+        // Nested unknown values inside the snapshot and a file entry, and a long tail after the list: the serializer
+        // hands the converter a reader that is not the final block, so skipping must not assume the rest is there.
+        var tail = new string('x', 8192);
+        var json = $$$"""{"data":[{"backup-type":"vm","backup-id":"100","backup-time":1,"comment":"a long comment that spans several buffers","owner":{"a":[1,{"b":[2]}]},"files":[{"filename":"index.json.blob","extra":{"c":[3,[4]]},"crypt-mode":"none","size":512},{"filename":"x","crypt-mode":"encrypt","size":1}],"verification":{"state":"ok","upid":"UPID:pbs:0000A1B2:0012C3D4:00000000:00000000:verificationjob::root@pam:"}}],"tail":"{{{tail}}}"}""";
         await using var stream = new MemoryStream(Encoding.UTF8.GetBytes(json));
 
         var envelope = await JsonSerializer.DeserializeAsync<PbsData<List<SnapshotDto>>>(stream, SmallBuffer);

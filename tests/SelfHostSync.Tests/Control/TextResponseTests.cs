@@ -82,4 +82,35 @@ public sealed class TextResponseTests
         Assert.StartsWith("<td>Z&#xFC;rich &#x1F600; &lt;0&gt;</td>", body, StringComparison.Ordinal);
         Assert.EndsWith("&lt;2999&gt;</td>", body, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task WriteAsync_RenderFailsBeforeWriting_NothingSentOrFlushed()
+    {
+        // Flushing the response body starts a 200; a failure before the first piece must stay a 500.
+        var context = new Microsoft.AspNetCore.Http.DefaultHttpContext();
+        await using var body = new FlushCountingStream();
+        context.Response.Body = body;
+
+        await Assert.ThrowsAsync<InvalidOperationException>(() =>
+            TextResponse.WriteAsync(context.Response, "text/plain", _ => throw new InvalidOperationException("render failed"), CancellationToken.None));
+
+        Assert.Equal((0L, 0), (body.Length, body.Flushes));
+    }
+
+    private sealed class FlushCountingStream : MemoryStream
+    {
+        public int Flushes { get; private set; }
+
+        public override void Flush()
+        {
+            Flushes++;
+            base.Flush();
+        }
+
+        public override Task FlushAsync(CancellationToken cancellationToken)
+        {
+            Flushes++;
+            return base.FlushAsync(cancellationToken);
+        }
+    }
 }
