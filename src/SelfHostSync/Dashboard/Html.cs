@@ -4,9 +4,9 @@ using System.Text.Encodings.Web;
 namespace SelfHostSync.Dashboard;
 
 /// <summary>A tiny HTML writer: every piece of text goes through the HTML encoder (names and notes are user input).</summary>
-internal sealed class Html(TextWriter? output = null)
+internal sealed class Html(TextWriter output)
 {
-    /// <summary>With an output, text is handed over in pieces of about this size (see <see cref="FlushIfFullAsync"/>).</summary>
+    /// <summary>Text is handed to the output in pieces of about this size (see <see cref="FlushIfFullAsync"/>).</summary>
     private const int FlushAt = 32 * 1024;
 
     private readonly StringBuilder _out = new();
@@ -50,11 +50,9 @@ internal sealed class Html(TextWriter? output = null)
 
     /// <summary>Hands what is buffered to the output once it is a full piece (call it inside long loops).</summary>
     public Task FlushIfFullAsync(CancellationToken cancellationToken) =>
-        output is not null && _out.Length >= FlushAt ? FlushAsync(cancellationToken) : Task.CompletedTask;
+        _out.Length >= FlushAt ? FlushAsync(cancellationToken) : Task.CompletedTask;
 
     /// <summary>Hands everything buffered to the output (call once at the end).</summary>
     public Task FlushAsync(CancellationToken cancellationToken) =>
-        output is null ? Task.CompletedTask : Control.TextResponse.DrainAsync(_out, output, cancellationToken);
-
-    public override string ToString() => _out.ToString();
+        Control.TextResponse.DrainAsync(_out, output, cancellationToken);
 }
