@@ -39,7 +39,7 @@ internal sealed class SyncCoordinator(
     private static readonly TimeSpan TrimInterval = TimeSpan.FromSeconds(15);
     private const int TrimCollections = 20;
     private int _passes;
-    private const long RequestGarbageWorthCollecting = 4 * 1024 * 1024;
+    private const long RequestGarbageWorthCollecting = 1024 * 1024;
     private int _requestTrimPending;
     private long _allocatedAtCollection;
 
@@ -198,8 +198,8 @@ internal sealed class SyncCoordinator(
     /// <summary>
     /// Called after the control API answered. A scrape of <c>/metrics</c> or a dashboard on a large estate leaves a few
     /// MB of garbage each time, and between passes nothing else makes the collector run often: a daemon scraped every
-    /// few seconds sat 20–30 MB above its idle figure. One compacting collection 15 s after a request that left that
-    /// much behind (health probes do not), at most one pending, none while a pass runs.
+    /// few seconds sat 20–30 MB above its idle figure. One compacting collection 15 s after a request that left 1 MB
+    /// or more behind (health probes do not; 4 MB was too coarse, BENCHMARKS.md), at most one pending, none while a pass runs.
     /// </summary>
     public void AfterRequest()
     {
