@@ -20,18 +20,20 @@ public sealed class StateStoreFaultTests
             begin.ExecuteNonQuery();
         }
 
-        for (var i = 0; i < 2; i++)
+        // The first pass after the lock fails and says why, even though the store could not record it.
+        var (code, _, stderr) = await LabRun.ExecAsync("resync", "--wait", "--config", daemon.Run.ConfigPath);
+        Assert.True(code == 1, $"{code}: {stderr}");
+        Assert.Contains("failed: SQLite Error 5: 'database is locked'", stderr, StringComparison.Ordinal);
+
+        // So do the next ones until the third failure in a row stops the daemon. The start-up pass's own bookkeeping
+        // (alerts, retention) may already have run into the lock and be the first of the three; a resync whose pass
+        // stops the daemon may find it gone before it can ask (69).
+        for (var i = 0; i < 2 && !daemon.Process.HasExited; i++)
         {
-            var (code, _, stderr) = await LabRun.ExecAsync("resync", "--wait", "--config", daemon.Run.ConfigPath);
-
-            // The pass failed and says why, even though the store could not record it.
-            Assert.True(code == 1, $"{code}: {stderr}");
-            Assert.Contains("failed: SQLite Error 5: 'database is locked'", stderr, StringComparison.Ordinal);
+            var next = await LabRun.ExecAsync("resync", "--wait", "--config", daemon.Run.ConfigPath);
+            Assert.True(next.Code is 1 or 69, $"{next.Code}: {next.Stderr}");
+            Assert.True(next.Code == 69 || next.Stderr.Contains("database is locked", StringComparison.Ordinal), next.Stderr);
         }
-
-        // The third failure in a row stops the daemon (its resync may find it gone before it can ask).
-        var third = await LabRun.ExecAsync("resync", "--wait", "--config", daemon.Run.ConfigPath);
-        Assert.Contains(third.Code, new[] { 1, 69 });
 
         var (exit, log) = await daemon.StopAsync();
 
