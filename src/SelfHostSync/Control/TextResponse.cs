@@ -5,7 +5,7 @@ namespace SelfHostSync.Control;
 
 /// <summary>
 /// Large text answers (on a 3,000-guest estate the dashboard is 5 MB, a scrape of <c>/metrics</c> 1.5 MB) are written
-/// while they are rendered, in pieces of a few dozen KB (<see cref="Dashboard.Html"/>, <see cref="Output.PrometheusText"/>),
+/// while they are rendered, in pieces of a few dozen KB (<see cref="Output.PieceBuffer"/>),
 /// never built as one string: strings of that size are large-object-heap garbage that an idle daemon, scraped every
 /// few seconds, would otherwise carry (BENCHMARKS.md).
 /// </summary>
@@ -31,15 +31,4 @@ internal static class TextResponse
     }
 
     public static StreamWriter Writer(Stream body) => new(body, Utf8, bufferSize: 16 * 1024, leaveOpen: true);
-
-    /// <summary>Hands the builder's text to <paramref name="output"/> chunk by chunk and empties the builder.</summary>
-    public static async Task DrainAsync(StringBuilder text, TextWriter output, CancellationToken cancellationToken)
-    {
-        foreach (var chunk in text.GetChunks())
-        {
-            await output.WriteAsync(chunk, cancellationToken);
-        }
-
-        text.Clear();
-    }
 }

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text;
 
 namespace SelfHostSync.Output;
 
@@ -9,45 +8,39 @@ namespace SelfHostSync.Output;
 /// </summary>
 internal sealed class PrometheusText(TextWriter output)
 {
-    /// <summary>Text is handed to the output in pieces of about this size, never as one string of the whole scrape.</summary>
-    private const int FlushAt = 32 * 1024;
-
-    private readonly StringBuilder _text = new();
+    private readonly PieceBuffer _buffer = new(output);
 
     public async Task FamilyAsync(string name, string type, string help, IEnumerable<(IReadOnlyList<(string Name, string Value)> Labels, double Value)> samples, CancellationToken cancellationToken)
     {
         var sorted = samples.OrderBy(s => s.Labels, LabelValueOrder.Instance).ToList();
-        _text.Append("# HELP ").Append(name).Append(' ').Append(help.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\n", "\\n", StringComparison.Ordinal)).Append('\n');
-        _text.Append("# TYPE ").Append(name).Append(' ').Append(type).Append('\n');
+        _buffer.Text.Append("# HELP ").Append(name).Append(' ').Append(help.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\n", "\\n", StringComparison.Ordinal)).Append('\n');
+        _buffer.Text.Append("# TYPE ").Append(name).Append(' ').Append(type).Append('\n');
         foreach (var (labels, value) in sorted)
         {
-            _text.Append(name);
+            _buffer.Text.Append(name);
             if (labels.Count > 0)
             {
-                _text.Append('{');
+                _buffer.Text.Append('{');
                 for (var i = 0; i < labels.Count; i++)
                 {
                     if (i > 0)
                     {
-                        _text.Append(',');
+                        _buffer.Text.Append(',');
                     }
 
-                    _text.Append(labels[i].Name).Append("=\"").Append(Escape(labels[i].Value)).Append('"');
+                    _buffer.Text.Append(labels[i].Name).Append("=\"").Append(Escape(labels[i].Value)).Append('"');
                 }
 
-                _text.Append('}');
+                _buffer.Text.Append('}');
             }
 
-            _text.Append(' ').Append(Format(value)).Append('\n');
-            if (_text.Length >= FlushAt)
-            {
-                await FlushAsync(cancellationToken);
-            }
+            _buffer.Text.Append(' ').Append(Format(value)).Append('\n');
+            await _buffer.FlushIfFullAsync(cancellationToken);
         }
     }
 
     /// <summary>Writes what is buffered to the output (call once more after the last family).</summary>
-    public Task FlushAsync(CancellationToken cancellationToken) => Control.TextResponse.DrainAsync(_text, output, cancellationToken);
+    public Task FlushAsync(CancellationToken cancellationToken) => _buffer.FlushAsync(cancellationToken);
 
     private static string Escape(string value) =>
         value.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal).Replace("\n", "\\n", StringComparison.Ordinal);
