@@ -7,7 +7,8 @@ internal static class BackupChecks
 {
     public static CheckResult Present(Observed<IReadOnlyList<BackupCopy>> copies)
     {
-        if (!copies.IsKnown)
+        // Part of the copies unreadable: one copy seen is proof enough; none seen proves nothing.
+        if (!copies.IsKnown && !(copies.IsPartial && copies.Value!.Count > 0))
         {
             return CheckResult.Unknown(CheckIds.BackupPresent, copies.UnknownReason!);
         }
@@ -25,13 +26,16 @@ internal static class BackupChecks
 
     public static CheckResult Fresh(Observed<IReadOnlyList<BackupCopy>> copies, TimeSpan maxAge, DateTimeOffset now)
     {
-        if (!copies.IsKnown)
+        if (!copies.IsKnown && !(copies.IsPartial && copies.Value!.Count > 0))
         {
             return CheckResult.Unknown(CheckIds.BackupFresh, copies.UnknownReason!);
         }
 
         var newest = copies.Value!.MaxBy(c => c.Time)!;
-        return AgeRule.Judge(CheckIds.BackupFresh, "newest backup", newest.Time, maxAge, now);
+        var judged = AgeRule.Judge(CheckIds.BackupFresh, "newest backup", newest.Time, maxAge, now);
+
+        // An unread copy can only be newer: a fresh copy seen stands, anything else might be overturned.
+        return copies.IsKnown || judged.Status == CheckStatus.Pass ? judged : CheckResult.Unknown(CheckIds.BackupFresh, copies.UnknownReason!);
     }
 
     public static CheckResult Verified(
@@ -40,6 +44,7 @@ internal static class BackupChecks
         TimeSpan maxAge,
         DateTimeOffset now)
     {
+        // Not monotone (an unread newer copy may have failed verification): partial copies leave it unknown.
         if (!copies.IsKnown)
         {
             return CheckResult.Unknown(CheckIds.BackupVerified, copies.UnknownReason!);

@@ -10,7 +10,7 @@ internal static class OffsiteChecks
         TimeSpan maxAge,
         DateTimeOffset now)
     {
-        if (!copies.IsKnown)
+        if (!copies.IsKnown && !copies.IsPartial)
         {
             return CheckResult.Unknown(CheckIds.OffsitePresent, copies.UnknownReason!);
         }
@@ -42,14 +42,20 @@ internal static class OffsiteChecks
 
         if (best.Via is null)
         {
-            return replicas.IsKnown
-                ? CheckResult.Fail(CheckIds.OffsitePresent, "no offsite copy")
+            return !copies.IsKnown ? CheckResult.Unknown(CheckIds.OffsitePresent, copies.UnknownReason!)
+                : replicas.IsKnown ? CheckResult.Fail(CheckIds.OffsitePresent, "no offsite copy")
                 : CheckResult.Unknown(CheckIds.OffsitePresent, replicas.UnknownReason!);
         }
 
         // A copy seen directly on an offsite server stands even when replica evidence is unreadable, unless a replica
         // (which we cannot see now) might be newer and turn a failing age into a pass.
+        // Copies we could not read can only add newer offsite copies: only a passing age seen stands.
         var judged = AgeRule.Judge(CheckIds.OffsitePresent, $"newest offsite copy ({best.Via})", best.At, maxAge, now);
+        if (judged.Status != CheckStatus.Pass && !copies.IsKnown)
+        {
+            return CheckResult.Unknown(CheckIds.OffsitePresent, copies.UnknownReason!);
+        }
+
         return replicas.IsKnown || judged.Status != CheckStatus.Fail ? judged : CheckResult.Unknown(CheckIds.OffsitePresent, replicas.UnknownReason!);
     }
 }

@@ -11,7 +11,8 @@ internal static class RestoreChecks
         TimeSpan maxAge,
         DateTimeOffset now)
     {
-        if (!copies.IsKnown)
+        // The copies matter only as "there is something to restore": a copy seen is enough.
+        if (!copies.IsKnown && !(copies.IsPartial && copies.Value!.Count > 0))
         {
             return CheckResult.Unknown(CheckIds.RestoreTested, copies.UnknownReason!);
         }

@@ -106,7 +106,7 @@ public sealed class Classifier(IntentSettings intent, IReadOnlyDictionary<string
         return (null, IntentSource.Inference, string.Empty);
     }
 
-    private static ProductionSignals Signals(GuestEvidence evidence)
+    internal static ProductionSignals Signals(GuestEvidence evidence)
     {
         var guest = evidence.Guest;
         var present = new List<string>();
@@ -143,13 +143,14 @@ public sealed class Classifier(IntentSettings intent, IReadOnlyDictionary<string
             present.Add(SignalJob);
         }
 
-        if (!evidence.Copies.IsKnown)
+        if (evidence.Copies.Value?.Any(c => c.Protected) == true)
+        {
+            // Seen, even when other copies could not be read.
+            present.Add(SignalProtectedBackups);
+        }
+        else if (!evidence.Copies.IsKnown)
         {
             unknown.Add(SignalProtectedBackups);
-        }
-        else if (evidence.Copies.Value!.Any(c => c.Protected))
-        {
-            present.Add(SignalProtectedBackups);
         }
 
         return new ProductionSignals(present, unknown);

@@ -67,20 +67,19 @@ public sealed class EvidenceSet
             list.SelectMany(b => b.NotBackedUp));
     }
 
-    /// <summary>The first gap that leaves <paramref name="kind"/> unknown for <paramref name="cluster"/>, if any.</summary>
+    /// <summary>The first gap that leaves <paramref name="kind"/> wholly unknown for <paramref name="cluster"/>, if any.</summary>
     public EvidenceGap? GapFor(EvidenceKind kind, string cluster) =>
-        _gaps.FirstOrDefault(g => g.Scope.Covers(kind, cluster));
+        _gaps.FirstOrDefault(g => !g.Scope.IsPartial && g.Scope.Covers(kind, cluster));
 
     public GuestEvidence For(Guest guest)
     {
-        var cluster = guest.Key.Cluster;
         return new GuestEvidence(
             guest,
-            Observe(EvidenceKind.BackupCopies, cluster, _copies.TryGetValue(guest.Key, out var c) ? c : NoCopies),
-            Observe(EvidenceKind.RestoreTests, cluster, _tests.TryGetValue(guest.Key, out var t) ? t : NoTests),
-            Observe(EvidenceKind.BackupJobs, cluster, CoveringJobs(guest)),
-            Observe(EvidenceKind.Replicas, cluster, ReplicasOf(guest)),
-            Observe(EvidenceKind.StorageHealth, cluster, HealthOf(guest)));
+            Observe(EvidenceKind.BackupCopies, guest.Key, _copies.TryGetValue(guest.Key, out var c) ? c : NoCopies),
+            Observe(EvidenceKind.RestoreTests, guest.Key, _tests.TryGetValue(guest.Key, out var t) ? t : NoTests),
+            Observe(EvidenceKind.BackupJobs, guest.Key, CoveringJobs(guest)),
+            Observe(EvidenceKind.Replicas, guest.Key, ReplicasOf(guest)),
+            Observe(EvidenceKind.StorageHealth, guest.Key, HealthOf(guest)));
     }
 
     // PVE's own not-backed-up list has the last word when it disagrees with our reading of the job selections
@@ -120,10 +119,36 @@ public sealed class EvidenceSet
             .ToList();
     }
 
-    private Observed<T> Observe<T>(EvidenceKind kind, string cluster, T value)
+    // A whole gap makes the family unknown; gaps of a part (a storage, a node, a datastore) leave what was seen as a
+    // lower bound, and name every part that is missing.
+    private Observed<T> Observe<T>(EvidenceKind kind, GuestKey guest, T value)
     {
-        var gap = GapFor(kind, cluster);
-        return gap is null ? Observed<T>.Known(value) : Observed<T>.Unknown($"{gap.Source}: {gap.Reason}");
+        EvidenceGap? whole = null;
+        List<EvidenceGap>? parts = null;
+        foreach (var gap in _gaps)
+        {
+            if (!gap.Scope.Covers(kind, guest.Cluster, guest.Vmid))
+            {
+                continue;
+            }
+
+            if (!gap.Scope.IsPartial)
+            {
+                whole = gap;
+                break;
+            }
+
+            (parts ??= []).Add(gap);
+        }
+
+        if (whole is not null)
+        {
+            return Observed<T>.Unknown($"{whole.Source}: {whole.Reason}");
+        }
+
+        return parts is null
+            ? Observed<T>.Known(value)
+            : Observed<T>.Partial(value, string.Join("; ", parts.Select(g => $"{g.Source}: {g.Reason}").Distinct(StringComparer.Ordinal)));
     }
 
     private static Dictionary<TKey, List<T>> Group<TKey, T>(IEnumerable<T> items, Func<T, TKey> key, IEqualityComparer<TKey>? comparer = null)
