@@ -5,9 +5,15 @@ namespace SelfHostSync.Tests;
 /// <summary>`selfhostsync doctor` against the lab: all good, missing and excess privileges, 2FA enrolment.</summary>
 public sealed class DoctorEndToEndTests
 {
+    // The new token replaces the sync token, and the demo's ACL entries for the sync token go with it: the token has
+    // only the privileges given here (its user keeps the demo's, so the privilege-separated intersection is these).
     private static LabScenario WithHomelabToken(LabScenario s, TokenSpec token) => s with
     {
-        Clusters = [.. s.Clusters.Select(c => c.Name != "homelab" ? c : c with { Tokens = [token, .. c.Tokens.Skip(1)] })],
+        Clusters = [.. s.Clusters.Select(c => c.Name != "homelab" ? c : c with
+        {
+            Tokens = [token, .. c.Tokens.Skip(1)],
+            Acl = [.. c.Acl.Where(a => a.Token != c.Tokens[0].Id)],
+        })],
     };
 
     [Fact]
@@ -35,6 +41,7 @@ public sealed class DoctorEndToEndTests
             Clusters = [.. s.Clusters.Select(c => c.Name != "homelab" ? c : c with
             {
                 Tokens = [c.Tokens[0], new TokenSpec("selfhostsync@pve!drill", "demo-homelab-drill-token", ["VM.Audit", "Sys.Audit", "Datastore.Audit"])],
+                Acl = [.. c.Acl.Where(a => a.Token != "selfhostsync@pve!drill")],
             })],
         });
 
@@ -72,7 +79,7 @@ public sealed class DoctorEndToEndTests
     {
         await using var run = await LabRun.StartAsync(
             editConfig: c => c.Replace("\"TokenId\": \"selfhostsync@pve!sync\", \"TokenSecret\": \"demo-homelab-token\"", "\"TokenId\": \"root@pam!sync\", \"TokenSecret\": \"demo-homelab-token\"", StringComparison.Ordinal),
-            editScenario: s => WithHomelabToken(s, new TokenSpec("root@pam!sync", "demo-homelab-token", ["VM.Audit", "VM.Config.Options", "Sys.Audit", "Datastore.Audit", "Pool.Audit"])));
+            editScenario: s => WithHomelabToken(s, new TokenSpec("root@pam!sync", "demo-homelab-token", ["VM.Audit", "VM.Config.Options", "Sys.Audit", "Datastore.Audit", "Pool.Audit", "VM.Backup", "Datastore.AllocateSpace"])));
 
         var (code, stdout, stderr) = await LabRun.ExecAsync("doctor", "--config", run.ConfigPath);
 

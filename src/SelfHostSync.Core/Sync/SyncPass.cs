@@ -71,7 +71,7 @@ public sealed class SyncPass(
             try
             {
                 var batch = await source.CollectAsync(cancellationToken);
-                var error = batch.Gaps.Count > 0 ? batch.Gaps[0].Reason : null;
+                var error = Describe(batch.Gaps);
                 result = new Collected(batch, new SourceReport(source.Id.Kind, source.Id.Name, error is null, error) { Findings = batch.Findings });
             }
             catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
@@ -84,6 +84,21 @@ public sealed class SyncPass(
             return result;
         });
         return await Task.WhenAll(tasks);
+    }
+
+    // Every distinct reason (a source may leave several parts unknown: a storage offline, backups PVE hides), a few at most.
+    private static string? Describe(IReadOnlyList<EvidenceGap> gaps)
+    {
+        if (gaps.Count == 0)
+        {
+            return null;
+        }
+
+        var reasons = gaps.Select(g => g.Reason).Distinct(StringComparer.Ordinal).ToList();
+        const int Shown = 4;
+        return reasons.Count <= Shown
+            ? string.Join("; ", reasons)
+            : string.Join("; ", reasons.Take(Shown)) + string.Create(System.Globalization.CultureInfo.InvariantCulture, $"; and {reasons.Count - Shown} more");
     }
 
     private async Task<TagWriteOutcome?[]> ApplyAsync(

@@ -104,7 +104,7 @@ internal static class LabAuth
 
     public static bool Require(HttpContext context, TokenSpec token, string privilege, string path)
     {
-        if (token.Privileges.Contains(privilege, StringComparer.Ordinal) || token.Privileges.Contains("Administrator", StringComparer.Ordinal))
+        if (token.Privileges is { } p && (p.Contains(privilege, StringComparer.Ordinal) || p.Contains("Administrator", StringComparer.Ordinal)))
         {
             return true;
         }

@@ -25,6 +25,9 @@ public sealed class LabFaults
 
     /// <summary>Answer with 401 as if the token were revoked.</summary>
     public bool RevokeTokens { get; set; }
+
+    /// <summary>Requests to these paths (e.g. <c>/api2/json/nodes</c>) fail with the given status and server message.</summary>
+    public System.Collections.Concurrent.ConcurrentDictionary<string, (int Status, string Message)> FailPaths { get; } = new(StringComparer.Ordinal);
 }
 
 /// <summary>One simulator: Kestrel on 127.0.0.1 with a freshly generated self-signed certificate.</summary>
@@ -106,6 +109,12 @@ public sealed class LabServer : IAsyncDisposable
                 if (faults.Down)
                 {
                     context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+                    return;
+                }
+
+                if (faults.FailPaths.TryGetValue(context.Request.Path.Value ?? string.Empty, out var failure))
+                {
+                    LabResults.Error(context, failure.Status, failure.Message);
                     return;
                 }
 

@@ -62,7 +62,7 @@ public sealed class PbsSimulator
             var token = (TokenSpec)ctx.Items["token"]!;
             return LabResults.Data(new Dictionary<string, Dictionary<string, int>>(StringComparer.Ordinal)
             {
-                ["/datastore"] = token.Privileges.ToDictionary(p => p, _ => 1, StringComparer.Ordinal),
+                ["/datastore"] = (token.Privileges ?? []).ToDictionary(p => p, _ => 1, StringComparer.Ordinal),
             });
         });
 

@@ -9,9 +9,6 @@ namespace SelfHostSync.Lab.Pve;
 /// <summary>Datacenter-level routes: HA resources, not-backed-up, and the tag options of <c>/cluster/options</c>.</summary>
 public sealed partial class PveSimulator
 {
-    private static readonly List<string> AdministratorPrivileges =
-        ["VM.Audit", "VM.Config.Options", "VM.Allocate", "Sys.Audit", "Sys.Modify", "Sys.PowerMgmt", "Datastore.Audit", "Datastore.Allocate", "Permissions.Modify", "User.Modify"];
-
     private string? _tagStyle;
     private List<string>? _registeredTags;
 
@@ -41,18 +38,19 @@ public sealed partial class PveSimulator
 
     private void MapCluster(RouteGroupBuilder api)
     {
-        // The caller's own privileges; the lab grants every privilege of a token on "/" (propagating).
-        api.MapGet("/access/permissions", (HttpContext ctx) =>
+        // The caller's own privileges (API2/AccessControl.pm permissions): path => privilege => propagates (0/1).
+        api.MapGet("/access/permissions", (HttpContext ctx, string? path) =>
         {
-            var token = (TokenSpec)ctx.Items["token"]!;
-            var privileges = token.Privileges.Contains("Administrator", StringComparer.Ordinal)
-                ? AdministratorPrivileges
-                : token.Privileges;
-            return LabResults.Data(new Dictionary<string, Dictionary<string, int>>(StringComparer.Ordinal)
+            var auth = AuthId(ctx);
+            if (path is not null)
             {
-                ["/"] = privileges.ToDictionary(p => p, _ => 1, StringComparer.Ordinal),
-                ["/vms"] = privileges.ToDictionary(p => p, _ => 1, StringComparer.Ordinal),
-            });
+                return LabResults.Data(new Dictionary<string, Dictionary<string, int>>(StringComparer.Ordinal)
+                {
+                    [path] = Access.Privileges(auth, path).ToDictionary(p => p.Key, p => p.Value ? 1 : 0, StringComparer.Ordinal),
+                });
+            }
+
+            return LabResults.Data(Access.Effective(auth));
         });
 
         api.MapGet("/cluster/ha/resources", (HttpContext ctx) =>
@@ -111,7 +109,7 @@ public sealed partial class PveSimulator
                         .ToDictionary(kv => kv[0], kv => kv.Length > 1 ? kv[1] : string.Empty, StringComparer.Ordinal);
                 }
 
-                if (Has(ctx, "Sys.Audit"))
+                if (Has(ctx, "Sys.Audit", "/"))
                 {
                     data["registered-tags"] = _registeredTags ?? _spec.RegisteredTags;
                 }

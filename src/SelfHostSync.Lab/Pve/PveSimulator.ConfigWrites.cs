@@ -60,8 +60,11 @@ public sealed partial class PveSimulator
         return LabResults.Data(null);
     }
 
-    /// <summary>A guest made by a restore may get any setting (isolation), still only against the digest and never while locked.</summary>
-    private static IResult WriteRestoredConfig(HttpContext ctx, PveGuestState guest, Dictionary<string, string> fields)
+    /// <summary>
+    /// A guest made by a restore may get other settings (isolation), still only against the digest, never while locked,
+    /// and with PVE's rules: keys only root may set or delete, VM.Config.Network and SDN.Use for NICs.
+    /// </summary>
+    private IResult WriteRestoredConfig(HttpContext ctx, PveGuestState guest, Dictionary<string, string> fields)
     {
         if (fields.GetValueOrDefault("digest") != guest.Digest)
         {
@@ -73,6 +76,36 @@ public sealed partial class PveSimulator
         {
             LabResults.Error(ctx, 500, $"{(guest.Type == "lxc" ? "CT" : "VM")} is locked ({held})");
             return Results.Empty;
+        }
+
+        var deleted = fields.GetValueOrDefault("delete", string.Empty).Split([',', ';', ' '], StringSplitOptions.RemoveEmptyEntries);
+        var changes = fields.Where(f => f.Key is not ("digest" or "delete")).Select(f => (Key: f.Key, Value: (string?)f.Value))
+            .Concat(deleted.Select(k => (Key: k, Value: (string?)null)));
+        var root = AuthId(ctx) == "root@pam";
+        foreach (var (key, value) in changes)
+        {
+            var old = guest.Config.GetValueOrDefault(key);
+            if (!root && PveRestoreRules.ChangeRefusal(guest.Type, key, old, value is null) is { } refusal)
+            {
+                LabResults.Error(ctx, refusal.Status, refusal.Message);
+                return Results.Empty;
+            }
+
+            if (PveRestoreRules.NetKey().IsMatch(key))
+            {
+                if (!Need(ctx, "VM.Config.Network", $"/vms/{guest.Vmid}"))
+                {
+                    return Results.Empty;
+                }
+
+                foreach (var path in new[] { PveRestoreRules.BridgePath(value), PveRestoreRules.BridgePath(old) }.OfType<string>())
+                {
+                    if (!root && !Need(ctx, "SDN.Use", path))
+                    {
+                        return Results.Empty;
+                    }
+                }
+            }
         }
 
         foreach (var (k, v) in fields.Where(f => f.Key is not ("digest" or "delete")))

@@ -6,7 +6,7 @@ namespace SelfHostSync.Lab.Pve;
 /// <summary>Storage content as PVE lists it: vzdump files on file storages, snapshots on PBS storages.</summary>
 public sealed partial class PveSimulator
 {
-    private List<object> ContentOf(StorageSpec storage, string? content)
+    private List<object> ContentOf(StorageSpec storage, string node, string? content)
     {
         if (content is not null and not "backup")
         {
@@ -18,7 +18,8 @@ public sealed partial class PveSimulator
             return PbsContentOf(storage);
         }
 
-        return _spec.Dumps.Where(d => d.Storage == storage.Storage).Select(d =>
+        // A storage that is not shared has a directory per node: each node lists its own files.
+        return _spec.Dumps.Where(d => d.Storage == storage.Storage && (storage.Shared || d.Node is null || d.Node == node)).Select(d =>
         {
             var time = _now - TimeSpan.FromHours(d.AgeHours);
             var local = time.UtcDateTime.ToString("yyyy_MM_dd-HH_mm_ss", CultureInfo.InvariantCulture);

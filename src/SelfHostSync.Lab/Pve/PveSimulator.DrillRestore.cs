@@ -18,8 +18,18 @@ public sealed partial class PveSimulator
             return Results.Empty;
         }
 
-        if (!Need(ctx, "VM.Allocate", $"/vms/{vmid}") || !Need(ctx, "Datastore.AllocateSpace", $"/storage/{form.GetValueOrDefault("storage")}"))
+        // qemu-server/pve-container create with an archive: target storage, then VM.Allocate (a bare refusal), then
+        // the archive itself (check_volume_access: Datastore.Allocate, the target's own backup, or AllocateSpace on
+        // its storage plus VM.Backup on the guest it belongs to).
+        var storageId = form.GetValueOrDefault("storage");
+        if ((storageId is not null && !Need(ctx, "Datastore.AllocateSpace", $"/storage/{storageId}")))
         {
+            return Results.Empty;
+        }
+
+        if (!Has(ctx, "VM.Allocate", $"/vms/{vmid}"))
+        {
+            LabResults.Error(ctx, StatusCodes.Status403Forbidden, "Permission check failed");
             return Results.Empty;
         }
 
@@ -30,11 +40,23 @@ public sealed partial class PveSimulator
             return Results.Json(new { data = (object?)null, errors = new Dictionary<string, string> { [drive] = "option conflicts with option 'archive'" } }, statusCode: 400);
         }
 
-        var target = _spec.Storages.FirstOrDefault(s => s.Storage == form.GetValueOrDefault("storage"));
-        if (!_spec.Nodes.Contains(node) || target is null || !target.Content.Contains(type == "lxc" ? "rootdir" : "images", StringComparison.Ordinal))
+        if (!MayRestoreFrom(ctx, archive, vmid))
         {
-            LabResults.Error(ctx, 500, $"storage '{form.GetValueOrDefault("storage")}' does not exist or cannot hold {type} disks");
             return Results.Empty;
+        }
+
+        var target = _spec.Storages.FirstOrDefault(s => s.Storage == storageId);
+        if (!_spec.Nodes.Contains(node) || target is null)
+        {
+            LabResults.Error(ctx, 500, $"storage '{storageId}' does not exist");
+            return Results.Empty;
+        }
+
+        if (!target.Content.Contains(type == "lxc" ? "rootdir" : "images", StringComparison.Ordinal))
+        {
+            ctx.Response.StatusCode = 400;
+            var why = type == "lxc" ? "does not support container directories" : "does not support vm images";
+            return Results.Json(new { data = (object?)null, errors = new Dictionary<string, string> { ["storage"] = $"storage '{storageId}' {why}" } }, statusCode: 400);
         }
 
         var source = SourceOf(archive, type);
@@ -77,18 +99,35 @@ public sealed partial class PveSimulator
                 throw new InvalidOperationException(type == "lxc" ? "unable to restore CT - corrupted archive" : "command '/usr/bin/pbs-restore --repository lab drive-scsi0.img.fidx' failed: exit code 255");
             }
 
+            var restored = new Dictionary<string, string>(StringComparer.Ordinal);
             lock (_gate)
             {
-                var g = Guests[vmid];
-                g.Config.Clear();
                 foreach (var (k, v) in source.Config.Where(kv => kv.Key is not ("lock" or "tags")))
                 {
-                    g.Config[k] = DriveKey().IsMatch(k) || k == "rootfs" ? $"{target.Storage}:vm-{vmid}-disk-0,size=8G" : v;
+                    restored[k] = DriveKey().IsMatch(k) || k == "rootfs" ? $"{target.Storage}:vm-{vmid}-disk-0,size=8G" : v;
                 }
 
                 foreach (var (k, v) in form.Where(kv => kv.Key is not ("vmid" or "archive" or "ostemplate" or "restore" or "storage" or "unique" or "start" or "force" or "pool")))
                 {
-                    g.Config[k] = k == "tags" ? Canonical(v) : v;
+                    restored[k] = k == "tags" ? Canonical(v) : v;
+                }
+            }
+
+            // The restore worker's own checks on the config it is about to write (bridges, devices, privileged CTs,
+            // bind mounts): the data is in, the guest is not.
+            if (PveRestoreRules.RestoreRefusal(type, restored, (p, path) => Access.Has(task.User, p, path), task.User == "root@pam") is { } refusal)
+            {
+                RestoreFailed(vmid, type);
+                throw new InvalidOperationException(type == "lxc" ? $"unable to restore CT {vmid} - {refusal}" : refusal);
+            }
+
+            lock (_gate)
+            {
+                var g = Guests[vmid];
+                g.Config.Clear();
+                foreach (var (k, v) in restored)
+                {
+                    g.Config[k] = v;
                 }
 
                 g.Description = source.Description;
@@ -155,6 +194,25 @@ public sealed partial class PveSimulator
         }
     }
 
+    private bool MayRestoreFrom(HttpContext ctx, string archive, int target)
+    {
+        var storage = archive.Split(':')[0];
+        var m = ArchiveVmid().Match(archive);
+        var owner = !m.Success ? (int?)null : int.Parse(m.Groups[1].Success ? m.Groups[1].Value : m.Groups[2].Value, CultureInfo.InvariantCulture);
+        if (Has(ctx, "Datastore.Allocate", $"/storage/{storage}") || owner == target)
+        {
+            return true;
+        }
+
+        if (owner is null)
+        {
+            LabResults.Error(ctx, 500, $"missing privileges to access {archive}");
+            return false;
+        }
+
+        return Need(ctx, "Datastore.AllocateSpace", $"/storage/{storage}") && Need(ctx, "VM.Backup", $"/vms/{owner}");
+    }
+
     /// <summary>The fault of the guest a scratch guest was restored from (its name is drill-&lt;vmid&gt;-&lt;date&gt;).</summary>
     private DrillFault FaultOfScratch(PveGuestState g) =>
         g.Restored && g.Name.Split('-') is ["drill", var src, _] && int.TryParse(src, NumberStyles.None, CultureInfo.InvariantCulture, out var vmid)
@@ -164,7 +222,7 @@ public sealed partial class PveSimulator
     private PveGuestState? SourceOf(string archive, string type)
     {
         var storage = _spec.Storages.FirstOrDefault(s => archive.StartsWith(s.Storage + ":", StringComparison.Ordinal));
-        if (storage is null || !ContentOf(storage, "backup").OfType<Dictionary<string, object?>>().Any(i => (string?)i["volid"] == archive))
+        if (storage is null || !ContentOf(storage, "pve1", "backup").OfType<Dictionary<string, object?>>().Any(i => (string?)i["volid"] == archive))
         {
             return null;
         }

@@ -24,10 +24,15 @@ public sealed partial class PveSimulator
                 return Results.Empty;
             }
 
-            var canAudit = Has(ctx, "VM.Audit");
+            // PVE drops, silently, every guest without VM.Audit on /vms/<vmid>, and the pool of a guest without
+            // Pool.Audit on /pool/<pool>.
+            var auth = AuthId(ctx);
             lock (_gate)
             {
-                return LabResults.Data(!canAudit ? [] : Guests.Values.OrderBy(g => g.Vmid).Select(ResourceRow).ToList());
+                return LabResults.Data(Guests.Values.OrderBy(g => g.Vmid)
+                    .Where(g => Access.Has(auth, "VM.Audit", $"/vms/{g.Vmid}"))
+                    .Select(g => ResourceRow(g, g.Pool is null || Access.Has(auth, "Pool.Audit", $"/pool/{g.Pool}")))
+                    .ToList());
             }
         });
 
@@ -76,7 +81,8 @@ public sealed partial class PveSimulator
 
         api.MapGet("/cluster/backup", (HttpContext ctx) => !Need(ctx, "Sys.Audit", "/") ? Results.Empty : LabResults.Data(_spec.BackupJobs.Select(JobRow)));
 
-        api.MapGet("/storage", (HttpContext ctx) => !Need(ctx, "Datastore.Audit", "/storage") ? Results.Empty : LabResults.Data(_spec.Storages.Select(StorageRow)));
+        // Only storages with Datastore.Audit or Datastore.AllocateSpace on /storage/<sid>, silently.
+        api.MapGet("/storage", (HttpContext ctx) => LabResults.Data(_spec.Storages.Where(s => CanSeeStorage(ctx, s.Storage)).Select(StorageRow)));
 
         api.MapGet("/nodes/{node}/storage/{storage}/content", (HttpContext ctx, string node, string storage, string? content, int? vmid) =>
         {
@@ -87,13 +93,30 @@ public sealed partial class PveSimulator
                 return Results.Empty;
             }
 
-            var items = ContentOf(spec, content);
-            if (vmid is not null)
+            if (!CanSeeStorage(ctx, storage))
             {
-                items = items.OfType<Dictionary<string, object?>>().Where(i => Equals(i["vmid"], vmid.Value)).Cast<object>().ToList();
+                LabResults.Error(ctx, 403, $"Permission check failed (/storage/{storage}, Datastore.Audit|Datastore.AllocateSpace)");
+                return Results.Empty;
             }
 
-            return !Need(ctx, "Datastore.Audit", $"/storage/{storage}") ? Results.Empty : LabResults.Data(items);
+            if (spec.Nodes is not null && !spec.Nodes.Split(',').Contains(node))
+            {
+                LabResults.Error(ctx, 500, $"storage '{storage}' is not available on node '{node}'");
+                return Results.Empty;
+            }
+
+            if (spec.Offline)
+            {
+                LabResults.Error(ctx, 500, $"storage '{storage}' is not online");
+                return Results.Empty;
+            }
+
+            // Content.pm: every item passes check_volume_access or is dropped, silently.
+            var items = ContentOf(spec, node, content).OfType<Dictionary<string, object?>>()
+                .Where(i => (vmid is null || Equals(i["vmid"], vmid.Value)) && MayAccessVolume(ctx, storage, (int)i["vmid"]!))
+                .Cast<object>()
+                .ToList();
+            return LabResults.Data(items);
         });
 
         api.MapGet("/nodes/{node}/tasks", (HttpContext ctx, string node, int? limit, long? since, string? typefilter, string? source) =>
@@ -104,20 +127,24 @@ public sealed partial class PveSimulator
                 return Results.Empty;
             }
 
-            if (!Need(ctx, "Sys.Audit", $"/nodes/{node}"))
+            // Tasks.pm: without Sys.Audit on /nodes/<node> only the caller's own tasks, silently; limit 0 lists nothing.
+            var auth = AuthId(ctx);
+            var auditor = Access.Has(auth, "Sys.Audit", $"/nodes/{node}");
+            bool Visible(string user) => auditor || user == auth || (!auth.Contains('!', StringComparison.Ordinal) && user.StartsWith(auth + "!", StringComparison.Ordinal));
+            if (limit == 0)
             {
-                return Results.Empty;
+                return LabResults.Data(Array.Empty<object>());
             }
 
             if (source == "active")
             {
-                return LabResults.Data(_live.Values.Where(t => t.Node == node && t.ExitStatus is null && (typefilter is null || t.Type == typefilter))
+                return LabResults.Data(_live.Values.Where(t => t.Node == node && t.ExitStatus is null && Visible(t.User) && (typefilter is null || t.Type == typefilter))
                     .Select(t => new { upid = t.Upid, node = t.Node, type = t.Type, id = t.Id, user = t.User, starttime = t.StartTime, status = "RUNNING" }));
             }
 
-            var tasks = _tasks.Where(t => t.Node == node && (since is null || t.StartTime >= since) && (typefilter is null || t.Type == typefilter))
+            var tasks = _tasks.Where(t => t.Node == node && Visible(t.User) && (since is null || t.StartTime >= since) && (typefilter is null || t.Type == typefilter))
                 .OrderByDescending(t => t.StartTime)
-                .Take(limit is null or 0 ? 50 : limit.Value)
+                .Take(limit ?? 50)
                 .Select(t => new
                 {
                     upid = t.Upid, node = t.Node, pid = int.Parse(t.Upid.Split(':')[2], NumberStyles.HexNumber, CultureInfo.InvariantCulture),
@@ -159,16 +186,31 @@ public sealed partial class PveSimulator
         return true;
     }
 
-    private static bool Has(HttpContext ctx, string privilege)
+    private static string AuthId(HttpContext ctx) => ((TokenSpec)ctx.Items["token"]!).Id;
+
+    private bool Has(HttpContext ctx, string privilege, string path) => Access.Has(AuthId(ctx), privilege, path);
+
+    /// <summary>A fatal permission check as PVE's <c>raise_perm_exc</c>: 403 "Permission check failed (path, privilege)".</summary>
+    private bool Need(HttpContext ctx, string privilege, string path)
     {
-        var token = (TokenSpec)ctx.Items["token"]!;
-        return token.Privileges.Contains(privilege, StringComparer.Ordinal) || token.Privileges.Contains("Administrator", StringComparer.Ordinal);
+        if (Has(ctx, privilege, path))
+        {
+            return true;
+        }
+
+        LabResults.Error(ctx, StatusCodes.Status403Forbidden, $"Permission check failed ({path}, {privilege})");
+        return false;
     }
 
-    private static bool Need(HttpContext ctx, string privilege, string path) =>
-        LabAuth.Require(ctx, (TokenSpec)ctx.Items["token"]!, privilege, path);
+    private bool CanSeeStorage(HttpContext ctx, string storage) =>
+        Has(ctx, "Datastore.Audit", $"/storage/{storage}") || Has(ctx, "Datastore.AllocateSpace", $"/storage/{storage}");
 
-    private object ResourceRow(PveGuestState g)
+    /// <summary>pve-storage <c>check_volume_access</c> for a backup volume listed without a target vmid.</summary>
+    private bool MayAccessVolume(HttpContext ctx, string storage, int owner) =>
+        Has(ctx, "Datastore.Allocate", $"/storage/{storage}")
+        || (Has(ctx, "Datastore.AllocateSpace", $"/storage/{storage}") && Has(ctx, "VM.Backup", $"/vms/{owner}"));
+
+    private object ResourceRow(PveGuestState g, bool showPool)
     {
         var offline = _spec.OfflineNodes.Contains(g.Node);
         var row = new Dictionary<string, object?>
@@ -187,7 +229,7 @@ public sealed partial class PveSimulator
             row["maxcpu"] = 2;
         }
 
-        if (g.Pool is not null)
+        if (g.Pool is not null && showPool)
         {
             row["pool"] = g.Pool;
         }
@@ -251,6 +293,11 @@ public sealed partial class PveSimulator
         if (s.Shared)
         {
             row["shared"] = 1;
+        }
+
+        if (s.Nodes is not null)
+        {
+            row["nodes"] = s.Nodes;
         }
 
         if (s.Type == "pbs")

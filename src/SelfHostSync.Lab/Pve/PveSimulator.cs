@@ -26,6 +26,7 @@ public sealed partial class PveSimulator
         _backupServer = backupServer;
         Tickets = new LabTickets("PVE", spec.Users);
         Guests = spec.Guests.Select(g => new PveGuestState(g)).ToDictionary(g => g.Vmid);
+        Access = new PveAccess(spec, PoolOf, PoolMembers);
         foreach (var t in spec.RestoreTasks)
         {
             _tasks.Add(LabTask.Restore(t, now, this));
@@ -39,6 +40,9 @@ public sealed partial class PveSimulator
     public LabServer Server { get; private set; } = null!;
 
     internal Dictionary<int, PveGuestState> Guests { get; }
+
+    /// <summary>Who may do what where: ACLs, roles, tokens, pools.</summary>
+    internal PveAccess Access { get; }
 
     public ClusterSpec Spec => _spec;
 
@@ -115,6 +119,22 @@ public sealed partial class PveSimulator
 
     public async Task StartAsync(int port, CancellationToken cancellationToken) =>
         Server = await LabServer.StartAsync(_spec.Name, port, Map, cancellationToken);
+
+    private string? PoolOf(int vmid)
+    {
+        lock (_gate)
+        {
+            return Guests.TryGetValue(vmid, out var g) ? g.Pool : null;
+        }
+    }
+
+    private List<int> PoolMembers()
+    {
+        lock (_gate)
+        {
+            return Guests.Values.Where(g => g.Pool is not null).Select(g => g.Vmid).ToList();
+        }
+    }
 
     /// <summary>PVE's canonical form: lower-case, de-duplicated, sorted, joined with ';'.</summary>
     internal static string Canonical(string tags) =>

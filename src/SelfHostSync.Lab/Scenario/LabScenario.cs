@@ -28,10 +28,30 @@ public sealed record LabScenario
         ?? throw new InvalidDataException($"{path}: empty scenario");
 }
 
-public sealed record TokenSpec(string Id, string Secret, List<string> Privileges);
+/// <summary>
+/// An API token. On PVE, <paramref name="Privileges"/> is a shorthand for an ACL entry on <c>/</c> (propagating) for
+/// both the token and its user; tokens named in the cluster's <see cref="ClusterSpec.Acl"/> get their privileges
+/// from there. <see cref="Privsep"/>: a privilege-separated token has the intersection of its own and its user's.
+/// </summary>
+public sealed record TokenSpec(string Id, string Secret, List<string>? Privileges = null)
+{
+    public bool Privsep { get; init; } = true;
 
-/// <summary>A user for ticket login (<c>POST /access/ticket</c>): user@realm, password, privileges.</summary>
-public sealed record UserSpec(string Name, string Password, List<string> Privileges);
+    /// <summary>The user the token belongs to (<c>user@realm</c>).</summary>
+    public string User => Id.Split('!')[0];
+}
+
+/// <summary>A user for ticket login (<c>POST /access/ticket</c>): user@realm, password, privileges (shorthand as for tokens).</summary>
+public sealed record UserSpec(string Name, string Password, List<string>? Privileges = null);
+
+/// <summary>
+/// One PVE ACL entry (<c>pveum acl modify PATH --users U | --tokens T | --groups G --roles R --propagate 1</c>).
+/// <paramref name="Roles"/> are comma-separated role names: PVE's built-in roles or the cluster's own.
+/// </summary>
+public sealed record AclSpec(string Path, string Roles, string? User = null, string? Token = null, string? Group = null, bool Propagate = true);
+
+/// <summary>A PVE group (<c>pveum group add</c>) and its members.</summary>
+public sealed record GroupSpec(string Name, List<string> Members);
 
 public sealed record ClusterSpec
 {
@@ -44,6 +64,20 @@ public sealed record ClusterSpec
     public List<TokenSpec> Tokens { get; init; } = [];
 
     public List<UserSpec> Users { get; init; } = [];
+
+    /// <summary>The cluster's own roles (<c>pveum role add NAME --privs …</c>); built-in roles are known.</summary>
+    public Dictionary<string, List<string>> Roles { get; init; } = [];
+
+    public List<GroupSpec> Groups { get; init; } = [];
+
+    /// <summary>ACL entries, evaluated as PVE does: per path component, token/user/group tiers, propagation, pools.</summary>
+    public List<AclSpec> Acl { get; init; } = [];
+
+    /// <summary>
+    /// Datacenter <c>user-tag-access</c> as a property string (e.g. <c>user-allow=list,user-allow-list=a;b</c>);
+    /// null is PVE's default (<c>free</c>).
+    /// </summary>
+    public string? UserTagAccess { get; init; }
 
     public List<StorageSpec> Storages { get; init; } = [];
 
@@ -83,6 +117,12 @@ public sealed record StorageSpec
     public string? Export { get; init; }
 
     public string? Share { get; init; }
+
+    /// <summary>For storages limited to some nodes (<c>nodes=</c> in storage.cfg), comma-separated.</summary>
+    public string? Nodes { get; init; }
+
+    /// <summary>The storage cannot be activated (an NFS server down): listing it fails as PVE's does.</summary>
+    public bool Offline { get; set; }
 }
 
 public sealed record GuestSpec
@@ -161,6 +201,9 @@ public sealed record RestoreTaskSpec
 public sealed record DumpSpec
 {
     public required string Storage { get; init; }
+
+    /// <summary>For a storage that is not shared (e.g. <c>local</c>): the node whose disk holds the file.</summary>
+    public string? Node { get; init; }
 
     public required int Vmid { get; init; }
 

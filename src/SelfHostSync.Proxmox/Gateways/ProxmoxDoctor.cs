@@ -12,9 +12,9 @@ namespace SelfHostSync.Proxmox.Gateways;
 internal static class ProxmoxDoctor
 {
     private static readonly string[] PveNeeded = ["VM.Audit", "Sys.Audit", "Datastore.Audit"];
-    private static readonly string[] TooStrong = ["Permissions.Modify", "Sys.PowerMgmt", "VM.Allocate", "Datastore.Allocate", "User.Modify", "Sys.Console"];
+    private static readonly string[] TooStrong = ["Permissions.Modify", "Sys.PowerMgmt", "VM.Allocate", "User.Modify", "Sys.Console"];
 
-    public static async Task<IReadOnlyList<Diagnosis>> PveAsync(PveCluster cluster, IPveApi api, bool needsSysModify, CancellationToken cancellationToken)
+    public static async Task<IReadOnlyList<Diagnosis>> PveAsync(PveCluster cluster, IPveApi api, IReadOnlySet<string> pbsServersReadDirectly, bool needsSysModify, CancellationToken cancellationToken)
     {
         var subject = $"pve:{cluster.Name}";
         var e = cluster.Endpoint;
@@ -29,6 +29,9 @@ internal static class ProxmoxDoctor
             {
                 found.Add(new Diagnosis(subject, DiagnosisLevel.Problem, "missing VM.Config.Options on /vms: tags cannot be written (pveum acl modify /vms --tokens '<token>' --roles <role with VM.Config.Options>)"));
             }
+
+            var storages = await ProxmoxClients.Call(e, "GET /storage", async () => ProxmoxClients.Require(e, "GET /storage", (await api.GetStoragesAsync(cancellationToken)).Data));
+            found.AddRange(BackupVisibility(subject, e, new TokenPermissions(permissions), storages, pbsServersReadDirectly));
         }
         catch (ProxmoxApiException ex)
         {
@@ -82,6 +85,34 @@ internal static class ProxmoxDoctor
         if (strong.Count > 0)
         {
             yield return new Diagnosis(subject, DiagnosisLevel.Warning, $"{e.Identity} is over-privileged ({string.Join(", ", strong)}; e.g. the Administrator role): SelfHostSync only reads, and writes guest tags");
+        }
+    }
+
+    /// <summary>
+    /// PVE's content listing drops, without an error, every backup the token may not access (<c>check_volume_access</c>):
+    /// predict it per storage whose backups only PVE shows us, and print the grant that fixes it.
+    /// </summary>
+    private static IEnumerable<Diagnosis> BackupVisibility(string subject, ProxmoxEndpoint e, TokenPermissions permissions, List<StorageDto> storages, IReadOnlySet<string> direct)
+    {
+        var user = e.TokenId.Split('!')[0];
+        var grant = $"pveum role add SelfHostSyncBackups --privs \"VM.Backup,Datastore.AllocateSpace\" && pveum acl modify / --users {user} --tokens '{e.TokenId}' --roles SelfHostSyncBackups";
+        var hidden = storages
+            .Where(s => s.Storage is not null && !Wire.Bool(s.Disable) && BackupStorages.ListedThroughPve(s, direct))
+            .Where(s => !permissions.Has("Datastore.Allocate", $"/storage/{s.Storage}")
+                && !(permissions.Has("Datastore.AllocateSpace", $"/storage/{s.Storage}") && permissions.Propagates("VM.Backup", "/vms")))
+            .Select(s => s.Storage!)
+            .ToList();
+        if (hidden.Count > 0)
+        {
+            yield return new Diagnosis(subject, DiagnosisLevel.Problem,
+                $"PVE hides the backups on {string.Join(", ", hidden)} from {e.Identity} (no error, a shorter list; their guests' backup checks stay unknown): "
+                + $"it needs VM.Backup on /vms and Datastore.AllocateSpace on the storage, or Datastore.Allocate on the storage; both also allow creating and deleting backups. Fix: {grant}");
+        }
+
+        if (!permissions.Propagates("Pool.Audit", "/pool"))
+        {
+            yield return new Diagnosis(subject, DiagnosisLevel.Warning,
+                $"{e.Identity} lacks Pool.Audit on /pool: PVE leaves the pool out of every guest, so intent rules and backup jobs by pool cannot match (pveum role modify <role> --append 1 --privs Pool.Audit)");
         }
     }
 

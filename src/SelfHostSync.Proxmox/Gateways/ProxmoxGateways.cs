@@ -37,7 +37,7 @@ public sealed class ProxmoxGateways : IDisposable
             var found = new List<Diagnosis>();
             foreach (var (c, api) in pve.Values)
             {
-                found.AddRange(await ProxmoxDoctor.PveAsync(c, api, needsSysModify, ct));
+                found.AddRange(await ProxmoxDoctor.PveAsync(c, api, direct, needsSysModify, ct));
             }
 
             foreach (var (s, api) in pbsApis)

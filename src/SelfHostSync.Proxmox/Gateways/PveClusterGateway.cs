@@ -15,8 +15,6 @@ namespace SelfHostSync.Proxmox.Gateways;
 /// </summary>
 internal sealed partial class PveClusterGateway : IEvidenceSource
 {
-    private static readonly string[] FileStorageTypes = ["dir", "nfs", "cifs", "cephfs", "glusterfs", "btrfs"];
-
     private readonly PveCluster _cluster;
     private readonly IPveApi _api;
     private readonly StorageCatalog _storages;
@@ -27,6 +25,7 @@ internal sealed partial class PveClusterGateway : IEvidenceSource
     private readonly Refreshing<IReadOnlyList<BackupJob>> _jobs;
     private readonly Refreshing<IReadOnlyList<GuestKey>> _notBackedUp;
     private readonly Refreshing<IReadOnlyDictionary<int, string>> _ha;
+    private readonly Refreshing<TokenPermissions> _permissions;
 
     public PveClusterGateway(PveCluster cluster, IPveApi api, StorageCatalog storages, IReadOnlySet<string> pbsServersReadDirectly, TimeProvider time)
     {
@@ -38,6 +37,7 @@ internal sealed partial class PveClusterGateway : IEvidenceSource
         _jobs = new Refreshing<IReadOnlyList<BackupJob>>(cluster.ConfigRefresh, time);
         _notBackedUp = new Refreshing<IReadOnlyList<GuestKey>>(cluster.ConfigRefresh, time);
         _ha = new Refreshing<IReadOnlyDictionary<int, string>>(cluster.ConfigRefresh, time);
+        _permissions = new Refreshing<TokenPermissions>(cluster.ConfigRefresh, time);
         Id = new SourceId("pve", cluster.Name);
         Scope =
         [
@@ -65,12 +65,14 @@ internal sealed partial class PveClusterGateway : IEvidenceSource
         // Jobs, not-backed-up and HA are configuration: read again after ConfigRefresh, like guest configs.
         var jobsTask = Guard(EvidenceKind.BackupJobs, gaps, () => _jobs.GetAsync(() => ReadJobsAsync(cancellationToken), cancellationToken), []);
         var notBackedUpTask = Guard(EvidenceKind.BackupJobs, gaps, () => _notBackedUp.GetAsync(() => ReadNotBackedUpAsync(cancellationToken), cancellationToken), []);
-        var nodesTask = Guard(EvidenceKind.RestoreTests, gaps, () => ReadNodesAsync(cancellationToken), []);
+        // A node list that failed leaves the restore tasks unknown, and the backups only PVE lists (ReadDumpsAsync).
+        var nodesTask = Guard(EvidenceKind.RestoreTests, gaps, async () => (IReadOnlyList<NodeDto>?)await ReadNodesAsync(cancellationToken), null);
         var haTask = _ha.GetAsync(() => ReadHaAsync(cancellationToken), cancellationToken);
         var guests = await ReadGuestsAsync(rows, await haTask, gaps, cancellationToken);
         var nodes = await nodesTask;
-        var copies = await Guard(EvidenceKind.BackupCopies, gaps, () => ReadDumpsAsync(nodes, cancellationToken), []);
-        var tests = nodes.Count == 0 ? [] : await Guard(EvidenceKind.RestoreTests, gaps, () => ReadRestoreTestsAsync(nodes, cancellationToken), []);
+        var copies = await Guard(EvidenceKind.BackupCopies, gaps, () => ReadDumpsAsync(nodes, guests, gaps, cancellationToken), []);
+        var online = nodes?.Where(n => !IsOffline(n)).Select(n => n.Node).ToList() ?? [];
+        var tests = online.Count == 0 ? [] : await Guard(EvidenceKind.RestoreTests, gaps, () => ReadRestoreTestsAsync(online, cancellationToken), []);
 
         return new EvidenceBatch
         {
@@ -218,12 +220,14 @@ internal sealed partial class PveClusterGateway : IEvidenceSource
         return rows.Where(r => r.Vmid is > 0).Select(r => new GuestKey(_cluster.Name, r.Vmid!.Value)).ToList();
     }
 
-    private async Task<IReadOnlyList<string>> ReadNodesAsync(CancellationToken cancellationToken)
+    private async Task<IReadOnlyList<NodeDto>> ReadNodesAsync(CancellationToken cancellationToken)
     {
         var nodes = await ProxmoxClients.Call(Endpoint, "GET /nodes", async () =>
             ProxmoxClients.Require(Endpoint, "GET /nodes", (await _api.GetNodesAsync(cancellationToken)).Data));
-        return nodes.Where(n => !string.Equals(n.Status, "offline", StringComparison.Ordinal)).Select(n => n.Node).Order(StringComparer.Ordinal).ToList();
+        return nodes.OrderBy(n => n.Node, StringComparer.Ordinal).ToList();
     }
+
+    private static bool IsOffline(NodeDto node) => string.Equals(node.Status, "offline", StringComparison.Ordinal);
 
     // A tag write changes nothing the config cache holds (onboot, protection, notes, disks): the cache stays.
     internal Task PutConfigAsync(string node, string type, int vmid, Dictionary<string, string> form, CancellationToken cancellationToken)

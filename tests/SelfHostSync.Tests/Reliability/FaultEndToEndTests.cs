@@ -33,7 +33,7 @@ public sealed class FaultEndToEndTests
         Assert.Equal(0, (await LabRun.ExecAsync("sync", "--config", run.ConfigPath)).Code);
         var before = Tags(run);
 
-        run.Lab.Cluster("homelab").Spec.Tokens[0].Privileges.Remove("Sys.Audit");
+        run.Lab.Cluster("homelab").Spec.Roles["SelfHostSync"].Remove("Sys.Audit");
         var (code, stdout, stderr) = await LabRun.ExecAsync("sync", "--json", "--config", run.ConfigPath);
 
         Assert.Equal(3, code);
