@@ -61,6 +61,21 @@ internal sealed class LabFixture : IAsyncDisposable
         await DrillAsync();
     }
 
+    /// <summary>
+    /// The demo lab with container 121 as a non-root drill token can restore it (unprivileged, no bind mount): the
+    /// demo's 121 is privileged with a bind mount, which only root@pam may restore, and its drills are passed over.
+    /// </summary>
+    public static LabScenario DrillableContainer(LabScenario s) => s with
+    {
+        Clusters = [.. s.Clusters.Select(c => c.Name != "homelab" ? c : c with
+        {
+            Guests = [.. c.Guests.Select(g => g.Vmid != 121 ? g : g with
+            {
+                Disks = new Dictionary<string, string>(g.Disks.Where(d => d.Key != "mp0")) { ["unprivileged"] = "1" },
+            })],
+        })],
+    };
+
     /// <summary>A restore drill of a VM and of a container with the drills' own token (the second homelab token).</summary>
     public async Task<IReadOnlyList<DrillRecord>> DrillAsync()
     {
@@ -76,7 +91,7 @@ internal sealed class LabFixture : IAsyncDisposable
         var runner = new DrillRunner(connection.Cluster, new MemoryDrillStore(), settings, TimeProvider.System);
         await runner.SweepAsync(CancellationToken.None);
         var plan = await runner.PlanAsync(
-            [new DrillCandidate(new GuestKey("homelab", 100), Level.Production, null), new DrillCandidate(new GuestKey("homelab", 121), Level.Production, null)],
+            [new DrillCandidate(new GuestKey("homelab", 101), Level.Production, null), new DrillCandidate(new GuestKey("homelab", 121), Level.Production, null)],
             2,
             explicitGuest: false,
             CancellationToken.None);

@@ -20,6 +20,18 @@ internal sealed class LabRun : IAsyncDisposable
 
     public string ConfigPath => Path.Combine(Directory, "appsettings.json");
 
+    /// <summary>
+    /// The demo lab with guest 100's raw GPU passthrough taken out: only root@pam may restore raw passthrough, so with
+    /// the documented drill token the demo's 100 is passed over, and tests that drill it need it without.
+    /// </summary>
+    public static LabScenario WithoutPassthrough(LabScenario s) => s with
+    {
+        Clusters = [.. s.Clusters.Select(c => c.Name != "homelab" ? c : c with
+        {
+            Guests = [.. c.Guests.Select(g => g.Vmid != 100 ? g : g with { Disks = new Dictionary<string, string>(g.Disks.Where(d => d.Key != "hostpci0")) })],
+        })],
+    };
+
     public static string ConfigDir => Path.Combine(AppContext.BaseDirectory, "config");
 
     public static async Task<LabRun> StartAsync(Func<string, string>? editConfig = null, Func<LabScenario, LabScenario>? editScenario = null)

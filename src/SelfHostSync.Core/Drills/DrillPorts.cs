@@ -55,6 +55,9 @@ public interface IDrillCluster
     /// <summary>The newest backup of <paramref name="source"/> that <paramref name="node"/> can restore from, read now.</summary>
     Task<BackupArchive?> NewestBackupAsync(ClusterGuest source, string node, CancellationToken cancellationToken);
 
+    /// <summary>Why the drill token cannot restore and isolate <paramref name="source"/>, read before any restore (empty: it can).</summary>
+    Task<IReadOnlyList<string>> RestoreBlockersAsync(ClusterGuest source, DrillIsolation isolation, CancellationToken cancellationToken);
+
     Task<string> RestoreAsync(RestoreRequest request, CancellationToken cancellationToken);
 
     Task<DrillTaskStatus> TaskAsync(string node, string upid, CancellationToken cancellationToken);

@@ -96,6 +96,13 @@ public sealed partial class DrillRunner(IDrillCluster cluster, IDrillStore store
             return ("a backup of it is running; drilled another time", null, null);
         }
 
+        // Passed over before anything is restored: a guest PVE would restore in full and then refuse to isolate.
+        var blockers = await cluster.RestoreBlockersAsync(source, settings.Isolation, cancellationToken);
+        if (blockers.Count > 0)
+        {
+            return ($"the drill token cannot restore and isolate it: {string.Join("; ", blockers)}", null, null);
+        }
+
         var archive = await cluster.NewestBackupAsync(source, settings.Node, cancellationToken);
         return archive is null ? ($"no backup node {settings.Node} can restore from", null, null) : (null, source, archive);
     }

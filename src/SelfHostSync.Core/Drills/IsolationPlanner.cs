@@ -87,7 +87,7 @@ public static partial class IsolationPlanner
     }
 
     /// <summary>An LXC mount point whose volume is a host path (<c>mp0: /mnt/data,mp=/data</c> or <c>volume=/mnt/data,…</c>).</summary>
-    private static bool IsBindMount(string value)
+    internal static bool IsBindMount(string value)
     {
         var parts = value.Split(',', StringSplitOptions.TrimEntries);
         var volume = parts.FirstOrDefault(p => p.StartsWith("volume=", StringComparison.Ordinal))?["volume=".Length..]

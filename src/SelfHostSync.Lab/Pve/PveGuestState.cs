@@ -121,7 +121,7 @@ internal sealed class PveGuestState
         var data = new Dictionary<string, object>(StringComparer.Ordinal) { ["digest"] = Digest };
         foreach (var (k, v) in Config)
         {
-            data[k] = k is "onboot" or "protection" or "template" or "memory" ? int.Parse(v, CultureInfo.InvariantCulture) : v;
+            data[k] = k is "onboot" or "protection" or "template" or "memory" or "unprivileged" ? int.Parse(v, CultureInfo.InvariantCulture) : v;
         }
 
         if (Description is not null)

@@ -56,6 +56,24 @@ internal sealed class PveDrillGateway(PveCluster cluster, IPveApi api, VmidRange
         return newest;
     }
 
+    /// <summary>A read about the source guest (its config) and about the token (its privileges): allowed outside the range.</summary>
+    public async Task<IReadOnlyList<string>> RestoreBlockersAsync(ClusterGuest source, DrillIsolation isolation, CancellationToken cancellationToken)
+    {
+        var raw = await Get($"GET /nodes/{source.Node}/{source.Type}/{source.Vmid}/config", () => api.GetGuestConfigAsync(source.Node, source.Type, source.Vmid, cancellationToken));
+        var config = raw.Where(kv => kv.Value.ValueKind is JsonValueKind.String or JsonValueKind.Number)
+            .ToDictionary(kv => kv.Key, kv => kv.Value.ValueKind == JsonValueKind.String ? kv.Value.GetString()! : kv.Value.GetRawText(), StringComparer.Ordinal);
+        var permissions = new TokenPermissions(await Get("GET /access/permissions", () => api.GetPermissionsAsync(cancellationToken)));
+        var blockers = DrillPreflight.Blockers(config, source.Type, isolation, permissions.Has, Endpoint.TokenId == "root@pam").ToList();
+
+        // Without VM.Backup on the source PVE hides its backups and refuses to restore them (unless Datastore.Allocate).
+        if (!permissions.Has("VM.Backup", $"/vms/{source.Vmid}") && !permissions.Propagates("Datastore.Allocate", "/storage"))
+        {
+            blockers.Insert(0, $"VM.Backup on /vms/{source.Vmid} is missing (PVE hides its backups from the drill token and refuses to restore them)");
+        }
+
+        return blockers;
+    }
+
     public async Task<string> RestoreAsync(RestoreRequest request, CancellationToken cancellationToken)
     {
         Scratch(request.ScratchVmid);

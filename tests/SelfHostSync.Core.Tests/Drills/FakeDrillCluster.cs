@@ -44,6 +44,10 @@ internal sealed class FakeDrillCluster : IDrillCluster
 
     public Task<BackupArchive?> NewestBackupAsync(ClusterGuest source, string node, CancellationToken cancellationToken) => Task.FromResult(Archive);
 
+    public IReadOnlyList<string> Blockers { get; set; } = [];
+
+    public Task<IReadOnlyList<string>> RestoreBlockersAsync(ClusterGuest source, DrillIsolation isolation, CancellationToken cancellationToken) => Task.FromResult(Blockers);
+
     public Task<string> RestoreAsync(RestoreRequest request, CancellationToken cancellationToken)
     {
         Touch("restore", request.ScratchVmid);

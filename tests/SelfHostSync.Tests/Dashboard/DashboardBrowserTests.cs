@@ -95,7 +95,7 @@ public sealed class DashboardBrowserTests
     [Fact]
     public async Task Dashboard_RunDrillButton_DrillShownWithRtoTrend()
     {
-        await using var daemon = await DaemonProcess.StartAsync();
+        await using var daemon = await DaemonProcess.StartAsync(scenario: LabRun.WithoutPassthrough);
         using var playwright = await Playwright.CreateAsync();
         await using var browser = await LaunchAsync(playwright);
         var page = await browser.NewPageAsync();

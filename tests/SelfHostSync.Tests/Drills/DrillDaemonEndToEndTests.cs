@@ -13,7 +13,7 @@ public sealed class DrillDaemonEndToEndTests
     [Fact]
     public async Task Run_DrillRequestedThroughApi_ShownOnDashboardAndMetricsAndTagsUpdated()
     {
-        await using var daemon = await DaemonProcess.StartAsync();
+        await using var daemon = await DaemonProcess.StartAsync(scenario: LabRun.WithoutPassthrough);
         var homelab = daemon.Run.Lab.Cluster("homelab");
 
         using (var response = await PostDrillAsync(daemon, "homelab/100"))
@@ -45,7 +45,7 @@ public sealed class DrillDaemonEndToEndTests
     [Fact]
     public async Task Run_KilledMidDrillAndRestarted_ScratchGuestRemovedAndDrillClosed()
     {
-        await using var daemon = await DaemonProcess.StartAsync();
+        await using var daemon = await DaemonProcess.StartAsync(scenario: LabRun.WithoutPassthrough);
         var homelab = daemon.Run.Lab.Cluster("homelab");
         homelab.SetDrillFault(100, DrillFault.RestoreHangs);
 

@@ -14,7 +14,8 @@ public sealed partial class DrillEndToEndTests
     [Fact]
     public async Task Drill_ProductionGuest_PassesRecordsRtoDestroysScratchAndClearsWarning()
     {
-        await using var run = await LabRun.StartAsync();
+        // The demo's 100 has raw GPU passthrough, which only root@pam may restore: here it has none.
+        await using var run = await LabRun.StartAsync(editScenario: LabRun.WithoutPassthrough);
         var homelab = run.Lab.Cluster("homelab");
         Assert.Equal(0, (await LabRun.ExecAsync("sync", "--json", "--config", run.ConfigPath)).Code);
         Assert.Contains("warn-restore-untested", homelab.TagsOf(100), StringComparison.Ordinal);
@@ -36,9 +37,8 @@ public sealed partial class DrillEndToEndTests
         var plan = doc.RootElement.GetProperty("plan").EnumerateArray().Single();
         Assert.StartsWith("pbs:backup/vm/100/", plan.GetProperty("archive").GetString(), StringComparison.Ordinal);
 
-        // Passthrough removed and every NIC isolated before the scratch guest was started.
+        // Every NIC isolated before the scratch guest was started.
         var isolation = homelab.WritesOf(scratch).Single();
-        Assert.Contains("hostpci0", isolation["delete"], StringComparison.Ordinal);
         Assert.Contains("link_down=1", isolation["net0"], StringComparison.Ordinal);
 
         AssertOnlyRangeTouched(homelab.Server.Requests.Skip(before), sourceVmid: 100);
@@ -76,6 +76,23 @@ public sealed partial class DrillEndToEndTests
         var (_, explain, _) = await LabRun.ExecAsync("explain", "homelab/101", "--config", run.ConfigPath);
         Assert.Contains("failed", explain, StringComparison.Ordinal);
         Assert.Contains("warn-restore-untested", homelab.TagsOf(101), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("homelab/100", "raw PCI passthrough 'hostpci0' can only be restored by root@pam")]
+    [InlineData("homelab/121", "bind mount 'mp0' can only be restored by root@pam")]
+    [InlineData("homelab/121", "a privileged container: restoring one needs Sys.Modify on /")]
+    public async Task Drill_GuestOnlyRootMayRestore_PassedOverWithReasonBeforeAnyRestore(string guest, string reason)
+    {
+        await using var run = await LabRun.StartAsync();
+        var homelab = run.Lab.Cluster("homelab");
+        var before = homelab.Server.Requests.Count;
+
+        var (code, _, stderr) = await LabRun.ExecAsync("drill", guest, "--config", run.ConfigPath);
+
+        Assert.Equal(1, code);
+        Assert.Contains(reason, stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain(homelab.Server.Requests.Skip(before), r => !r.StartsWith("GET ", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -176,8 +193,10 @@ public sealed partial class DrillEndToEndTests
         using var doc = JsonDocument.Parse(stdout);
         var plan = doc.RootElement.GetProperty("plan").EnumerateArray().Single();
 
-        // Never successfully restored comes first: 100 (prod, never tested) before 101 (restore task 30 days ago).
-        Assert.Equal("homelab/100", plan.GetProperty("guest").GetString());
+        // Never successfully restored comes first: 100 (prod, never tested), but only root@pam may restore its raw GPU
+        // passthrough, so it is passed over with the reason; then 130, whose last restore test is oldest.
+        Assert.Equal("homelab/130", plan.GetProperty("guest").GetString());
+        Assert.Contains("raw PCI passthrough", stdout, StringComparison.Ordinal);
         Assert.Equal(First, plan.GetProperty("scratchVmid").GetInt32());
         Assert.Empty(doc.RootElement.GetProperty("drills").EnumerateArray());
         Assert.DoesNotContain(homelab.Server.Requests.Skip(before), r => !r.StartsWith("GET ", StringComparison.Ordinal));
