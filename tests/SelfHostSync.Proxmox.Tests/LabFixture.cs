@@ -76,13 +76,20 @@ internal sealed class LabFixture : IAsyncDisposable
         })],
     };
 
-    /// <summary>A restore drill of a VM and of a container with the drills' own token (the second homelab token).</summary>
-    public async Task<IReadOnlyList<DrillRecord>> DrillAsync()
+    /// <summary>The drills' own connection to homelab (its second token), scratch range 9900–9999.</summary>
+    public DrillConnection DrillConnection()
     {
         var homelab = Lab.Cluster("homelab");
         var range = new VmidRange(9900, 9999);
         var cluster = new PveCluster(EndpointOf(ProxmoxProduct.Pve, "homelab", homelab.Server, homelab.Spec.Tokens[1], null), HardwareOwner.Self, TimeSpan.FromHours(1)) { ScratchRange = range };
-        using var connection = new DrillConnection(cluster, range, TimeProvider.System, resilience: new ResilienceSettings { MaxRetries = 0 });
+        return new DrillConnection(cluster, range, TimeProvider.System, resilience: new ResilienceSettings { MaxRetries = 0 });
+    }
+
+    /// <summary>A restore drill of a VM and of a container with the drills' own token (the second homelab token).</summary>
+    public async Task<IReadOnlyList<DrillRecord>> DrillAsync()
+    {
+        var range = new VmidRange(9900, 9999);
+        using var connection = DrillConnection();
         var settings = new DrillSettings
         {
             Cluster = "homelab", Node = "pve1", TargetStorage = "local-zfs", Range = range, MaxParallel = 2,

@@ -23,7 +23,7 @@ internal static class OffsiteChecks
                 best = (copy.Time, copy.Location);
             }
 
-            if (copy.StorageId is null || !replicas.IsKnown)
+            if (copy.StorageId is null || replicas.Value is null)
             {
                 continue;
             }

@@ -38,7 +38,7 @@ internal static class LabAuth
         var session = faults.RevokeTokens ? null : tickets.Validate(ticket);
         if (session is null)
         {
-            LabResults.Error(context, StatusCodes.Status401Unauthorized, "authentication failure");
+            LabResults.AuthenticationFailed(context);
             return null;
         }
 
@@ -62,7 +62,7 @@ internal static class LabAuth
             var session = tickets.Login(username, form["password"].ToString());
             if (session is null)
             {
-                LabResults.Error(ctx, StatusCodes.Status401Unauthorized, "authentication failure");
+                LabResults.AuthenticationFailed(ctx);
                 return Results.Empty;
             }
 
@@ -96,38 +96,47 @@ internal static class LabAuth
 
         if (token is null)
         {
-            LabResults.Error(context, StatusCodes.Status401Unauthorized, "authentication failure");
+            LabResults.AuthenticationFailed(context);
         }
 
         return token;
-    }
-
-    public static bool Require(HttpContext context, TokenSpec token, string privilege, string path)
-    {
-        if (token.Privileges is { } p && (p.Contains(privilege, StringComparer.Ordinal) || p.Contains("Administrator", StringComparer.Ordinal)))
-        {
-            return true;
-        }
-
-        LabResults.Error(context, StatusCodes.Status403Forbidden, $"Permission check failed ({path}, {privilege})");
-        return false;
     }
 }
 
 internal static class LabResults
 {
+    private const string PbsDialect = "lab.pbs-errors";
+
+    /// <summary>Answers on this request are PBS's: errors as plain text with the canonical reason phrase.</summary>
+    public static void UsePbsErrors(HttpContext context) => context.Items[PbsDialect] = true;
+
+    /// <summary>
+    /// An error as the server writes it. PVE (pve-http-server): the message as reason phrase and, since 5.2, in a JSON
+    /// body <c>{data:null, message}</c>. PBS (proxmox-rest-server <c>error_to_response</c>): the message as the plain
+    /// text body, under a JSON content type, with hyper's canonical reason phrase.
+    /// </summary>
     public static void Error(HttpContext context, int status, string message)
     {
         context.Response.StatusCode = status;
+        context.Response.ContentType = "application/json;charset=UTF-8";
+        if (context.Items.ContainsKey(PbsDialect))
+        {
+            context.Response.WriteAsync(message).GetAwaiter().GetResult();
+            return;
+        }
+
         var feature = context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpResponseFeature>();
         if (feature is not null)
         {
             feature.ReasonPhrase = message;
         }
 
-        context.Response.ContentType = "application/json;charset=UTF-8";
         context.Response.WriteAsJsonAsync(new { data = (object?)null, message = message + "\n" }).GetAwaiter().GetResult();
     }
+
+    /// <summary>A failed login or an unknown token: PVE says "authentication failure", PBS "authentication failed".</summary>
+    public static void AuthenticationFailed(HttpContext context) =>
+        Error(context, StatusCodes.Status401Unauthorized, context.Items.ContainsKey(PbsDialect) ? "authentication failed" : "authentication failure");
 
     public static IResult Data(object? data) => Results.Json(new { data });
 }

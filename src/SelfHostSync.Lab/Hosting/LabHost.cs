@@ -47,7 +47,8 @@ public sealed class LabHost : IAsyncDisposable
 
     public static async Task<LabHost> StartAsync(LabScenario scenario, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        var pbs = scenario.BackupServers.Select(b => new PbsSimulator(b, now)).ToList();
+        var pbs = new List<PbsSimulator>();
+        pbs.AddRange(scenario.BackupServers.Select(b => new PbsSimulator(b, now, name => pbs.FirstOrDefault(p => p.Name == name))));
         foreach (var b in pbs)
         {
             await b.StartAsync(0, cancellationToken);

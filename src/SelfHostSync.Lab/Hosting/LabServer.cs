@@ -73,7 +73,7 @@ public sealed class LabServer : IAsyncDisposable
             .SelectMany(e => (e.Metadata.GetMetadata<IHttpMethodMetadata>()?.HttpMethods ?? ["*"]).Select(m => (m, e.RoutePattern.RawText ?? string.Empty)))
             .ToList();
 
-    public static async Task<LabServer> StartAsync(string name, int port, Action<WebApplication, LabServer> map, CancellationToken cancellationToken)
+    public static async Task<LabServer> StartAsync(string name, int port, Action<WebApplication, LabServer> map, CancellationToken cancellationToken, bool pbsErrors = false)
     {
         var certificate = LabCertificate.Create(name);
         var builder = WebApplication.CreateSlimBuilder();
@@ -88,6 +88,11 @@ public sealed class LabServer : IAsyncDisposable
         var server = new LabServer(app, certificate, faults);
         app.Use(async (context, next) =>
         {
+            if (pbsErrors)
+            {
+                LabResults.UsePbsErrors(context);
+            }
+
             server.RequestLog.Enqueue($"{context.Request.Method} {context.Request.Path}{context.Request.QueryString}");
             var form = context.Request.HasFormContentType
                 ? (await context.Request.ReadFormAsync(context.RequestAborted)).Keys.ToList()

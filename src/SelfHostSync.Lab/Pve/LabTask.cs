@@ -8,6 +8,15 @@ internal sealed record LabTask(string Upid, string Node, string Type, string Id,
 {
     private static int _pid = 0x1000;
 
+    /// <summary>A console open by an operator: one <c>vncproxy</c> task, a few seconds long.</summary>
+    public static LabTask Console(string node, DateTimeOffset at)
+    {
+        var pid = Interlocked.Increment(ref _pid);
+        var start = at.ToUnixTimeSeconds() - 30;
+        var upid = PveSimulator.Upid(node, pid, start, "vncproxy", "100", "admin@pam");
+        return new LabTask(upid, node, "vncproxy", "100", "admin@pam", start, start + 30, "OK", ["TASK OK"]);
+    }
+
     public static LabTask Restore(RestoreTaskSpec spec, DateTimeOffset now, PveSimulator cluster)
     {
         var end = (now - TimeSpan.FromHours(spec.AgeHours)).ToUnixTimeSeconds();

@@ -56,10 +56,11 @@ public sealed partial class PveSimulator
                 var item = new Dictionary<string, object?>
                 {
                     ["volid"] = $"{storage.Storage}:backup/{x.Type}/{x.Id}/{stamp}",
-                    ["vmid"] = x.Id, ["format"] = $"pbs-{x.Type}", ["size"] = 34359738880L, ["ctime"] = x.Time,
+                    // PBSPlugin list_volumes: `size => $item->{size} // 1`, so a backup still running is 1 byte.
+                    ["vmid"] = x.Id, ["format"] = $"pbs-{x.Type}", ["size"] = x.InProgress ? 1 : 34359738880L, ["ctime"] = x.Time,
                     ["content"] = "backup", ["subtype"] = x.Type == "ct" ? "lxc" : "qemu",
                 };
-                if (x.Verification is not null)
+                if (x.Verification is not null && !x.InProgress)
                 {
                     item["verification"] = new { state = x.Verification, upid = "UPID:pbs:0000A1B2:0012C3D4:00000000:00000000:verificationjob::root@pam:" };
                 }
@@ -69,9 +70,9 @@ public sealed partial class PveSimulator
                     item["protected"] = 1;
                 }
 
-                if (x.Encrypted)
+                if (x.Encrypted && !x.InProgress)
                 {
-                    item["encrypted"] = "1f:2e:3d:4c:5b:6a:79:88";
+                    item["encrypted"] = "bb:7c:1f:2e:09:44:aa:51:3d:8e:60:12:fe:c4:77:91:05:2a:b8:3c:de:11:9f:42:70:66:e3:0d:5b:a1:c9:28";
                 }
 
                 return (object)item;

@@ -47,6 +47,15 @@ public sealed partial class PveSimulator
         return task.Upid;
     }
 
+    /// <summary>A vzdump task that has just ended: PVE lists it under <c>source=active</c> with its exit status until it is archived.</summary>
+    public string FinishedBackupTask(string node, int? vmid, string status = "OK")
+    {
+        var task = NewTask(node, "vzdump", vmid?.ToString(CultureInfo.InvariantCulture) ?? string.Empty, "root@pam");
+        task.EndTime = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+        task.ExitStatus = status;
+        return task.Upid;
+    }
+
     private void MapDrills(RouteGroupBuilder api)
     {
         foreach (var type in new[] { "qemu", "lxc" })

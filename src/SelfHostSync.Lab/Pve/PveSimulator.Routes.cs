@@ -136,13 +136,18 @@ public sealed partial class PveSimulator
                 return LabResults.Data(Array.Empty<object>());
             }
 
+            // Tasks.pm: the active list also holds tasks that ended but are not archived yet, with their real status;
+            // only a task without one is RUNNING. Here a task is archived a minute after its end.
             if (source == "active")
             {
-                return LabResults.Data(_live.Values.Where(t => t.Node == node && t.ExitStatus is null && Visible(t.User) && (typefilter is null || t.Type == typefilter))
-                    .Select(t => new { upid = t.Upid, node = t.Node, type = t.Type, id = t.Id, user = t.User, starttime = t.StartTime, status = "RUNNING" }));
+                var archivedBefore = DateTimeOffset.UtcNow.ToUnixTimeSeconds() - 60;
+                return LabResults.Data(_live.Values.Where(t => t.Node == node && (t.EndTime is null || t.EndTime >= archivedBefore) && Visible(t.User) && (typefilter is null || t.Type == typefilter))
+                    .Select(t => new { upid = t.Upid, node = t.Node, type = t.Type, id = t.Id, user = t.User, starttime = t.StartTime, status = t.ExitStatus ?? "RUNNING" }));
             }
 
-            var tasks = _tasks.Where(t => t.Node == node && Visible(t.User) && (since is null || t.StartTime >= since) && (typefilter is null || t.Type == typefilter))
+            // The archive is two rotating files of about 1,000 tasks each: older tasks are gone, whatever their type.
+            var archive = _tasks.Where(t => t.Node == node).OrderByDescending(t => t.StartTime).Take(2000);
+            var tasks = archive.Where(t => Visible(t.User) && (since is null || t.StartTime >= since) && (typefilter is null || t.Type == typefilter))
                 .OrderByDescending(t => t.StartTime)
                 .Take(limit ?? 50)
                 .Select(t => new

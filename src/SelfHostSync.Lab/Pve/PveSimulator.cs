@@ -31,6 +31,11 @@ public sealed partial class PveSimulator
         {
             _tasks.Add(LabTask.Restore(t, now, this));
         }
+
+        for (var i = 0; i < spec.ConsoleTasks; i++)
+        {
+            _tasks.Add(LabTask.Console(spec.Nodes[0], now - TimeSpan.FromSeconds(3600.0 * i / spec.ConsoleTasks)));
+        }
     }
 
     public string Name => _spec.Name;

@@ -92,6 +92,9 @@ public sealed record ClusterSpec
 
     public List<RestoreTaskSpec> RestoreTasks { get; init; } = [];
 
+    /// <summary>Console opens (<c>vncproxy</c> tasks) on pve1 in the last hour: on a real node they fill the task archive.</summary>
+    public int ConsoleTasks { get; init; }
+
     public List<DumpSpec> Dumps { get; init; } = [];
 }
 
@@ -232,9 +235,28 @@ public sealed record BackupServerSpec
     public bool PushSync { get; init; } = true;
 
     public List<SnapshotSpec> Snapshots { get; init; } = [];
+
+    /// <summary>Remotes (<c>/config/remote</c>): a name and the Lab PBS it points at.</summary>
+    public List<RemoteSpec> Remotes { get; init; } = [];
 }
 
-public sealed record DatastoreSpec(string Name, List<string>? Namespaces);
+/// <summary>A PBS remote: <see cref="Server"/> names another Lab PBS, whose address the remote carries.</summary>
+public sealed record RemoteSpec(string Name, string Server);
+
+public sealed record DatastoreSpec(string Name, List<string>? Namespaces)
+{
+    /// <summary>The <c>maintenance-mode</c> property string as <c>GET /admin/datastore</c> shows it (e.g. <c>offline,message=disk swap</c>).</summary>
+    public string? Maintenance { get; set; }
+
+    /// <summary>A removable datastore (PBS 3.3+) whose device is not mounted: <c>mount-status: notmounted</c>.</summary>
+    public bool NotMounted { get; set; }
+
+    /// <summary><c>filesystem</c> or <c>s3</c> (PBS 4).</summary>
+    public string Backend { get; init; } = "filesystem";
+
+    /// <summary>The datastore option that verifies each snapshot right after its backup.</summary>
+    public bool VerifyNew { get; init; }
+}
 
 public sealed record SnapshotSpec
 {
@@ -254,6 +276,9 @@ public sealed record SnapshotSpec
     public bool Protected { get; init; }
 
     public bool Encrypted { get; init; }
+
+    /// <summary>A backup still running (or broken): PBS lists it without a manifest, so without size or verification.</summary>
+    public bool InProgress { get; init; }
 
     /// <summary>Repeat this snapshot every <see cref="EveryHours"/> hours, <see cref="Count"/> times, going back in time.</summary>
     public int Count { get; init; } = 1;
@@ -279,7 +304,13 @@ public sealed record PbsJobSpec
 
     public string Direction { get; init; } = "push";
 
-    public string LastRunState { get; init; } = "ok";
+    /// <summary>Sync only: the store and namespace on the remote side.</summary>
+    public string? RemoteStore { get; init; }
+
+    public string? RemoteNs { get; init; }
+
+    /// <summary>As PBS writes it: <c>OK</c>, <c>WARNINGS: N</c>, <c>unknown</c> or the bare error text; null while running or never run.</summary>
+    public string? LastRunState { get; init; } = "OK";
 
     public double LastRunAgeHours { get; init; } = 2;
 }

@@ -11,8 +11,9 @@ namespace SelfHostSync.Proxmox.Gateways;
 /// <summary>
 /// Reads snapshots from one PBS directly, one listing per datastore and namespace that a PVE storage of type
 /// <c>pbs</c> links to this server (server + datastore + namespace), and attributes them to that storage's cluster.
+/// A datastore that cannot be listed (maintenance, unmounted, an error) leaves a gap for its storages only.
 /// </summary>
-internal sealed partial class PbsServerGateway(PbsServer server, IPbsApi api, StorageCatalog storages, TimeProvider time) : IEvidenceSource
+internal sealed partial class PbsServerGateway(PbsServer server, IPbsApi api, StorageCatalog storages, PbsHosts hosts, TimeProvider time) : IEvidenceSource
 {
     // Datastores and job definitions are configuration; their last-run states are refreshed at the same pace.
     private static readonly TimeSpan ConfigLifetime = TimeSpan.FromMinutes(15);
@@ -27,9 +28,12 @@ internal sealed partial class PbsServerGateway(PbsServer server, IPbsApi api, St
 
     public SourceId Id { get; } = new("pbs", server.Name);
 
-    public IReadOnlyList<EvidenceScope> Scope { get; } = server.OffsiteRemoteNames.Count == 0
-        ? [new EvidenceScope(EvidenceKind.BackupCopies, null)]
-        : [new EvidenceScope(EvidenceKind.BackupCopies, null), new EvidenceScope(EvidenceKind.Replicas, null)];
+    public IReadOnlyList<EvidenceScope> Scope { get; } = CarriesReplicas(server)
+        ? [new EvidenceScope(EvidenceKind.BackupCopies, null), new EvidenceScope(EvidenceKind.Replicas, null)]
+        : [new EvidenceScope(EvidenceKind.BackupCopies, null)];
+
+    /// <summary>Push syncs to offsite remotes, or (an offsite server) pull syncs from our PBS, are replica evidence.</summary>
+    private static bool CarriesReplicas(PbsServer server) => server.OffsiteRemoteNames.Count > 0 || server.Offsite;
 
     private ProxmoxEndpoint Endpoint => server.Endpoint;
 
@@ -37,7 +41,7 @@ internal sealed partial class PbsServerGateway(PbsServer server, IPbsApi api, St
     {
         var datastores = await _datastores.GetAsync(() => ProxmoxClients.Call(Endpoint, "GET /admin/datastore", async () =>
             ProxmoxClients.Require(Endpoint, "GET /admin/datastore", (await api.GetDatastoresAsync(cancellationToken)).Data)), cancellationToken);
-        var known = datastores.Select(d => d.Store).ToHashSet(StringComparer.Ordinal);
+        var known = datastores.ToDictionary(d => d.Store, StringComparer.Ordinal);
 
         var gaps = new List<EvidenceGap>();
         var links = new List<Link>();
@@ -47,7 +51,7 @@ internal sealed partial class PbsServerGateway(PbsServer server, IPbsApi api, St
             {
                 foreach (var s in await storages.GetAsync(cluster, cancellationToken))
                 {
-                    if (s.Type == "pbs" && s.Storage is not null && s.Datastore is not null && IsThisServer(s.Server, Wire.Int(s.Port)) && !Wire.Bool(s.Disable))
+                    if (s.Type == "pbs" && s.Storage is not null && s.Datastore is not null && !Wire.Bool(s.Disable) && hosts.Is(server, s.Server, Wire.Int(s.Port)))
                     {
                         links.Add(new Link(cluster, s.Storage, s.Datastore, s.Namespace ?? string.Empty));
                     }
@@ -63,32 +67,27 @@ internal sealed partial class PbsServerGateway(PbsServer server, IPbsApi api, St
         foreach (var group in links.GroupBy(l => (l.Datastore, l.Namespace)))
         {
             var (store, ns) = group.Key;
-            if (!known.Contains(store))
+            var groupLinks = group.ToList();
+
+            // PBS lists only the datastores the token may audit, silently: one missing may be there, unseen.
+            var why = !known.TryGetValue(store, out var datastore)
+                ? $"datastore '{store}' is not listed by {server.Name} (missing, or {Endpoint.Identity} lacks Datastore.Audit on /datastore/{store})"
+                : datastore.Unavailable();
+            if (why is null)
             {
-                gaps.AddRange(group.Select(l => new EvidenceGap(new EvidenceScope(EvidenceKind.BackupCopies, l.Cluster), Id.ToString(), $"datastore '{store}' (PVE storage {l.StorageId}) is not visible on {server.Name}")));
-                continue;
+                try
+                {
+                    await ReadSnapshotsAsync(datastore!, ns, groupLinks, copies, cancellationToken);
+                    continue;
+                }
+                catch (ProxmoxApiException ex)
+                {
+                    why = ex.Message;
+                }
             }
 
-            var what = $"GET /admin/datastore/{store}/snapshots";
-            var groupLinks = group.ToList();
-            var found = await ProxmoxClients.Call(Endpoint, what, async () =>
-            {
-                await using var answer = await api.GetSnapshotsAsync(store, ns.Length == 0 ? null : ns, cancellationToken);
-                return await DataArrayReader.ReadAsync<SnapshotDto>(answer, ProxmoxClients.Json, StallTimeout, snapshot =>
-                {
-                    foreach (var link in groupLinks)
-                    {
-                        if (CopyOf(link, snapshot) is { } copy)
-                        {
-                            copies.Add(copy);
-                        }
-                    }
-                }, cancellationToken);
-            });
-            if (!found)
-            {
-                throw ProxmoxClients.NoData(Endpoint, what);
-            }
+            gaps.AddRange(groupLinks.Select(l => new EvidenceGap(
+                new EvidenceScope(EvidenceKind.BackupCopies, l.Cluster, $"PVE storage {l.StorageId}"), Id.ToString(), why)));
         }
 
         // Kept for the next pass: sized once, a list of 100,000s does not leave its doubling arrays behind.
@@ -98,15 +97,35 @@ internal sealed partial class PbsServerGateway(PbsServer server, IPbsApi api, St
         return new EvidenceBatch { Copies = copies, Replicas = jobs.Replicas, Findings = jobs.Findings, Gaps = gaps };
     }
 
-    /// <summary>A PVE storage points here when server and port (default 8007) match this endpoint.</summary>
-    private bool IsThisServer(string? host, int? port) =>
-        host is not null
-        && string.Equals(host.Trim('[', ']'), Endpoint.BaseUrl.Host.Trim('[', ']'), StringComparison.OrdinalIgnoreCase)
-        && (port ?? 8007) == Endpoint.BaseUrl.Port;
-
-    private BackupCopy? CopyOf(Link link, SnapshotDto snapshot)
+    /// <summary>One datastore namespace, streamed: PBS builds the whole list before it sends a byte (the listing's longer timeout).</summary>
+    private async Task ReadSnapshotsAsync(DatastoreDto datastore, string ns, List<Link> groupLinks, List<BackupCopy> copies, CancellationToken cancellationToken)
     {
-        if (snapshot.BackupType is not ("vm" or "ct") || snapshot.BackupTime is null
+        var what = $"GET /admin/datastore/{datastore.Store}/snapshots";
+        var offsite = server.Offsite || (server.S3Offsite && datastore.BackendType == "s3");
+        var found = await ProxmoxClients.Call(Endpoint, what, async () =>
+        {
+            await using var answer = await api.GetSnapshotsAsync(datastore.Store, ns.Length == 0 ? null : ns, cancellationToken);
+            return await DataArrayReader.ReadAsync<SnapshotDto>(answer, ProxmoxClients.Json, StallTimeout, snapshot =>
+            {
+                foreach (var link in groupLinks)
+                {
+                    if (CopyOf(link, snapshot, offsite) is { } copy)
+                    {
+                        copies.Add(copy);
+                    }
+                }
+            }, cancellationToken);
+        });
+        if (!found)
+        {
+            throw ProxmoxClients.NoData(Endpoint, what);
+        }
+    }
+
+    private BackupCopy? CopyOf(Link link, SnapshotDto snapshot, bool offsite)
+    {
+        // Without a manifest (no size) the backup is still being written, or broke: not a copy, and not to be drilled.
+        if (snapshot.BackupType is not ("vm" or "ct") || snapshot.BackupTime is null || !snapshot.Complete
             || !int.TryParse(snapshot.BackupId, NumberStyles.None, CultureInfo.InvariantCulture, out var vmid) || vmid <= 0)
         {
             return null;
@@ -128,7 +147,7 @@ internal sealed partial class PbsServerGateway(PbsServer server, IPbsApi api, St
             },
             snapshot.Protected,
             snapshot.Encrypted,
-            server.Offsite);
+            offsite);
     }
 
     private sealed record Link(string Cluster, string StorageId, string Datastore, string Namespace)

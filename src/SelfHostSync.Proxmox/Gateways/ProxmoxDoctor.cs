@@ -14,7 +14,7 @@ internal static class ProxmoxDoctor
     private static readonly string[] PveNeeded = ["VM.Audit", "Sys.Audit", "Datastore.Audit"];
     private static readonly string[] TooStrong = ["Permissions.Modify", "Sys.PowerMgmt", "VM.Allocate", "User.Modify", "Sys.Console"];
 
-    public static async Task<IReadOnlyList<Diagnosis>> PveAsync(PveCluster cluster, IPveApi api, IReadOnlySet<string> pbsServersReadDirectly, bool needsSysModify, CancellationToken cancellationToken)
+    public static async Task<IReadOnlyList<Diagnosis>> PveAsync(PveCluster cluster, IPveApi api, PbsHosts pbsServersReadDirectly, bool needsSysModify, CancellationToken cancellationToken)
     {
         var subject = $"pve:{cluster.Name}";
         var e = cluster.Endpoint;
@@ -41,26 +41,72 @@ internal static class ProxmoxDoctor
         return found;
     }
 
-    public static async Task<IReadOnlyList<Diagnosis>> PbsAsync(PbsServer server, IPbsApi api, CancellationToken cancellationToken)
+    public static async Task<IReadOnlyList<Diagnosis>> PbsAsync(PbsServer server, IPbsApi api, StorageCatalog storages, PbsHosts hosts, CancellationToken cancellationToken)
     {
         var subject = $"pbs:{server.Name}";
         var e = server.Endpoint;
+        var user = e.TokenId.Split('!')[0];
+        var authIds = e.UsesTicket || !e.TokenId.Contains('!', StringComparison.Ordinal) ? [user] : new[] { user, $"'{e.TokenId}'" };
+        string Grant(string path, string role) => string.Join(" && ", authIds.Select(id => $"proxmox-backup-manager acl update {path} {role} --auth-id {id}"));
         var found = new List<Diagnosis>();
         try
         {
+            // PBS lists only the datastores the caller may audit, without an error.
             var stores = await ProxmoxClients.Call(e, "GET /admin/datastore", async () => ProxmoxClients.Require(e, "GET /admin/datastore", (await api.GetDatastoresAsync(cancellationToken)).Data));
             found.Add(new Diagnosis(subject, stores.Count == 0 ? DiagnosisLevel.Problem : DiagnosisLevel.Ok, stores.Count == 0
-                ? $"reachable as {e.Identity} but no datastore is visible: grant DatastoreAudit on /datastore"
+                ? $"reachable as {e.Identity} but no datastore is visible. Fix: {Grant("/datastore", "DatastoreAudit")}"
                 : $"reachable as {e.Identity}, datastores {string.Join(", ", stores.Select(s => s.Store))}, TLS {Tls(e)}"));
-            var permissions = await ProxmoxClients.Call(e, "GET /access/permissions", async () => ProxmoxClients.Require(e, "GET /access/permissions", (await api.GetPermissionsAsync(cancellationToken)).Data));
-            found.AddRange(Judge(subject, e, permissions, [], "/", false));
+            found.AddRange(stores.Select(s => s.Unavailable()).OfType<string>().Select(why => new Diagnosis(subject, DiagnosisLevel.Warning, $"{why}: its snapshots cannot be read, the guests backed up there keep their tags until it is back")));
+            var raw = await ProxmoxClients.Call(e, "GET /access/permissions", async () => ProxmoxClients.Require(e, "GET /access/permissions", (await api.GetPermissionsAsync(cancellationToken)).Data));
+            found.AddRange(Judge(subject, e, raw, [], "/", false));
+            if ((server.Offsite || server.OffsiteRemoteNames.Count > 0) && !new TokenPermissions(raw).Propagates("Remote.Audit", "/remote"))
+            {
+                found.Add(new Diagnosis(subject, DiagnosisLevel.Problem,
+                    $"PBS lists sync jobs only to remotes {e.Identity} may audit (no error, a shorter list): offsite evidence from sync jobs stays unknown. Fix: {Grant("/remote", "RemoteAudit")}"));
+            }
         }
         catch (ProxmoxApiException ex)
         {
             found.Add(new Diagnosis(subject, DiagnosisLevel.Problem, ex.Message));
         }
 
+        found.AddRange(await LinksAsync(subject, server, storages, hosts, cancellationToken));
         return found;
+    }
+
+    /// <summary>
+    /// Snapshots read directly are attributed through PVE storages of type <c>pbs</c> that point at this server: with
+    /// none, they count for no guest (a host or port that matches neither by name nor by address).
+    /// </summary>
+    private static async Task<IEnumerable<Diagnosis>> LinksAsync(string subject, PbsServer server, StorageCatalog storages, PbsHosts hosts, CancellationToken cancellationToken)
+    {
+        var seen = new List<string>();
+        var linked = 0;
+        foreach (var cluster in storages.Clusters)
+        {
+            try
+            {
+                foreach (var s in (await storages.GetAsync(cluster, cancellationToken)).Where(s => s.Type == "pbs" && !Wire.Bool(s.Disable)))
+                {
+                    seen.Add($"{cluster}/{s.Storage} → {s.Server}:{Wire.Int(s.Port) ?? 8007}");
+                    linked += hosts.Is(server, s.Server, Wire.Int(s.Port)) ? 1 : 0;
+                }
+            }
+            catch (ProxmoxApiException)
+            {
+                return [];
+            }
+        }
+
+        if (linked > 0 || server.Offsite)
+        {
+            return [];
+        }
+
+        var url = server.Endpoint.BaseUrl;
+        return [new Diagnosis(subject, DiagnosisLevel.Warning,
+            $"no PVE storage of type pbs points at {url.Host}:{url.Port}, so its snapshots count for no guest"
+            + (seen.Count == 0 ? string.Empty : $" (pbs storages: {string.Join(", ", seen)}); use the host and port of storage.cfg in Url"))];
     }
 
     private static IEnumerable<Diagnosis> Judge(string subject, ProxmoxEndpoint e, Dictionary<string, Dictionary<string, System.Text.Json.JsonElement>> permissions, string[] needed, string root, bool needsSysModify)
@@ -92,7 +138,7 @@ internal static class ProxmoxDoctor
     /// PVE's content listing drops, without an error, every backup the token may not access (<c>check_volume_access</c>):
     /// predict it per storage whose backups only PVE shows us, and print the grant that fixes it.
     /// </summary>
-    private static IEnumerable<Diagnosis> BackupVisibility(string subject, ProxmoxEndpoint e, TokenPermissions permissions, List<StorageDto> storages, IReadOnlySet<string> direct)
+    private static IEnumerable<Diagnosis> BackupVisibility(string subject, ProxmoxEndpoint e, TokenPermissions permissions, List<StorageDto> storages, PbsHosts direct)
     {
         var user = e.TokenId.Split('!')[0];
         var grant = $"pveum role add SelfHostSyncBackups --privs \"VM.Backup,Datastore.AllocateSpace\" && pveum acl modify / --users {user} --tokens '{e.TokenId}' --roles SelfHostSyncBackups";

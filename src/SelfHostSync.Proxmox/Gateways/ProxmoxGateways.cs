@@ -25,13 +25,13 @@ public sealed class ProxmoxGateways : IDisposable
             StringComparer.Ordinal);
         var catalog = new StorageCatalog(pve, time);
         Storages = catalog;
-        var direct = servers.Select(s => s.Endpoint.BaseUrl.Host).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        var direct = new PbsHosts(servers, time);
         var clusterGateways = pve.ToDictionary(
             kv => kv.Key,
             kv => new PveClusterGateway(kv.Value.c, kv.Value.Item2, catalog, direct, time),
             StringComparer.Ordinal);
         var pbsApis = servers.Select(s => (s, ProxmoxClients.Pbs(Track(ProxmoxHttp.CreateClient(s.Endpoint, meter, resilience, time))))).ToList();
-        var pbsGateways = pbsApis.Select(x => new PbsServerGateway(x.s, x.Item2, catalog, time));
+        var pbsGateways = pbsApis.Select(x => new PbsServerGateway(x.s, x.Item2, catalog, direct, time));
         _doctor = async (needsSysModify, ct) =>
         {
             var found = new List<Diagnosis>();
@@ -42,7 +42,7 @@ public sealed class ProxmoxGateways : IDisposable
 
             foreach (var (s, api) in pbsApis)
             {
-                found.AddRange(await ProxmoxDoctor.PbsAsync(s, api, ct));
+                found.AddRange(await ProxmoxDoctor.PbsAsync(s, api, catalog, direct, ct));
             }
 
             return found;

@@ -134,7 +134,7 @@ internal sealed partial class PveClusterGateway
     private BackupCopy? CopyOf(StorageDto storage, ContentDto item)
     {
         var vmid = Wire.Int(item.Vmid);
-        if (item.Volid is null || vmid is null or <= 0 || item.Ctime is null)
+        if (item.Volid is null || vmid is null or <= 0 || item.Ctime is null || BackupStorages.Unfinished(item))
         {
             return null;
         }
@@ -158,42 +158,69 @@ internal sealed partial class PveClusterGateway
             Offsite: false);
     }
 
-    /// <summary>Finished qmrestore/vzrestore tasks of every node, each log read once per daemon lifetime.</summary>
-    private async Task<IReadOnlyList<RestoreTest>> ReadRestoreTestsAsync(IReadOnlyList<string> nodes, CancellationToken cancellationToken)
+    /// <summary>
+    /// Finished qmrestore/vzrestore tasks of every node, each log read once per daemon lifetime. Read by exact type:
+    /// PVE's task archive keeps only about the newest 1,000–2,000 tasks of all kinds (console opens, starts, backups),
+    /// and filters before its limit. Later passes ask only for tasks started since the newest seen, less a day for
+    /// restores still running then; every restore test found is kept in the state store, so a restart reads the
+    /// archive once again and adds nothing twice (tests are keyed by UPID).
+    /// </summary>
+    private async Task<IReadOnlyList<RestoreTest>> ReadRestoreTestsAsync(IReadOnlyList<string> nodes, ConcurrentBag<EvidenceGap> gaps, CancellationToken cancellationToken)
     {
         var tests = new List<RestoreTest>();
+        var permissions = await ReadPermissionsAsync(gaps, cancellationToken);
         foreach (var node in nodes)
         {
-            var what = $"GET /nodes/{node}/tasks";
-            var tasks = await ProxmoxClients.Call(Endpoint, what, async () =>
-                ProxmoxClients.Require(Endpoint, what, (await _api.GetTasksAsync(node, TaskListLimit, null, cancellationToken)).Data));
-            foreach (var task in tasks)
+            // Tasks.pm: without Sys.Audit on the node the list holds only the token's own tasks, without an error.
+            if (permissions?.Has("Sys.Audit", $"/nodes/{node}") == false)
             {
-                if (task.Upid is null || task.Type is not ("qmrestore" or "vzrestore") || task.EndTime is null || task.Status is null)
-                {
-                    continue;
-                }
+                gaps.Add(new EvidenceGap(new EvidenceScope(EvidenceKind.RestoreTests, _cluster.Name, $"tasks of node {node}"), Id.ToString(),
+                    $"PVE lists only the token's own tasks on {node} without Sys.Audit on /nodes/{node}: restores by others are hidden"));
+            }
 
-                if (int.TryParse(task.Id, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var target) && _cluster.ScratchRange?.Contains(target) == true)
+            foreach (var type in (string[])["qmrestore", "vzrestore"])
+            {
+                var since = _restoreSince.TryGetValue((node, type), out var newest) ? newest - (long)TimeSpan.FromDays(1).TotalSeconds : (long?)null;
+                var what = $"GET /nodes/{node}/tasks?typefilter={type}";
+                var tasks = await ProxmoxClients.Call(Endpoint, what, async () =>
+                    ProxmoxClients.Require(Endpoint, what, (await _api.GetTasksAsync(node, TaskListLimit, since, type, cancellationToken)).Data));
+                await AddRestoreTestsAsync(node, tasks, tests, cancellationToken);
+                if (tasks.Select(t => t.StartTime ?? 0).DefaultIfEmpty(0).Max() is > 0 and var seen && seen > (newest == 0 ? 0 : newest))
                 {
-                    // A drill's own restore: the drill record (restore, boot, probe) is the stronger evidence.
-                    continue;
-                }
-
-                if (!_restoreTasks.TryGetValue(task.Upid, out var test))
-                {
-                    test = await RestoreTestOf(node, task, cancellationToken);
-                    _restoreTasks[task.Upid] = test;
-                }
-
-                if (test is not null)
-                {
-                    tests.Add(test);
+                    _restoreSince[(node, type)] = seen;
                 }
             }
         }
 
         return tests;
+    }
+
+    private async Task AddRestoreTestsAsync(string node, List<TaskDto> tasks, List<RestoreTest> tests, CancellationToken cancellationToken)
+    {
+        foreach (var task in tasks)
+        {
+            if (task.Upid is null || task.Type is not ("qmrestore" or "vzrestore") || task.EndTime is null || task.Status is null)
+            {
+                continue;
+            }
+
+            if (int.TryParse(task.Id, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var target) && _cluster.ScratchRange?.Contains(target) == true)
+            {
+                // A drill's own restore: the drill record (restore, boot, probe) is the stronger evidence.
+                continue;
+            }
+
+            if (!_restoreTasks.TryGetValue(task.Upid, out var test))
+            {
+                test = await RestoreTestOf(node, task, cancellationToken);
+                _restoreTasks[task.Upid] = test;
+            }
+
+            if (test is not null)
+            {
+                tests.Add(test);
+            }
+        }
     }
 
     private async Task<RestoreTest?> RestoreTestOf(string node, TaskDto task, CancellationToken cancellationToken)

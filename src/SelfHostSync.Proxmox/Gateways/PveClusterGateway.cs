@@ -18,16 +18,17 @@ internal sealed partial class PveClusterGateway : IEvidenceSource
     private readonly PveCluster _cluster;
     private readonly IPveApi _api;
     private readonly StorageCatalog _storages;
-    private readonly IReadOnlySet<string> _pbsServersReadDirectly;
+    private readonly PbsHosts _pbsServersReadDirectly;
     private readonly TimeProvider _time;
     private readonly ConcurrentDictionary<int, CachedConfig> _configs = new();
     private readonly ConcurrentDictionary<string, RestoreTest?> _restoreTasks = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<(string Node, string Type), long> _restoreSince = new();
     private readonly Refreshing<IReadOnlyList<BackupJob>> _jobs;
     private readonly Refreshing<IReadOnlyList<GuestKey>> _notBackedUp;
     private readonly Refreshing<IReadOnlyDictionary<int, string>> _ha;
     private readonly Refreshing<TokenPermissions> _permissions;
 
-    public PveClusterGateway(PveCluster cluster, IPveApi api, StorageCatalog storages, IReadOnlySet<string> pbsServersReadDirectly, TimeProvider time)
+    public PveClusterGateway(PveCluster cluster, IPveApi api, StorageCatalog storages, PbsHosts pbsServersReadDirectly, TimeProvider time)
     {
         _cluster = cluster;
         _api = api;
@@ -72,7 +73,7 @@ internal sealed partial class PveClusterGateway : IEvidenceSource
         var nodes = await nodesTask;
         var copies = await Guard(EvidenceKind.BackupCopies, gaps, () => ReadDumpsAsync(nodes, guests, gaps, cancellationToken), []);
         var online = nodes?.Where(n => !IsOffline(n)).Select(n => n.Node).ToList() ?? [];
-        var tests = online.Count == 0 ? [] : await Guard(EvidenceKind.RestoreTests, gaps, () => ReadRestoreTestsAsync(online, cancellationToken), []);
+        var tests = online.Count == 0 ? [] : await Guard(EvidenceKind.RestoreTests, gaps, () => ReadRestoreTestsAsync(online, gaps, cancellationToken), []);
 
         return new EvidenceBatch
         {

@@ -22,10 +22,13 @@ public sealed record PveCluster(ProxmoxEndpoint Endpoint, HardwareOwner Hardware
 
 /// <summary>A configured PBS server.</summary>
 /// <param name="Endpoint">How to reach it.</param>
-/// <param name="Offsite">The server itself is off site: its snapshots are offsite copies.</param>
+/// <param name="Offsite">The server itself is off site: its snapshots are offsite copies, and its pull sync jobs from
+/// a PBS our clusters back up to carry those datastores off site.</param>
 /// <param name="OffsiteRemotes">PBS remotes (names in its <c>remote.cfg</c>) that are off site: a successful push sync
 /// job to one of them carries the datastore's snapshots off site.</param>
-public sealed record PbsServer(ProxmoxEndpoint Endpoint, bool Offsite, IReadOnlySet<string>? OffsiteRemotes = null)
+/// <param name="S3Offsite">Datastores with an S3 backend (PBS 4) hold their data in object storage elsewhere: their
+/// snapshots are offsite copies.</param>
+public sealed record PbsServer(ProxmoxEndpoint Endpoint, bool Offsite, IReadOnlySet<string>? OffsiteRemotes = null, bool S3Offsite = false)
 {
     public string Name => Endpoint.Name;
 

@@ -31,19 +31,35 @@ internal sealed class PveDrillGateway(PveCluster cluster, IPveApi api, VmidRange
         var active = await Get(what, () => api.GetActiveTasksAsync(source.Node, "active", "vzdump", cancellationToken));
         var vmid = source.Vmid.ToString(CultureInfo.InvariantCulture);
 
+        // The active list also shows tasks that ended but are not archived yet, with their real status: only RUNNING runs.
         // A job over several guests runs as one task with an empty id: it may be backing this guest up next.
-        return active.Any(t => string.IsNullOrEmpty(t.Id) || t.Id == vmid);
+        return active.Any(t => t.Status == "RUNNING" && (string.IsNullOrEmpty(t.Id) || t.Id == vmid));
     }
 
+    /// <summary>
+    /// The newest finished backup of the source on any storage the node reaches. A storage that cannot be listed (offline
+    /// NFS, PBS down) is passed over while another one answers: a drill of the newest backup found still proves it.
+    /// </summary>
     public async Task<BackupArchive?> NewestBackupAsync(ClusterGuest source, string node, CancellationToken cancellationToken)
     {
         var storages = await Get("GET /storage", () => api.GetStoragesAsync(cancellationToken));
         BackupArchive? newest = null;
+        ProxmoxApiException? failed = null;
         foreach (var s in storages.Where(s => s.Storage is not null && Holds(s, node)))
         {
             var what = $"GET /nodes/{node}/storage/{s.Storage}/content";
-            var items = await Get(what, () => api.GetBackupsOfAsync(node, s.Storage!, "backup", source.Vmid, cancellationToken));
-            foreach (var item in items.Where(i => i.Volid is not null && i.Ctime is not null && Wire.Int(i.Vmid) == source.Vmid && IsOfType(i, source.Type)))
+            List<ContentDto> items;
+            try
+            {
+                items = await Get(what, () => api.GetBackupsOfAsync(node, s.Storage!, "backup", source.Vmid, cancellationToken));
+            }
+            catch (ProxmoxApiException ex) when (ex.Kind is not ProxmoxErrorKind.Unauthorized)
+            {
+                failed ??= ex;
+                continue;
+            }
+
+            foreach (var item in items.Where(i => i.Volid is not null && i.Ctime is not null && Wire.Int(i.Vmid) == source.Vmid && IsOfType(i, source.Type) && !BackupStorages.Unfinished(i)))
             {
                 var time = Wire.Epoch(item.Ctime!.Value);
                 if (newest is null || time > newest.Time)
@@ -53,7 +69,7 @@ internal sealed class PveDrillGateway(PveCluster cluster, IPveApi api, VmidRange
             }
         }
 
-        return newest;
+        return newest is null && failed is not null ? throw failed : newest;
     }
 
     /// <summary>A read about the source guest (its config) and about the token (its privileges): allowed outside the range.</summary>

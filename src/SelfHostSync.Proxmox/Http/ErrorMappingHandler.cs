@@ -75,36 +75,52 @@ internal sealed class ErrorMappingHandler(ProxmoxEndpoint endpoint, TlsPolicy tl
         return Uri.UnescapeDataString(i >= 0 ? path[(i + "/api2/json".Length)..] : path);
     }
 
-    private static async Task<string> MessageOf(HttpResponseMessage response, CancellationToken cancellationToken)
+    /// <summary>
+    /// The server's own words. PVE: a JSON body with <c>message</c> (since pve-http-server 5.2) and, for parameter
+    /// errors, <c>errors</c> per parameter; before 5.2 only the reason phrase. PBS: the error as plain text under a
+    /// JSON content type, with the canonical reason phrase (proxmox-rest-server <c>error_to_response</c>).
+    /// </summary>
+    internal static async Task<string> MessageOf(HttpResponseMessage response, CancellationToken cancellationToken)
     {
         var reason = response.ReasonPhrase ?? string.Empty;
+        string body;
         try
         {
-            var body = await response.Content.ReadAsStringAsync(cancellationToken);
-            if (body.Length is > 0 and < 65536)
-            {
-                using var doc = JsonDocument.Parse(body);
-                if (doc.RootElement.ValueKind == JsonValueKind.Object)
-                {
-                    if (doc.RootElement.TryGetProperty("message", out var m) && m.ValueKind == JsonValueKind.String)
-                    {
-                        return OneLine(m.GetString()!);
-                    }
+            body = await response.Content.ReadAsStringAsync(cancellationToken);
+        }
+        catch (HttpRequestException)
+        {
+            return OneLine(reason);
+        }
 
-                    if (doc.RootElement.TryGetProperty("errors", out var e) && e.ValueKind == JsonValueKind.Object)
-                    {
-                        var parts = e.EnumerateObject().Select(p => $"{p.Name}: {p.Value}");
-                        return OneLine($"{reason} ({string.Join("; ", parts)})");
-                    }
-                }
+        if (body.Length is 0 or >= 65536)
+        {
+            return OneLine(reason);
+        }
+
+        try
+        {
+            using var doc = JsonDocument.Parse(body);
+            if (doc.RootElement.ValueKind != JsonValueKind.Object)
+            {
+                return OneLine(reason);
             }
+
+            var message = doc.RootElement.TryGetProperty("message", out var m) && m.ValueKind == JsonValueKind.String ? m.GetString()!.Trim() : reason;
+            if (doc.RootElement.TryGetProperty("errors", out var e) && e.ValueKind == JsonValueKind.Object && e.EnumerateObject().Any())
+            {
+                var parts = e.EnumerateObject().Select(p => $"{p.Name}: {(p.Value.ValueKind == JsonValueKind.String ? p.Value.GetString()!.Trim() : p.Value.GetRawText())}");
+                return OneLine($"{message} ({string.Join("; ", parts)})");
+            }
+
+            return OneLine(message);
         }
         catch (JsonException)
         {
-            // Not JSON: the reason phrase carries the message on older Proxmox versions.
+            // PBS: the body is the message; its first line says what went wrong.
+            var first = body.Split('\n', 2)[0].Trim();
+            return OneLine(first.Length > 0 ? first : reason);
         }
-
-        return OneLine(reason);
     }
 
     private static string OneLine(string text)

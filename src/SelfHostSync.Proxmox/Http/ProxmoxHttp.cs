@@ -17,6 +17,12 @@ public sealed record ResilienceSettings
 
     public TimeSpan TotalTimeout { get; init; } = TimeSpan.FromMinutes(2);
 
+    /// <summary>
+    /// Per attempt, for backup listings: PBS builds a datastore's whole snapshot list (reading every manifest) before it
+    /// sends a byte, and PVE waits up to 120 s for PBS on a pbs storage's content (PBSPlugin <c>list_volumes</c>).
+    /// </summary>
+    public TimeSpan ListingTimeout { get; init; } = TimeSpan.FromSeconds(120);
+
     public int MaxRetries { get; init; } = 3;
 
     public TimeSpan RetryDelay { get; init; } = TimeSpan.FromSeconds(1);
@@ -28,7 +34,7 @@ public sealed record ResilienceSettings
 /// Builds the HttpClient for one endpoint: error mapping → bounded concurrency → total timeout → retries with
 /// jitter for GET only → circuit breaker → attempt timeout → token or ticket auth → metering → TLS-checking socket handler.
 /// </summary>
-public static class ProxmoxHttp
+public static partial class ProxmoxHttp
 {
     public static HttpClient CreateClient(ProxmoxEndpoint endpoint, RequestMeter? meter = null, ResilienceSettings? resilience = null, TimeProvider? time = null)
     {
@@ -61,7 +67,12 @@ public static class ProxmoxHttp
                 QueueLimit = int.MaxValue,
                 QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
             })
-            .AddTimeout(endpoint.Timeout is { } t ? t * (settings.MaxRetries + 1) + BackoffBudget(settings) : settings.TotalTimeout);
+            .AddTimeout(new TimeoutStrategyOptions
+            {
+                TimeoutGenerator = args => ValueTask.FromResult(IsListing(args.Context)
+                    ? (AttemptTimeout(endpoint, settings, args.Context) * (settings.MaxRetries + 1)) + BackoffBudget(settings)
+                    : endpoint.Timeout is { } t ? (t * (settings.MaxRetries + 1)) + BackoffBudget(settings) : settings.TotalTimeout),
+            });
         if (settings.MaxRetries > 0)
         {
             builder.AddRetry(new RetryStrategyOptions<HttpResponseMessage>
@@ -84,9 +95,26 @@ public static class ProxmoxHttp
                 BreakDuration = TimeSpan.FromSeconds(15),
                 ShouldHandle = args => ValueTask.FromResult(IsTransient(args.Outcome)),
             })
-            .AddTimeout(endpoint.Timeout ?? settings.AttemptTimeout)
+            .AddTimeout(new TimeoutStrategyOptions
+            {
+                TimeoutGenerator = args => ValueTask.FromResult(AttemptTimeout(endpoint, settings, args.Context)),
+            })
             .Build();
     }
+
+    private static TimeSpan AttemptTimeout(ProxmoxEndpoint endpoint, ResilienceSettings settings, ResilienceContext context)
+    {
+        var attempt = endpoint.Timeout ?? settings.AttemptTimeout;
+        return IsListing(context) && settings.ListingTimeout > attempt ? settings.ListingTimeout : attempt;
+    }
+
+    /// <summary>A PBS snapshot listing, or a PVE storage content listing (which may wait on a PBS behind it).</summary>
+    internal static bool IsListing(ResilienceContext context) =>
+        context.GetRequestMessage()?.RequestUri?.AbsolutePath is { } path
+        && (ListingPath().IsMatch(path));
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"/api2/json/(admin/datastore/[^/]+/snapshots|nodes/[^/]+/storage/[^/]+/content)$")]
+    private static partial System.Text.RegularExpressions.Regex ListingPath();
 
     /// <summary>
     /// What the waits between attempts may add (exponential, jitter up to about twice the nominal delay) plus a second of

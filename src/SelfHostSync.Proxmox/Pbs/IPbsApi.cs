@@ -8,8 +8,13 @@ internal interface IPbsApi
     [Get("/admin/datastore")]
     Task<PbsData<List<DatastoreDto>>> GetDatastoresAsync(CancellationToken cancellationToken);
 
-    [Get("/admin/datastore/{store}/namespace")]
-    Task<PbsData<List<NamespaceDto>>> GetNamespacesAsync(string store, CancellationToken cancellationToken);
+    /// <summary>Datastore configurations the caller may audit (for <c>verify-new</c>).</summary>
+    [Get("/config/datastore")]
+    Task<PbsData<List<DatastoreConfigDto>>> GetDatastoreConfigsAsync(CancellationToken cancellationToken);
+
+    /// <summary>Remotes the caller has Remote.Audit on; the others are left out without an error.</summary>
+    [Get("/config/remote")]
+    Task<PbsData<List<RemoteDto>>> GetRemotesAsync(CancellationToken cancellationToken);
 
     /// <summary>The answer as a stream: a datastore can list 100,000s of snapshots, read one at a time (DataArrayReader).</summary>
     [Get("/admin/datastore/{store}/snapshots")]

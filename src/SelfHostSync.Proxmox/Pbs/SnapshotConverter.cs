@@ -24,6 +24,8 @@ internal sealed class SnapshotConverter : JsonConverter<SnapshotDto>
         long? time = null;
         var isProtected = false;
         var encrypted = false;
+        var fingerprint = false;
+        var sized = false;
         string? verification = null;
         while (Next(ref reader) == JsonTokenType.PropertyName)
         {
@@ -63,7 +65,19 @@ internal sealed class SnapshotConverter : JsonConverter<SnapshotDto>
             else if (reader.ValueTextEquals("files"u8))
             {
                 Next(ref reader);
-                encrypted = AnyFileEncrypted(ref reader);
+                encrypted = FilesEncrypted(ref reader);
+            }
+            else if (reader.ValueTextEquals("fingerprint"u8))
+            {
+                Next(ref reader);
+                fingerprint = reader.TokenType == JsonTokenType.String;
+                Skip(ref reader);
+            }
+            else if (reader.ValueTextEquals("size"u8))
+            {
+                Next(ref reader);
+                sized = reader.TokenType == JsonTokenType.Number;
+                Skip(ref reader);
             }
             else if (reader.ValueTextEquals("verification"u8))
             {
@@ -83,7 +97,8 @@ internal sealed class SnapshotConverter : JsonConverter<SnapshotDto>
             BackupId = id,
             BackupTime = time,
             Protected = isProtected,
-            Encrypted = encrypted,
+            Encrypted = fingerprint || encrypted,
+            Complete = sized,
             VerificationState = verification,
         };
     }
@@ -99,8 +114,12 @@ internal sealed class SnapshotConverter : JsonConverter<SnapshotDto>
         : reader.ValueTextEquals("host"u8) ? "host"
         : reader.GetString();
 
-    /// <summary><c>files</c>: objects <c>{filename, crypt-mode, size}</c> in real answers, plain names in the schema.</summary>
-    private static bool AnyFileEncrypted(ref Utf8JsonReader reader)
+    /// <summary>
+    /// <c>files</c>: objects <c>{filename, crypt-mode, size}</c> in real answers, plain names in the schema. Encrypted as
+    /// PVE judges it (PBSPlugin <c>snapshot_files_encrypted</c>): every file but the index and client log blobs is
+    /// <c>encrypt</c>, and there is at least one.
+    /// </summary>
+    private static bool FilesEncrypted(ref Utf8JsonReader reader)
     {
         if (reader.TokenType == JsonTokenType.Null)
         {
@@ -112,7 +131,8 @@ internal sealed class SnapshotConverter : JsonConverter<SnapshotDto>
             throw Wrong("files", "a list", ref reader);
         }
 
-        var encrypted = false;
+        var any = false;
+        var all = true;
         while (Next(ref reader) != JsonTokenType.EndArray)
         {
             if (reader.TokenType != JsonTokenType.StartObject)
@@ -121,22 +141,35 @@ internal sealed class SnapshotConverter : JsonConverter<SnapshotDto>
                 continue;
             }
 
+            var metadata = false;
+            var encrypt = false;
             while (Next(ref reader) == JsonTokenType.PropertyName)
             {
                 var isMode = reader.ValueTextEquals("crypt-mode"u8);
+                var isName = reader.ValueTextEquals("filename"u8);
                 Next(ref reader);
                 if (isMode && reader.TokenType == JsonTokenType.String)
                 {
-                    encrypted |= reader.ValueTextEquals("encrypt"u8);
+                    encrypt = reader.ValueTextEquals("encrypt"u8);
+                }
+                else if (isName && reader.TokenType == JsonTokenType.String)
+                {
+                    metadata = reader.ValueTextEquals("index.json.blob"u8) || reader.ValueTextEquals("client.log.blob"u8);
                 }
                 else
                 {
                     Skip(ref reader);
                 }
             }
+
+            if (!metadata)
+            {
+                any |= encrypt;
+                all &= encrypt;
+            }
         }
 
-        return encrypted;
+        return any && all;
     }
 
     private static string? VerificationState(ref Utf8JsonReader reader)

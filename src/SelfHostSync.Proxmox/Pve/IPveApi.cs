@@ -32,8 +32,9 @@ internal interface IPveApi
     [Get("/nodes/{node}/storage/{storage}/content")]
     Task<PveData<List<ContentDto>>> GetStorageContentAsync(string node, string storage, [Query] string content, CancellationToken cancellationToken);
 
+    /// <summary>Archived tasks of one type (<c>typefilter</c> is an exact match, applied before <c>limit</c>), started at or after <c>since</c>.</summary>
     [Get("/nodes/{node}/tasks")]
-    Task<PveData<List<TaskDto>>> GetTasksAsync(string node, [Query] int limit, [Query] long? since, CancellationToken cancellationToken);
+    Task<PveData<List<TaskDto>>> GetTasksAsync(string node, [Query] int limit, [Query] long? since, [Query] string typefilter, CancellationToken cancellationToken);
 
     [Get("/nodes/{node}/tasks/{upid}/log")]
     Task<PveData<List<LogLineDto>>> GetTaskLogAsync(string node, string upid, [Query] int limit, CancellationToken cancellationToken);

@@ -100,6 +100,9 @@ internal sealed record ContentDto
 
     [JsonPropertyName("ctime")] public long? Ctime { get; init; }
 
+    /// <summary>Bytes. PVE reports a PBS snapshot without a manifest (a backup still running, or broken) as 1.</summary>
+    [JsonPropertyName("size")] public long? Size { get; init; }
+
     [JsonPropertyName("content")] public string? Content { get; init; }
 
     [JsonPropertyName("subtype")] public string? Subtype { get; init; }

@@ -54,7 +54,7 @@ internal static partial class ConfigValidator
                     }
                 }
 
-                servers.Add(new PbsServer(endpoint, b.Offsite, remotes));
+                servers.Add(new PbsServer(endpoint, b.Offsite, remotes, b.S3Offsite));
             }
         }
 

@@ -86,6 +86,9 @@ internal sealed class BackupServerOptions : EndpointOptions
     public bool Offsite { get; set; }
 
     public List<string> OffsiteRemotes { get; set; } = [];
+
+    /// <summary>Datastores with an S3 backend (PBS 4) keep their data in object storage elsewhere: off site.</summary>
+    public bool S3Offsite { get; set; }
 }
 
 internal sealed class SynologyOptions

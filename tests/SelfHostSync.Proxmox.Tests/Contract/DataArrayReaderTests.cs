@@ -10,7 +10,7 @@ public sealed class DataArrayReaderTests
 {
     private static string Snapshot(int id, string comment = "") =>
         "{\"backup-type\":\"vm\",\"backup-id\":\"" + id + "\",\"backup-time\":" + (1764000000 + id) + ",\"comment\":\"" + comment
-        + "\",\"files\":[{\"filename\":\"index.json.blob\",\"crypt-mode\":\"" + (id % 2 == 0 ? "encrypt" : "none")
+        + "\",\"files\":[{\"filename\":\"drive-scsi0.img.fidx\",\"crypt-mode\":\"" + (id % 2 == 0 ? "encrypt" : "none")
         + "\",\"size\":512}],\"verification\":{\"state\":\"ok\",\"upid\":\"UPID:x\"}}";
 
     private static async Task<(bool Found, List<SnapshotDto> Items)> ReadAsync(string json, int chunk, TimeSpan? stall = null)

@@ -33,8 +33,8 @@ internal sealed class Mock : IDisposable
     public IPveApi Pve(ProxmoxEndpoint? endpoint = null, ResilienceSettings? resilience = null, TimeProvider? time = null) =>
         ProxmoxClients.Pve(Track(ProxmoxHttp.CreateClient(endpoint ?? Endpoint(), Meter, resilience ?? Fast, time)));
 
-    public IPbsApi Pbs(ProxmoxEndpoint? endpoint = null) =>
-        ProxmoxClients.Pbs(Track(ProxmoxHttp.CreateClient(endpoint ?? Endpoint(ProxmoxProduct.Pbs), null, Fast)));
+    public IPbsApi Pbs(ProxmoxEndpoint? endpoint = null, ResilienceSettings? resilience = null) =>
+        ProxmoxClients.Pbs(Track(ProxmoxHttp.CreateClient(endpoint ?? Endpoint(ProxmoxProduct.Pbs), null, resilience ?? Fast)));
 
     /// <summary>Retries without real waiting, so the tests stay fast.</summary>
     public static ResilienceSettings Fast { get; } = new() { MaxRetries = 2, RetryDelay = TimeSpan.FromMilliseconds(1) };

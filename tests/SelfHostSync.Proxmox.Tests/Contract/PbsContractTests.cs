@@ -56,6 +56,37 @@ public sealed class PbsContractTests : IDisposable
         Assert.DoesNotContain(Mock.Secret, ex.ToString(), StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData(400, "datastore 'main' is unavailable: offline maintenance mode: disk swap")]
+    [InlineData(403, "permission check failed - missing Datastore.Audit|Datastore.Backup on /datastore/main")]
+    [InlineData(400, "no such datastore 'main'")]
+    public async Task GetSnapshots_PlainTextError_ServerTextInMessage(int status, string text)
+    {
+        _mock.Stub("GET", "/admin/datastore/main/snapshots", status, text + "\nsecond line");
+        var endpoint = _mock.Endpoint(ProxmoxProduct.Pbs);
+        var api = _mock.Pbs(endpoint);
+
+        var ex = await Assert.ThrowsAsync<ProxmoxApiException>(() => ProxmoxClients.Call(endpoint, "GET snapshots", () => api.GetSnapshotsAsync("main", null, CancellationToken.None)));
+
+        Assert.Contains(text, ex.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("second line", ex.Message, StringComparison.Ordinal);
+        Assert.Single(_mock.Requests("/admin/datastore/main/snapshots"));
+    }
+
+    [Fact]
+    public async Task GetSnapshots_SlowerThanAttemptTimeout_WaitsLikePveDoesForListings()
+    {
+        _mock.Stub("GET", "/admin/datastore/main/snapshots", 200, """{"data":[]}""", delay: TimeSpan.FromMilliseconds(800));
+        _mock.Stub("GET", "/admin/datastore", 200, """{"data":[]}""", delay: TimeSpan.FromMilliseconds(800));
+        var endpoint = _mock.Endpoint(ProxmoxProduct.Pbs);
+        var api = _mock.Pbs(endpoint, Mock.Fast with { MaxRetries = 0, AttemptTimeout = TimeSpan.FromMilliseconds(200), ListingTimeout = TimeSpan.FromSeconds(20) });
+
+        await (await ProxmoxClients.Call(endpoint, "GET snapshots", () => api.GetSnapshotsAsync("main", null, CancellationToken.None))).DisposeAsync();
+        var other = await Assert.ThrowsAsync<ProxmoxApiException>(() => ProxmoxClients.Call(endpoint, "GET /admin/datastore", () => api.GetDatastoresAsync(CancellationToken.None)));
+
+        Assert.Contains("GET /admin/datastore", other.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task GetSyncJobs_DirectionAll_SentAsSyncDirection()
     {

@@ -78,6 +78,17 @@ public sealed class PveContractTests : IDisposable
         Assert.DoesNotContain('\n', ex.Message);
     }
 
+    [Fact]
+    public async Task PutConfig_400WithMessageAndErrors_KeepsTheParameterDetails()
+    {
+        // libpve-http-server 5.2+ (PVE 8.4, 9): both fields; "message" alone says only that verification failed.
+        _mock.Stub("PUT", "/nodes/pve1/qemu/100/config", 400, """{"data":null,"message":"Parameter verification failed.\n","errors":{"tags":"invalid format - invalid tag 'a b'\n"}}""");
+
+        var ex = await PutTags();
+
+        Assert.Contains("Parameter verification failed. (tags: invalid format - invalid tag 'a b')", ex.Message, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("checksum mismatch (file change by other user?)", ProxmoxErrorKind.DigestConflict)]
     [InlineData("detected modified configuration - file changed by other user? Try again.", ProxmoxErrorKind.DigestConflict)]

@@ -20,6 +20,8 @@ public sealed class SnapshotConverterTests
     [InlineData("""[{"size":1,"nested":{"crypt-mode":"encrypt"},"crypt-mode":"sign-only"}]""", false)]
     [InlineData("""[]""", false)]
     [InlineData("""null""", false)]
+    [InlineData("""[{"filename":"drive-scsi0.img.fidx","crypt-mode":"encrypt"},{"filename":"drive-scsi1.img.fidx","crypt-mode":"none"}]""", false)]
+    [InlineData("""[{"filename":"client.log.blob","crypt-mode":"none"},{"filename":"drive-scsi0.img.fidx","crypt-mode":"encrypt"},{"filename":"qemu-server.conf.blob","crypt-mode":"encrypt"}]""", true)]
     public void Read_FilesAsObjectsOrNames_EncryptionFound(string files, bool encrypted)
     {
         var snapshot = Read($$"""
@@ -30,16 +32,31 @@ public sealed class SnapshotConverterTests
     }
 
     [Fact]
+    public void Read_KeyFingerprint_EncryptedWhateverTheFiles() =>
+        Assert.True(Read("""
+            "backup-type":"vm","backup-id":"100","backup-time":1,"files":[{"filename":"index.json.blob","crypt-mode":"none"}],"fingerprint":"bb:7c:1f"
+            """).Encrypted);
+
+    [Theory]
+    [InlineData(""","size":34359738880""", true)]
+    [InlineData("", false)]
+    [InlineData(""","size":null""", false)]
+    public void Read_SizePresent_CompleteElseStillRunning(string size, bool complete) =>
+        Assert.Equal(complete, Read($$"""
+            "backup-type":"vm","backup-id":"100","backup-time":1,"files":[{"filename":"drive-scsi0.img.fidx"}]{{size}}
+            """).Complete);
+
+    [Fact]
     public void Read_RealAnswer_KeepsWhatWeUseAndSkipsTheRest()
     {
         var snapshot = Read("""
             "backup-type":"ct","backup-id":"201","backup-time":1764000000,"comment":"nightly","owner":"pve@pbs!t",
             "size":1024,"fingerprint":null,"protected":true,"unknown":{"deep":[1,[2,{"state":"failed"}]]},
             "verification":{"upid":"UPID:pbs:1:2:3:4:verificationjob::root@pam:","state":"failed","extra":[true]},
-            "files":[{"filename":"index.json.blob","crypt-mode":"encrypt","size":1}]
+            "files":[{"filename":"index.json.blob","crypt-mode":"none","size":1},{"filename":"root.pxar.didx","crypt-mode":"encrypt","size":1023}]
             """);
 
-        Assert.Equal(new SnapshotDto { BackupType = "ct", BackupId = "201", BackupTime = 1764000000, Protected = true, Encrypted = true, VerificationState = "failed" }, snapshot);
+        Assert.Equal(new SnapshotDto { BackupType = "ct", BackupId = "201", BackupTime = 1764000000, Protected = true, Encrypted = true, Complete = true, VerificationState = "failed" }, snapshot);
     }
 
     [Theory]

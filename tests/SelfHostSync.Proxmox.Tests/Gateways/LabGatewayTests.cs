@@ -82,7 +82,7 @@ public sealed class LabGatewayTests
         Assert.Contains(findings, f => f.Contains("no verify job covers datastore main ns rented", StringComparison.Ordinal));
         Assert.DoesNotContain(findings, f => f.Contains("datastore main ns homelab", StringComparison.Ordinal));
         Assert.Contains(findings, f => f.Contains("datastore offsite ns homelab", StringComparison.Ordinal));
-        Assert.Contains(findings, f => f.Contains("sync job s-friend last run: error: connection refused", StringComparison.Ordinal));
+        Assert.Contains(findings, f => f.Contains("sync job s-friend last run: failed: error trying to connect", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -109,6 +109,53 @@ public sealed class LabGatewayTests
 
         Assert.All(batches, b => Assert.Empty(b.Gaps));
         Assert.Contains(fixture.Lab.BackupServer("pbs").Server.Requests, r => r == "GET /api2/json/admin/sync");
+    }
+
+    [Fact]
+    public async Task Collect_ConsoleOpensFillTheTaskArchive_RestoreTaskStillFound()
+    {
+        // 1,200 newer vncproxy tasks: an unfiltered newest-1,000 window no longer reaches the restore (4 days old).
+        await using var fixture = await LabFixture.StartAsync(edit: s => s with
+        {
+            Clusters = [.. s.Clusters.Select(c => c.Name != "homelab" ? c : c with
+            {
+                ConsoleTasks = 1200,
+                RestoreTasks = [new RestoreTaskSpec { Node = "pve1", TargetVmid = 9000, SourceVmid = 100, AgeHours = 96 }],
+            })],
+        });
+
+        var tests = (await fixture.CollectAsync()).SelectMany(b => b.RestoreTests).ToList();
+
+        Assert.Contains(tests, t => t.Guest == new GuestKey("homelab", 100));
+        Assert.Contains(fixture.Lab.Cluster("homelab").Server.Requests, r => r.StartsWith("GET /api2/json/nodes/pve1/tasks?", StringComparison.Ordinal) && r.Contains("typefilter=qmrestore", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Collect_SecondPass_AsksOnlyForRestoreTasksSinceTheNewestSeen()
+    {
+        await using var fixture = await LabFixture.StartAsync();
+        await fixture.CollectAsync();
+        var before = fixture.Lab.Cluster("homelab").Server.Requests.Count;
+
+        await fixture.CollectAsync();
+
+        var second = fixture.Lab.Cluster("homelab").Server.Requests.Skip(before).Where(r => r.Contains("typefilter=qmrestore", StringComparison.Ordinal)).ToList();
+        Assert.NotEmpty(second);
+        Assert.Contains(second, r => r.Contains("since=", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task BackupRunning_VzdumpEndedButNotArchived_NotRunning()
+    {
+        await using var fixture = await LabFixture.StartAsync(edit: LabFixture.DrillableContainer);
+        var homelab = fixture.Lab.Cluster("homelab");
+        homelab.FinishedBackupTask("pve1", 100);
+        using var drills = fixture.DrillConnection();
+        var source = new Core.Drills.ClusterGuest(100, "pve1", "qemu", "web", [], null, "running", false);
+
+        Assert.False(await drills.Cluster.BackupRunningAsync(source, CancellationToken.None));
+        homelab.StartBackupTask("pve1", 100);
+        Assert.True(await drills.Cluster.BackupRunningAsync(source, CancellationToken.None));
     }
 
     [Fact]
