@@ -96,10 +96,11 @@ public sealed partial class PveSimulator
         {
             lock (_gate)
             {
+                // Cluster.pm: every caller gets allowed-tags computed for it; the configuration needs Sys.Audit on /.
                 var data = new Dictionary<string, object?>(StringComparer.Ordinal)
                 {
                     ["console"] = "html5",
-                    ["allowed-tags"] = Array.Empty<string>(),
+                    ["allowed-tags"] = AllowedTags(AuthId(ctx)).ToList(),
                 };
                 if ((_tagStyle ?? _spec.TagStyle) is { Length: > 0 } style)
                 {
@@ -111,7 +112,12 @@ public sealed partial class PveSimulator
 
                 if (Has(ctx, "Sys.Audit", "/"))
                 {
-                    data["registered-tags"] = _registeredTags ?? _spec.RegisteredTags;
+                    data["registered-tags"] = Registered;
+                    if (_spec.UserTagAccess is not null)
+                    {
+                        var (mode, list) = UserTagAccess();
+                        data["user-tag-access"] = new Dictionary<string, object>(StringComparer.Ordinal) { ["user-allow"] = mode, ["user-allow-list"] = list };
+                    }
                 }
 
                 return LabResults.Data(data);

@@ -6,7 +6,7 @@ namespace SelfHostSync.Lab.Pve;
 /// <summary>Config writes: only tags on the scenario's guests (anything else is a SelfHostSync bug), anything on guests the lab restored.</summary>
 public sealed partial class PveSimulator
 {
-    private static IResult WriteConfig(HttpContext ctx, PveGuestState guest, Dictionary<string, string> fields)
+    private IResult WriteConfig(HttpContext ctx, PveGuestState guest, Dictionary<string, string> fields)
     {
         var unknown = fields.Keys.Where(k => k is not ("tags" or "delete" or "digest")).ToList();
         if (unknown.Count > 0)
@@ -27,6 +27,12 @@ public sealed partial class PveSimulator
         if (guest.Lock is { } held)
         {
             LabResults.Error(ctx, 500, $"{(guest.Type == "lxc" ? "CT" : "VM")} is locked ({held})");
+            return Results.Empty;
+        }
+
+        var deletesTags = fields.TryGetValue("delete", out var deleting) && Split(deleting).Contains("tags", StringComparer.Ordinal);
+        if ((fields.ContainsKey("tags") || deletesTags) && !TagsPermitted(ctx, guest.Config.GetValueOrDefault("tags"), deletesTags ? null : fields["tags"]))
+        {
             return Results.Empty;
         }
 

@@ -14,7 +14,7 @@ internal static class ProxmoxDoctor
     private static readonly string[] PveNeeded = ["VM.Audit", "Sys.Audit", "Datastore.Audit"];
     private static readonly string[] TooStrong = ["Permissions.Modify", "Sys.PowerMgmt", "VM.Allocate", "User.Modify", "Sys.Console"];
 
-    public static async Task<IReadOnlyList<Diagnosis>> PveAsync(PveCluster cluster, IPveApi api, PbsHosts pbsServersReadDirectly, bool needsSysModify, CancellationToken cancellationToken)
+    public static async Task<IReadOnlyList<Diagnosis>> PveAsync(PveCluster cluster, IPveApi api, PbsHosts pbsServersReadDirectly, bool needsSysModify, IReadOnlyCollection<string> managedTags, CancellationToken cancellationToken)
     {
         var subject = $"pve:{cluster.Name}";
         var e = cluster.Endpoint;
@@ -32,6 +32,11 @@ internal static class ProxmoxDoctor
 
             var storages = await ProxmoxClients.Call(e, "GET /storage", async () => ProxmoxClients.Require(e, "GET /storage", (await api.GetStoragesAsync(cancellationToken)).Data));
             found.AddRange(BackupVisibility(subject, e, new TokenPermissions(permissions), storages, pbsServersReadDirectly));
+            if (!new TokenPermissions(permissions).Has("Sys.Modify", "/"))
+            {
+                var options = await ProxmoxClients.Call(e, "GET /cluster/options", async () => ProxmoxClients.Require(e, "GET /cluster/options", (await api.GetClusterOptionsAsync(cancellationToken)).Data));
+                found.AddRange(TagPolicy.Diagnose(subject, e, options, managedTags));
+            }
         }
         catch (ProxmoxApiException ex)
         {

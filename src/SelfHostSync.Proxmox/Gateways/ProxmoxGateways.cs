@@ -10,7 +10,7 @@ public sealed class ProxmoxGateways : IDisposable
 {
     private readonly List<HttpClient> _clients = [];
     private readonly IReadOnlyDictionary<string, PveClusterGateway> _clusters;
-    private readonly Func<bool, CancellationToken, Task<List<Diagnosis>>> _doctor;
+    private readonly Func<bool, IReadOnlyCollection<string>, CancellationToken, Task<List<Diagnosis>>> _doctor;
 
     public ProxmoxGateways(
         IReadOnlyList<PveCluster> clusters,
@@ -32,12 +32,12 @@ public sealed class ProxmoxGateways : IDisposable
             StringComparer.Ordinal);
         var pbsApis = servers.Select(s => (s, ProxmoxClients.Pbs(Track(ProxmoxHttp.CreateClient(s.Endpoint, meter, resilience, time))))).ToList();
         var pbsGateways = pbsApis.Select(x => new PbsServerGateway(x.s, x.Item2, catalog, direct, time));
-        _doctor = async (needsSysModify, ct) =>
+        _doctor = async (needsSysModify, managedTags, ct) =>
         {
             var found = new List<Diagnosis>();
             foreach (var (c, api) in pve.Values)
             {
-                found.AddRange(await ProxmoxDoctor.PveAsync(c, api, direct, needsSysModify, ct));
+                found.AddRange(await ProxmoxDoctor.PveAsync(c, api, direct, needsSysModify, managedTags, ct));
             }
 
             foreach (var (s, api) in pbsApis)
@@ -60,8 +60,10 @@ public sealed class ProxmoxGateways : IDisposable
     public IStorageDirectory Storages { get; }
 
     /// <summary><c>doctor</c>: reach every endpoint and judge the token's privileges.</summary>
-    public async Task<IReadOnlyList<Diagnosis>> DiagnoseAsync(bool needsSysModify, CancellationToken cancellationToken) =>
-        await _doctor(needsSysModify, cancellationToken);
+    /// <param name="needsSysModify">Tags.ColorMap or Tags.Register is on.</param>
+    /// <param name="managedTags">The tags SelfHostSync writes: the datacenter tag policy may reserve them.</param>
+    public async Task<IReadOnlyList<Diagnosis>> DiagnoseAsync(bool needsSysModify, IReadOnlyCollection<string> managedTags, CancellationToken cancellationToken) =>
+        await _doctor(needsSysModify, managedTags, cancellationToken);
 
     /// <summary>Merges managed tag colours / registration into each cluster's datacenter options; one line per cluster.</summary>
     public async Task<IReadOnlyList<(string Cluster, bool Ok, string Message)>> ApplyTagStyleAsync(

@@ -7,6 +7,13 @@ internal static partial class Privileges
 {
     public static string Explain(ProxmoxProduct product, HttpMethod method, string path, string serverMessage)
     {
+        // assert_tag_permissions: the datacenter tag policy, not the guest's privileges.
+        var tag = TagPolicyRefusal().Match(serverMessage);
+        if (tag.Success)
+        {
+            return $"the datacenter tag policy (registered-tags or user-tag-access) reserves tag '{tag.Groups[1].Value}' for Sys.Modify on / (server: {serverMessage}); `selfhostsync doctor` prints the fix";
+        }
+
         var needed = Needed(product, method, path);
         var said = string.IsNullOrWhiteSpace(serverMessage) ? string.Empty : $" (server: {serverMessage})";
         return needed is null ? $"missing privilege{said}" : $"the token needs {needed}{said}";
@@ -49,6 +56,9 @@ internal static partial class Privileges
         var node = NodeTasks().Match(path);
         return node.Success ? $"Sys.Audit on /nodes/{node.Groups[1].Value}" : null;
     }
+
+    [GeneratedRegex(@"Sys\.Modify for modifying tag '([^']*)'")]
+    private static partial Regex TagPolicyRefusal();
 
     [GeneratedRegex(@"^/nodes/[^/]+/(?:qemu|lxc)/(\d+)/config$")]
     private static partial Regex GuestConfig();

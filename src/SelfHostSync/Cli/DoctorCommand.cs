@@ -38,7 +38,7 @@ internal static class DoctorCommand
             }
 
             using var proxmox = new ProxmoxGateways(config.Clusters, config.BackupServers, time);
-            found.AddRange(await proxmox.DiagnoseAsync(config.TagColorMap || config.TagRegister, ct));
+            found.AddRange(await proxmox.DiagnoseAsync(config.TagColorMap || config.TagRegister, config.Sync.Vocabulary.Names, ct));
             if (config.Drills is { } drills)
             {
                 using var connection = new Proxmox.Gateways.DrillConnection(drills.Cluster, drills.Settings.Range, time);
