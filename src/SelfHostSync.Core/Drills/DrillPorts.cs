@@ -55,8 +55,8 @@ public interface IDrillCluster
     /// <summary>The newest backup of <paramref name="source"/> that <paramref name="node"/> can restore from, read now.</summary>
     Task<BackupArchive?> NewestBackupAsync(ClusterGuest source, string node, CancellationToken cancellationToken);
 
-    /// <summary>Why the drill token cannot restore and isolate <paramref name="source"/>, read before any restore (empty: it can).</summary>
-    Task<IReadOnlyList<string>> RestoreBlockersAsync(ClusterGuest source, DrillIsolation isolation, CancellationToken cancellationToken);
+    /// <summary>Why the drill token cannot restore <paramref name="source"/> on <paramref name="node"/> and isolate it, read before any restore (empty: it can).</summary>
+    Task<IReadOnlyList<string>> RestoreBlockersAsync(ClusterGuest source, string node, DrillIsolation isolation, CancellationToken cancellationToken);
 
     Task<string> RestoreAsync(RestoreRequest request, CancellationToken cancellationToken);
 

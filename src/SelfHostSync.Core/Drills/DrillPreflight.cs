@@ -15,7 +15,10 @@ public static partial class DrillPreflight
     /// <param name="isolation">How NICs are isolated: an isolated bridge needs SDN.Use too.</param>
     /// <param name="has">Whether the drill token holds a privilege on an ACL path.</param>
     /// <param name="root">The drill token authenticates as root@pam itself (a root token is not root here).</param>
-    public static IReadOnlyList<string> Blockers(IReadOnlyDictionary<string, string> config, string type, DrillIsolation isolation, Func<string, string, bool> has, bool root)
+    /// <param name="zoneOf">The SDN zone of each bridge the restore node has: <c>localnetwork</c> for its own bridges, the
+    /// vnet's zone for an SDN vnet, null for a bridge it does not have (or a vnet the token cannot see). Without it, every
+    /// bridge counts as a plain one.</param>
+    public static IReadOnlyList<string> Blockers(IReadOnlyDictionary<string, string> config, string type, DrillIsolation isolation, Func<string, string, bool> has, bool root, Func<string, string?>? zoneOf = null)
     {
         if (root)
         {
@@ -31,7 +34,16 @@ public static partial class DrillPreflight
                 found.Add(why);
             }
 
-            if (NetKey().IsMatch(key) && BridgePath(value) is { } path && !has("SDN.Use", path))
+            if (type != "lxc" && MappingPath(key, value) is { } mapping && !has("Mapping.Use", mapping))
+            {
+                found.Add($"'{key}' uses a resource mapping the drill token may not use (Mapping.Use on {mapping})");
+            }
+
+            if (NetKey().IsMatch(key) && zoneOf is not null && Field(value, "bridge") is { } nicBridge && zoneOf(nicBridge) is null)
+            {
+                found.Add($"{key} is on '{nicBridge}', neither a bridge of the restore node nor an SDN vnet the drill token may audit");
+            }
+            else if (NetKey().IsMatch(key) && SdnPaths(value, zoneOf).FirstOrDefault(p => !has("SDN.Use", p)) is { } path)
             {
                 found.Add($"{key} is on a bridge the drill token may not use (SDN.Use on {path})");
             }
@@ -42,19 +54,24 @@ public static partial class DrillPreflight
             found.Add("a privileged container: restoring one needs Sys.Modify on /");
         }
 
-        if (isolation.Bridge is { } bridge && config.Keys.Any(k => NetKey().IsMatch(k)) && !has("SDN.Use", $"/sdn/zones/localnetwork/{bridge}"))
+        if (isolation.Bridge is { } bridge && config.Keys.Any(k => NetKey().IsMatch(k)) && SdnPaths($"bridge={bridge}", zoneOf)[0] is var isolated && !has("SDN.Use", isolated))
         {
-            found.Add($"the isolated bridge needs SDN.Use on /sdn/zones/localnetwork/{bridge}");
+            found.Add($"the isolated bridge needs SDN.Use on {isolated}");
         }
 
         return found;
     }
 
-    /// <summary>The SDN.Use path of a NIC on a plain Linux bridge: <c>/sdn/zones/localnetwork/&lt;bridge&gt;[/&lt;tag&gt;]</c>.</summary>
-    public static string? BridgePath(string net)
+    /// <summary>
+    /// The ACL paths PVE checks SDN.Use on for one NIC (pve-guest-common <c>check_vnet_access</c>):
+    /// <c>/sdn/zones/&lt;zone&gt;/&lt;bridge&gt;</c>, or per VLAN with <c>tag</c> (one) or <c>trunks</c> (each, ranges expanded).
+    /// The zone is <c>localnetwork</c> unless the bridge is an SDN vnet. Empty when the NIC names no bridge.
+    /// </summary>
+    public static IReadOnlyList<string> SdnPaths(string net, Func<string, string?>? zoneOf = null)
     {
         string? bridge = null;
         string? tag = null;
+        string? trunks = null;
         foreach (var part in net.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
         {
             if (part.StartsWith("bridge=", StringComparison.Ordinal))
@@ -65,9 +82,64 @@ public static partial class DrillPreflight
             {
                 tag = part[4..];
             }
+            else if (part.StartsWith("trunks=", StringComparison.Ordinal))
+            {
+                trunks = part[7..];
+            }
         }
 
-        return bridge is null ? null : tag is null ? $"/sdn/zones/localnetwork/{bridge}" : $"/sdn/zones/localnetwork/{bridge}/{tag}";
+        if (bridge is null)
+        {
+            return [];
+        }
+
+        var root = $"/sdn/zones/{zoneOf?.Invoke(bridge) ?? "localnetwork"}/{bridge}";
+        if (tag is not null)
+        {
+            return [$"{root}/{tag}"];
+        }
+
+        if (trunks is null)
+        {
+            return [root];
+        }
+
+        var paths = new List<string>();
+        foreach (var range in trunks.Split(';', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var ends = range.Split('-', 2);
+            if (int.TryParse(ends[0], out var first) && int.TryParse(ends[^1], out var last))
+            {
+                for (var vlan = first; vlan <= last && vlan <= 4094; vlan++)
+                {
+                    paths.Add($"{root}/{vlan}");
+                }
+            }
+        }
+
+        return paths.Count == 0 ? [root] : paths;
+    }
+
+    private static string? Field(string value, string name) =>
+        value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .FirstOrDefault(p => p.StartsWith(name + "=", StringComparison.Ordinal))?[(name.Length + 1)..];
+
+    /// <summary>
+    /// The mapping a VM key uses, whose Mapping.Use PVE checks on restore (qemu-server <c>check_mapping_access</c>):
+    /// <c>/mapping/pci/&lt;id&gt;</c>, <c>/mapping/usb/&lt;id&gt;</c>, <c>/mapping/hwrng</c>, <c>/mapping/dir/&lt;id&gt;</c>.
+    /// </summary>
+    public static string? MappingPath(string key, string value)
+    {
+        var parts = value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        string? Field(string name) => parts.FirstOrDefault(p => p.StartsWith(name + "=", StringComparison.Ordinal))?[(name.Length + 1)..];
+        return key switch
+        {
+            _ when HostPciKey().IsMatch(key) && Field("mapping") is { } pci => $"/mapping/pci/{pci}",
+            _ when UsbKey().IsMatch(key) && Field("mapping") is { } usb => $"/mapping/usb/{usb}",
+            _ when RngKey().IsMatch(key) && Field("source") == "/dev/hwrng" => "/mapping/hwrng",
+            _ when VirtiofsKey().IsMatch(key) && (Field("dirid") ?? parts.FirstOrDefault(p => !p.Contains('=', StringComparison.Ordinal))) is { } dir => $"/mapping/dir/{dir}",
+            _ => null,
+        };
     }
 
     private static string? VmKey(string key, string value)
@@ -106,6 +178,12 @@ public static partial class DrillPreflight
 
     [GeneratedRegex(@"^usb\d+$")]
     private static partial Regex UsbKey();
+
+    [GeneratedRegex(@"^rng\d+$")]
+    private static partial Regex RngKey();
+
+    [GeneratedRegex(@"^virtiofs\d+$")]
+    private static partial Regex VirtiofsKey();
 
     [GeneratedRegex(@"^serial\d+$")]
     private static partial Regex SerialKey();

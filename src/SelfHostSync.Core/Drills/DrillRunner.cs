@@ -97,7 +97,7 @@ public sealed partial class DrillRunner(IDrillCluster cluster, IDrillStore store
         }
 
         // Passed over before anything is restored: a guest PVE would restore in full and then refuse to isolate.
-        var blockers = await cluster.RestoreBlockersAsync(source, settings.Isolation, cancellationToken);
+        var blockers = await cluster.RestoreBlockersAsync(source, settings.Node, settings.Isolation, cancellationToken);
         if (blockers.Count > 0)
         {
             return ($"the drill token cannot restore and isolate it: {string.Join("; ", blockers)}", null, null);

@@ -67,12 +67,18 @@ internal static class LabAuth
             }
 
             // A dictionary: the JSON naming policy would camel-case the property name.
-            return LabResults.Data(new Dictionary<string, string>(StringComparer.Ordinal)
+            var data = new Dictionary<string, object>(StringComparer.Ordinal)
             {
                 ["username"] = username,
                 ["ticket"] = session.Value.Ticket,
                 ["CSRFPreventionToken"] = session.Value.Csrf,
-            });
+            };
+            if (session.Value.NeedTfa)
+            {
+                data["NeedTFA"] = 1;
+            }
+
+            return LabResults.Data(data);
         });
     }
 

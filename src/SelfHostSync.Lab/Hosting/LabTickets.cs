@@ -12,8 +12,11 @@ internal sealed class LabTickets(string prefix, IReadOnlyList<UserSpec> users)
 
     public int Issued { get; private set; }
 
-    /// <summary>Logs in with a password or a still-valid ticket of the same user.</summary>
-    public (string Ticket, string Csrf)? Login(string? username, string? password)
+    /// <summary>
+    /// Logs in with a password or a still-valid ticket of the same user. A two-factor user gets a challenge ticket
+    /// (<c>PVE:!tfa!…</c>, <c>NeedTFA</c>) that opens no session until the second factor is sent.
+    /// </summary>
+    public (string Ticket, string Csrf, bool NeedTfa)? Login(string? username, string? password)
     {
         var user = users.FirstOrDefault(u => u.Name == username);
         if (user is null || password is null)
@@ -28,11 +31,17 @@ internal sealed class LabTickets(string prefix, IReadOnlyList<UserSpec> users)
             return null;
         }
 
-        var ticket = $"{prefix}:{user.Name}:{DateTimeOffset.UtcNow.ToUnixTimeSeconds():X8}::{Convert.ToBase64String(RandomNumberGenerator.GetBytes(24))}";
         var csrf = $"{DateTimeOffset.UtcNow.ToUnixTimeSeconds():X8}:{Convert.ToHexString(RandomNumberGenerator.GetBytes(16))}";
+        if (user.TwoFactor && password == user.Password)
+        {
+            var challenge = Uri.EscapeDataString("{\"totp\":true}");
+            return ($"{prefix}:!tfa!{challenge}:{DateTimeOffset.UtcNow.ToUnixTimeSeconds():X8}::{Convert.ToBase64String(RandomNumberGenerator.GetBytes(24))}", csrf, true);
+        }
+
+        var ticket = $"{prefix}:{user.Name}:{DateTimeOffset.UtcNow.ToUnixTimeSeconds():X8}::{Convert.ToBase64String(RandomNumberGenerator.GetBytes(24))}";
         _sessions[ticket] = new Session(user, csrf, DateTimeOffset.UtcNow);
         Issued++;
-        return (ticket, csrf);
+        return (ticket, csrf, false);
     }
 
     /// <summary>The principal behind a ticket cookie, as a token-shaped record for privilege checks; null when invalid.</summary>

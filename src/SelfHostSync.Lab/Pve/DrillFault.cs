@@ -13,6 +13,9 @@ public enum DrillFault
 
     /// <summary>The restore task never finishes until it is stopped.</summary>
     RestoreHangs,
+
+    /// <summary>Boots slowly: the agent ping first fails with a QMP timeout (Agent.pm passes QMP errors on), then answers.</summary>
+    SlowAgent,
 }
 
 /// <summary>A task that is running (or just ran) in the lab: restore, start, stop, destroy, vzdump.</summary>

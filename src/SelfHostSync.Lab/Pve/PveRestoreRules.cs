@@ -9,24 +9,45 @@ namespace SelfHostSync.Lab.Pve;
 /// </summary>
 internal static partial class PveRestoreRules
 {
-    /// <summary>The SDN.Use path of a NIC: <c>/sdn/zones/localnetwork/&lt;bridge&gt;[/&lt;tag&gt;]</c> (plain Linux bridges).</summary>
-    public static string? BridgePath(string? net)
+    /// <summary>
+    /// <c>check_vnet_access</c>: the paths SDN.Use is checked on for a NIC, <c>/sdn/zones/&lt;zone&gt;/&lt;bridge&gt;</c> with
+    /// <c>/&lt;tag&gt;</c>, or one per VLAN of <c>trunks</c>; zone <c>localnetwork</c> unless the bridge is a vnet.
+    /// </summary>
+    public static IEnumerable<string> SdnPaths(string? net, Func<string, string> zoneOf)
     {
         var parts = Parse(net);
         if (!parts.TryGetValue("bridge", out var bridge))
         {
-            return null;
+            yield break;
         }
 
-        return parts.TryGetValue("tag", out var tag) ? $"/sdn/zones/localnetwork/{bridge}/{tag}" : $"/sdn/zones/localnetwork/{bridge}";
+        var root = $"/sdn/zones/{zoneOf(bridge)}/{bridge}";
+        if (parts.TryGetValue("tag", out var tag))
+        {
+            yield return $"{root}/{tag}";
+        }
+        else if (parts.TryGetValue("trunks", out var trunks))
+        {
+            foreach (var range in trunks.Split(';', StringSplitOptions.RemoveEmptyEntries).Select(r => r.Split('-')))
+            {
+                for (var vlan = int.Parse(range[0], System.Globalization.CultureInfo.InvariantCulture); vlan <= int.Parse(range[^1], System.Globalization.CultureInfo.InvariantCulture); vlan++)
+                {
+                    yield return $"{root}/{vlan}";
+                }
+            }
+        }
+        else
+        {
+            yield return root;
+        }
     }
 
     /// <summary>Checks the restore worker makes on the restored config; null when it may go on.</summary>
-    public static string? RestoreRefusal(string type, IReadOnlyDictionary<string, string> config, Func<string, string, bool> has, bool root)
+    public static string? RestoreRefusal(string type, IReadOnlyDictionary<string, string> config, Func<string, string, bool> has, bool root, Func<string, string> zoneOf)
     {
         foreach (var (key, value) in config.Where(kv => NetKey().IsMatch(kv.Key)))
         {
-            if (!root && BridgePath(value) is { } path && !has("SDN.Use", path))
+            if (!root && SdnPaths(value, zoneOf).FirstOrDefault(p => !has("SDN.Use", p)) is { } path)
             {
                 return $"403 Permission check failed ({path}, SDN.Use)";
             }
@@ -49,6 +70,16 @@ internal static partial class PveRestoreRules
                 if (UsbKey().IsMatch(key) && !value.Contains("mapping=", StringComparison.Ordinal) && !value.StartsWith("spice", StringComparison.Ordinal))
                 {
                     return $"only root can set '{key}' config for real devices";
+                }
+
+                // check_mapping_access: a mapped device needs Mapping.Use on its mapping.
+                var fields = Parse(value);
+                var mapping = HostPciKey().IsMatch(key) && fields.TryGetValue("mapping", out var pci) ? $"/mapping/pci/{pci}"
+                    : UsbKey().IsMatch(key) && fields.TryGetValue("mapping", out var usb) ? $"/mapping/usb/{usb}"
+                    : null;
+                if (mapping is not null && !has("Mapping.Use", mapping))
+                {
+                    return $"403 Permission check failed ({mapping}, Mapping.Use)";
                 }
             }
 

@@ -104,7 +104,7 @@ public sealed partial class PveSimulator
                     return Results.Empty;
                 }
 
-                foreach (var path in new[] { PveRestoreRules.BridgePath(value), PveRestoreRules.BridgePath(old) }.OfType<string>())
+                foreach (var path in PveRestoreRules.SdnPaths(value, ZoneOf).Concat(PveRestoreRules.SdnPaths(old, ZoneOf)).Distinct(StringComparer.Ordinal))
                 {
                     if (!root && !Need(ctx, "SDN.Use", path))
                     {

@@ -115,7 +115,7 @@ public sealed partial class PveSimulator
 
             // The restore worker's own checks on the config it is about to write (bridges, devices, privileged CTs,
             // bind mounts): the data is in, the guest is not.
-            if (PveRestoreRules.RestoreRefusal(type, restored, (p, path) => Access.Has(task.User, p, path), task.User == "root@pam") is { } refusal)
+            if (PveRestoreRules.RestoreRefusal(type, restored, (p, path) => Access.Has(task.User, p, path), task.User == "root@pam", ZoneOf) is { } refusal)
             {
                 RestoreFailed(vmid, type);
                 throw new InvalidOperationException(type == "lxc" ? $"unable to restore CT {vmid} - {refusal}" : refusal);

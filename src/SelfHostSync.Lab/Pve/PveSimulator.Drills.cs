@@ -150,6 +150,8 @@ public sealed partial class PveSimulator
 
                 string? error = !g!.Config.ContainsKey("agent") ? "No QEMU guest agent configured"
                     : g.Status != "running" ? $"VM {vmid} is not running"
+                    : (g.AgentReadyAt is null || g.AgentReadyAt > DateTimeOffset.UtcNow) && FaultOfScratch(g) == DrillFault.SlowAgent
+                        ? $"VM {vmid} qmp command 'guest-ping' failed - got timeout"
                     : g.AgentReadyAt is null || g.AgentReadyAt > DateTimeOffset.UtcNow ? "QEMU guest agent is not running"
                     : null;
                 if (error is not null)

@@ -15,6 +15,7 @@ public sealed partial class PveSimulator
         api.MapTicketLogin(Tickets);
         MapCluster(api);
         MapDrills(api);
+        MapNetwork(api);
 
         api.MapGet("/cluster/resources", (HttpContext ctx, string? type) =>
         {

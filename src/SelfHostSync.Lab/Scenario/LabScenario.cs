@@ -42,7 +42,11 @@ public sealed record TokenSpec(string Id, string Secret, List<string>? Privilege
 }
 
 /// <summary>A user for ticket login (<c>POST /access/ticket</c>): user@realm, password, privileges (shorthand as for tokens).</summary>
-public sealed record UserSpec(string Name, string Password, List<string>? Privileges = null);
+public sealed record UserSpec(string Name, string Password, List<string>? Privileges = null)
+{
+    /// <summary>Two-factor login: the password only yields a challenge ticket (<c>NeedTFA</c>), not a session.</summary>
+    public bool TwoFactor { get; init; }
+}
 
 /// <summary>
 /// One PVE ACL entry (<c>pveum acl modify PATH --users U | --tokens T | --groups G --roles R --propagate 1</c>).
@@ -91,6 +95,9 @@ public sealed record ClusterSpec
     public List<JobSpec> BackupJobs { get; init; } = [];
 
     public List<RestoreTaskSpec> RestoreTasks { get; init; } = [];
+
+    /// <summary>SDN vnets (bridges named like a vnet belong to its zone for SDN.Use), PVE 8+.</summary>
+    public List<VnetSpec> Vnets { get; init; } = [];
 
     /// <summary>Console opens (<c>vncproxy</c> tasks) on pve1 in the last hour: on a real node they fill the task archive.</summary>
     public int ConsoleTasks { get; init; }
@@ -180,6 +187,9 @@ public sealed record JobSpec
 
     public string? Node { get; init; }
 }
+
+/// <summary>An SDN vnet: a bridge of that name on every node, in <see cref="Zone"/>.</summary>
+public sealed record VnetSpec(string Name, string Zone);
 
 /// <summary>A finished restore task: qmrestore from PBS or vma, or vzrestore from a volid.</summary>
 public sealed record RestoreTaskSpec

@@ -25,9 +25,19 @@ internal static class ProxmoxDoctorDrills
 
             var storages = await ProxmoxClients.Call(e, "GET /storage", async () => ProxmoxClients.Require(e, "GET /storage", (await api.GetStoragesAsync(cancellationToken)).Data));
             var target = storages.FirstOrDefault(s => s.Storage == settings.TargetStorage);
-            if (target is null || !(target.Content ?? string.Empty).Split(',').Any(c => c is "images" or "rootdir"))
+            var content = (target?.Content ?? string.Empty).Split(',', StringSplitOptions.TrimEntries);
+            if (!content.Contains("images") && !content.Contains("rootdir"))
             {
                 found.Add(new Diagnosis(subject, DiagnosisLevel.Problem, $"RestoreDrills.TargetStorage '{settings.TargetStorage}' is not a storage for guest disks on {cluster.Name}"));
+            }
+            else if (!content.Contains("rootdir"))
+            {
+                // pve-container: "storage 'x' does not support container directories".
+                found.Add(new Diagnosis(subject, DiagnosisLevel.Warning, $"RestoreDrills.TargetStorage '{settings.TargetStorage}' holds no container volumes (content rootdir): PVE refuses to restore containers there, so their drills fail"));
+            }
+            else if (!content.Contains("images"))
+            {
+                found.Add(new Diagnosis(subject, DiagnosisLevel.Warning, $"RestoreDrills.TargetStorage '{settings.TargetStorage}' holds no VM disks (content images): PVE refuses to restore VMs there, so their drills fail"));
             }
 
             var permissions = await ProxmoxClients.Call(e, "GET /access/permissions", async () => ProxmoxClients.Require(e, "GET /access/permissions", (await api.GetPermissionsAsync(cancellationToken)).Data));
@@ -54,7 +64,10 @@ internal static class ProxmoxDoctorDrills
                 : new Diagnosis(subject, DiagnosisLevel.Problem, $"{e.Identity} lacks {string.Join(", ", missing)} (see docs/restore-drills.md for a role)"));
             if (e.TokenId.Split('!')[0] != "root@pam")
             {
-                found.Add(new Diagnosis(subject, DiagnosisLevel.Warning, "guests with raw PCI/USB passthrough (hostpciN/usbN host=…) can only be restored and stripped by root@pam; their drills end with a permission error"));
+                found.Add(new Diagnosis(subject, DiagnosisLevel.Warning,
+                    "guests with a hookscript, ivshmem, parallelN, serialN on a real device, raw PCI/USB passthrough, devN or bind mounts, and privileged containers (without Sys.Modify on /), "
+                    + "can only be restored and isolated by root@pam: drills pass over them with the reason, before any restore"));
+                found.AddRange(await BridgesAsync(subject, e, api, settings, new TokenPermissions(permissions), cancellationToken));
             }
 
             var inRange = (await drills.GuestsAsync(cancellationToken)).Where(g => settings.Range.Contains(g.Vmid)).ToList();
@@ -73,6 +86,38 @@ internal static class ProxmoxDoctorDrills
             found.Add(new Diagnosis(subject, DiagnosisLevel.Problem, ex.Message));
         }
 
+        return found;
+    }
+
+    /// <summary>
+    /// PVE 8+ checks SDN.Use on every NIC's bridge on restore and on the isolation's NIC change (<c>check_vnet_access</c>):
+    /// bridges of the drill node (and vnets) the token may not use are guests that cannot be drilled.
+    /// </summary>
+    private static async Task<IEnumerable<Diagnosis>> BridgesAsync(string subject, ProxmoxEndpoint e, IPveApi api, DrillSettings settings, TokenPermissions permissions, CancellationToken cancellationToken)
+    {
+        var what = $"GET /nodes/{settings.Node}/network";
+        var bridges = await ProxmoxClients.Call(e, what, async () => ProxmoxClients.Require(e, what, (await api.GetNetworkAsync(settings.Node, "any_bridge", cancellationToken)).Data));
+        var zones = await PveDrillGateway.ZonesAsync(api, e, cancellationToken);
+        var names = bridges.Select(b => b.Iface).OfType<string>().Concat(settings.Isolation.Bridge is { } isolated ? [isolated] : []).Distinct(StringComparer.Ordinal);
+        var refused = names.Select(b => DrillPreflight.SdnPaths($"bridge={b}", zones.GetValueOrDefault)[0]).Where(p => !permissions.Has("SDN.Use", p)).ToList();
+        var user = e.TokenId.Split('!')[0];
+        var tokens = e.TokenId.Contains('!', StringComparison.Ordinal) ? $" --tokens '{e.TokenId}'" : string.Empty;
+        var found = new List<Diagnosis>();
+        if (!permissions.Propagates("SDN.Audit", "/sdn/zones"))
+        {
+            found.Add(new Diagnosis(subject, DiagnosisLevel.Warning,
+                $"{e.Identity} lacks SDN.Audit on /sdn/zones: PVE hides the SDN vnets of other zones from it, so guests on them are passed over. Fix: pveum acl modify /sdn/zones --users {user}{tokens} --roles PVESDNUser"));
+        }
+
+        if (refused.Count == 0)
+        {
+            return found;
+        }
+
+        var zonesToGrant = refused.Select(p => string.Join('/', p.Split('/').Take(4))).Distinct(StringComparer.Ordinal);
+        found.Add(new Diagnosis(subject, DiagnosisLevel.Warning,
+            $"{e.Identity} may not use {string.Join(", ", refused)} (SDN.Use, checked by PVE 8+ on restore and on the NIC isolation): guests on these bridges are passed over. "
+            + $"Fix: {string.Join(" && ", zonesToGrant.Select(z => $"pveum acl modify {z} --users {user}{tokens} --roles PVESDNUser"))}"));
         return found;
     }
 

@@ -25,6 +25,23 @@ internal sealed class PveDrillGateway(PveCluster cluster, IPveApi api, VmidRange
             .ToList();
     }
 
+    /// <summary>
+    /// The SDN zone of each vnet the token may audit: a NIC on a vnet needs SDN.Use in that zone, not in localnetwork.
+    /// None when SDN is not there to read (PVE 7, or an error): every bridge is then a plain one.
+    /// </summary>
+    internal static async Task<Dictionary<string, string>> ZonesAsync(IPveApi api, ProxmoxEndpoint endpoint, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var vnets = await ProxmoxClients.Call(endpoint, "GET /cluster/sdn/vnets", async () => (await api.GetVnetsAsync(cancellationToken)).Data ?? []);
+            return vnets.Where(v => v is { Vnet: not null, Zone: not null }).GroupBy(v => v.Vnet!, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First().Zone!, StringComparer.Ordinal);
+        }
+        catch (ProxmoxApiException)
+        {
+            return [];
+        }
+    }
+
     public async Task<bool> BackupRunningAsync(ClusterGuest source, CancellationToken cancellationToken)
     {
         var what = $"GET /nodes/{source.Node}/tasks (active vzdump)";
@@ -73,13 +90,17 @@ internal sealed class PveDrillGateway(PveCluster cluster, IPveApi api, VmidRange
     }
 
     /// <summary>A read about the source guest (its config) and about the token (its privileges): allowed outside the range.</summary>
-    public async Task<IReadOnlyList<string>> RestoreBlockersAsync(ClusterGuest source, DrillIsolation isolation, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<string>> RestoreBlockersAsync(ClusterGuest source, string node, DrillIsolation isolation, CancellationToken cancellationToken)
     {
         var raw = await Get($"GET /nodes/{source.Node}/{source.Type}/{source.Vmid}/config", () => api.GetGuestConfigAsync(source.Node, source.Type, source.Vmid, cancellationToken));
         var config = raw.Where(kv => kv.Value.ValueKind is JsonValueKind.String or JsonValueKind.Number)
             .ToDictionary(kv => kv.Key, kv => kv.Value.ValueKind == JsonValueKind.String ? kv.Value.GetString()! : kv.Value.GetRawText(), StringComparer.Ordinal);
         var permissions = new TokenPermissions(await Get("GET /access/permissions", () => api.GetPermissionsAsync(cancellationToken)));
-        var blockers = DrillPreflight.Blockers(config, source.Type, isolation, permissions.Has, Endpoint.TokenId == "root@pam").ToList();
+        var zones = await ZonesAsync(api, Endpoint, cancellationToken);
+        var what = $"GET /nodes/{node}/network";
+        var local = (await Get(what, () => api.GetNetworkAsync(node, "any_local_bridge", cancellationToken))).Select(b => b.Iface).OfType<string>().ToHashSet(StringComparer.Ordinal);
+        string? ZoneOf(string bridge) => zones.TryGetValue(bridge, out var zone) ? zone : local.Contains(bridge) ? "localnetwork" : null;
+        var blockers = DrillPreflight.Blockers(config, source.Type, isolation, permissions.Has, Endpoint.TokenId == "root@pam", ZoneOf).ToList();
 
         // Without VM.Backup on the source PVE hides its backups and refuses to restore them (unless Datastore.Allocate).
         if (!permissions.Has("VM.Backup", $"/vms/{source.Vmid}") && !permissions.Propagates("Datastore.Allocate", "/storage"))
@@ -188,8 +209,11 @@ internal sealed class PveDrillGateway(PveCluster cluster, IPveApi api, VmidRange
         {
             return AgentAnswer.NotConfigured;
         }
-        catch (ProxmoxApiException ex) when (ex.Message.Contains("not running", StringComparison.OrdinalIgnoreCase))
+        catch (ProxmoxApiException ex) when (ex.Message.Contains("not running", StringComparison.OrdinalIgnoreCase)
+            || (ex.Kind == ProxmoxErrorKind.Failed && ex.Status == System.Net.HttpStatusCode.InternalServerError))
         {
+            // Agent.pm passes QMP errors on as they are ("qmp command 'guest-ping' failed - got timeout", a socket not
+            // yet there): a guest still booting. Keep polling until the drill's boot timeout, as for "not running".
             return AgentAnswer.NotRunning;
         }
     }

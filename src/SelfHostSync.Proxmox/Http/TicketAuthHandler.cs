@@ -110,6 +110,14 @@ internal sealed class TicketAuthHandler : DelegatingHandler
         try
         {
             var data = (await _access.CreateTicketAsync(form, cancellationToken)).Data;
+            if (data?.IsChallenge == true)
+            {
+                throw new ProxmoxApiException(
+                    ProxmoxErrorKind.Unauthorized,
+                    HttpStatusCode.Unauthorized,
+                    $"{_endpoint.Kind}:{_endpoint.Name}: {_endpoint.Identity} has two-factor authentication, which ticket login cannot answer: use an API token (TokenId and TokenSecretFile) instead");
+            }
+
             return data is { Ticket: { Length: > 0 } ticket, CsrfPreventionToken: { Length: > 0 } csrf }
                 ? new Session(ticket, csrf, _time.GetUtcNow())
                 : null;

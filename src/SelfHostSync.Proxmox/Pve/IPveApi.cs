@@ -51,6 +51,14 @@ internal interface IPveApi
     [Put("/cluster/options")]
     Task<PveData<JsonElement?>> PutClusterOptionsAsync([Body(BodySerializationMethod.UrlEncoded)] Dictionary<string, string> form, CancellationToken cancellationToken);
 
+    /// <summary>A node's interfaces; <c>any_bridge</c> lists Linux and OVS bridges and, on PVE 8+, SDN vnets.</summary>
+    [Get("/nodes/{node}/network")]
+    Task<PveData<List<NetworkDto>>> GetNetworkAsync(string node, [Query] string type, CancellationToken cancellationToken);
+
+    /// <summary>SDN vnets and their zones (only those the caller may audit, silently).</summary>
+    [Get("/cluster/sdn/vnets")]
+    Task<PveData<List<VnetDto>>> GetVnetsAsync(CancellationToken cancellationToken);
+
     /// <summary>The caller's own privileges per ACL path (for <c>doctor</c>).</summary>
     [Get("/access/permissions")]
     Task<PveData<Dictionary<string, Dictionary<string, JsonElement>>>> GetPermissionsAsync(CancellationToken cancellationToken);

@@ -150,3 +150,17 @@ internal sealed record HaResourceDto(
 internal sealed record NotBackedUpDto(
     [property: JsonPropertyName("vmid")] int? Vmid,
     [property: JsonPropertyName("type")] string? Type);
+
+internal sealed record NetworkDto
+{
+    [JsonPropertyName("iface")] public string? Iface { get; init; }
+
+    [JsonPropertyName("type")] public string? Type { get; init; }
+}
+
+internal sealed record VnetDto
+{
+    [JsonPropertyName("vnet")] public string? Vnet { get; init; }
+
+    [JsonPropertyName("zone")] public string? Zone { get; init; }
+}

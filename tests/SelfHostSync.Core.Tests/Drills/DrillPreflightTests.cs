@@ -56,6 +56,44 @@ public sealed class DrillPreflightTests
         Assert.Equal(["net0 is on a bridge the drill token may not use (SDN.Use on /sdn/zones/localnetwork/vmbr1/20)"], blockers);
     }
 
+    public static TheoryData<string, string?, string[]> SdnCases => new()
+    {
+        { "virtio=BC:24:11:00:00:01,bridge=vmbr0", null, ["/sdn/zones/localnetwork/vmbr0"] },
+        { "virtio=BC:24:11:00:00:01,bridge=vmbr0,tag=20", null, ["/sdn/zones/localnetwork/vmbr0/20"] },
+        { "virtio=BC:24:11:00:00:01,bridge=vmbr0,trunks=10;20-22", null, ["/sdn/zones/localnetwork/vmbr0/10", "/sdn/zones/localnetwork/vmbr0/20", "/sdn/zones/localnetwork/vmbr0/21", "/sdn/zones/localnetwork/vmbr0/22"] },
+        { "name=eth0,bridge=vnet1,ip=dhcp", "zone1", ["/sdn/zones/zone1/vnet1"] },
+        { "virtio=BC:24:11:00:00:01", null, [] },
+    };
+
+    [Theory]
+    [MemberData(nameof(SdnCases))]
+    public void SdnPaths_NicOnBridgeOrVnet_PathsPveChecks(string net, string? zone, string[] expected) =>
+        Assert.Equal(expected, DrillPreflight.SdnPaths(net, b => b == "vnet1" ? zone : null));
+
+    [Theory]
+    [InlineData("hostpci0", "mapping=gpu,pcie=1", "/mapping/pci/gpu")]
+    [InlineData("usb1", "mapping=zigbee", "/mapping/usb/zigbee")]
+    [InlineData("rng0", "source=/dev/hwrng", "/mapping/hwrng")]
+    [InlineData("rng0", "source=/dev/urandom", null)]
+    [InlineData("virtiofs0", "media,cache=always", "/mapping/dir/media")]
+    [InlineData("virtiofs0", "dirid=media", "/mapping/dir/media")]
+    public void Blockers_MappedResourceWithoutMappingUse_Named(string key, string value, string? path)
+    {
+        var blockers = DrillPreflight.Blockers(new Dictionary<string, string> { [key] = value }, "qemu", DrillIsolation.LinkDown, (p, _) => p != "Mapping.Use", root: false);
+
+        Assert.Equal(path is null ? [] : [$"'{key}' uses a resource mapping the drill token may not use (Mapping.Use on {path})"], blockers);
+    }
+
+    [Fact]
+    public void Blockers_NicOnVnetWithoutSdnUseInItsZone_NamesTheZonePath()
+    {
+        var config = new Dictionary<string, string> { ["net0"] = "virtio=BC:24:11:00:00:01,bridge=vnet1" };
+
+        var blockers = DrillPreflight.Blockers(config, "qemu", DrillIsolation.LinkDown, (p, path) => p != "SDN.Use" || path.StartsWith("/sdn/zones/localnetwork", StringComparison.Ordinal), root: false, zoneOf: b => b == "vnet1" ? "zone1" : null);
+
+        Assert.Equal(["net0 is on a bridge the drill token may not use (SDN.Use on /sdn/zones/zone1/vnet1)"], blockers);
+    }
+
     [Fact]
     public void Blockers_RootPam_Nothing()
     {

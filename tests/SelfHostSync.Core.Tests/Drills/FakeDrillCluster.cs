@@ -46,7 +46,7 @@ internal sealed class FakeDrillCluster : IDrillCluster
 
     public IReadOnlyList<string> Blockers { get; set; } = [];
 
-    public Task<IReadOnlyList<string>> RestoreBlockersAsync(ClusterGuest source, DrillIsolation isolation, CancellationToken cancellationToken) => Task.FromResult(Blockers);
+    public Task<IReadOnlyList<string>> RestoreBlockersAsync(ClusterGuest source, string node, DrillIsolation isolation, CancellationToken cancellationToken) => Task.FromResult(Blockers);
 
     public Task<string> RestoreAsync(RestoreRequest request, CancellationToken cancellationToken)
     {

@@ -159,6 +159,34 @@ public sealed class LabGatewayTests
     }
 
     [Fact]
+    public async Task Drill_AgentPingFailsWithQmpTimeoutWhileBooting_KeepsPollingAndPasses()
+    {
+        await using var fixture = await LabFixture.StartAsync(edit: LabFixture.DrillableContainer);
+        fixture.Lab.Cluster("homelab").SetDrillFault(101, Lab.Pve.DrillFault.SlowAgent);
+
+        var records = await fixture.DrillAsync();
+
+        var vm = Assert.Single(records, r => r.Guest.Vmid == 101);
+        Assert.True(vm.State == Core.Drills.DrillState.Passed, vm.Reason);
+    }
+
+    [Fact]
+    public async Task Collect_TicketLoginOfTwoFactorUser_SaysUseATokenInsteadOfPasswordWrong()
+    {
+        await using var fixture = await LabFixture.StartAsync(tickets: true, edit: s => s with
+        {
+            Clusters = [.. s.Clusters.Select(c => c.Name != "homelab" ? c : c with { Users = [.. c.Users.Select(u => u with { TwoFactor = true })] })],
+        });
+        var homelab = fixture.Gateways.Sources.Single(s => s.Id.ToString() == "pve:homelab");
+
+        var ex = await Assert.ThrowsAsync<Http.ProxmoxApiException>(() => homelab.CollectAsync(CancellationToken.None));
+
+        Assert.Contains("two-factor authentication", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("use an API token", ex.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("password wrong", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task ApplyTagStyle_Twice_MergesOnceAndKeepsForeignEntries()
     {
         // homelab logs in as a user with Sys.Modify; rented uses a token without it.
