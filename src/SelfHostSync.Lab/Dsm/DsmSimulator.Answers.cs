@@ -74,9 +74,14 @@ public sealed partial class DsmSimulator
         {
             plans = _spec.ReplicationPlans.Select((p, i) => new
             {
-                plan_id = $"plan-{i + 1}", role = 1, role_str = "mainsite", target_id = p.Key, target_type = 0,
-                dr_site_info = new { hostname = p.Value, target_id = p.Key, status = "normal", role = 2 },
-                last_op_info = new { err_code = 0, is_success = true, op_status = 0, update_time = (_now - TimeSpan.FromHours(3)).ToUnixTimeSeconds() },
+                // DSM 7: the requested extras under "additional"; the plan id is a UUID.
+                plan_id = $"6a0c2f9e-0000-4000-8000-{i + 1:D12}", dr_site = "b1f0c2aa-1111-4000-8000-000000000002", main_site = "b1f0c2aa-1111-4000-8000-000000000001",
+                is_to_local = false, role = 1, role_str = "mainsite", solution_type = 1, sync_mode = 0, target_id = p.Key, target_type = 0,
+                additional = new
+                {
+                    dr_site_info = new { hostname = p.Value, node_id = "b1f0c2aa-1111-4000-8000-000000000002", target_id = p.Key, status = "normal", role = 2 },
+                    last_op_info = new { err_code = 0, is_success = true, op_status = 16, update_time = (_now - TimeSpan.FromHours(3)).ToUnixTimeSeconds() },
+                },
             }).ToArray(),
         }),
         _ => null,

@@ -123,9 +123,16 @@ internal sealed record AbbResultDto(
 
 internal sealed record DrPlanListDto([property: JsonPropertyName("plans")] List<DrPlanDto>? Plans);
 
+/// <summary>
+/// A plan of <c>SYNO.DR.Plan list</c>: the requested <c>additional</c> fields (<c>dr_site_info</c>, <c>last_op_info</c>)
+/// are nested under <c>additional</c>, as DSM 7 answers (N4S4 synology-api <c>list_replication_plans</c> capture).
+/// </summary>
 internal sealed record DrPlanDto(
     [property: JsonPropertyName("plan_id")] string? PlanId,
     [property: JsonPropertyName("target_id")] string? TargetId,
+    [property: JsonPropertyName("additional")] DrPlanAdditionalDto? Additional);
+
+internal sealed record DrPlanAdditionalDto(
     [property: JsonPropertyName("dr_site_info")] DrSiteDto? DrSite,
     [property: JsonPropertyName("last_op_info")] DrOpDto? LastOp);
 
@@ -133,4 +140,5 @@ internal sealed record DrSiteDto([property: JsonPropertyName("hostname")] string
 
 internal sealed record DrOpDto(
     [property: JsonPropertyName("is_success")] bool? IsSuccess,
-    [property: JsonPropertyName("update_time")] long? UpdateTime);
+    [property: JsonPropertyName("update_time")] long? UpdateTime,
+    [property: JsonPropertyName("err_code")] int? ErrCode);

@@ -35,8 +35,11 @@ internal sealed partial class SynologyGateway
                 }, (a, p, f, ct) => a.DrPlansAsync(p, f, ct), cancellationToken);
                 foreach (var plan in dr.Plans ?? [])
                 {
-                    var when = plan.LastOp?.UpdateTime is { } t ? DateTimeOffset.FromUnixTimeSeconds(t).ToString("u", CultureInfo.InvariantCulture) : "never";
-                    findings.Add($"Snapshot Replication of {plan.TargetId} on {endpoint.Name} to {plan.DrSite?.Hostname ?? "?"}: last sync {(plan.LastOp?.IsSuccess == true ? "succeeded" : "did not succeed")} ({when})");
+                    var last = plan.Additional?.LastOp;
+                    var to = plan.Additional?.DrSite?.Hostname ?? "?";
+                    findings.Add(last?.UpdateTime is { } t
+                        ? $"Snapshot Replication of {plan.TargetId} on {endpoint.Name} to {to}: last sync {(last.IsSuccess == true ? "succeeded" : $"did not succeed (error {last.ErrCode?.ToString(CultureInfo.InvariantCulture) ?? "?"})")} ({DateTimeOffset.FromUnixTimeSeconds(t).ToString("u", CultureInfo.InvariantCulture)})"
+                        : $"Snapshot Replication of {plan.TargetId} on {endpoint.Name} to {to}: never synced");
                 }
             }
         }

@@ -179,6 +179,11 @@ internal sealed partial class SynologyGateway(SynologyEndpoint endpoint, DsmSess
                 ["additional"] = "[\"last_bkp_time\",\"last_bkp_result\",\"last_bkp_success_time\",\"last_bkp_end_time\"]",
             }, (a, p, f, ct) => a.BackupTaskStatusAsync(p, f, ct), cancellationToken);
             var (destination, offsite) = Classify(t.TargetType, t.TransferType);
+            if (!offsite && t.TargetType == "cloud_image")
+            {
+                findings.Add($"Hyper Backup '{t.Name}' on {endpoint.Name} goes to {destination}, which is not counted as off site: list '{t.TargetType}:{t.TransferType}' in OffsiteDestinations if that storage is elsewhere");
+            }
+
             var usable = status.State is "backupable" or null;
             if (!usable)
             {
@@ -210,14 +215,23 @@ internal sealed partial class SynologyGateway(SynologyEndpoint endpoint, DsmSess
         return tasks;
     }
 
-    private (string Destination, bool Offsite) Classify(string? target, string? transfer) => (target, transfer) switch
+    /// <summary>
+    /// Only the recorded shapes are named (fixtures: <c>image_local</c>, <c>image_remote</c>, <c>google_drive</c>,
+    /// <c>synocloud_swift</c>); an S3 target may be a MinIO on the LAN, so only Synology C2 is off site by default and
+    /// every other destination only when configured (<see cref="SynologyEndpoint.OffsiteDestinations"/>).
+    /// </summary>
+    private (string Destination, bool Offsite) Classify(string? target, string? transfer)
     {
-        ("cloud_image", "synocloud_swift") => ("Synology C2", true),
-        ("cloud_image", var t) => ($"cloud ({t})", true),
-        (_, "image_remote") => ("remote Synology", endpoint.RemoteVaultOffsite),
-        (_, "image_local") => ("local folder/USB", false),
-        _ => ($"{target}:{transfer}", false),
-    };
+        var raw = $"{target}:{transfer}";
+        var declared = endpoint.OffsiteDestinations.Contains(raw) || (transfer is not null && endpoint.OffsiteDestinations.Contains(transfer));
+        return (target, transfer) switch
+        {
+            ("cloud_image", "synocloud_swift") => ("Synology C2", true),
+            (_, "image_remote") => ("remote Synology", declared || endpoint.RemoteVaultOffsite),
+            (_, "image_local") => ("local folder/USB", declared),
+            _ => (raw, declared),
+        };
+    }
 
     /// <summary>Integrity checks only leave lines in the Hyper Backup log; failures become findings.</summary>
     private async Task IntegrityAsync(List<string> findings, CancellationToken cancellationToken)

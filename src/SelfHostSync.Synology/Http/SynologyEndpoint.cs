@@ -23,5 +23,11 @@ public sealed record SynologyEndpoint(
 {
     public TimeSpan Timeout { get; init; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// Hyper Backup destinations (<c>target_type:transfer_type</c>, e.g. <c>cloud_image:s3</c>, or a transfer type alone)
+    /// the operator declares off site. Synology C2 (<c>cloud_image:synocloud_swift</c>) is off site without it.
+    /// </summary>
+    public IReadOnlySet<string> OffsiteDestinations { get; init; } = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+
     public override string ToString() => $"dsm:{Name} ({BaseUrl})";
 }

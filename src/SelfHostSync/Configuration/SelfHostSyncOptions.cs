@@ -116,6 +116,9 @@ internal sealed class SynologyOptions
     /// <summary>Hyper Backup to another Synology counts as off site (only when that NAS really is elsewhere).</summary>
     public bool RemoteVaultOffsite { get; set; }
 
+    /// <summary>Hyper Backup destinations that are off site: <c>target_type:transfer_type</c> or a transfer type (C2 always is).</summary>
+    public List<string> OffsiteDestinations { get; set; } = [];
+
     public string? Timeout { get; set; }
 }
 

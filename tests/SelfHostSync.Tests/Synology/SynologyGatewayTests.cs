@@ -198,6 +198,26 @@ public sealed class SynologyGatewayTests
     }
 
     [Fact]
+    public async Task Collect_S3DestinationNotDeclared_NoReplicaAndFindingSaysHowToDeclare()
+    {
+        // An S3 target may be a MinIO in the same rack: only C2 is off site unless the configuration says so.
+        var (lab, nas) = await StartAsync(s => s with
+        {
+            HyperBackupTasks = [new HyperBackupSpec { Id = 7, Name = "dumps to S3", Sources = ["/volume1/proxmox-dumps"], TargetType = "cloud_image", TransferType = "s3", LastSuccessAgeHours = 2 }],
+        });
+        await using (lab)
+        {
+            await using var plain = Gateways(Endpoint(nas));
+            var batch = await plain.Sources[0].CollectAsync(CancellationToken.None);
+            Assert.Empty(batch.Replicas);
+            Assert.Contains(batch.Findings, f => f.Contains("list 'cloud_image:s3' in OffsiteDestinations", StringComparison.Ordinal));
+
+            await using var declared = Gateways(Endpoint(nas) with { OffsiteDestinations = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { "cloud_image:s3" } });
+            Assert.Contains("cloud_image:s3", Assert.Single((await declared.Sources[0].CollectAsync(CancellationToken.None)).Replicas).Via, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
     public async Task Collect_AbbAndSnapshotReplicationInstalled_ShownAsFindings()
     {
         var (lab, nas) = await StartAsync(s => s with
