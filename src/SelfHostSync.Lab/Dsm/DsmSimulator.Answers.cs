@@ -7,7 +7,9 @@ namespace SelfHostSync.Lab.Dsm;
 public sealed partial class DsmSimulator
 {
     private static readonly string[] Dns = ["192.168.1.1"];
-    private static readonly string[] PoolDisks = ["sata1"];
+    /// <summary>A pool's disks; without any given, one healthy disk per pool (sata1, sata2, …).</summary>
+    private IReadOnlyList<NasDiskSpec> DisksOf(NasPoolSpec pool) =>
+        pool.Disks ?? [new NasDiskSpec($"sata{_spec.Pools.IndexOf(pool) + 1}", $"Drive {_spec.Pools.IndexOf(pool) + 1}")];
 
     private TimeSpan Offset => TimeSpan.FromHours(_spec.UtcOffsetHours);
 
@@ -36,8 +38,12 @@ public sealed partial class DsmSimulator
         }),
         ("SYNO.Storage.CGI.Storage", "load_info") => Ok(new
         {
-            disks = new[] { new { id = "sata1", name = "Drive 1", status = "normal", smart_status = "normal", used_by = _spec.Pools.FirstOrDefault()?.Id } },
-            storagePools = _spec.Pools.Select(pl => new { id = pl.Id, pool_path = pl.Id, status = pl.Status, disk_failure_number = pl.DiskFailures, device_type = "shr_without_disk_protect", disks = PoolDisks }).ToArray(),
+            disks = _spec.Pools.SelectMany(pl => DisksOf(pl).Select(d => new
+            {
+                id = d.Id, name = d.Name, status = "normal", smart_status = d.Smart, exceed_bad_sector_thr = d.BadSectors, below_remain_life_thr = d.LowLife,
+                remain_life = -1, used_by = pl.Id, container = new { type = "internal", str = "DS920+" },
+            })).ToArray(),
+            storagePools = _spec.Pools.Select(pl => new { id = pl.Id, pool_path = pl.Id, status = pl.Status, disk_failure_number = pl.DiskFailures, device_type = "shr_without_disk_protect", disks = DisksOf(pl).Select(d => d.Id).ToArray() }).ToArray(),
             volumes = _spec.Volumes.Select(v => new
             {
                 id = v.Id, num_id = int.Parse(v.Id.Split('_')[^1], CultureInfo.InvariantCulture), vol_path = v.Path, pool_path = v.Pool, status = v.Status, fs_type = "btrfs",

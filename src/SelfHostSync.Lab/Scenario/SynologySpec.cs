@@ -45,7 +45,14 @@ public sealed record SynologySpec
     public List<string> BackupLog { get; init; } = [];
 }
 
-public sealed record NasPoolSpec(string Id, string Status, int DiskFailures = 0);
+/// <summary>A storage pool and its disks (default: one healthy disk).</summary>
+public sealed record NasPoolSpec(string Id, string Status, int DiskFailures = 0)
+{
+    public List<NasDiskSpec>? Disks { get; init; }
+}
+
+/// <summary>A disk as <c>load_info</c> lists it: SMART state and the bad-sector and remaining-life thresholds.</summary>
+public sealed record NasDiskSpec(string Id, string Name, string Smart = "normal", bool BadSectors = false, bool LowLife = false);
 
 public sealed record NasVolumeSpec(string Id, string Path, string Pool, string Status);
 

@@ -1,3 +1,4 @@
+using System.Globalization;
 using SelfHostSync.Core.Drills;
 using SelfHostSync.Core.Sync;
 using SelfHostSync.Proxmox.Http;
@@ -64,10 +65,11 @@ internal static class ProxmoxDoctorDrills
                 : new Diagnosis(subject, DiagnosisLevel.Problem, $"{e.Identity} lacks {string.Join(", ", missing)} (see docs/restore-drills.md for a role)"));
             if (e.TokenId.Split('!')[0] != "root@pam")
             {
-                found.Add(new Diagnosis(subject, DiagnosisLevel.Warning,
-                    "guests with a hookscript, ivshmem, parallelN, serialN on a real device, raw PCI/USB passthrough, devN or bind mounts, and privileged containers (without Sys.Modify on /), "
-                    + "can only be restored and isolated by root@pam: drills pass over them with the reason, before any restore"));
                 found.AddRange(await BridgesAsync(subject, e, api, settings, new TokenPermissions(permissions), cancellationToken));
+                if (drills is PveDrillGateway gateway)
+                {
+                    found.AddRange(await PassedOverAsync(subject, gateway, settings, cancellationToken));
+                }
             }
 
             var inRange = (await drills.GuestsAsync(cancellationToken)).Where(g => settings.Range.Contains(g.Vmid)).ToList();
@@ -87,6 +89,30 @@ internal static class ProxmoxDoctorDrills
         }
 
         return found;
+    }
+
+    /// <summary>
+    /// Every guest a drill would pass over with this token, and why, from each guest's configuration (one read each):
+    /// the drill levels are the daemon's to choose, so all guests outside the range are looked at.
+    /// </summary>
+    private static async Task<IEnumerable<Diagnosis>> PassedOverAsync(string subject, PveDrillGateway drills, DrillSettings settings, CancellationToken cancellationToken)
+    {
+        var preflight = await drills.PreflightAsync(settings.Node, cancellationToken);
+        var passedOver = new List<string>();
+        foreach (var guest in (await drills.GuestsAsync(cancellationToken)).Where(g => !g.Template && !settings.Range.Contains(g.Vmid) && g.Type is "qemu" or "lxc").OrderBy(g => g.Vmid))
+        {
+            var blockers = await drills.BlockersAsync(guest, preflight, settings.Isolation, cancellationToken);
+            if (blockers.Count > 0)
+            {
+                passedOver.Add(string.Create(CultureInfo.InvariantCulture, $"{guest.Vmid} ({string.Join("; ", blockers)})"));
+            }
+        }
+
+        return passedOver.Count == 0 ? [] :
+        [
+            new Diagnosis(subject, DiagnosisLevel.Warning, string.Create(CultureInfo.InvariantCulture,
+                $"{passedOver.Count} guest(s) would be passed over by drills with this token: {string.Join(", ", passedOver.Take(10))}{(passedOver.Count > 10 ? $" and {passedOver.Count - 10} more" : string.Empty)}")),
+        ];
     }
 
     /// <summary>

@@ -90,17 +90,26 @@ internal sealed class PveDrillGateway(PveCluster cluster, IPveApi api, VmidRange
     }
 
     /// <summary>A read about the source guest (its config) and about the token (its privileges): allowed outside the range.</summary>
-    public async Task<IReadOnlyList<string>> RestoreBlockersAsync(ClusterGuest source, string node, DrillIsolation isolation, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<string>> RestoreBlockersAsync(ClusterGuest source, string node, DrillIsolation isolation, CancellationToken cancellationToken) =>
+        await BlockersAsync(source, await PreflightAsync(node, cancellationToken), isolation, cancellationToken);
+
+    /// <summary>What every preflight on <paramref name="node"/> needs once: the token's privileges, SDN zones, the node's own bridges.</summary>
+    internal async Task<Preflight> PreflightAsync(string node, CancellationToken cancellationToken)
     {
-        var raw = await Get($"GET /nodes/{source.Node}/{source.Type}/{source.Vmid}/config", () => api.GetGuestConfigAsync(source.Node, source.Type, source.Vmid, cancellationToken));
-        var config = raw.Where(kv => kv.Value.ValueKind is JsonValueKind.String or JsonValueKind.Number)
-            .ToDictionary(kv => kv.Key, kv => kv.Value.ValueKind == JsonValueKind.String ? kv.Value.GetString()! : kv.Value.GetRawText(), StringComparer.Ordinal);
         var permissions = new TokenPermissions(await Get("GET /access/permissions", () => api.GetPermissionsAsync(cancellationToken)));
         var zones = await ZonesAsync(api, Endpoint, cancellationToken);
         var what = $"GET /nodes/{node}/network";
         var local = (await Get(what, () => api.GetNetworkAsync(node, "any_local_bridge", cancellationToken))).Select(b => b.Iface).OfType<string>().ToHashSet(StringComparer.Ordinal);
-        string? ZoneOf(string bridge) => zones.TryGetValue(bridge, out var zone) ? zone : local.Contains(bridge) ? "localnetwork" : null;
-        var blockers = DrillPreflight.Blockers(config, source.Type, isolation, permissions.Has, Endpoint.TokenId == "root@pam", ZoneOf).ToList();
+        return new Preflight(permissions, bridge => zones.TryGetValue(bridge, out var zone) ? zone : local.Contains(bridge) ? "localnetwork" : null);
+    }
+
+    internal async Task<List<string>> BlockersAsync(ClusterGuest source, Preflight preflight, DrillIsolation isolation, CancellationToken cancellationToken)
+    {
+        var raw = await Get($"GET /nodes/{source.Node}/{source.Type}/{source.Vmid}/config", () => api.GetGuestConfigAsync(source.Node, source.Type, source.Vmid, cancellationToken));
+        var config = raw.Where(kv => kv.Value.ValueKind is JsonValueKind.String or JsonValueKind.Number)
+            .ToDictionary(kv => kv.Key, kv => kv.Value.ValueKind == JsonValueKind.String ? kv.Value.GetString()! : kv.Value.GetRawText(), StringComparer.Ordinal);
+        var permissions = preflight.Permissions;
+        var blockers = DrillPreflight.Blockers(config, source.Type, isolation, permissions.Has, Endpoint.TokenId == "root@pam", preflight.ZoneOf).ToList();
 
         // Without VM.Backup on the source PVE hides its backups and refuses to restore them (unless Datastore.Allocate).
         if (!permissions.Has("VM.Backup", $"/vms/{source.Vmid}") && !permissions.Propagates("Datastore.Allocate", "/storage"))
@@ -110,6 +119,8 @@ internal sealed class PveDrillGateway(PveCluster cluster, IPveApi api, VmidRange
 
         return blockers;
     }
+
+    internal sealed record Preflight(TokenPermissions Permissions, Func<string, string?> ZoneOf);
 
     public async Task<string> RestoreAsync(RestoreRequest request, CancellationToken cancellationToken)
     {

@@ -23,6 +23,11 @@ internal static partial class Privileges
     {
         if (product == ProxmoxProduct.Pbs)
         {
+            if (path.StartsWith("/admin/sync", StringComparison.Ordinal) || path.StartsWith("/config/remote", StringComparison.Ordinal))
+            {
+                return "Datastore.Audit on /datastore and Remote.Audit on /remote";
+            }
+
             var store = PbsStore().Match(path);
             return store.Success ? $"Datastore.Audit on /datastore/{store.Groups[1].Value}" : "Datastore.Audit on /datastore";
         }

@@ -130,9 +130,10 @@ public static partial class ProxmoxHttp
     {
         { Exception: HttpRequestException { InnerException: AuthenticationException } } => false,
         { Exception: HttpRequestException or TimeoutRejectedException } => true,
+        // 595/596: pveproxy passes on AnyEvent::HTTP's codes when the node it proxies to cannot be reached or times out.
         { Result: { } r } => r.StatusCode is HttpStatusCode.RequestTimeout or HttpStatusCode.TooManyRequests
             or HttpStatusCode.BadGateway or HttpStatusCode.ServiceUnavailable or HttpStatusCode.GatewayTimeout
-            || r.StatusCode == HttpStatusCode.InternalServerError,
+            || r.StatusCode == HttpStatusCode.InternalServerError || (int)r.StatusCode is 595 or 596,
         _ => false,
     };
 

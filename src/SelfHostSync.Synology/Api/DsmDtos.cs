@@ -55,7 +55,25 @@ internal sealed record ShareDto(
 
 internal sealed record StorageDto(
     [property: JsonPropertyName("volumes")] List<VolumeDto>? Volumes,
-    [property: JsonPropertyName("storagePools")] List<PoolDto>? StoragePools);
+    [property: JsonPropertyName("storagePools")] List<PoolDto>? StoragePools,
+    [property: JsonPropertyName("disks")] List<DiskDto>? Disks);
+
+/// <summary>A disk of <c>load_info</c>: SMART state, the bad-sector and remaining-life thresholds, the pool it serves.</summary>
+internal sealed record DiskDto(
+    [property: JsonPropertyName("id")] string? Id,
+    [property: JsonPropertyName("name")] string? Name,
+    [property: JsonPropertyName("smart_status")] string? SmartStatus,
+    [property: JsonPropertyName("exceed_bad_sector_thr")] bool? ExceedBadSectorThreshold,
+    [property: JsonPropertyName("below_remain_life_thr")] bool? BelowRemainingLifeThreshold,
+    [property: JsonPropertyName("used_by")] string? UsedBy)
+{
+    /// <summary>Why this disk is failing, or null: SMART not normal (a test running is normal), too many bad sectors, worn out.</summary>
+    public string? Trouble =>
+        SmartStatus is { } smart && smart is not ("normal" or "smart_testing") ? $"SMART {smart}"
+        : ExceedBadSectorThreshold == true ? "bad sectors above the threshold"
+        : BelowRemainingLifeThreshold == true ? "remaining life below the threshold"
+        : null;
+}
 
 internal sealed record VolumeDto(
     [property: JsonPropertyName("id")] string? Id,

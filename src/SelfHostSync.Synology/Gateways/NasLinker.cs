@@ -11,13 +11,21 @@ internal sealed record NasFacts(
     IReadOnlyDictionary<string, string> ShareVolumes,
     IReadOnlyList<NasVolume> Volumes);
 
-internal sealed record NasVolume(string Id, string Path, string Status, string? PoolId, string? PoolStatus, int PoolDiskFailures)
+/// <param name="DiskTroubles">Disks of the pool that are failing (SMART, bad sectors, worn out): "Drive 2: SMART failing".</param>
+internal sealed record NasVolume(string Id, string Path, string Status, string? PoolId, string? PoolStatus, int PoolDiskFailures, IReadOnlyList<string>? DiskTroubles = null)
 {
-    public bool Healthy => Status == "normal" && PoolStatus is null or "normal" && PoolDiskFailures == 0;
+    public bool Healthy => Status == "normal" && PoolStatus is null or "normal" && PoolDiskFailures == 0 && DiskTroubles is null or [];
 
-    public string Detail => PoolStatus is null or "normal" || Status != "normal"
-        ? $"{Id}: {Status}"
-        : $"{Id}: {Status}, pool {PoolId}: {PoolStatus}{(PoolDiskFailures > 0 ? string.Create(CultureInfo.InvariantCulture, $", {PoolDiskFailures} failed disks") : string.Empty)}";
+    public string Detail
+    {
+        get
+        {
+            var detail = PoolStatus is null or "normal" || Status != "normal"
+                ? $"{Id}: {Status}"
+                : $"{Id}: {Status}, pool {PoolId}: {PoolStatus}{(PoolDiskFailures > 0 ? string.Create(CultureInfo.InvariantCulture, $", {PoolDiskFailures} failed disks") : string.Empty)}";
+            return DiskTroubles is null or [] ? detail : $"{detail}; pool {PoolId} disk {string.Join(", ", DiskTroubles)}";
+        }
+    }
 }
 
 /// <summary>A Hyper Backup task as the linker needs it.</summary>

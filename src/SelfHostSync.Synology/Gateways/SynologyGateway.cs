@@ -133,12 +133,15 @@ internal sealed partial class SynologyGateway(SynologyEndpoint endpoint, DsmSess
         var shares = await session.CallAsync("SYNO.Core.Share", "list", 1, new Dictionary<string, string>(StringComparer.Ordinal) { ["shareType"] = "all" }, (a, p, f, ct) => a.SharesAsync(p, f, ct), cancellationToken);
         var storage = await session.CallAsync("SYNO.Storage.CGI.Storage", "load_info", 1, new Dictionary<string, string>(StringComparer.Ordinal) { ["action"] = "load_info" }, (a, p, f, ct) => a.StorageAsync(p, f, ct), cancellationToken);
         var pools = (storage.StoragePools ?? []).Where(p => p.Id is not null).ToDictionary(p => p.Id!, StringComparer.Ordinal);
+        var troubles = (storage.Disks ?? []).Where(d => d.UsedBy is not null && d.Trouble is not null)
+            .GroupBy(d => d.UsedBy!, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => (IReadOnlyList<string>)[.. g.Select(d => $"{d.Name ?? d.Id}: {d.Trouble}")], StringComparer.Ordinal);
         var volumes = (storage.Volumes ?? [])
             .Where(v => v.VolPath is { Length: > 0 } && v.Id is not null)
             .Select(v =>
             {
                 var pool = v.PoolPath is null ? null : pools.GetValueOrDefault(v.PoolPath);
-                return new NasVolume(v.Id!, v.VolPath!, v.Status ?? "unknown", pool?.Id, pool?.Status, pool?.DiskFailureNumber ?? 0);
+                return new NasVolume(v.Id!, v.VolPath!, v.Status ?? "unknown", pool?.Id, pool?.Status, pool?.DiskFailureNumber ?? 0, pool?.Id is { } id ? troubles.GetValueOrDefault(id) : null);
             })
             .ToList();
         var addresses = (network.Interfaces ?? [])

@@ -154,6 +154,35 @@ public sealed class PveContractTests : IDisposable
         Assert.Equal(2, _mock.Requests("/nodes").Count);
     }
 
+    [Theory]
+    [InlineData(595)]
+    [InlineData(596)]
+    public async Task Get_ProxiedNodeUnreachable_RetriedLikeAGlitch(int status)
+    {
+        // pveproxy passes on AnyEvent::HTTP's 595 (connection failed) and 596 (timeout) from the node it proxies to.
+        _mock.Stub("GET", "/nodes/pve2/storage/nas/content", status, string.Empty);
+        var endpoint = _mock.Endpoint();
+        var api = _mock.Pve(endpoint);
+
+        await Assert.ThrowsAsync<ProxmoxApiException>(() => ProxmoxClients.Call(endpoint, "GET content", () => api.GetStorageContentAsync("pve2", "nas", "backup", CancellationToken.None)));
+
+        Assert.Equal(1 + Mock.Fast.MaxRetries, _mock.Requests("/nodes/pve2/storage/nas/content").Count);
+    }
+
+    [Fact]
+    public async Task Get403WithoutMessage_OlderPveStillNamesThePrivilege()
+    {
+        // Before libpve-http-server 5.2 the body has no "message" (the reason phrase carries it, which WireMock cannot set).
+        _mock.Stub("GET", "/nodes/pve1/qemu/100/config", 403, """{"data":null}""");
+        var endpoint = _mock.Endpoint();
+        var api = _mock.Pve(endpoint);
+
+        var ex = await Assert.ThrowsAsync<ProxmoxApiException>(() => ProxmoxClients.Call(endpoint, "GET config", () => api.GetGuestConfigAsync("pve1", "qemu", 100, CancellationToken.None)));
+
+        Assert.Equal(ProxmoxErrorKind.Forbidden, ex.Kind);
+        Assert.Contains("VM.Audit on /vms/100", ex.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Get_500Always_RetriedUpToLimitThenFails()
     {

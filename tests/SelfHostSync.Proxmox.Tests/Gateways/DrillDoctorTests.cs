@@ -90,6 +90,21 @@ public sealed class DrillDoctorTests
     }
 
     [Fact]
+    public async Task Diagnose_DemoLab_ListsTheGuestsDrillsWouldPassOverWithWhy()
+    {
+        // The demo's 121 is a privileged container with a bind mount: only root@pam may restore it.
+        await using var fixture = await LabFixture.StartAsync();
+        using var drills = fixture.DrillConnection();
+
+        var found = await drills.DiagnoseAsync(Settings, CancellationToken.None);
+
+        var warning = Assert.Single(found, d => d.Message.Contains("would be passed over", StringComparison.Ordinal));
+        Assert.Contains("121 (", warning.Message, StringComparison.Ordinal);
+        Assert.Contains("bind mount 'mp0' can only be restored by root@pam", warning.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("101 (", warning.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Diagnose_TargetWithoutRootdir_WarnsThatContainersCannotBeDrilled()
     {
         await using var fixture = await LabFixture.StartAsync(edit: s => s with

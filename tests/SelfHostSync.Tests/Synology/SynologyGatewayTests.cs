@@ -197,6 +197,27 @@ public sealed class SynologyGatewayTests
         }
     }
 
+    [Theory]
+    [InlineData("failing", false, false, "Drive 2: SMART failing")]
+    [InlineData("normal", true, false, "Drive 2: bad sectors above the threshold")]
+    [InlineData("normal", false, true, "Drive 2: remaining life below the threshold")]
+    public async Task Collect_DiskOfThePoolFailing_StorageUnhealthyNamingTheDisk(string smart, bool badSectors, bool lowLife, string detail)
+    {
+        var (lab, nas) = await StartAsync(s => s with
+        {
+            Pools = [.. s.Pools.Select(p => p.Id != "reuse_1" ? p : p with { Disks = [new NasDiskSpec("sata1", "Drive 1"), new NasDiskSpec("sata2", "Drive 2", smart, badSectors, lowLife)] })],
+        });
+        await using (lab)
+        {
+            await using var gateways = Gateways(Endpoint(nas));
+            var batch = await gateways.Sources[0].CollectAsync(CancellationToken.None);
+
+            var dumps = batch.StorageHealth.Single(h => h.StorageId == "nas-dumps");
+            Assert.False(dumps.Healthy);
+            Assert.Contains(detail, dumps.Detail, StringComparison.Ordinal);
+        }
+    }
+
     [Fact]
     public async Task Collect_S3DestinationNotDeclared_NoReplicaAndFindingSaysHowToDeclare()
     {
