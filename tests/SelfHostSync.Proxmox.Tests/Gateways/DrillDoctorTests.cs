@@ -46,7 +46,7 @@ public sealed class DrillDoctorTests
 
         var found = await drills.DiagnoseAsync(Settings, CancellationToken.None);
 
-        var warning = Assert.Single(found, d => d.Message.Contains("may not use", StringComparison.Ordinal));
+        var warning = Assert.Single(found, d => d.Message.Contains("may not use /sdn", StringComparison.Ordinal));
         Assert.Equal(DiagnosisLevel.Warning, warning.Level);
         Assert.Contains("/sdn/zones/zone1/vnet1", warning.Message, StringComparison.Ordinal);
         Assert.DoesNotContain("/sdn/zones/localnetwork", warning.Message, StringComparison.Ordinal);
