@@ -24,13 +24,19 @@ internal sealed class DaemonProcess : IAsyncDisposable
 
     public HttpClient Http { get; }
 
-    public static async Task<DaemonProcess> StartAsync(string? token = null, Func<LabScenario, LabScenario>? scenario = null)
+    public static async Task<DaemonProcess> StartAsync(string? token = null, Func<LabScenario, LabScenario>? scenario = null, Func<string, string>? editConfig = null)
     {
         var port = LabRun.FreePort();
         var control = token is null
             ? $"\"ControlApi\": {{ \"Urls\": \"http://127.0.0.1:{port}\" }},"
             : $"\"ControlApi\": {{ \"Urls\": \"http://127.0.0.1:{port}\", \"Token\": \"{token}\" }},";
-        var run = await LabRun.StartAsync(text => text.Replace("\"StateDirectory\":", control + " \"Schedule\": \"0 0 3 * * ?\", \"StateDirectory\":", StringComparison.Ordinal), scenario);
+        var run = await LabRun.StartAsync(
+            text =>
+            {
+                var edited = text.Replace("\"StateDirectory\":", control + " \"Schedule\": \"0 0 3 * * ?\", \"StateDirectory\":", StringComparison.Ordinal);
+                return editConfig is null ? edited : editConfig(edited);
+            },
+            scenario);
         var daemon = new DaemonProcess(run, LabRun.Start("run", "--config", run.ConfigPath), new Uri($"http://127.0.0.1:{port}/"));
         await daemon.WaitHealthyAsync();
         return daemon;

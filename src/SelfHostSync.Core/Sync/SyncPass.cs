@@ -3,6 +3,7 @@ using SelfHostSync.Core.Evidence;
 using SelfHostSync.Core.Inventory;
 using SelfHostSync.Core.Matrix;
 using SelfHostSync.Core.Tags;
+using SelfHostSync.Core.Text;
 
 namespace SelfHostSync.Core.Sync;
 
@@ -68,16 +69,22 @@ public sealed class SyncPass(
         var tasks = sources.Select(async source =>
         {
             Collected result;
+            using var deadline = new CancellationTokenSource(settings.SourceTimeout, time);
+            using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
             try
             {
-                var batch = await source.CollectAsync(cancellationToken);
+                // Cancelled at the deadline, and not waited for any longer should the source not stop in time.
+                var batch = await source.CollectAsync(linked.Token).WaitAsync(settings.SourceTimeout + TimeSpan.FromSeconds(5), time, cancellationToken);
                 var error = Describe(batch.Gaps);
                 result = new Collected(batch, new SourceReport(source.Id.Kind, source.Id.Name, error is null, error) { Findings = batch.Findings });
             }
             catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
             {
-                var gaps = source.Scope.Select(s => new EvidenceGap(s, source.Id.ToString(), ex.Message)).ToList();
-                result = new Collected(new EvidenceBatch { Gaps = gaps }, new SourceReport(source.Id.Kind, source.Id.Name, false, ex.Message));
+                var why = deadline.IsCancellationRequested || ex is TimeoutException
+                    ? $"{source.Id}: did not finish collecting within {Durations.Format(settings.SourceTimeout)} (SourceTimeout)"
+                    : ex.Message;
+                var gaps = source.Scope.Select(s => new EvidenceGap(s, source.Id.ToString(), why)).ToList();
+                result = new Collected(new EvidenceBatch { Gaps = gaps }, new SourceReport(source.Id.Kind, source.Id.Name, false, why));
             }
 
             progress?.Report(new SyncProgress("collecting", Interlocked.Increment(ref done), sources.Count));

@@ -25,6 +25,12 @@ public sealed record SyncSettings
 
     /// <summary>Tag writes in flight at once across all clusters (each endpoint is bounded further by its own limit).</summary>
     public int WriteParallelism { get; init; } = 4;
+
+    /// <summary>
+    /// How long one source may take to collect. One that takes longer (a hang the request deadlines missed) is a failed
+    /// source for this pass: its evidence is unknown and the pass goes on, degraded, with the others.
+    /// </summary>
+    public TimeSpan SourceTimeout { get; init; } = TimeSpan.FromMinutes(10);
 }
 
 /// <param name="DryRun">Plan only.</param>

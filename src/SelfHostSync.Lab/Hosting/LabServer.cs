@@ -28,6 +28,13 @@ public sealed class LabFaults
 
     /// <summary>Requests to these paths (e.g. <c>/api2/json/nodes</c>) fail with the given status and server message.</summary>
     public System.Collections.Concurrent.ConcurrentDictionary<string, (int Status, string Message)> FailPaths { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Requests to these paths get their status and headers, then a body that stalls after its first bytes (a network
+    /// partition, a pveproxy worker stuck on pmxcfs): forever when the value is null, else one more byte per interval
+    /// (a slow drip that defeats a per-read watchdog).
+    /// </summary>
+    public System.Collections.Concurrent.ConcurrentDictionary<string, TimeSpan?> StallBodyPaths { get; } = new(StringComparer.Ordinal);
 }
 
 /// <summary>One simulator: Kestrel on 127.0.0.1 with a freshly generated self-signed certificate.</summary>
@@ -123,6 +130,12 @@ public sealed class LabServer : IAsyncDisposable
                     return;
                 }
 
+                if (faults.StallBodyPaths.TryGetValue(context.Request.Path.Value ?? string.Empty, out var drip))
+                {
+                    await StallAsync(context, drip);
+                    return;
+                }
+
                 await next(context);
             }
             finally
@@ -135,6 +148,27 @@ public sealed class LabServer : IAsyncDisposable
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         server.Url = new Uri(address.Replace("0.0.0.0", "127.0.0.1", StringComparison.Ordinal));
         return server;
+    }
+
+    private static async Task StallAsync(HttpContext context, TimeSpan? drip)
+    {
+        context.Response.StatusCode = StatusCodes.Status200OK;
+        context.Response.ContentType = "application/json;charset=UTF-8";
+        await context.Response.WriteAsync("{\"data\":[", context.RequestAborted);
+        await context.Response.Body.FlushAsync(context.RequestAborted);
+        try
+        {
+            while (true)
+            {
+                await Task.Delay(drip ?? Timeout.InfiniteTimeSpan, context.RequestAborted);
+                await context.Response.WriteAsync(" ", context.RequestAborted);
+                await context.Response.Body.FlushAsync(context.RequestAborted);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // The client gave up: what a stalled server sees.
+        }
     }
 
     public async ValueTask DisposeAsync()

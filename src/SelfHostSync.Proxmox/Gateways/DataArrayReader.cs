@@ -21,14 +21,19 @@ internal static class DataArrayReader
         Done,
     }
 
+    /// <summary>The whole answer must arrive within this, whatever its pace: a slow drip defeats a per-read watchdog.</summary>
+    public static readonly TimeSpan DefaultDeadline = TimeSpan.FromMinutes(10);
+
     /// <summary>
     /// Calls <paramref name="onItem"/> for every element; false when the envelope has no (or a null) <c>data</c>.
-    /// A read that brings nothing for <paramref name="stall"/> fails with a <see cref="TimeoutException"/>.
+    /// A read that brings nothing for <paramref name="stall"/>, or an answer not complete within <paramref name="deadline"/>
+    /// (default <see cref="DefaultDeadline"/>), fails with a <see cref="TimeoutException"/>.
     /// </summary>
-    public static async Task<bool> ReadAsync<T>(Stream stream, JsonSerializerOptions options, TimeSpan stall, Action<T> onItem, CancellationToken cancellationToken)
+    public static async Task<bool> ReadAsync<T>(Stream stream, JsonSerializerOptions options, TimeSpan stall, Action<T> onItem, CancellationToken cancellationToken, TimeSpan? deadline = null)
     {
         var buffer = ArrayPool<byte>.Shared.Rent(InitialBuffer);
-        using var watchdog = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        using var overall = new CancellationTokenSource(deadline ?? DefaultDeadline);
+        using var watchdog = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, overall.Token);
         try
         {
             var cursor = new Cursor();
@@ -55,7 +60,9 @@ internal static class DataArrayReader
                     }
                     catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
                     {
-                        throw new TimeoutException($"the answer stalled: no data for {stall.TotalSeconds:0.#} s");
+                        throw overall.IsCancellationRequested
+                            ? new TimeoutException($"the answer did not complete within {(deadline ?? DefaultDeadline).TotalSeconds:0.#} s")
+                            : new TimeoutException($"the answer stalled: no data for {stall.TotalSeconds:0.#} s");
                     }
 
                     watchdog.CancelAfter(Timeout.InfiniteTimeSpan);

@@ -49,7 +49,9 @@ public static partial class ProxmoxHttp
         DelegatingHandler auth = endpoint.UsesTicket
             ? new TicketAuthHandler(endpoint, time ?? TimeProvider.System) { InnerHandler = inner }
             : new TokenAuthHandler(endpoint) { InnerHandler = inner };
-        var resilient = new ResilienceHandler(BuildPipeline(endpoint, settings)) { InnerHandler = auth };
+        // Inside the pipeline: each attempt's timeout covers its body, not just the headers (a stall is retried).
+        var body = new BufferedBodyHandler(IsStreamed) { InnerHandler = auth };
+        var resilient = new ResilienceHandler(BuildPipeline(endpoint, settings)) { InnerHandler = body };
         var errors = new ErrorMappingHandler(endpoint, tls) { InnerHandler = resilient };
         return new HttpClient(errors)
         {
@@ -107,6 +109,10 @@ public static partial class ProxmoxHttp
         var attempt = endpoint.Timeout ?? settings.AttemptTimeout;
         return IsListing(context) && settings.ListingTimeout > attempt ? settings.ListingTimeout : attempt;
     }
+
+    /// <summary>The PBS snapshot listing is read as a stream, one element at a time (<c>DataArrayReader</c>), not buffered.</summary>
+    private static bool IsStreamed(HttpRequestMessage request) =>
+        request.RequestUri?.AbsolutePath is { } path && path.EndsWith("/snapshots", StringComparison.Ordinal) && path.Contains("/admin/datastore/", StringComparison.Ordinal);
 
     /// <summary>A PBS snapshot listing, or a PVE storage content listing (which may wait on a PBS behind it).</summary>
     internal static bool IsListing(ResilienceContext context) =>

@@ -80,6 +80,8 @@ public sealed class SynologyGateways : IAsyncDisposable
             handler = new MeteringHandler(meter, $"dsm:{endpoint.Name}") { InnerHandler = handler };
         }
 
+        // HttpClient.Timeout covers SendAsync, and the buffering handler reads the body inside it.
+        handler = new BufferedBodyHandler { InnerHandler = handler };
         return new HttpClient(handler) { BaseAddress = new Uri(endpoint.BaseUrl.GetLeftPart(UriPartial.Authority)), Timeout = endpoint.Timeout };
     }
 }

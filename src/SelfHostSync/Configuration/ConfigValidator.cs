@@ -111,6 +111,7 @@ internal static partial class ConfigValidator
                 Vocabulary = vocabulary,
                 WriteTags = o.Tags.Write,
                 WriteParallelism = Math.Max(4, 4 * clusters.Count),
+                SourceTimeout = Span("SourceTimeout", o.SourceTimeout, TimeSpan.FromMinutes(10), problems),
                 Inventory = inventory,
             },
         };

@@ -34,6 +34,9 @@ internal sealed class SelfHostSyncOptions
     /// <summary>How long run history is kept (d.hh:mm:ss, default 180 days).</summary>
     public string? Retention { get; set; }
 
+    /// <summary>How long one source (a cluster, a PBS, a NAS) may take to collect in a pass (default 10 minutes).</summary>
+    public string? SourceTimeout { get; set; }
+
     public LoggingOptions Logging { get; set; } = new();
 
     public RestoreDrillsOptions RestoreDrills { get; set; } = new();

@@ -53,13 +53,16 @@ internal static class ControlApi
         });
     }
 
-    public static void MapControlApi(this IEndpointRouteBuilder app, SyncCoordinator coordinator, SqliteStateStore store, RequestMeter meter, ControlAuth auth, DaemonDrills drills, TimeProvider time)
+    public static void MapControlApi(this IEndpointRouteBuilder app, SyncCoordinator coordinator, Daemon.DaemonHealth health, SqliteStateStore store, RequestMeter meter, ControlAuth auth, DaemonDrills drills, TimeProvider time)
     {
         app.MapDrillApi(drills, store);
 
-        app.MapGet("/healthz", () => coordinator.Last is null
-            ? Results.Json(new { status = "starting" })
-            : Results.Json(new { status = coordinator.Last?.Degraded == true ? "degraded" : "ok", lastRun = coordinator.Last?.FinishedAt }));
+        // 503 when passes stopped completing (a hang, a crashed loop): what a monitor or a systemd watchdog script acts on.
+        app.MapGet("/healthz", () => health.Problem(time.GetUtcNow()) is { } problem
+            ? Results.Json(new { status = "unhealthy", reason = problem, lastRun = coordinator.Last?.FinishedAt }, statusCode: StatusCodes.Status503ServiceUnavailable)
+            : coordinator.Last is null
+                ? Results.Json(new { status = "starting" })
+                : Results.Json(new { status = coordinator.Last.Degraded ? "degraded" : "ok", lastRun = coordinator.Last.FinishedAt }));
 
         app.MapGet("/api/status", () => Json(StatusOf(coordinator, auth)));
 

@@ -47,6 +47,7 @@ internal static class DaemonHost
         });
         app.MapControlApi(
             coordinator,
+            app.Services.GetRequiredService<DaemonHealth>(),
             app.Services.GetRequiredService<SyncRunner>().Store,
             app.Services.GetRequiredService<SyncRunner>().Meter,
             app.Services.GetRequiredService<ControlAuth>(),
@@ -61,7 +62,7 @@ internal static class DaemonHost
         services.AddSingleton(config.Daemon);
         services.AddSingleton(time);
         services.AddSingleton(log);
-        services.AddSingleton<DaemonHealth>();
+        services.AddSingleton(_ => new DaemonHealth(config.Daemon.Schedule, config.Sync.SourceTimeout) { StartedAt = time.GetUtcNow() });
         services.AddSingleton(sp => new SyncRunner(config, time, log));
         services.AddSingleton(sp => new Notifier(config.Daemon.Notifications, sp.GetRequiredService<SyncRunner>().Store, time, log));
         services.AddSingleton<SyncCoordinator>();

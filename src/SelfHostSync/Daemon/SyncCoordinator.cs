@@ -253,9 +253,11 @@ internal sealed class SyncCoordinator(
         try
         {
             var progress = new InlineProgress(p => Progress = p);
+            health.RunningSince = time.GetUtcNow();
             var report = await runner.RunAsync(dryRun: false, progress, stoppingToken, ticket.RunId);
             Last = report;
             health.LastPass = report.FinishedAt;
+            health.RunningSince = null;
             Progress = null;
             lock (_gate)
             {
@@ -276,6 +278,7 @@ internal sealed class SyncCoordinator(
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
             Progress = null;
+            health.RunningSince = null;
             ticket.Fail("daemon stopping");
             await runner.Store.EndRunAsync(ticket.RunId, "aborted", CancellationToken.None);
             throw;
@@ -283,6 +286,7 @@ internal sealed class SyncCoordinator(
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
             Progress = null;
+            health.RunningSince = null;
             ticket.Fail(ex.Message);
             lock (_gate)
             {
@@ -304,12 +308,4 @@ internal sealed class SyncCoordinator(
 internal sealed class InlineProgress(Action<SyncProgress> report) : IProgress<SyncProgress>
 {
     public void Report(SyncProgress value) => report(value);
-}
-
-/// <summary>What <c>run</c> needs to know when the host stops: did it stop because something broke?</summary>
-internal sealed class DaemonHealth
-{
-    public bool Crashed { get; set; }
-
-    public DateTimeOffset? LastPass { get; set; }
 }

@@ -85,6 +85,17 @@ public sealed class DataArrayReaderTests
     }
 
     /// <summary>Hands out at most <c>chunk</c> bytes per read.</summary>
+    [Fact]
+    public async Task ReadAsync_SlowDripUnderTheStallTimeout_FailsAtTheDeadline()
+    {
+        // One byte every 20 ms never trips a 5 s stall watchdog; the whole answer still has a deadline.
+        await using var stream = new DrippingStream(Encoding.UTF8.GetBytes($$"""{"data":[{{Snapshot(100)}},{{Snapshot(101)}}]}"""), TimeSpan.FromMilliseconds(20));
+
+        var ex = await Assert.ThrowsAsync<TimeoutException>(() => DataArrayReader.ReadAsync<SnapshotDto>(stream, ProxmoxClients.Json, TimeSpan.FromSeconds(5), _ => { }, CancellationToken.None, deadline: TimeSpan.FromMilliseconds(500)));
+
+        Assert.Contains("did not complete within 0.5 s", ex.Message, StringComparison.Ordinal);
+    }
+
     private sealed class ChunkedStream(byte[] data, int chunk) : MemoryStream(data)
     {
         public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
@@ -104,6 +115,16 @@ public sealed class DataArrayReaderTests
 
             await Task.Delay(Timeout.Infinite, cancellationToken);
             return 0;
+        }
+    }
+
+    /// <summary>One byte per interval: a server that keeps the connection just alive.</summary>
+    private sealed class DrippingStream(byte[] data, TimeSpan interval) : MemoryStream(data)
+    {
+        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            await Task.Delay(interval, cancellationToken);
+            return await base.ReadAsync(buffer[..Math.Min(buffer.Length, 1)], cancellationToken);
         }
     }
 }
