@@ -14,7 +14,7 @@ public sealed partial class DrillRunner
         var interrupted = 0;
         foreach (var drill in await store.UnfinishedDrillsAsync(cancellationToken))
         {
-            var (cleaned, problem) = await CleanUpAsync(drill);
+            var (cleaned, problem) = await CleanUpAsync(drill, fresh: false);
             if (problem is not null)
             {
                 problems.Add(problem);
@@ -71,7 +71,13 @@ public sealed partial class DrillRunner
     /// task never created anything (PVE refused or the request never went out): nothing at its VMID is touched.
     /// One budget (<see cref="DrillSettings.CleanupTimeout"/>) for all of it. Never throws.
     /// </summary>
-    private async Task<(bool Cleaned, string? Problem)> CleanUpAsync(DrillRecord drill)
+    /// <param name="drill">The drill whose scratch guest goes.</param>
+    /// <param name="fresh">
+    /// Right after the drill (same process), or its restore task was still running when found: an untagged restore stub
+    /// at the VMID is ours. Otherwise (a record left from an earlier run) time has passed in which anyone may have
+    /// removed the stub and created a guest of their own there, so only the drill tag proves ownership (decision 010).
+    /// </param>
+    private async Task<(bool Cleaned, string? Problem)> CleanUpAsync(DrillRecord drill, bool fresh)
     {
         if (drill.RestoreUpid is not { } upid)
         {
@@ -83,6 +89,7 @@ public sealed partial class DrillRunner
         {
             if ((await cluster.TaskAsync(drill.Node, upid, budget.Token)).State == DrillTaskState.Running)
             {
+                fresh = true;
                 await cluster.StopTaskAsync(drill.Node, upid, budget.Token);
                 await WaitAsync(drill.Node, upid, budget.Token);
             }
@@ -93,7 +100,13 @@ public sealed partial class DrillRunner
                 return (true, null);
             }
 
-            var problem = await RemoveAsync(guest, createdByUs: true, budget.Token);
+            var problem = await RemoveAsync(guest, createdByUs: fresh, budget.Token);
+            if (problem is not null && !fresh && problem.EndsWith(NotOursSuffix, StringComparison.Ordinal))
+            {
+                // Nothing proves the guest there is the stub of this old drill: close the record, touch nothing, say so.
+                return (true, $"VMID {drill.ScratchVmid} holds a guest without the '{DrillSettings.Tag}' tag, and nothing proves it is the stub this drill's restore left on {drill.StartedAt:yyyy-MM-dd HH:mm} UTC: left alone and the drill closed; if it is that stub, remove it by hand ({(drill.Type == "lxc" ? "pct" : "qm")} destroy {drill.ScratchVmid} --purge)");
+            }
+
             return (problem is null, problem);
         }
         catch (Exception ex)
@@ -120,7 +133,7 @@ public sealed partial class DrillRunner
             var config = await cluster.ReadConfigAsync(guest.Node, guest.Type, guest.Vmid, budget);
             if (!config.IsDrillGuest && !(createdByUs && IsRestoreStub(config)))
             {
-                return $"guest {guest.Vmid} has no '{DrillSettings.Tag}' tag; left alone";
+                return $"guest {guest.Vmid} has no '{DrillSettings.Tag}' tag{NotOursSuffix}";
             }
 
             if (config.Values.GetValueOrDefault("lock") is { Length: > 0 } held)
@@ -145,6 +158,8 @@ public sealed partial class DrillRunner
             return $"scratch guest {guest.Vmid} not removed ({(ex is OperationCanceledException ? "timed out" : ex.Message)}); retried at the next sweep";
         }
     }
+
+    private const string NotOursSuffix = "; left alone";
 
     private static bool IsRestoreStub(ScratchConfig config) =>
         config.Values.GetValueOrDefault("lock") == "create"

@@ -156,7 +156,7 @@ public sealed partial class DrillRunner(IDrillCluster cluster, IDrillStore store
             tracker.Current = tracker.Current with { State = DrillState.Error, Reason = $"{tracker.Current.Phase}: {ex.Message}" };
         }
 
-        var (cleaned, problem) = await CleanUpAsync(tracker.Current);
+        var (cleaned, problem) = await CleanUpAsync(tracker.Current, fresh: true);
         var done = tracker.Current with
         {
             FinishedAt = time.GetUtcNow(),

@@ -152,25 +152,42 @@ public sealed class DrillRunnerTests
         Assert.Empty(store.Evidence);
     }
 
-    [Fact]
-    public async Task SweepAsync_CleanupThatFailedBefore_RetriedUntilTheStubIsGone()
+    [Theory]
+    [InlineData("unnamed", false)]
+    [InlineData("named", false)]
+    [InlineData("tagged", true)]
+    public async Task SweepAsync_OldRecordWhoseCleanupFailed_RemovesOnlyAGuestProvenOurs(string atVmid, bool removed)
     {
+        // The record is from an earlier run: since then anyone may have removed the stub and made 9900 their own
+        // (qm create 9900 --memory 2048 leaves an unnamed, unlocked guest, just like a failed restore's stub).
         var (cluster, store, runner) = Make();
-        cluster.Guests.Add(new ClusterGuest(9900, "pve1", "qemu", null, [], null, "stopped", false));
-        cluster.Configs[9900] = new Dictionary<string, string> { ["memory"] = "128" };
+        var config = atVmid switch
+        {
+            "tagged" => new Dictionary<string, string> { ["name"] = "drill-100-20261120", ["tags"] = DrillSettings.Tag },
+            "named" => new Dictionary<string, string> { ["name"] = "build-runner", ["memory"] = "2048" },
+            _ => new Dictionary<string, string> { ["memory"] = "2048" },
+        };
+        cluster.Guests.Add(new ClusterGuest(9900, "pve1", "qemu", config.GetValueOrDefault("name"), atVmid == "tagged" ? [DrillSettings.Tag] : [], null, "stopped", false));
+        cluster.Configs[9900] = config;
         cluster.Tasks["UPID:restore"] = new DrillTaskStatus(DrillTaskState.Failed, "restore failed");
         var failed = new DrillRecord
         {
             Id = "d2", Guest = Candidate.Key, Type = "qemu", Node = "pve1", ScratchVmid = 9900, Archive = "pbs:backup/vm/100/x",
-            StartedAt = DateTimeOffset.UtcNow, RestoreUpid = "UPID:restore", State = DrillState.Failed, CleanedUp = false, Reason = "restore failed",
+            StartedAt = DateTimeOffset.UtcNow.AddDays(-3), RestoreUpid = "UPID:restore", State = DrillState.Failed, CleanedUp = false, Reason = "restore failed",
         };
         await store.BeginDrillAsync(failed, CancellationToken.None);
 
         var sweep = await runner.SweepAsync(CancellationToken.None);
 
-        Assert.Equal(0, sweep.Interrupted);
-        Assert.DoesNotContain(cluster.Guests, g => g.Vmid == 9900);
-        Assert.Equal((DrillState.Failed, true, "restore failed"), (store.Drills["d2"].State, store.Drills["d2"].CleanedUp, store.Drills["d2"].Reason));
+        Assert.Equal(removed, !cluster.Guests.Any(g => g.Vmid == 9900));
+        Assert.Equal(removed, cluster.Calls.Contains("destroy 9900"));
+        Assert.True(store.Drills["d2"].CleanedUp);
+        Assert.Equal(DrillState.Failed, store.Drills["d2"].State);
+        if (!removed)
+        {
+            Assert.Contains(sweep.Problems, p => p.Contains("nothing proves it is the stub", StringComparison.Ordinal) && p.Contains("qm destroy 9900 --purge", StringComparison.Ordinal));
+            Assert.Empty(await store.UnfinishedDrillsAsync(CancellationToken.None));
+        }
     }
 
     [Theory]
