@@ -8,8 +8,11 @@ public sealed record ClusterGuest(int Vmid, string Node, string Type, string? Na
     public bool IsDrillGuest => Tags.Contains(DrillSettings.Tag, StringComparer.OrdinalIgnoreCase);
 }
 
-/// <summary>A backup the cluster can restore from: its volid, the storage holding it and when it was taken.</summary>
-public sealed record BackupArchive(string Volid, string Storage, DateTimeOffset Time);
+/// <summary>A backup the cluster can restore from: its volid, the storage holding it, when it was taken, and its size in bytes as listed.</summary>
+public sealed record BackupArchive(string Volid, string Storage, DateTimeOffset Time, long? Size = null);
+
+/// <summary>A storage's size and free space on one node, in bytes; null figures when PVE reports none (not active there).</summary>
+public sealed record StorageSpace(long Total, long Available, bool Active);
 
 public enum DrillTaskState
 {
@@ -54,6 +57,9 @@ public interface IDrillCluster
 
     /// <summary>The newest backup of <paramref name="source"/> that <paramref name="node"/> can restore from, read now.</summary>
     Task<BackupArchive?> NewestBackupAsync(ClusterGuest source, string node, CancellationToken cancellationToken);
+
+    /// <summary>The target storage's size and free space on <paramref name="node"/>, read now.</summary>
+    Task<StorageSpace> TargetSpaceAsync(string node, string storage, CancellationToken cancellationToken);
 
     /// <summary>Why the drill token cannot restore <paramref name="source"/> on <paramref name="node"/> and isolate it, read before any restore (empty: it can).</summary>
     Task<IReadOnlyList<string>> RestoreBlockersAsync(ClusterGuest source, string node, DrillIsolation isolation, CancellationToken cancellationToken);

@@ -104,7 +104,14 @@ public sealed partial class DrillRunner(IDrillCluster cluster, IDrillStore store
         }
 
         var archive = await cluster.NewestBackupAsync(source, settings.Node, cancellationToken);
-        return archive is null ? ($"no backup node {settings.Node} can restore from", null, null) : (null, source, archive);
+        if (archive is null)
+        {
+            return ($"no backup node {settings.Node} can restore from", null, null);
+        }
+
+        // A restore into a thin pool shared with production guests must not fill it.
+        var space = await cluster.TargetSpaceAsync(settings.Node, settings.TargetStorage, cancellationToken);
+        return DrillSpace.Refusal(archive, settings.TargetStorage, space, settings.FreeSpaceMargin) is { } full ? (full, null, null) : (null, source, archive);
     }
 
     /// <summary>Runs the plan, at most <see cref="DrillSettings.MaxParallel"/> drills at a time (callers sweep first, holding the drill lock).</summary>

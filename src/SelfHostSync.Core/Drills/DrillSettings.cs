@@ -53,4 +53,7 @@ public sealed record DrillSettings
 
     /// <summary>How long stopping and destroying the scratch guest may take, independent of the drill's own timeout.</summary>
     public TimeSpan CleanupTimeout { get; init; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>The share of the target storage that must still be free after the restore (it may be shared with production guests).</summary>
+    public double FreeSpaceMargin { get; init; } = 0.10;
 }

@@ -16,6 +16,7 @@ public sealed partial class PveSimulator
         MapCluster(api);
         MapDrills(api);
         MapNetwork(api);
+        MapStorageStatus(api);
 
         api.MapGet("/cluster/resources", (HttpContext ctx, string? type) =>
         {

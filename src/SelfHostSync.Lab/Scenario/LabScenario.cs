@@ -133,6 +133,11 @@ public sealed record StorageSpec
 
     /// <summary>The storage cannot be activated (an NFS server down): listing it fails as PVE's does.</summary>
     public bool Offline { get; set; }
+
+    /// <summary>Size and use, as <c>GET …/storage/{storage}/status</c> reports them.</summary>
+    public double TotalGiB { get; set; } = 1000;
+
+    public double UsedGiB { get; set; } = 100;
 }
 
 public sealed record GuestSpec

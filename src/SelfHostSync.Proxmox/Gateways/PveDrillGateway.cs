@@ -81,12 +81,18 @@ internal sealed class PveDrillGateway(PveCluster cluster, IPveApi api, VmidRange
                 var time = Wire.Epoch(item.Ctime!.Value);
                 if (newest is null || time > newest.Time)
                 {
-                    newest = new BackupArchive(item.Volid!, s.Storage!, time);
+                    newest = new BackupArchive(item.Volid!, s.Storage!, time, item.Size);
                 }
             }
         }
 
         return newest is null && failed is not null ? throw failed : newest;
+    }
+
+    public async Task<StorageSpace> TargetSpaceAsync(string node, string storage, CancellationToken cancellationToken)
+    {
+        var status = await Get($"GET /nodes/{node}/storage/{storage}/status", () => api.GetStorageStatusAsync(node, storage, cancellationToken));
+        return new StorageSpace(status.Total ?? 0, status.Avail ?? 0, Wire.Bool(status.Active));
     }
 
     /// <summary>A read about the source guest (its config) and about the token (its privileges): allowed outside the range.</summary>

@@ -55,6 +55,10 @@ internal interface IPveApi
     [Get("/nodes/{node}/network")]
     Task<PveData<List<NetworkDto>>> GetNetworkAsync(string node, [Query] string type, CancellationToken cancellationToken);
 
+    /// <summary>A storage's size and use on one node (zeros when it is not active there).</summary>
+    [Get("/nodes/{node}/storage/{storage}/status")]
+    Task<PveData<StorageStatusDto>> GetStorageStatusAsync(string node, string storage, CancellationToken cancellationToken);
+
     /// <summary>SDN vnets and their zones (only those the caller may audit, silently).</summary>
     [Get("/cluster/sdn/vnets")]
     Task<PveData<List<VnetDto>>> GetVnetsAsync(CancellationToken cancellationToken);

@@ -164,3 +164,12 @@ internal sealed record VnetDto
 
     [JsonPropertyName("zone")] public string? Zone { get; init; }
 }
+
+internal sealed record StorageStatusDto
+{
+    [JsonPropertyName("total")] public long? Total { get; init; }
+
+    [JsonPropertyName("avail")] public long? Avail { get; init; }
+
+    [JsonPropertyName("active")] public JsonElement? Active { get; init; }
+}

@@ -80,6 +80,11 @@ internal static partial class ConfigValidator
             problems.Add($"{key}.RunningSeconds: {d.RunningSeconds ?? 120} s is not shorter than Timeout ({timeout}): every running probe would time out");
         }
 
+        if (d.FreeSpacePercent is < 0 or > 90)
+        {
+            problems.Add($"{key}.FreeSpacePercent: {d.FreeSpacePercent} is outside 0–90");
+        }
+
         var parallel = d.MaxParallel ?? 1;
         if (parallel is < 1 or > 8 || (range is not null && parallel > range.Count))
         {
@@ -131,6 +136,7 @@ internal static partial class ConfigValidator
             RunningTime = TimeSpan.FromSeconds(d.RunningSeconds ?? 120),
             Timeout = timeout,
             MaxParallel = parallel,
+            FreeSpaceMargin = (d.FreeSpacePercent ?? 10) / 100d,
             Levels = levels,
         };
         return new DrillConfig(d.Enabled, schedule, settings, drillCluster with { ScratchRange = range });

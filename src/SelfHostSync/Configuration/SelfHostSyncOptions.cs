@@ -225,6 +225,9 @@ internal sealed class RestoreDrillsOptions
 
     public int? MaxParallel { get; set; }
 
+    /// <summary>Percent of the target storage that must stay free after a drill's restore (default 10).</summary>
+    public int? FreeSpacePercent { get; set; }
+
     public List<string>? Levels { get; set; }
 
     public string? TokenId { get; set; }

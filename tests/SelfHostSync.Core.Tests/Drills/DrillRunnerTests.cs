@@ -196,6 +196,7 @@ public sealed class DrillRunnerTests
     [InlineData("backup", "a backup of it is running")]
     [InlineData("nobackup", "no backup node pve1 can restore from")]
     [InlineData("template", "is a template")]
+    [InlineData("full", "has 10.0 GiB free of 100.0 GiB")]
     public async Task PlanAsync_UnsafeOrImpossible_RefusesWithReasonAndTouchesNothing(string situation, string reason)
     {
         var (cluster, _, runner) = Make(c =>
@@ -207,6 +208,7 @@ public sealed class DrillRunnerTests
                 case "backup": c.BackupRunning = true; break;
                 case "nobackup": c.Archive = null; break;
                 case "template": c.Guests[0] = Source with { Template = true }; break;
+                case "full": c.Archive = c.Archive! with { Size = 32L << 30 }; c.Space = new StorageSpace(100L << 30, 10L << 30, true); break;
             }
         });
 

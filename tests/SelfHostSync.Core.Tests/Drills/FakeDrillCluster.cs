@@ -46,6 +46,10 @@ internal sealed class FakeDrillCluster : IDrillCluster
 
     public IReadOnlyList<string> Blockers { get; set; } = [];
 
+    public StorageSpace Space { get; set; } = new(1000L << 30, 900L << 30, true);
+
+    public Task<StorageSpace> TargetSpaceAsync(string node, string storage, CancellationToken cancellationToken) => Task.FromResult(Space);
+
     public Task<IReadOnlyList<string>> RestoreBlockersAsync(ClusterGuest source, string node, DrillIsolation isolation, CancellationToken cancellationToken) => Task.FromResult(Blockers);
 
     public Task<string> RestoreAsync(RestoreRequest request, CancellationToken cancellationToken)

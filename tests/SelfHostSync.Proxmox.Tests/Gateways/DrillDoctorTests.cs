@@ -105,6 +105,27 @@ public sealed class DrillDoctorTests
     }
 
     [Fact]
+    public async Task TargetSpace_LabStorage_FiguresOfStorageStatusAndTheArchiveSize()
+    {
+        await using var fixture = await LabFixture.StartAsync(edit: s => s with
+        {
+            Clusters = [.. s.Clusters.Select(c => c.Name != "homelab" ? c : c with
+            {
+                Storages = [.. c.Storages.Select(st => st.Storage != "local-zfs" ? st : st with { TotalGiB = 200, UsedGiB = 150 })],
+            })],
+        });
+        using var drills = fixture.DrillConnection();
+        var source = new ClusterGuest(101, "pve2", "qemu", "nextcloud", [], null, "running", false);
+
+        var space = await drills.Cluster.TargetSpaceAsync("pve1", "local-zfs", CancellationToken.None);
+        var archive = await drills.Cluster.NewestBackupAsync(source, "pve1", CancellationToken.None);
+
+        Assert.Equal((200L << 30, 50L << 30, true), (space.Total, space.Available, space.Active));
+        Assert.True(archive?.Size > 0);
+        Assert.Contains("has 50.0 GiB free of 200.0 GiB", DrillSpace.Refusal(archive! with { Size = 40L << 30 }, "local-zfs", space, 0.10), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Diagnose_TargetWithoutRootdir_WarnsThatContainersCannotBeDrilled()
     {
         await using var fixture = await LabFixture.StartAsync(edit: s => s with
