@@ -33,7 +33,8 @@ public sealed class SyncPass(
             await store.RecordRestoreTestsAsync(seenTests, cancellationToken);
         }
 
-        var stored = await store.LoadRestoreTestsAsync(cancellationToken);
+        // Recorded before the clock check existed, or by hand: a test "from the future" never ages and is not used.
+        var stored = (await store.LoadRestoreTestsAsync(cancellationToken)).Where(t => !FutureEvidence.IsFuture(t.At, time.GetUtcNow())).ToList();
         var evidence = EvidenceSet.From(collected.Select(c => c.Batch), stored);
 
         progress?.Report(new SyncProgress("assessing", 0, evidence.Guests.Count));
@@ -75,6 +76,7 @@ public sealed class SyncPass(
             {
                 // Cancelled at the deadline, and not waited for any longer should the source not stop in time.
                 var batch = await source.CollectAsync(linked.Token).WaitAsync(settings.SourceTimeout + TimeSpan.FromSeconds(5), time, cancellationToken);
+                batch = FutureEvidence.Screen(batch, source.Id.ToString(), time.GetUtcNow());
                 var error = Describe(batch.Gaps);
                 result = new Collected(batch, new SourceReport(source.Id.Kind, source.Id.Name, error is null, error) { Findings = batch.Findings });
             }

@@ -55,5 +55,16 @@ internal static class Wire
         return set;
     }
 
-    public static DateTimeOffset Epoch(long seconds) => DateTimeOffset.FromUnixTimeSeconds(seconds);
+    /// <summary>
+    /// Epoch seconds; a value beyond what a date can hold (a broken clock, a corrupt field) becomes the largest or
+    /// smallest date instead of throwing, so it marks that one item (the pass's future-date check takes it out)
+    /// rather than failing the whole listing.
+    /// </summary>
+    public static DateTimeOffset Epoch(long seconds) =>
+        seconds > MaxEpoch ? DateTimeOffset.MaxValue
+        : seconds < MinEpoch ? DateTimeOffset.MinValue
+        : DateTimeOffset.FromUnixTimeSeconds(seconds);
+
+    private static readonly long MaxEpoch = DateTimeOffset.MaxValue.ToUnixTimeSeconds();
+    private static readonly long MinEpoch = DateTimeOffset.MinValue.ToUnixTimeSeconds();
 }

@@ -3,15 +3,18 @@ using SelfHostSync.Core.Evidence;
 
 namespace SelfHostSync.Core.Tests.Checks;
 
-/// <summary>Hosts whose clocks run ahead of ours: evidence "from the future" counts as new, never as an error.</summary>
+/// <summary>
+/// Hosts whose clocks run a little ahead of ours: evidence a few minutes "from the future" counts as new, never as an
+/// error. Further ahead it is screened out before the checks (FutureEvidenceTests).
+/// </summary>
 public sealed class ClockSkewTests
 {
     [Fact]
     public void Assess_SnapshotAndRestoreFromTheFuture_CountAsFreshNotFailures()
     {
         var guest = Build.Guest(tags: "prod", onboot: true);
-        var copy = Build.Pbs(guest.Key, TimeSpan.FromHours(-2));
-        var test = Build.Restore(guest.Key, TimeSpan.FromHours(-1));
+        var copy = Build.Pbs(guest.Key, TimeSpan.FromMinutes(-4));
+        var test = Build.Restore(guest.Key, TimeSpan.FromMinutes(-3));
         var evidence = Build.EvidenceOf(guest, copies: [copy], tests: [test], jobs: [Build.Job("homelab", true, JobSelection.AllGuests())]);
 
         var classified = new SelfHostSync.Core.Classification.GuestClassification(

@@ -31,6 +31,18 @@ public sealed class SnapshotConverterTests
         Assert.Equal(encrypted, snapshot.Encrypted);
     }
 
+    [Theory]
+    [InlineData(long.MaxValue)]
+    [InlineData(999_999_999_999_999)]
+    [InlineData(long.MinValue)]
+    public void Epoch_AbsurdSeconds_ClampedNotThrown(long seconds)
+    {
+        // One corrupt date must mark its item, not fail the listing (the pass's future-date check takes it out).
+        var at = Wire.Epoch(seconds);
+
+        Assert.True(at == DateTimeOffset.MaxValue || at == DateTimeOffset.MinValue);
+    }
+
     [Fact]
     public void Read_KeyFingerprint_EncryptedWhateverTheFiles() =>
         Assert.True(Read("""
