@@ -97,11 +97,19 @@ internal static class Migrations
         """,
     ];
 
+    public sealed class NewerSchemaException(string message) : Exception(message);
+
     public static void Apply(SqliteConnection connection)
     {
         using var get = connection.CreateCommand();
         get.CommandText = "PRAGMA user_version";
         var version = Convert.ToInt32(get.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
+        if (version > All.Count)
+        {
+            // A downgrade: this binary does not know the newer tables, and writing would corrupt them.
+            throw new NewerSchemaException($"written by a newer SelfHostSync (schema {version}; this one knows {All.Count})");
+        }
+
         for (var i = version; i < All.Count; i++)
         {
             using var tx = connection.BeginTransaction();

@@ -57,9 +57,35 @@ internal sealed partial class SqliteStateStore : IStateStore, IDisposable
             File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
         }
 
-        Execute(connection, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; PRAGMA busy_timeout=5000;");
-        Migrations.Apply(connection);
+        try
+        {
+            // SQLite reads the file lazily: a corrupt or foreign file shows here, not at Open.
+            Execute(connection, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; PRAGMA busy_timeout=5000;");
+            Migrations.Apply(connection);
+        }
+        catch (Exception ex) when (ex is SqliteException or Migrations.NewerSchemaException)
+        {
+            connection.Dispose();
+            throw new Configuration.ConfigException([Unusable(path, ex)]);
+        }
+
         return new SqliteStateStore(connection, path);
+    }
+
+    /// <summary>
+    /// One line for a database that cannot be used, with what to do. Exit 78 follows, which the unit does not restart
+    /// (<c>RestartPreventExitStatus=78</c>): a corrupt file would otherwise crash-loop the daemon every 30 s.
+    /// </summary>
+    private static string Unusable(string path, Exception ex)
+    {
+        var aside = $"mv {path} {path}.broken && rm -f {path}-wal {path}-shm";
+        return ex switch
+        {
+            Migrations.NewerSchemaException newer => $"state database '{path}': {newer.Message}; run the newer SelfHostSync, or start with fresh history: {aside}",
+            SqliteException { SqliteErrorCode: 5 or 6 } => $"state database '{path}' is locked by another process (an sqlite3 shell, a copy of SelfHostSync); close it and try again",
+            SqliteException sql => $"state database '{path}' cannot be read (SQLite {sql.SqliteErrorCode}: {sql.Message.ReplaceLineEndings(" ")}); keep it for inspection and start with fresh history: {aside}",
+            _ => $"state database '{path}': {ex.Message}",
+        };
     }
 
     public async Task<IReadOnlyList<RestoreTest>> LoadRestoreTestsAsync(CancellationToken cancellationToken) =>

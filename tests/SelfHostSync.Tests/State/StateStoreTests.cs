@@ -22,6 +22,34 @@ public sealed class StateStoreTests : IDisposable
         Assert.Equal(0, store.Count("alerts"));
     }
 
+    [Theory]
+    [InlineData("garbage", "cannot be read (SQLite 26")]
+    [InlineData("newer", "written by a newer SelfHostSync (schema 99")]
+    public void Open_UnusableFile_OneLineWithTheCommandToMoveItAside(string kind, string expected)
+    {
+        Directory.CreateDirectory(_dir);
+        var path = Path.Combine(_dir, SqliteStateStore.FileName);
+        if (kind == "garbage")
+        {
+            File.WriteAllBytes(path, System.Text.Encoding.ASCII.GetBytes(new string('x', 8192)));
+        }
+        else
+        {
+            using var connection = new SqliteConnection($"Data Source={path};Pooling=False");
+            connection.Open();
+            using var cmd = connection.CreateCommand();
+            cmd.CommandText = "PRAGMA user_version = 99;";
+            cmd.ExecuteNonQuery();
+        }
+
+        var ex = Assert.Throws<Configuration.ConfigException>(() => SqliteStateStore.Open(_dir));
+
+        var line = Assert.Single(ex.Problems);
+        Assert.Contains(expected, line, StringComparison.Ordinal);
+        Assert.Contains($"mv {path} {path}.broken", line, StringComparison.Ordinal);
+        Assert.DoesNotContain('\n', line);
+    }
+
     [Fact]
     public async Task Open_VersionOneFile_MigratesAndKeepsData()
     {
