@@ -6,6 +6,21 @@ namespace SelfHostSync.Tests;
 public sealed class SystemdUnitTests
 {
     [Fact]
+    public async Task StopBudgets_UnitCodeAndDrills_EachWaitsForTheOneInside()
+    {
+        // systemctl stop during a drill: the cleanup must finish before the host, the process and systemd give up.
+        var unit = await File.ReadAllTextAsync(Path.Combine(AppContext.BaseDirectory, "systemd", "selfhostsync.service"));
+        var line = unit.Split('\n').Single(l => l.StartsWith("TimeoutStopSec=", StringComparison.Ordinal));
+        var unitStop = TimeSpan.FromSeconds(int.Parse(line["TimeoutStopSec=".Length..].TrimEnd('s', '\r'), System.Globalization.CultureInfo.InvariantCulture));
+        var drills = new SelfHostSync.Core.Drills.DrillSettings { Cluster = "c", Node = "n", TargetStorage = "s", Range = new SelfHostSync.Core.Drills.VmidRange(9900, 9999) };
+
+        Assert.True(drills.CleanupTimeout <= SelfHostSync.Daemon.StopBudget.Cleanup);
+        Assert.True(SelfHostSync.Daemon.StopBudget.Cleanup < SelfHostSync.Daemon.StopBudget.HostShutdown);
+        Assert.True(SelfHostSync.Daemon.StopBudget.HostShutdown < SelfHostSync.Daemon.StopBudget.ProcessTermination);
+        Assert.True(SelfHostSync.Daemon.StopBudget.ProcessTermination < unitStop, $"TimeoutStopSec={unitStop.TotalSeconds}s does not outlast the process's {SelfHostSync.Daemon.StopBudget.ProcessTermination.TotalSeconds}s");
+    }
+
+    [Fact]
     [System.Runtime.Versioning.SupportedOSPlatform("linux")]
     public async Task Verify_ShippedUnit_AcceptedBySystemdAnalyze()
     {

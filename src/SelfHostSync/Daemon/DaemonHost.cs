@@ -26,7 +26,7 @@ internal static class DaemonHost
         builder.Services.AddRoutingCore();
         builder.Services.AddSystemd();
         builder.Services.AddSerilog(log, dispose: false);
-        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromMinutes(5));
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = StopBudget.HostShutdown);
         builder.WebHost.UseUrls([.. (urls ?? config.Daemon.ControlUrls).Select(u => u.ToString().TrimEnd('/'))]);
         builder.WebHost.ConfigureKestrel(k => k.AddServerHeader = false);
 

@@ -43,6 +43,32 @@ public sealed class DrillDaemonEndToEndTests
     }
 
     [Fact]
+    public async Task Run_StoppedMidDrill_CleansUpThenExitsCleanly()
+    {
+        // systemctl stop sends SIGTERM: the drill is cancelled, its restore stopped and its scratch guest removed
+        // before the process exits 0.
+        await using var daemon = await DaemonProcess.StartAsync(scenario: LabRun.WithoutPassthrough);
+        var homelab = daemon.Run.Lab.Cluster("homelab");
+        homelab.SetDrillFault(100, DrillFault.RestoreHangs);
+        (await PostDrillAsync(daemon, "homelab/100")).Dispose();
+        await WaitAsync(() => homelab.Exists(9900), "the drill did not start restoring");
+
+        using (var term = System.Diagnostics.Process.Start("kill", ["-TERM", daemon.Process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+        {
+            await term.WaitForExitAsync();
+        }
+
+        await daemon.Process.WaitForExitAsync();
+        Assert.Equal(0, daemon.Process.ExitCode);
+        Assert.False(homelab.Exists(9900), "the scratch guest outlived a graceful stop");
+        using var db = new SqliteConnection($"Data Source={Path.Combine(daemon.Run.Directory, "state", "selfhostsync.db")};Mode=ReadOnly;Pooling=False");
+        db.Open();
+        using var check = db.CreateCommand();
+        check.CommandText = "SELECT cleaned_up FROM drills";
+        Assert.Equal(1L, check.ExecuteScalar());
+    }
+
+    [Fact]
     public async Task Run_KilledMidDrillAndRestarted_ScratchGuestRemovedAndDrillClosed()
     {
         await using var daemon = await DaemonProcess.StartAsync(scenario: LabRun.WithoutPassthrough);
