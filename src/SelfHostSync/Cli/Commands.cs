@@ -173,6 +173,11 @@ internal static class Commands
             log.Warning("Cancelled");
             return ExitCodes.Failed;
         }
+        catch (PassRunningException ex)
+        {
+            log.Error("{Refused}", ex.Message);
+            return ExitCodes.Failed;
+        }
         catch (Exception ex)
         {
             log.Fatal("Failed: {Error}", Logging.Redact(ex.Message, config.Secrets));

@@ -31,13 +31,27 @@ internal sealed class SyncRunner : IDisposable
 
 
 
+    public const string PassLockName = "pass.lock";
+
+    public string StateDirectory => config.StateDirectory;
+
     public SqliteStateStore Store => _store;
 
     /// <summary>Requests and bytes per API endpoint since this runner was made (metrics, benchmarks).</summary>
     public RequestMeter Meter { get; } = new();
 
-    public async Task<RunReport> RunAsync(bool dryRun, IProgress<SyncProgress>? progress, CancellationToken cancellationToken, string? runId = null)
+    /// <summary>
+    /// One pass, holding <c>pass.lock</c> so that no two processes pass at once on this state directory (the daemon
+    /// and <c>sync</c> by hand): <paramref name="waitForLock"/> waits for the other pass (the daemon), otherwise a held
+    /// lock refuses the pass with <see cref="PassRunningException"/>.
+    /// </summary>
+    public async Task<RunReport> RunAsync(bool dryRun, IProgress<SyncProgress>? progress, CancellationToken cancellationToken, string? runId = null, bool waitForLock = false)
     {
+        using var passLock = (waitForLock
+            ? await StateLock.AcquireAsync(config.StateDirectory, PassLockName, config.Sync.SourceTimeout + TimeSpan.FromMinutes(10), time, cancellationToken)
+            : StateLock.TryAcquire(config.StateDirectory, PassLockName))
+            ?? throw new PassRunningException();
+
         foreach (var insecure in config.Insecure)
         {
             log.Warning("TLS verification is OFF for {Endpoint} (InsecureSkipVerify): anyone on the path can impersonate it", insecure);
@@ -100,3 +114,7 @@ internal sealed class SyncRunner : IDisposable
         _store.Dispose();
     }
 }
+
+/// <summary>Another process (the daemon, a second <c>sync</c>) is passing on this state directory right now.</summary>
+internal sealed class PassRunningException()
+    : Exception("another SelfHostSync pass is running on this state directory (the daemon?): `selfhostsync resync --wait` asks the daemon for one");

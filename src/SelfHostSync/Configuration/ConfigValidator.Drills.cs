@@ -107,9 +107,9 @@ internal static partial class ConfigValidator
         PveCluster? drillCluster = cluster;
         if (cluster is not null && (d.TokenId is not null || d.TokenSecret is not null || d.TokenSecretFile is not null))
         {
-            if (d.TokenId is null || !d.TokenId.Contains('!', StringComparison.Ordinal) || !d.TokenId.Contains('@', StringComparison.Ordinal))
+            if (TokenIdProblem($"{key}.TokenId", d.TokenId) is { } problem)
             {
-                problems.Add($"{key}.TokenId: '{d.TokenId}' is not an API token id (user@realm!tokenname)");
+                problems.Add(problem);
             }
 
             var secret = Secret($"{key}.TokenSecret", d.TokenSecret, d.TokenSecretFile, problems);

@@ -36,6 +36,10 @@ internal static partial class ConfigValidator
 
             var deviceId = OptionalSecret($"{key}.DeviceId", n.DeviceId, n.DeviceIdFile, problems, secrets);
             var fingerprint = Fingerprint(key, n.Fingerprint, problems);
+            if (fingerprint is not null && n.InsecureSkipVerify)
+            {
+                problems.Add($"{key}: Fingerprint and InsecureSkipVerify together would ignore the pin; keep the Fingerprint and remove InsecureSkipVerify");
+            }
 
             var timeout = Span($"{key}.Timeout", n.Timeout, TimeSpan.FromSeconds(30), problems);
             var destinations = new HashSet<string>(StringComparer.OrdinalIgnoreCase);

@@ -137,6 +137,10 @@ internal static partial class ConfigValidator
         }
 
         var fingerprint = Fingerprint(key, e.Fingerprint, problems);
+        if (fingerprint is not null && e.InsecureSkipVerify)
+        {
+            problems.Add($"{key}: Fingerprint and InsecureSkipVerify together would ignore the pin; keep the Fingerprint and remove InsecureSkipVerify");
+        }
 
         if (e.MaxConcurrentRequests is < 1 or > 64)
         {
@@ -176,13 +180,38 @@ internal static partial class ConfigValidator
             return (e.Username, Secret($"{key}.Password", e.Password, e.PasswordFile, problems), true);
         }
 
-        if (!hasToken || !e.TokenId!.Contains('!', StringComparison.Ordinal) || !e.TokenId.Contains('@', StringComparison.Ordinal))
+        if (TokenIdProblem($"{key}.TokenId", e.TokenId) is { } problem)
         {
-            problems.Add($"{key}.TokenId: '{e.TokenId}' is not an API token id (user@realm!tokenname)");
+            problems.Add(problem);
         }
 
         return (e.TokenId, Secret($"{key}.TokenSecret", e.TokenSecret, e.TokenSecretFile, problems), false);
     }
+
+    /// <summary>
+    /// PVE/PBS token ids: <c>user@realm!tokenname</c> (pve-access-control <c>pve-tokenid</c>: token names start with a
+    /// letter, then letters, digits, <c>.</c>, <c>-</c>, <c>_</c>). A pasted <c>user@realm!name=secret</c> is refused
+    /// without repeating the value, which would carry the secret into every output.
+    /// </summary>
+    internal static string? TokenIdProblem(string key, string? tokenId)
+    {
+        if (tokenId is not null && TokenIdPattern().IsMatch(tokenId))
+        {
+            return null;
+        }
+
+        if (tokenId is not null && tokenId.IndexOfAny(['=', ':', ' ', '\t']) > 0 && tokenId.Contains('!', StringComparison.Ordinal))
+        {
+            var bang = tokenId.IndexOf('!', StringComparison.Ordinal);
+            var name = new string(tokenId[(bang + 1)..].TakeWhile(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '-' or '_').ToArray());
+            return $"{key}: '{tokenId[..bang]}!{name}' is followed by more (the secret?): TokenId is only user@realm!tokenname, the secret goes into TokenSecret or TokenSecretFile";
+        }
+
+        return $"{key}: '{tokenId}' is not an API token id (user@realm!tokenname)";
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"^[^\s:/!@]+@[A-Za-z][A-Za-z0-9.\-_]*![A-Za-z][A-Za-z0-9.\-_]*$")]
+    private static partial System.Text.RegularExpressions.Regex TokenIdPattern();
 
     /// <summary>A certificate pin, normalised (either case, colons optional), or null when none is given.</summary>
     private static string? Fingerprint(string key, string? text, List<string> problems)

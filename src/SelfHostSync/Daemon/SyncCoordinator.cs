@@ -3,6 +3,7 @@ using SelfHostSync.Cli;
 using SelfHostSync.Configuration;
 using SelfHostSync.Core.Sync;
 using SelfHostSync.Notifications;
+using SelfHostSync.State;
 using Serilog;
 
 namespace SelfHostSync.Daemon;
@@ -107,9 +108,14 @@ internal sealed class SyncCoordinator(
         try
         {
             Last = await runner.Store.LastRunAsync(stoppingToken);
-            if (await runner.Store.AbortStaleRunsAsync(stoppingToken) is > 0 and var stale)
+
+            // Only while no pass runs anywhere (a `sync` by hand holds the lock): then an unfinished run is a dead one.
+            using (var passLock = StateLock.TryAcquire(runner.StateDirectory, SyncRunner.PassLockName))
             {
-                log.Warning("{Runs} pass(es) of a previous process never finished; marked aborted", stale);
+                if (passLock is not null && await runner.Store.AbortStaleRunsAsync(stoppingToken) is > 0 and var stale)
+                {
+                    log.Warning("{Runs} pass(es) of a previous process never finished; marked aborted", stale);
+                }
             }
 
             _first.TrySetResult(Request("start"));
@@ -254,7 +260,7 @@ internal sealed class SyncCoordinator(
         {
             var progress = new InlineProgress(p => Progress = p);
             health.RunningSince = time.GetUtcNow();
-            var report = await runner.RunAsync(dryRun: false, progress, stoppingToken, ticket.RunId);
+            var report = await runner.RunAsync(dryRun: false, progress, stoppingToken, ticket.RunId, waitForLock: true);
             Last = report;
             health.LastPass = report.FinishedAt;
             health.RunningSince = null;

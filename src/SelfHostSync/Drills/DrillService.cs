@@ -34,7 +34,7 @@ internal sealed class DrillService : IDisposable
     public DrillSettings Settings => _config.Settings;
 
     /// <summary>The cross-process drill lock, or null when another process holds it (a drill runs there).</summary>
-    public DrillLock? TryLock() => DrillLock.TryAcquire(_stateDirectory);
+    public IDisposable? TryLock() => DrillLock.TryAcquire(_stateDirectory);
 
     /// <summary>Closes interrupted drills and removes leftover scratch guests, logging what it did. Hold <see cref="TryLock"/>.</summary>
     public async Task<DrillSweep> SweepAsync(CancellationToken cancellationToken)
