@@ -108,6 +108,14 @@ public sealed class DaemonEndToEndTests
                 Assert.Equal(HttpStatusCode.Created, (await http.SendAsync(json)).StatusCode);
             }
 
+            // Only configured clusters and real VMIDs: anything else would be kept and loaded on every pass.
+            foreach (var (cluster, vmid) in new[] { ("nowhere", 100), ("homelab", 5), (new string('x', 65), 100) })
+            {
+                using var bad = new HttpRequestMessage(HttpMethod.Post, "api/restore-tests") { Content = JsonContent.Create(new { cluster, vmid, result = "passed" }) };
+                bad.Headers.Add("X-CSRF-Token", csrf);
+                Assert.Equal(HttpStatusCode.BadRequest, (await http.SendAsync(bad)).StatusCode);
+            }
+
             await daemon.StopAsync();
             using var store = SelfHostSync.State.SqliteStateStore.Open(Path.Combine(run.Directory, "state"));
             Assert.Equal(2, (await store.LoadRestoreTestsAsync(CancellationToken.None)).Count(t => t.Kind == SelfHostSync.Core.Evidence.RestoreTestKind.Manual));

@@ -9,7 +9,8 @@ public static class GuestAssessor
 {
     public const string NoBackup = "no backup";
 
-    public static IReadOnlyList<CheckResult> Assess(GuestEvidence evidence, GuestClassification classification, LevelPolicy policy, DateTimeOffset now)
+    /// <param name="noteExcerpts">Show the first line of the guest's notes in <c>docs.present</c> (homelab notes may hold credentials).</param>
+    public static IReadOnlyList<CheckResult> Assess(GuestEvidence evidence, GuestClassification classification, LevelPolicy policy, DateTimeOffset now, bool noteExcerpts = true)
     {
         var results = new List<CheckResult>();
         var copies = evidence.Copies;
@@ -47,7 +48,7 @@ public static class GuestAssessor
 
         if (policy.RequireDocs)
         {
-            results.Add(GuestChecks.Docs(evidence.Guest));
+            results.Add(GuestChecks.Docs(evidence.Guest, noteExcerpts));
         }
 
         if (policy.RequireIntentConsistency)

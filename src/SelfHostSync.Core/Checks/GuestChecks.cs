@@ -26,7 +26,7 @@ internal static class GuestChecks
             : CheckResult.Fail(CheckIds.CoverageJob, "not in any scheduled backup job");
     }
 
-    public static CheckResult Docs(Guest guest)
+    public static CheckResult Docs(Guest guest, bool excerpt = true)
     {
         if (guest.Config is null)
         {
@@ -36,7 +36,7 @@ internal static class GuestChecks
         var notes = Notes.WithoutManagedBlock(guest.Config.Description);
         return string.IsNullOrWhiteSpace(notes)
             ? CheckResult.Fail(CheckIds.DocsPresent, "no notes: a lab must be rebuildable from documentation")
-            : CheckResult.Pass(CheckIds.DocsPresent, $"notes: {Notes.FirstLine(notes)}");
+            : CheckResult.Pass(CheckIds.DocsPresent, excerpt ? $"notes: {Notes.FirstLine(notes)}" : $"notes present ({notes.Split('\n').Length} line(s); excerpts off)");
     }
 
     public static CheckResult Intent(GuestClassification classification) => classification.InDenial switch

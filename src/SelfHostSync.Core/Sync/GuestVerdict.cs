@@ -12,7 +12,7 @@ public sealed record GuestVerdict(Guest Guest, GuestClassification Classificatio
     public static GuestVerdict Decide(GuestEvidence evidence, Classifier classifier, SyncSettings settings, DateTimeOffset now)
     {
         var classification = classifier.Classify(evidence);
-        var checks = GuestAssessor.Assess(evidence, classification, settings.Policies.For(classification.Level), now);
+        var checks = GuestAssessor.Assess(evidence, classification, settings.Policies.For(classification.Level), now, settings.NoteExcerpts);
         var desired = DesiredTagsBuilder.Build(classification, checks, settings.Vocabulary);
         var plan = TagPlanner.Plan(evidence.Guest.Tags, desired, settings.Vocabulary);
         return new GuestVerdict(evidence.Guest, classification, checks, plan);

@@ -31,6 +31,9 @@ public sealed record SyncSettings
     /// source for this pass: its evidence is unknown and the pass goes on, degraded, with the others.
     /// </summary>
     public TimeSpan SourceTimeout { get; init; } = TimeSpan.FromMinutes(10);
+
+    /// <summary><c>Notes.Excerpt</c>: the first line of a guest's notes in its <c>docs.present</c> evidence (reports, dashboard, API).</summary>
+    public bool NoteExcerpts { get; init; } = true;
 }
 
 /// <param name="DryRun">Plan only.</param>

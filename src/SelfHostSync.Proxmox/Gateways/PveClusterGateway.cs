@@ -62,6 +62,18 @@ internal sealed partial class PveClusterGateway : IEvidenceSource
             ProxmoxClients.Require(Endpoint, "GET /cluster/resources", (await _api.GetResourcesAsync("vm", cancellationToken)).Data));
         var rows = resources.Where(r => r.Vmid is > 0 && r.Node is not null && (r.Type is "qemu" or "lxc") && !_cluster.IsScratch(r.Vmid.Value, r.Tags)).ToList();
 
+        // The drill range is left out of the matrix (scratch guests get no tags); a guest there that is not a drill
+        // guest, named and unlocked, is probably a real one a too-wide range hides: say so every pass.
+        var hidden = resources.Where(r => r.Vmid is { } v && _cluster.ScratchRange?.Contains(v) == true
+                && !Core.Tags.TagList.Parse(r.Tags).Contains(Core.Drills.DrillSettings.Tag, StringComparer.OrdinalIgnoreCase)
+                && !string.IsNullOrEmpty(r.Name) && string.IsNullOrEmpty(r.Lock))
+            .Select(r => r.Vmid!.Value).Order().ToList();
+        var rangeFindings = hidden.Count == 0 ? [] : new List<string>
+        {
+            string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $"{hidden.Count} guest(s) in RestoreDrills.VmidRange {_cluster.ScratchRange} are not drill guests and are left out of the matrix, tags and metrics ({string.Join(", ", hidden.Take(10))}): move them or narrow the range"),
+        };
+
         var gaps = new ConcurrentBag<EvidenceGap>();
         // Jobs, not-backed-up and HA are configuration: read again after ConfigRefresh, like guest configs.
         var jobsTask = Guard(EvidenceKind.BackupJobs, gaps, () => _jobs.GetAsync(() => ReadJobsAsync(cancellationToken), cancellationToken), []);
@@ -82,6 +94,7 @@ internal sealed partial class PveClusterGateway : IEvidenceSource
             NotBackedUp = await notBackedUpTask,
             Copies = copies,
             RestoreTests = tests,
+            Findings = rangeFindings,
             Gaps = gaps.ToList(),
         };
     }

@@ -50,6 +50,7 @@ internal static class DoctorCommand
                 found.AddRange(await nas.DiagnoseAsync(ct));
             }
 
+            found.AddRange(Notifications.TransportDoctor.Diagnose(config.Daemon.Notifications));
             foreach (var d in found)
             {
                 var mark = d.Level switch

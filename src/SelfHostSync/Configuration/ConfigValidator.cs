@@ -112,6 +112,7 @@ internal static partial class ConfigValidator
                 WriteTags = o.Tags.Write,
                 WriteParallelism = Math.Max(4, 4 * clusters.Count),
                 SourceTimeout = Span("SourceTimeout", o.SourceTimeout, TimeSpan.FromMinutes(10), problems),
+                NoteExcerpts = o.Notes.Excerpt,
                 Inventory = inventory,
             },
         };

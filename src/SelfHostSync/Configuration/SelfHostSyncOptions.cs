@@ -175,7 +175,8 @@ internal sealed class TagsOptions
 
 internal sealed class NotesOptions
 {
-    public bool Write { get; set; }
+    /// <summary>Show the first line of each guest's notes as its documentation evidence (default true).</summary>
+    public bool Excerpt { get; set; } = true;
 }
 
 internal sealed class InventoryOptions

@@ -29,7 +29,7 @@ internal static class ControlApi
 
             if (auth.RequiresToken && path == "/" && auth.IsValidToken(context.Request.Query["token"]))
             {
-                context.Response.Cookies.Append(ControlAuth.CookieName, auth.SessionCookieValue, new CookieOptions { HttpOnly = true, SameSite = SameSiteMode.Strict, Path = "/" });
+                context.Response.Cookies.Append(ControlAuth.CookieName, auth.NewSession(), new CookieOptions { HttpOnly = true, SameSite = SameSiteMode.Strict, Path = "/", MaxAge = ControlAuth.SessionLifetime });
                 context.Response.Redirect("/");
                 return;
             }
@@ -53,7 +53,7 @@ internal static class ControlApi
         });
     }
 
-    public static void MapControlApi(this IEndpointRouteBuilder app, SyncCoordinator coordinator, Daemon.DaemonHealth health, SqliteStateStore store, RequestMeter meter, ControlAuth auth, DaemonDrills drills, TimeProvider time)
+    public static void MapControlApi(this IEndpointRouteBuilder app, SyncCoordinator coordinator, Daemon.DaemonHealth health, IReadOnlySet<string> clusters, SqliteStateStore store, RequestMeter meter, ControlAuth auth, DaemonDrills drills, TimeProvider time)
     {
         app.MapDrillApi(drills, store);
 
@@ -160,6 +160,12 @@ internal static class ControlApi
                 return Results.Json(new { error }, statusCode: 400);
             }
 
+            // Only guests of configured clusters: a record for anything else would be kept and loaded on every pass.
+            if (!clusters.Contains(test.Guest.Cluster))
+            {
+                return Results.Json(new { error = $"no cluster '{test.Guest.Cluster}' in the configuration" }, statusCode: 400);
+            }
+
             await store.RecordRestoreTestsAsync([test], ct);
             return Results.Json(new { id = test.Id }, statusCode: 201);
         });
@@ -207,7 +213,8 @@ internal sealed record ManualRestoreTest(string? Cluster, int? Vmid, string? Res
         error = (Cluster, Vmid, Result) switch
         {
             (null or "", _, _) => "cluster is required",
-            (_, null or <= 0, _) => "vmid must be a positive number",
+            _ when Cluster.Length > 64 || !Cluster.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.') => "cluster is not a cluster name (letters, digits, - _ ., at most 64)",
+            (_, null or < 100 or > 999_999_999, _) => "vmid must be a VMID (100–999999999)",
             (_, _, not ("passed" or "failed")) => $"result must be passed or failed, not '{Result}'",
             _ when At > now + TimeSpan.FromMinutes(5) => "at lies in the future",
             _ when Note?.Length > 500 => "note is longer than 500 characters",

@@ -8,19 +8,21 @@ namespace SelfHostSync.Control;
 /// Who may use the control API. With a configured <c>ControlApi.Token</c> every route but <c>/healthz</c> needs
 /// <c>Authorization: Bearer &lt;token&gt;</c> or the session cookie a browser gets from <c>/?token=…</c>. Every POST
 /// needs the anti-CSRF token (header <c>X-CSRF-Token</c> or form field <c>csrf</c>) unless it carries the bearer
-/// header itself. All comparisons are constant-time.
+/// header itself. All comparisons are constant-time. A session cookie carries when it was issued, signed with the
+/// token, and is honoured for <see cref="SessionLifetime"/>.
 /// </summary>
 internal sealed class ControlAuth
 {
     public const string CookieName = "selfhostsync_session";
     public const string CsrfHeader = "X-CSRF-Token";
+    public static readonly TimeSpan SessionLifetime = TimeSpan.FromHours(12);
     private readonly byte[]? _token;
-    private readonly byte[]? _session;
+    private readonly TimeProvider _time;
 
-    public ControlAuth(string? token)
+    public ControlAuth(string? token, TimeProvider? time = null)
     {
         _token = token is null ? null : Encoding.UTF8.GetBytes(token);
-        _session = token is null ? null : HMACSHA256.HashData(_token!, "selfhostsync-session"u8.ToArray());
+        _time = time ?? TimeProvider.System;
         Csrf = Convert.ToHexString(RandomNumberGenerator.GetBytes(24)).ToLowerInvariant();
     }
 
@@ -29,7 +31,28 @@ internal sealed class ControlAuth
 
     public bool RequiresToken => _token is not null;
 
-    public string SessionCookieValue => _session is null ? string.Empty : Convert.ToHexString(_session);
+    /// <summary>A new session cookie value: <c>issued-at.signature</c>.</summary>
+    public string NewSession()
+    {
+        var issued = _time.GetUtcNow().ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return $"{issued}.{Sign(issued)}";
+    }
+
+    private string Sign(string issued) =>
+        _token is null ? string.Empty : Convert.ToHexString(HMACSHA256.HashData(_token, Encoding.UTF8.GetBytes("selfhostsync-session:" + issued)));
+
+    private bool IsValidSession(string cookie)
+    {
+        var dot = cookie.IndexOf('.', StringComparison.Ordinal);
+        if (_token is null || dot <= 0 || !long.TryParse(cookie.AsSpan(0, dot), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var issued))
+        {
+            return false;
+        }
+
+        var age = _time.GetUtcNow() - DateTimeOffset.FromUnixTimeSeconds(Math.Min(issued, DateTimeOffset.MaxValue.ToUnixTimeSeconds()));
+        return Same(Encoding.UTF8.GetBytes(cookie[(dot + 1)..]), Encoding.UTF8.GetBytes(Sign(cookie[..dot])))
+            && age >= TimeSpan.FromMinutes(-5) && age <= SessionLifetime;
+    }
 
     public bool HasBearer(HttpContext context)
     {
@@ -41,7 +64,7 @@ internal sealed class ControlAuth
     public bool IsAuthenticated(HttpContext context) =>
         _token is null
         || HasBearer(context)
-        || (context.Request.Cookies.TryGetValue(CookieName, out var cookie) && Same(Encoding.UTF8.GetBytes(cookie), Encoding.UTF8.GetBytes(SessionCookieValue)));
+        || (context.Request.Cookies.TryGetValue(CookieName, out var cookie) && IsValidSession(cookie));
 
     /// <summary><c>?token=…</c> on the dashboard: a browser's way in when a token is configured.</summary>
     public bool IsValidToken(string? candidate) =>

@@ -48,6 +48,7 @@ internal static class DaemonHost
         app.MapControlApi(
             coordinator,
             app.Services.GetRequiredService<DaemonHealth>(),
+            config.Clusters.Select(c => c.Name).ToHashSet(StringComparer.Ordinal),
             app.Services.GetRequiredService<SyncRunner>().Store,
             app.Services.GetRequiredService<SyncRunner>().Meter,
             app.Services.GetRequiredService<ControlAuth>(),
@@ -101,7 +102,7 @@ internal static class DaemonHost
 
     private static IServiceCollection AddControl(this IServiceCollection services, DaemonSettings settings)
     {
-        services.AddSingleton(new ControlAuth(settings.ControlToken));
+        services.AddSingleton(sp => new ControlAuth(settings.ControlToken, sp.GetRequiredService<TimeProvider>()));
 
         // Without a token the API trusts loopback; refuse other Host names so a web page cannot reach it by
         // rebinding its own DNS name to 127.0.0.1. With a token, the token is the check.

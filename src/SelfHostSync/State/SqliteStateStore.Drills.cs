@@ -11,10 +11,11 @@ internal sealed partial class SqliteStateStore : IDrillStore
     private const string DrillColumns = "id, cluster, vmid, guest_name, type, node, scratch_vmid, archive, backup_time, started_at, finished_at, state, phase, restore_seconds, boot_seconds, reason, restore_upid, cleaned_up";
 
     public Task BeginDrillAsync(DrillRecord drill, CancellationToken cancellationToken) =>
-        InTransactionAsync(tx => WriteDrill(tx, drill, insert: true), cancellationToken);
+        InTransactionAsync(tx => WriteDrill(tx, drill, insert: true), cancellationToken, durable: true);
 
+    /// <summary>Durable: the update that records the restore task's UPID is what proves the scratch guest is ours.</summary>
     public Task UpdateDrillAsync(DrillRecord drill, CancellationToken cancellationToken) =>
-        InTransactionAsync(tx => WriteDrill(tx, drill, insert: false), cancellationToken);
+        InTransactionAsync(tx => WriteDrill(tx, drill, insert: false), cancellationToken, durable: true);
 
     public Task FinishDrillAsync(DrillRecord drill, RestoreTest? evidence, CancellationToken cancellationToken) =>
         InTransactionAsync(tx =>

@@ -150,7 +150,7 @@ internal sealed partial class SqliteStateStore : IStateStore, IDisposable
             cmd.Parameters.AddWithValue("$before", string.Join(';', audit.Before));
             cmd.Parameters.AddWithValue("$after", string.Join(';', audit.After));
             id = (long)cmd.ExecuteScalar()!;
-        }, cancellationToken);
+        }, cancellationToken, durable: true);
         return id;
     }
 
@@ -222,14 +222,36 @@ internal sealed partial class SqliteStateStore : IStateStore, IDisposable
         _gate.Dispose();
     }
 
-    private async Task InTransactionAsync(Action<SqliteTransaction> work, CancellationToken cancellationToken)
+    /// <param name="work">The statements, in one transaction.</param>
+    /// <param name="cancellationToken">Cancels the wait for the connection, not a running transaction.</param>
+    /// <param name="durable">
+    /// Synced to disk before it returns (<c>synchronous=FULL</c>): for rows written just before a request that changes
+    /// Proxmox (a tag write's intent, a drill's restore task), which must survive a power loss, not just a crash.
+    /// Everything else uses WAL's <c>NORMAL</c>, which survives a process crash.
+    /// </param>
+    private async Task InTransactionAsync(Action<SqliteTransaction> work, CancellationToken cancellationToken, bool durable = false)
     {
         await _gate.WaitAsync(cancellationToken);
         try
         {
-            using var tx = _connection.BeginTransaction();
-            work(tx);
-            tx.Commit();
+            if (durable)
+            {
+                Execute(_connection, "PRAGMA synchronous=FULL;");
+            }
+
+            try
+            {
+                using var tx = _connection.BeginTransaction();
+                work(tx);
+                tx.Commit();
+            }
+            finally
+            {
+                if (durable)
+                {
+                    Execute(_connection, "PRAGMA synchronous=NORMAL;");
+                }
+            }
         }
         finally
         {

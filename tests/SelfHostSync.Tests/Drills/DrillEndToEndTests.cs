@@ -96,6 +96,26 @@ public sealed partial class DrillEndToEndTests
     }
 
     [Fact]
+    public async Task Sync_RangeHoldsARealGuest_FindingSaysItIsLeftOutOfTheMatrix()
+    {
+        // A too-wide VmidRange silently hid real guests from tags and metrics (reliability review L13).
+        await using var run = await LabRun.StartAsync(editScenario: s => s with
+        {
+            Clusters = s.Clusters.Select(c => c.Name != "homelab" ? c : c with
+            {
+                Guests = [.. c.Guests, new Lab.Scenario.GuestSpec { Vmid = 9950, Name = "someones-test-vm", Node = "pve1" }],
+            }).ToList(),
+        });
+
+        var (code, stdout, stderr) = await LabRun.ExecAsync("sync", "--json", "--config", run.ConfigPath);
+
+        Assert.True(code == 0, stderr);
+        using var doc = JsonDocument.Parse(stdout);
+        var homelab = doc.RootElement.GetProperty("sources").EnumerateArray().Single(s => s.GetProperty("name").GetString() == "homelab");
+        Assert.Contains(homelab.GetProperty("findings").EnumerateArray(), f => f.GetString()!.Contains("are not drill guests and are left out of the matrix, tags and metrics (9950)", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Drill_RangeHoldsForeignGuest_RefusesAndTouchesNothing()
     {
         await using var run = await LabRun.StartAsync(editScenario: s => s with

@@ -1,0 +1,44 @@
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Time.Testing;
+using SelfHostSync.Control;
+
+namespace SelfHostSync.Tests.Control;
+
+/// <summary>The dashboard's session cookie (reliability review L7): signed with the token, and it expires.</summary>
+public sealed class ControlAuthTests
+{
+    private static DefaultHttpContext WithCookie(string value)
+    {
+        var context = new DefaultHttpContext();
+        context.Request.Headers.Cookie = $"{ControlAuth.CookieName}={value}";
+        return context;
+    }
+
+    [Theory]
+    [InlineData(0, true)]
+    [InlineData(11.9, true)]
+    [InlineData(12.1, false)]
+    [InlineData(24 * 30, false)]
+    public void IsAuthenticated_SessionOfAGivenAge_OnlyWithinItsLifetime(double hours, bool accepted)
+    {
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 12, 2, 8, 0, 0, TimeSpan.Zero));
+        var auth = new ControlAuth("a-long-control-token-0123456789", time);
+        var cookie = auth.NewSession();
+
+        time.Advance(TimeSpan.FromHours(hours));
+
+        Assert.Equal(accepted, auth.IsAuthenticated(WithCookie(cookie)));
+    }
+
+    [Theory]
+    [InlineData("forged")]
+    [InlineData("1764662400.00")]
+    [InlineData("")]
+    public void IsAuthenticated_ForgedOrForeignCookie_Refused(string value)
+    {
+        var auth = new ControlAuth("a-long-control-token-0123456789");
+
+        Assert.False(auth.IsAuthenticated(WithCookie(value)));
+        Assert.False(new ControlAuth("another-token-9876543210").IsAuthenticated(WithCookie(new ControlAuth("a-long-control-token-0123456789").NewSession())));
+    }
+}
