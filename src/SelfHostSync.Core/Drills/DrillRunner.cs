@@ -168,7 +168,7 @@ public sealed partial class DrillRunner(IDrillCluster cluster, IDrillStore store
         {
             FinishedAt = time.GetUtcNow(),
             CleanedUp = cleaned,
-            Reason = problem is null ? tracker.Current.Reason : Join(tracker.Current.Reason, problem),
+            Reason = (problem is null ? tracker.Current.Reason : Join(tracker.Current.Reason, problem)) is { } reason ? settings.Redact(reason) : null,
         };
         var evidence = done.State is DrillState.Passed or DrillState.Failed
             ? new RestoreTest($"drill:{done.Id}", done.Guest, RestoreTestKind.Drill, done.FinishedAt!.Value, done.State == DrillState.Passed, done.Archive, done.Target, Note(done))

@@ -56,4 +56,7 @@ public sealed record DrillSettings
 
     /// <summary>The share of the target storage that must still be free after the restore (it may be shared with production guests).</summary>
     public double FreeSpaceMargin { get; init; } = 0.10;
+
+    /// <summary>Takes configured secrets out of text that reaches records and outputs (server and exception messages).</summary>
+    public Func<string, string> Redact { get; init; } = text => text;
 }

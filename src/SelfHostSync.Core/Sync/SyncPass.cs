@@ -77,6 +77,13 @@ public sealed class SyncPass(
                 // Cancelled at the deadline, and not waited for any longer should the source not stop in time.
                 var batch = await source.CollectAsync(linked.Token).WaitAsync(settings.SourceTimeout + TimeSpan.FromSeconds(5), time, cancellationToken);
                 batch = FutureEvidence.Screen(batch, source.Id.ToString(), time.GetUtcNow());
+
+                // Server and exception texts reach checks, reports, the store and notifications from here.
+                batch = batch with
+                {
+                    Gaps = [.. batch.Gaps.Select(g => g with { Reason = settings.Redact(g.Reason) })],
+                    Findings = [.. batch.Findings.Select(settings.Redact)],
+                };
                 var error = Describe(batch.Gaps);
                 result = new Collected(batch, new SourceReport(source.Id.Kind, source.Id.Name, error is null, error) { Findings = batch.Findings });
             }
@@ -85,6 +92,7 @@ public sealed class SyncPass(
                 var why = deadline.IsCancellationRequested || ex is TimeoutException
                     ? $"{source.Id}: did not finish collecting within {Durations.Format(settings.SourceTimeout)} (SourceTimeout)"
                     : ex.Message;
+                why = settings.Redact(why);
                 var gaps = source.Scope.Select(s => new EvidenceGap(s, source.Id.ToString(), why)).ToList();
                 result = new Collected(new EvidenceBatch { Gaps = gaps }, new SourceReport(source.Id.Kind, source.Id.Name, false, why));
             }
@@ -158,7 +166,7 @@ public sealed class SyncPass(
         return outcomes;
     }
 
-    private static GuestReport ReportOf(GuestVerdict verdict, TagWriteOutcome? outcome, bool dryRun)
+    private GuestReport ReportOf(GuestVerdict verdict, TagWriteOutcome? outcome, bool dryRun)
     {
         var guest = verdict.Guest;
         var plan = verdict.Plan;
@@ -188,7 +196,7 @@ public sealed class SyncPass(
             TagsAfter = Sorted(outcome is { Status: TagWriteStatus.Written or TagWriteStatus.Unchanged } ? outcome.After : plan.After),
             Written = outcome?.Status == TagWriteStatus.Written,
             WriteStatus = status,
-            WriteDetail = outcome?.Detail,
+            WriteDetail = outcome?.Detail is { } detail ? settings.Redact(detail) : null,
         };
     }
 

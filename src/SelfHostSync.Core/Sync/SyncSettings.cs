@@ -34,6 +34,9 @@ public sealed record SyncSettings
 
     /// <summary><c>Notes.Excerpt</c>: the first line of a guest's notes in its <c>docs.present</c> evidence (reports, dashboard, API).</summary>
     public bool NoteExcerpts { get; init; } = true;
+
+    /// <summary>Takes configured secrets out of text that reaches the report (server and exception messages).</summary>
+    public Func<string, string> Redact { get; init; } = text => text;
 }
 
 /// <param name="DryRun">Plan only.</param>

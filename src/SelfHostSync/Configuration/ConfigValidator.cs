@@ -113,6 +113,7 @@ internal static partial class ConfigValidator
                 WriteParallelism = Math.Max(4, 4 * clusters.Count),
                 SourceTimeout = Span("SourceTimeout", o.SourceTimeout, TimeSpan.FromMinutes(10), problems),
                 NoteExcerpts = o.Notes.Excerpt,
+                Redact = text => Cli.Logging.Redact(text, secrets),
                 Inventory = inventory,
             },
         };
