@@ -37,7 +37,7 @@ public sealed class DaemonEndToEndTests
 
             var (stopCode, log) = await daemon.StopAsync();
             Assert.Equal(0, stopCode);
-            Assert.DoesNotContain("[ERR]", log, StringComparison.Ordinal);
+            LogAssert.NoErrors(log);
             Assert.DoesNotContain("demo-homelab-token", log, StringComparison.Ordinal);
         }
     }

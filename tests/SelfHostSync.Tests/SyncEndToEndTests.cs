@@ -31,7 +31,7 @@ public sealed class SyncEndToEndTests
         var (code, stdout, stderr) = await LabRun.ExecAsync("sync", "--json", "--config", run.ConfigPath);
         Assert.True(code == 0, stderr);
         AssertNoSecrets(stdout, stderr);
-        Assert.DoesNotContain("[ERR]", stderr, StringComparison.Ordinal);
+        LogAssert.NoErrors(stderr);
 
         using var report = JsonDocument.Parse(stdout);
         Assert.False(report.RootElement.GetProperty("degraded").GetBoolean());

@@ -12,7 +12,8 @@ using Microsoft.Extensions.Logging;
 namespace SelfHostSync.Lab.Hosting;
 
 /// <summary>One request as the lab saw it: parameter names only.</summary>
-public sealed record LabCall(string Method, string Path, IReadOnlyList<string> Query, IReadOnlyList<string> Form);
+/// <summary>One request: the names of its query and form fields (values may be secrets) and, from the form, the VMID it names.</summary>
+public sealed record LabCall(string Method, string Path, IReadOnlyList<string> Query, IReadOnlyList<string> Form, string? FormVmid = null);
 
 /// <summary>Switches to break a simulator on purpose.</summary>
 public sealed class LabFaults
@@ -101,10 +102,13 @@ public sealed class LabServer : IAsyncDisposable
             }
 
             server.RequestLog.Enqueue($"{context.Request.Method} {context.Request.Path}{context.Request.QueryString}");
-            var form = context.Request.HasFormContentType
-                ? (await context.Request.ReadFormAsync(context.RequestAborted)).Keys.ToList()
-                : [];
-            server.CallLog.Enqueue(new LabCall(context.Request.Method, context.Request.Path.Value ?? string.Empty, [.. context.Request.Query.Keys], form));
+            var fields = context.Request.HasFormContentType ? await context.Request.ReadFormAsync(context.RequestAborted) : null;
+            server.CallLog.Enqueue(new LabCall(
+                context.Request.Method,
+                context.Request.Path.Value ?? string.Empty,
+                [.. context.Request.Query.Keys],
+                fields is null ? [] : [.. fields.Keys],
+                fields?["vmid"].ToString() is { Length: > 0 } vmid ? vmid : null));
             var now = Interlocked.Increment(ref server._inFlight);
             for (var max = Volatile.Read(ref server._maxInFlight); now > max; max = Volatile.Read(ref server._maxInFlight))
             {

@@ -89,7 +89,7 @@ public sealed class DashboardBrowserTests
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(shots, "dashboard.png"), FullPage = true });
         var (code, log) = await daemon.StopAsync();
         Assert.Equal(0, code);
-        Assert.DoesNotContain("[ERR]", log, StringComparison.Ordinal);
+        LogAssert.NoErrors(log);
     }
 
     [Fact]
@@ -120,7 +120,7 @@ public sealed class DashboardBrowserTests
         Assert.Equal(0, await page.Locator("script").CountAsync());
         var (code, log) = await daemon.StopAsync();
         Assert.Equal(0, code);
-        Assert.DoesNotContain("[ERR]", log, StringComparison.Ordinal);
+        LogAssert.NoErrors(log);
     }
 
     [Fact]

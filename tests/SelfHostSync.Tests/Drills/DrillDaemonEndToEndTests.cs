@@ -39,7 +39,7 @@ public sealed class DrillDaemonEndToEndTests
         var (code, stderr) = await daemon.StopAsync();
         Assert.True(code == 0, stderr);
         Assert.DoesNotContain("demo-homelab-drill-token", stderr, StringComparison.Ordinal);
-        Assert.DoesNotContain("[ERR]", stderr, StringComparison.Ordinal);
+        LogAssert.NoErrors(stderr);
     }
 
     [Fact]

@@ -42,6 +42,7 @@ public sealed partial class DrillEndToEndTests
         Assert.Contains("link_down=1", isolation["net0"], StringComparison.Ordinal);
 
         AssertOnlyRangeTouched(homelab.Server.Requests.Skip(before), sourceVmid: 100);
+        AssertBodiesOnlyInRange(homelab.Server.Calls);
 
         Assert.Equal(0, (await LabRun.ExecAsync("sync", "--json", "--config", run.ConfigPath)).Code);
         Assert.DoesNotContain("warn-restore-untested", homelab.TagsOf(100), StringComparison.Ordinal);
@@ -70,6 +71,7 @@ public sealed partial class DrillEndToEndTests
         Assert.True(drill.GetProperty("cleanedUp").GetBoolean());
         Assert.All(Enumerable.Range(First, Last - First + 1), v => Assert.False(homelab.Exists(v)));
         AssertOnlyRangeTouched(homelab.Server.Requests.Skip(before), sourceVmid: 101);
+        AssertBodiesOnlyInRange(homelab.Server.Calls);
 
         // The failed drill is the newest restore evidence: restore.tested fails and says why.
         Assert.Equal(0, (await LabRun.ExecAsync("sync", "--config", run.ConfigPath)).Code);
@@ -244,6 +246,14 @@ public sealed partial class DrillEndToEndTests
         }
 
         Assert.True(outside.Count == 0, string.Join(Environment.NewLine, outside));
+    }
+
+    /// <summary>The restore's VMID travels in the POST body, which the request lines do not show.</summary>
+    internal static void AssertBodiesOnlyInRange(IEnumerable<Lab.Hosting.LabCall> calls)
+    {
+        var outside = calls.Where(c => c.FormVmid is { } v && !(int.TryParse(v, CultureInfo.InvariantCulture, out var vmid) && vmid is >= First and <= Last)).ToList();
+        Assert.True(outside.Count == 0, string.Join(Environment.NewLine, outside.Select(c => $"{c.Method} {c.Path} vmid={c.FormVmid}")));
+        Assert.Contains(calls, c => c.Method == "POST" && c.FormVmid is not null);
     }
 
     // /qemu/100, /lxc/100, vmid=100 in a query or form, vm/100/ or vzdump-qemu-100- in an archive name.
