@@ -13,6 +13,9 @@ internal static class DataArrayReader
 {
     private const int InitialBuffer = 64 * 1024;
 
+    /// <summary>One element larger than this is no snapshot (a few KB each): a broken or hostile answer, not memory to grow into.</summary>
+    internal const int MaxElement = 16 * 1024 * 1024;
+
     private enum Phase
     {
         Start,
@@ -45,6 +48,11 @@ internal static class DataArrayReader
                 {
                     if (filled == buffer.Length)
                     {
+                        if (buffer.Length >= MaxElement)
+                        {
+                            throw new JsonException($"one element of the answer is larger than {MaxElement / (1024 * 1024)} MiB");
+                        }
+
                         // One element larger than the buffer: grow it.
                         var larger = ArrayPool<byte>.Shared.Rent(buffer.Length * 2);
                         buffer.AsSpan(0, filled).CopyTo(larger);

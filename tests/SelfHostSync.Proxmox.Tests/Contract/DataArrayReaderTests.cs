@@ -86,6 +86,16 @@ public sealed class DataArrayReaderTests
 
     /// <summary>Hands out at most <c>chunk</c> bytes per read.</summary>
     [Fact]
+    public async Task ReadAsync_OneHugeElement_RefusedInsteadOfGrowingWithoutEnd()
+    {
+        var huge = "{\"data\":[{\"backup-type\":\"vm\",\"comment\":\"" + new string('x', DataArrayReader.MaxElement + 1024) + "\"}]}";
+
+        var ex = await Assert.ThrowsAsync<JsonException>(() => ReadAsync(huge, 1 << 20));
+
+        Assert.Contains("larger than 16 MiB", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task ReadAsync_SlowDripUnderTheStallTimeout_FailsAtTheDeadline()
     {
         // One byte every 20 ms never trips a 5 s stall watchdog; the whole answer still has a deadline.
