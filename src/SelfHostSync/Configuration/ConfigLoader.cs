@@ -41,14 +41,14 @@ internal static class ConfigLoader
         if (!string.IsNullOrWhiteSpace(explicitPath))
         {
             return File.Exists(explicitPath) ? Path.GetFullPath(explicitPath)
-                : throw new ConfigException([$"--config: file '{explicitPath}' does not exist"]);
+                : throw new ConfigException([$"--config: {Missing(explicitPath)}"]);
         }
 
         var fromEnv = Environment.GetEnvironmentVariable(EnvVariable);
         if (!string.IsNullOrWhiteSpace(fromEnv))
         {
             return File.Exists(fromEnv) ? Path.GetFullPath(fromEnv)
-                : throw new ConfigException([$"{EnvVariable}: file '{fromEnv}' does not exist"]);
+                : throw new ConfigException([$"{EnvVariable}: {Missing(fromEnv)}"]);
         }
 
         foreach (var candidate in new[] { "/etc/selfhostsync/appsettings.json", Path.Combine(Directory.GetCurrentDirectory(), "appsettings.json") })
@@ -57,9 +57,72 @@ internal static class ConfigLoader
             {
                 return candidate;
             }
+
+            // There, but not for us: say so, instead of falling through to "no configuration found".
+            if (Unreadable(candidate) is { } why)
+            {
+                throw new ConfigException([why]);
+            }
         }
 
         throw new ConfigException(["no configuration found: pass --config PATH, set SELFHOSTSYNC_CONFIG, or create /etc/selfhostsync/appsettings.json"]);
+    }
+
+    /// <summary>
+    /// Why a configuration path cannot be used: <see cref="File.Exists"/> says false both when there is no file and when
+    /// a directory on the way may not be entered (a service user outside the group of <c>/etc/selfhostsync</c>).
+    /// </summary>
+    private static string Missing(string path) =>
+        Unreadable(path) ?? $"file '{path}' does not exist";
+
+    /// <summary>A permission problem on the way to <paramref name="path"/>, with the mode and what is needed; null when there is none.</summary>
+    internal static string? Unreadable(string path)
+    {
+        var full = Path.GetFullPath(path);
+        for (var dir = Path.GetDirectoryName(full); dir is not null; dir = Path.GetDirectoryName(dir))
+        {
+            try
+            {
+                if (!Directory.Exists(dir))
+                {
+                    continue;
+                }
+
+                _ = Directory.EnumerateFileSystemEntries(dir).FirstOrDefault();
+                break;
+            }
+            catch (UnauthorizedAccessException)
+            {
+                return $"'{full}' cannot be read: permission denied on directory '{dir}' (mode {Mode(dir)}); "
+                    + $"{Environment.UserName} needs to be its owner or in its group with r-x, e.g. chgrp selfhostsync {dir} && chmod 0750 {dir}";
+            }
+        }
+
+        try
+        {
+            if (File.Exists(full))
+            {
+                using var _ = File.OpenRead(full);
+            }
+        }
+        catch (UnauthorizedAccessException)
+        {
+            return $"'{full}' cannot be read: permission denied (mode {Mode(full)}); {Environment.UserName} needs read access, e.g. chgrp selfhostsync {full} && chmod 0640 {full}";
+        }
+
+        return null;
+    }
+
+    private static string Mode(string path)
+    {
+        try
+        {
+            return OperatingSystem.IsWindows() ? "?" : Convert.ToString((int)File.GetUnixFileMode(path), 8).PadLeft(4, '0');
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return "?";
+        }
     }
 
     private static IConfigurationRoot Read(string path)

@@ -14,8 +14,18 @@ namespace SelfHostSync.Configuration;
 /// <summary>Turns bound options into an <see cref="AppConfig"/>, collecting one line per problem.</summary>
 internal static partial class ConfigValidator
 {
+    /// <summary>
+    /// Where relative secret file names resolve: systemd's <c>$CREDENTIALS_DIRECTORY</c> under the unit, else the
+    /// <c>credentials/</c> directory next to the configuration file (<c>/etc/selfhostsync/credentials</c>), so admin
+    /// commands run by hand find the same secrets as the daemon.
+    /// </summary>
+    private static readonly AsyncLocal<string?> CredentialsDirectory = new();
+
     public static AppConfig Validate(string path, SelfHostSyncOptions o, TimeProvider time)
     {
+        CredentialsDirectory.Value = Environment.GetEnvironmentVariable("CREDENTIALS_DIRECTORY") is { Length: > 0 } systemd
+            ? systemd
+            : Path.Combine(Path.GetDirectoryName(Path.GetFullPath(path)) ?? ".", "credentials");
         var problems = new List<string>();
         var secrets = new List<string>();
 
@@ -232,7 +242,7 @@ internal static partial class ConfigValidator
         return normalized;
     }
 
-    /// <summary>A secret given inline or read from a file (relative paths resolve in $CREDENTIALS_DIRECTORY).</summary>
+    /// <summary>A secret given inline or read from a file (relative paths resolve in <see cref="CredentialsDirectory"/>).</summary>
     private static string? Secret(string key, string? inline, string? file, List<string> problems)
     {
         if (!string.IsNullOrEmpty(inline))
@@ -246,7 +256,7 @@ internal static partial class ConfigValidator
             return null;
         }
 
-        var credentials = Environment.GetEnvironmentVariable("CREDENTIALS_DIRECTORY");
+        var credentials = CredentialsDirectory.Value;
         var path = !Path.IsPathRooted(file) && credentials is not null ? Path.Combine(credentials, file) : file;
         try
         {
@@ -261,7 +271,9 @@ internal static partial class ConfigValidator
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            problems.Add($"{key}File: '{path}' cannot be read ({(ex is UnauthorizedAccessException ? "permission denied" : ex is FileNotFoundException or DirectoryNotFoundException ? "no such file" : "I/O error")})");
+            problems.Add(ex is UnauthorizedAccessException
+                ? $"{key}File: '{path}' cannot be read (permission denied: {Environment.UserName} needs read access; secrets are 0600 for the service user, so run admin commands as that user, e.g. sudo -u selfhostsync selfhostsync …)"
+                : $"{key}File: '{path}' cannot be read ({(ex is FileNotFoundException or DirectoryNotFoundException ? "no such file" : "I/O error")})");
             return null;
         }
     }
