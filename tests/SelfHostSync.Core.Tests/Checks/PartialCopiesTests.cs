@@ -8,7 +8,7 @@ using static SelfHostSync.Core.Tests.Build;
 namespace SelfHostSync.Core.Tests.Checks;
 
 /// <summary>
-/// Part of a guest's backups unreadable or possibly filtered (one storage offline, a node list that failed, a token
+/// Part of a guest's backups (or of the replicas that carry them off site) unreadable or possibly filtered (one storage offline, a node list that failed, a token
 /// PVE silently filters): what was seen stands only where more copies could not overturn it (DESIGN §3, §8.3).
 /// </summary>
 public sealed class PartialCopiesTests
@@ -96,5 +96,30 @@ public sealed class PartialCopiesTests
         var signals = Classifier.Signals(evidence);
 
         Assert.Contains(signals.Present, s => s.Contains("protected", StringComparison.Ordinal));
+    }
+
+    private static EvidenceGap HiddenJobs() =>
+        new(new EvidenceScope(EvidenceKind.Replicas, null, "sync jobs of pbs"), "pbs:pbs", "PBS lists sync jobs only to remotes the token may audit");
+
+    // Sync jobs partly hidden (no Remote.Audit, one PBS's jobs unreadable): replicas seen still carry copies off site,
+    // but "no offsite copy" is not a conclusion we can draw. (replica seen, expected offsite.present)
+    public static TheoryData<string, double?, CheckStatus> ReplicaCases => new()
+    {
+        { "no replica seen", null, CheckStatus.Unknown },
+        { "fresh replica seen", 2, CheckStatus.Pass },
+        { "only an old replica seen", 24 * 30, CheckStatus.Unknown },
+    };
+
+    [Theory]
+    [MemberData(nameof(ReplicaCases))]
+    public void Assess_ReplicasPartlyHidden_SeenOnesStandNoneIsUnknown(string scenario, double? replicaAgeHours, CheckStatus expected)
+    {
+        var guest = Guest();
+        var copy = Pbs(guest.Key, replicaAgeHours is { } h ? Hours(h + 1) : Hours(3));
+        StorageReplica[] replicas = replicaAgeHours is { } age ? [new StorageReplica("homelab", "pbs", Now - Hours(age), "PBS sync job s-far → far")] : [];
+
+        var results = Assess(EvidenceOf(guest, [copy], replicas: replicas, gaps: [HiddenJobs()]));
+
+        Assert.True(StatusOf(results, CheckIds.OffsitePresent) == expected, scenario);
     }
 }

@@ -97,17 +97,20 @@ public sealed partial class DrillEndToEndTests
         Assert.DoesNotContain(homelab.Server.Requests.Skip(before), r => !r.StartsWith("GET ", StringComparison.Ordinal));
     }
 
+    /// <summary>Someone's own VM at 9950, inside the drill range, without the drill tag.</summary>
+    private static Lab.Scenario.LabScenario WithForeignGuestInRange(Lab.Scenario.LabScenario s) => s with
+    {
+        Clusters = s.Clusters.Select(c => c.Name != "homelab" ? c : c with
+        {
+            Guests = [.. c.Guests, new Lab.Scenario.GuestSpec { Vmid = 9950, Name = "someones-test-vm", Node = "pve1" }],
+        }).ToList(),
+    };
+
     [Fact]
     public async Task Sync_RangeHoldsARealGuest_FindingSaysItIsLeftOutOfTheMatrix()
     {
         // A too-wide VmidRange silently hid real guests from tags and metrics (reliability review L13).
-        await using var run = await LabRun.StartAsync(editScenario: s => s with
-        {
-            Clusters = s.Clusters.Select(c => c.Name != "homelab" ? c : c with
-            {
-                Guests = [.. c.Guests, new Lab.Scenario.GuestSpec { Vmid = 9950, Name = "someones-test-vm", Node = "pve1" }],
-            }).ToList(),
-        });
+        await using var run = await LabRun.StartAsync(editScenario: WithForeignGuestInRange);
 
         var (code, stdout, stderr) = await LabRun.ExecAsync("sync", "--json", "--config", run.ConfigPath);
 
@@ -120,13 +123,7 @@ public sealed partial class DrillEndToEndTests
     [Fact]
     public async Task Drill_RangeHoldsForeignGuest_RefusesAndTouchesNothing()
     {
-        await using var run = await LabRun.StartAsync(editScenario: s => s with
-        {
-            Clusters = s.Clusters.Select(c => c.Name != "homelab" ? c : c with
-            {
-                Guests = [.. c.Guests, new Lab.Scenario.GuestSpec { Vmid = 9950, Name = "someones-test-vm", Node = "pve1" }],
-            }).ToList(),
-        });
+        await using var run = await LabRun.StartAsync(editScenario: WithForeignGuestInRange);
         var homelab = run.Lab.Cluster("homelab");
         var before = homelab.Server.Requests.Count;
 
