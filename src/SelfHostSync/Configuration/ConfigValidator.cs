@@ -258,6 +258,13 @@ internal static partial class ConfigValidator
 
         var credentials = CredentialsDirectory.Value;
         var path = !Path.IsPathRooted(file) && credentials is not null ? Path.Combine(credentials, file) : file;
+
+        // The unit loads the whole credentials directory (LoadCredential=selfhostsync:/etc/selfhostsync/credentials):
+        // systemd names each file selfhostsync_<file>.
+        if (!Path.IsPathRooted(file) && credentials is not null && !File.Exists(path) && File.Exists(Path.Combine(credentials, $"selfhostsync_{file}")))
+        {
+            path = Path.Combine(credentials, $"selfhostsync_{file}");
+        }
         try
         {
             var value = File.ReadAllText(path).Trim();

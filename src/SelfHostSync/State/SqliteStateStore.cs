@@ -69,6 +69,7 @@ internal sealed partial class SqliteStateStore : IStateStore, IDisposable
             throw new Configuration.ConfigException([Unusable(path, ex)]);
         }
 
+        StateOwner.HandOver(directory, path, path + "-wal", path + "-shm");
         return new SqliteStateStore(connection, path);
     }
 

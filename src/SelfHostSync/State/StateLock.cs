@@ -18,7 +18,9 @@ internal sealed class StateLock : IDisposable
         var path = Path.Combine(stateDirectory, name);
         try
         {
-            return new StateLock(new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None));
+            var stream = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+            StateOwner.HandOver(stateDirectory, path);
+            return new StateLock(stream);
         }
         catch (UnauthorizedAccessException)
         {

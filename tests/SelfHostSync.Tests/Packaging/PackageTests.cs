@@ -1,0 +1,160 @@
+using System.Diagnostics;
+using System.Text.RegularExpressions;
+
+namespace SelfHostSync.Tests.Packaging;
+
+/// <summary>
+/// The Debian package, built by <c>packaging/build-deb.sh</c> and installed on this machine with <c>dpkg -i</c> (issue
+/// #16): files, owners and modes; the installed unit verified by systemd; lintian; as the service user, <c>doctor</c>
+/// and <c>sync --dry-run</c> against the lab with the secrets handed over as systemd does; <c>status</c> as root leaves
+/// nothing root-owned in the state directory; remove keeps state, purge removes it and the user. Needs root, dpkg and
+/// lintian (CI has them; without them the test says so and, unless SELFHOSTSYNC_REQUIRE_TOOLS=1, does nothing).
+/// </summary>
+public sealed partial class PackageTests
+{
+    [Fact]
+    [System.Runtime.Versioning.SupportedOSPlatform("linux")]
+    public async Task Package_BuiltInstalledUsedRemovedPurged_AsAnOperatorWould()
+    {
+        if (Missing() is { } missing)
+        {
+            Assert.False(Environment.GetEnvironmentVariable("SELFHOSTSYNC_REQUIRE_TOOLS") == "1", missing);
+            return;
+        }
+
+        var repo = RepoRoot();
+        await Run("dpkg", "--purge", "selfhostsync");
+        var (built, deb, log) = await Run(Path.Combine(repo, "packaging", "build-deb.sh"), "0.0.1~test");
+        Assert.True(built == 0, log);
+        deb = Path.Combine(repo, deb.Trim().Split('\n')[^1]);
+        var (lintianCode, lintian, _) = await Run("lintian", "--tag-display-limit", "0", deb);
+        Assert.True(lintianCode == 0 && !Regex.IsMatch(lintian, "^[EW]: ", RegexOptions.Multiline), lintian);
+
+        try
+        {
+            var (installed, output, errors) = await Run("dpkg", "-i", deb);
+            Assert.True(installed == 0, output + errors);
+            Assert.Contains("enabled, not started", output, StringComparison.Ordinal);
+            Assert.Equal("root:selfhostsync 750", await Stat("/etc/selfhostsync"));
+            Assert.Equal("root:root 700", await Stat("/etc/selfhostsync/credentials"));
+            Assert.Equal("selfhostsync:selfhostsync 700", await Stat("/var/lib/selfhostsync"));
+            Assert.True(File.Exists("/usr/share/man/man1/selfhostsync.1.gz"));
+            Assert.Equal("/usr/lib/selfhostsync/selfhostsync", new FileInfo("/usr/bin/selfhostsync").ResolveLinkTarget(true)?.FullName);
+            var (verified, _, verifyErrors) = await Run("systemd-analyze", "verify", "/usr/lib/systemd/system/selfhostsync.service");
+            Assert.True(verified == 0 && verifyErrors.Trim().Length == 0, verifyErrors);
+
+            await using var run = await LabRun.StartAsync();
+            await WriteConfigurationAsync(run);
+
+            // What systemd does for the unit (LoadCredential of the directory): the secrets, readable by the service
+            // user only, in $CREDENTIALS_DIRECTORY as selfhostsync_<name>.
+            var credentials = Directory.CreateTempSubdirectory("shs-credentials-").FullName;
+            foreach (var file in Directory.GetFiles("/etc/selfhostsync/credentials"))
+            {
+                File.Copy(file, Path.Combine(credentials, "selfhostsync_" + Path.GetFileName(file)));
+            }
+
+            await Run("chown", "-R", "selfhostsync:selfhostsync", credentials);
+            foreach (var command in new[] { "doctor", "sync --dry-run" })
+            {
+                var (code, stdout, stderr) = await Run("runuser", ["-u", "selfhostsync", "--", "env", $"CREDENTIALS_DIRECTORY={credentials}", "selfhostsync", .. command.Split(' ')]);
+                Assert.True(code == 0, $"{command}: {stdout}{stderr}");
+            }
+
+            // Root reads the secrets itself (credentials/ next to the configuration) and hands what it creates back.
+            var (status, statusOut, statusErr) = await Run("selfhostsync", "status");
+            Assert.True(status == 0, statusOut + statusErr);
+            var (_, rootOwned, _) = await Run("find", "/var/lib/selfhostsync", "-user", "root");
+            Assert.Equal(string.Empty, rootOwned.Trim());
+
+            Assert.Equal(0, (await Run("dpkg", "-r", "selfhostsync")).Code);
+            Assert.True(Directory.Exists("/var/lib/selfhostsync") && File.Exists("/etc/selfhostsync/appsettings.json"), "remove must keep state and configuration");
+        }
+        finally
+        {
+            Assert.Equal(0, (await Run("dpkg", "--purge", "selfhostsync")).Code);
+        }
+
+        Assert.False(Directory.Exists("/var/lib/selfhostsync"));
+        Assert.False(Directory.Exists("/etc/selfhostsync"));
+        Assert.NotEqual(0, (await Run("getent", "passwd", "selfhostsync")).Code);
+    }
+
+    /// <summary>The lab's configuration as an operator would write it: default state directory, secrets as files.</summary>
+    [System.Runtime.Versioning.SupportedOSPlatform("linux")]
+    private static async Task WriteConfigurationAsync(LabRun run)
+    {
+        var text = StateDirectoryLine().Replace(await File.ReadAllTextAsync(run.ConfigPath), string.Empty);
+        var secrets = new List<(string Name, string Value)>();
+        text = InlineSecret().Replace(text, m =>
+        {
+            var name = $"secret-{secrets.Count + 1}";
+            secrets.Add((name, m.Groups["v"].Value));
+            return $"\"{m.Groups["k"].Value}File\": \"{name}\"";
+        });
+        foreach (var (name, value) in secrets)
+        {
+            var path = Path.Combine("/etc/selfhostsync/credentials", name);
+            await File.WriteAllTextAsync(path, value + "\n");
+            File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        }
+
+        await File.WriteAllTextAsync("/etc/selfhostsync/appsettings.json", text);
+        await Run("chgrp", "selfhostsync", "/etc/selfhostsync/appsettings.json");
+        File.SetUnixFileMode("/etc/selfhostsync/appsettings.json", UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead);
+    }
+
+    private static string? Missing()
+    {
+        if (Environment.UserName != "root")
+        {
+            return "installs a package: run as root (CI does)";
+        }
+
+        foreach (var tool in new[] { "dpkg-deb", "lintian", "systemd-analyze", "runuser" })
+        {
+            if (!Environment.GetEnvironmentVariable("PATH")!.Split(':').Any(d => File.Exists(Path.Combine(d, tool))))
+            {
+                return $"needs {tool} (Debian package {(tool == "systemd-analyze" ? "systemd" : tool == "runuser" ? "util-linux" : tool == "dpkg-deb" ? "dpkg" : tool)})";
+            }
+        }
+
+        return null;
+    }
+
+    private static string RepoRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "SelfHostSync.sln")))
+            {
+                return dir.FullName;
+            }
+        }
+
+        throw new InvalidOperationException("SelfHostSync.sln not found above the test binaries");
+    }
+
+    private static async Task<string> Stat(string path) => (await Run("stat", "-c", "%U:%G %a", path)).Stdout.Trim();
+
+    private static async Task<(int Code, string Stdout, string Stderr)> Run(string file, params string[] args)
+    {
+        var psi = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var a in args)
+        {
+            psi.ArgumentList.Add(a);
+        }
+
+        using var process = Process.Start(psi)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        return (process.ExitCode, await stdout, await stderr);
+    }
+
+    [GeneratedRegex("\"StateDirectory\": \"[^\"]*\",?")]
+    private static partial Regex StateDirectoryLine();
+
+    [GeneratedRegex("\"(?<k>TokenSecret|Password)\": \"(?<v>[^\"]+)\"")]
+    private static partial Regex InlineSecret();
+}
