@@ -29,6 +29,7 @@ internal static class Commands
         root.Subcommands.Add(DrillCommand.Build(time));
         root.Subcommands.Add(DemoCommand.Build(time));
         root.Subcommands.Add(LabCommand.Build(time));
+        root.Subcommands.Add(InitCommand.Build(time));
         root.Subcommands.Add(ManPage.Build(root));
         return root;
     }

@@ -25,6 +25,14 @@ internal static class DoctorCommand
                 return await EnrolAsync(config, parse.GetValue(nasName), code, ct);
             }
 
+            return await ReportAsync(config, time, ct);
+        }));
+        return command;
+    }
+
+    /// <summary>Every check, one line each; exit 0 when nothing is a problem (also run by <c>init</c>).</summary>
+    internal static async Task<int> ReportAsync(Configuration.AppConfig config, TimeProvider time, CancellationToken ct)
+    {
             var found = new List<Diagnosis> { new("config", DiagnosisLevel.Ok, $"{config.SourcePath} is valid") };
             found.AddRange(config.Insecure.Select(e => new Diagnosis(e, DiagnosisLevel.Warning, "InsecureSkipVerify: TLS is not verified; pin the Fingerprint instead")));
             try
@@ -65,8 +73,6 @@ internal static class DoctorCommand
             var problems = found.Count(d => d.Level == DiagnosisLevel.Problem);
             Console.Out.WriteLine(problems == 0 ? "doctor: all good" : $"doctor: {problems} problem(s)");
             return problems == 0 ? ExitCodes.Ok : ExitCodes.Failed;
-        }));
-        return command;
     }
 
     private static async Task<int> EnrolAsync(Configuration.AppConfig config, string? name, string code, CancellationToken ct)

@@ -23,6 +23,21 @@ internal static partial class StateOwner
         }
     }
 
+    /// <summary>Gives <paramref name="file"/> to the group <paramref name="group"/> (as in /etc/group) when it exists and we run as root.</summary>
+    public static void GiveGroup(string file, string group)
+    {
+        if (!OperatingSystem.IsLinux() || geteuid() != 0 || !File.Exists("/etc/group"))
+        {
+            return;
+        }
+
+        var line = File.ReadLines("/etc/group").Select(l => l.Split(':')).FirstOrDefault(f => f.Length > 2 && f[0] == group);
+        if (line is not null && uint.TryParse(line[2], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var gid))
+        {
+            _ = lchown(file, uint.MaxValue, gid);
+        }
+    }
+
     private static (uint Uid, uint Gid)? OwnerOf(string path)
     {
         var (uid, gid) = RuntimeInformation.ProcessArchitecture switch

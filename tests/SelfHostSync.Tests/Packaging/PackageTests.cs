@@ -10,7 +10,7 @@ namespace SelfHostSync.Tests.Packaging;
 /// nothing root-owned in the state directory; remove keeps state, purge removes it and the user. Needs root, dpkg and
 /// lintian (CI has them; without them the test says so and, unless SELFHOSTSYNC_REQUIRE_TOOLS=1, does nothing).
 /// </summary>
-public sealed partial class PackageTests
+public sealed class PackageTests
 {
     [Fact]
     [System.Runtime.Versioning.SupportedOSPlatform("linux")]
@@ -43,8 +43,17 @@ public sealed partial class PackageTests
             var (verified, _, verifyErrors) = await Run("systemd-analyze", "verify", "/usr/lib/systemd/system/selfhostsync.service");
             Assert.True(verified == 0 && verifyErrors.Trim().Length == 0, verifyErrors);
 
+            // The configuration as the README has an operator make it: init with the lab's homelab cluster and PBS.
             await using var run = await LabRun.StartAsync();
-            await WriteConfigurationAsync(run);
+            var secrets = Directory.CreateTempSubdirectory("shs-secrets-").FullName;
+            await File.WriteAllTextAsync(Path.Combine(secrets, "pve"), "demo-homelab-token\n");
+            await File.WriteAllTextAsync(Path.Combine(secrets, "pbs"), "demo-pbs-token\n");
+            var (initialised, initOut, initErr) = await Run("selfhostsync",
+                "init", "--yes", "--pve-url", run.Lab.Cluster("homelab").Server.Url.ToString(), "--pve-token-id", "selfhostsync@pve!sync", "--pve-secret-file", Path.Combine(secrets, "pve"),
+                "--pbs-url", run.Lab.BackupServer("pbs").Server.Url.ToString(), "--pbs-token-id", "selfhostsync@pbs!sync", "--pbs-secret-file", Path.Combine(secrets, "pbs"));
+            Assert.True(initialised == 0, initOut + initErr);
+            Assert.Equal("root:selfhostsync 640", await Stat("/etc/selfhostsync/appsettings.json"));
+            Assert.Equal("root:root 600", await Stat("/etc/selfhostsync/credentials/pve-homelab"));
 
             // What systemd does for the unit (LoadCredential of the directory): the secrets, readable by the service
             // user only, in $CREDENTIALS_DIRECTORY as selfhostsync_<name>.
@@ -60,6 +69,32 @@ public sealed partial class PackageTests
                 var (code, stdout, stderr) = await Run("runuser", ["-u", "selfhostsync", "--", "env", $"CREDENTIALS_DIRECTORY={credentials}", "selfhostsync", .. command.Split(' ')]);
                 Assert.True(code == 0, $"{command}: {stdout}{stderr}");
             }
+
+            // The daemon as the unit runs it (User=selfhostsync, $CREDENTIALS_DIRECTORY): it starts and answers /healthz.
+            var port = LabRun.FreePort();
+            var configured = await File.ReadAllTextAsync("/etc/selfhostsync/appsettings.json");
+            await File.WriteAllTextAsync("/etc/selfhostsync/appsettings.json", configured.Replace("\"SelfHostSync\": {", $"\"SelfHostSync\": {{ \"ControlApi\": {{ \"Urls\": \"http://127.0.0.1:{port}\" }},", StringComparison.Ordinal));
+            // setpriv execs (runuser would stand between the signal and the daemon).
+            var daemon = Process.Start(new ProcessStartInfo("setpriv", ["--reuid=selfhostsync", "--regid=selfhostsync", "--init-groups", "env", $"CREDENTIALS_DIRECTORY={credentials}", "HOME=/var/lib/selfhostsync", "selfhostsync", "run"]) { RedirectStandardError = true, RedirectStandardOutput = true })!;
+            try
+            {
+                using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}/") };
+                var healthy = false;
+                for (var i = 0; i < 100 && !healthy && !daemon.HasExited; i++)
+                {
+                    await Task.Delay(300);
+                    healthy = await http.GetAsync(new Uri("healthz", UriKind.Relative)).ContinueWith(t => t.IsCompletedSuccessfully && t.Result.IsSuccessStatusCode, TaskScheduler.Default);
+                }
+
+                Assert.True(healthy, daemon.HasExited ? await daemon.StandardError.ReadToEndAsync() : "no healthy /healthz within 30 s");
+            }
+            finally
+            {
+                Process.Start("kill", ["-TERM", daemon.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])!.WaitForExit();
+                await daemon.WaitForExitAsync();
+            }
+
+            Assert.Equal(0, daemon.ExitCode);
 
             // Root reads the secrets itself (credentials/ next to the configuration) and hands what it creates back.
             var (status, statusOut, statusErr) = await Run("selfhostsync", "status");
@@ -80,30 +115,6 @@ public sealed partial class PackageTests
         Assert.NotEqual(0, (await Run("getent", "passwd", "selfhostsync")).Code);
     }
 
-    /// <summary>The lab's configuration as an operator would write it: default state directory, secrets as files.</summary>
-    [System.Runtime.Versioning.SupportedOSPlatform("linux")]
-    private static async Task WriteConfigurationAsync(LabRun run)
-    {
-        var text = StateDirectoryLine().Replace(await File.ReadAllTextAsync(run.ConfigPath), string.Empty);
-        var secrets = new List<(string Name, string Value)>();
-        text = InlineSecret().Replace(text, m =>
-        {
-            var name = $"secret-{secrets.Count + 1}";
-            secrets.Add((name, m.Groups["v"].Value));
-            return $"\"{m.Groups["k"].Value}File\": \"{name}\"";
-        });
-        foreach (var (name, value) in secrets)
-        {
-            var path = Path.Combine("/etc/selfhostsync/credentials", name);
-            await File.WriteAllTextAsync(path, value + "\n");
-            File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-        }
-
-        await File.WriteAllTextAsync("/etc/selfhostsync/appsettings.json", text);
-        await Run("chgrp", "selfhostsync", "/etc/selfhostsync/appsettings.json");
-        File.SetUnixFileMode("/etc/selfhostsync/appsettings.json", UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead);
-    }
-
     private static string? Missing()
     {
         if (Environment.UserName != "root")
@@ -111,11 +122,11 @@ public sealed partial class PackageTests
             return "installs a package: run as root (CI does)";
         }
 
-        foreach (var tool in new[] { "dpkg-deb", "lintian", "systemd-analyze", "runuser" })
+        foreach (var tool in new[] { "dpkg-deb", "lintian", "systemd-analyze", "runuser", "setpriv" })
         {
             if (!Environment.GetEnvironmentVariable("PATH")!.Split(':').Any(d => File.Exists(Path.Combine(d, tool))))
             {
-                return $"needs {tool} (Debian package {(tool == "systemd-analyze" ? "systemd" : tool == "runuser" ? "util-linux" : tool == "dpkg-deb" ? "dpkg" : tool)})";
+                return $"needs {tool} (Debian package {(tool == "systemd-analyze" ? "systemd" : tool is "runuser" or "setpriv" ? "util-linux" : tool == "dpkg-deb" ? "dpkg" : tool)})";
             }
         }
 
@@ -151,10 +162,4 @@ public sealed partial class PackageTests
         await process.WaitForExitAsync();
         return (process.ExitCode, await stdout, await stderr);
     }
-
-    [GeneratedRegex("\"StateDirectory\": \"[^\"]*\",?")]
-    private static partial Regex StateDirectoryLine();
-
-    [GeneratedRegex("\"(?<k>TokenSecret|Password)\": \"(?<v>[^\"]+)\"")]
-    private static partial Regex InlineSecret();
 }
