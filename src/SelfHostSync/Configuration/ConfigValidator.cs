@@ -279,7 +279,7 @@ internal static partial class ConfigValidator
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
             problems.Add(ex is UnauthorizedAccessException
-                ? $"{key}File: '{path}' cannot be read (permission denied: {Environment.UserName} needs read access; secrets are 0600 for the service user, so run admin commands as that user, e.g. sudo -u selfhostsync selfhostsync …)"
+                ? $"{key}File: '{path}' cannot be read (permission denied for {Environment.UserName}): the secrets are root's and systemd hands them to the service; run admin commands as root (sudo selfhostsync …)"
                 : $"{key}File: '{path}' cannot be read ({(ex is FileNotFoundException or DirectoryNotFoundException ? "no such file" : "I/O error")})");
             return null;
         }

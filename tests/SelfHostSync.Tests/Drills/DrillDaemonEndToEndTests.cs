@@ -48,10 +48,7 @@ public sealed class DrillDaemonEndToEndTests
         // systemctl stop sends SIGTERM: the drill is cancelled, its restore stopped and its scratch guest removed
         // before the process exits 0.
         await using var daemon = await DaemonProcess.StartAsync(scenario: LabRun.WithoutPassthrough);
-        var homelab = daemon.Run.Lab.Cluster("homelab");
-        homelab.SetDrillFault(100, DrillFault.RestoreHangs);
-        (await PostDrillAsync(daemon, "homelab/100")).Dispose();
-        await WaitAsync(() => homelab.Exists(9900), "the drill did not start restoring");
+        var homelab = await StartHangingDrillAsync(daemon);
 
         using (var term = System.Diagnostics.Process.Start("kill", ["-TERM", daemon.Process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
         {
@@ -72,11 +69,7 @@ public sealed class DrillDaemonEndToEndTests
     public async Task Run_KilledMidDrillAndRestarted_ScratchGuestRemovedAndDrillClosed()
     {
         await using var daemon = await DaemonProcess.StartAsync(scenario: LabRun.WithoutPassthrough);
-        var homelab = daemon.Run.Lab.Cluster("homelab");
-        homelab.SetDrillFault(100, DrillFault.RestoreHangs);
-
-        (await PostDrillAsync(daemon, "homelab/100")).Dispose();
-        await WaitAsync(() => homelab.Exists(9900), "the drill did not start restoring");
+        var homelab = await StartHangingDrillAsync(daemon);
         await Task.Delay(500);
         daemon.Process.Kill();
         await daemon.Process.WaitForExitAsync();
@@ -100,6 +93,16 @@ public sealed class DrillDaemonEndToEndTests
 
         check.CommandText = "SELECT COUNT(*) FROM restore_tests WHERE kind = 'Drill'";
         Assert.Equal(0L, check.ExecuteScalar());
+    }
+
+    /// <summary>A drill of homelab/100 whose restore never ends, running once its scratch guest 9900 exists.</summary>
+    private static async Task<Lab.Pve.PveSimulator> StartHangingDrillAsync(DaemonProcess daemon)
+    {
+        var homelab = daemon.Run.Lab.Cluster("homelab");
+        homelab.SetDrillFault(100, DrillFault.RestoreHangs);
+        (await PostDrillAsync(daemon, "homelab/100")).Dispose();
+        await WaitAsync(() => homelab.Exists(9900), "the drill did not start restoring");
+        return homelab;
     }
 
     private static async Task<HttpResponseMessage> PostDrillAsync(DaemonProcess daemon, string guest)
