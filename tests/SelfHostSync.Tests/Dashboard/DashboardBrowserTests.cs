@@ -24,7 +24,7 @@ public sealed class DashboardBrowserTests
 
     private static async Task<IBrowser> LaunchAsync(IPlaywright playwright)
     {
-        Assert.True(File.Exists("/usr/bin/chromium"), "Debian's chromium is missing: .ci/run installs it (apt-get install chromium)");
+        Requires.Tool("/usr/bin/chromium", "chromium");
         return await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {
             ExecutablePath = "/usr/bin/chromium",

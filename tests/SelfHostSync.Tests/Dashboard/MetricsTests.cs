@@ -16,7 +16,7 @@ public sealed class MetricsTests
 
     private static async Task<string[]> ParseAsync(string text)
     {
-        Assert.True(File.Exists("/usr/bin/python3"), "/usr/bin/python3 is missing");
+        Requires.PythonModule("prometheus_client", "python3-prometheus-client");
         var psi = new ProcessStartInfo("/usr/bin/python3", ["-c", Parser]) { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true };
         using var p = Process.Start(psi)!;
         await p.StandardInput.WriteAsync(text);

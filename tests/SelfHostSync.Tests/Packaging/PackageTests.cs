@@ -8,7 +8,7 @@ namespace SelfHostSync.Tests.Packaging;
 /// #16): files, owners and modes; the installed unit verified by systemd; lintian; as the service user, <c>doctor</c>
 /// and <c>sync --dry-run</c> against the lab with the secrets handed over as systemd does; <c>status</c> as root leaves
 /// nothing root-owned in the state directory; remove keeps state, purge removes it and the user. Needs root, dpkg and
-/// lintian (CI has them; without them the test says so and, unless SELFHOSTSYNC_REQUIRE_TOOLS=1, does nothing).
+/// lintian (<see cref="Requires"/>: skipped without them, failed under CI's SELFHOSTSYNC_REQUIRE_TOOLS=1).
 /// </summary>
 public sealed class PackageTests
 {
@@ -16,16 +16,10 @@ public sealed class PackageTests
     [System.Runtime.Versioning.SupportedOSPlatform("linux")]
     public async Task Package_BuiltInstalledUsedRemovedPurged_AsAnOperatorWould()
     {
-        if (Environment.UserName != "root")
+        Requires.Root("the test installs a package");
+        foreach (var (tool, package) in new[] { ("dpkg-deb", "dpkg"), ("lintian", "lintian"), ("systemd-analyze", "systemd"), ("runuser", "util-linux"), ("setpriv", "util-linux") })
         {
-            // Installing a package needs root; CI runs as root. Nothing to prove without it.
-            return;
-        }
-
-        if (Missing() is { } missing)
-        {
-            Assert.False(Environment.GetEnvironmentVariable("SELFHOSTSYNC_REQUIRE_TOOLS") == "1", missing);
-            return;
+            Requires.Tool(tool, package);
         }
 
         var repo = RepoRoot();
@@ -119,19 +113,6 @@ public sealed class PackageTests
         Assert.False(Directory.Exists("/var/lib/selfhostsync"));
         Assert.False(Directory.Exists("/etc/selfhostsync"));
         Assert.NotEqual(0, (await Run("getent", "passwd", "selfhostsync")).Code);
-    }
-
-    private static string? Missing()
-    {
-        foreach (var tool in new[] { "dpkg-deb", "lintian", "systemd-analyze", "runuser", "setpriv" })
-        {
-            if (!Environment.GetEnvironmentVariable("PATH")!.Split(':').Any(d => File.Exists(Path.Combine(d, tool))))
-            {
-                return $"needs {tool} (Debian package {(tool == "systemd-analyze" ? "systemd" : tool is "runuser" or "setpriv" ? "util-linux" : tool == "dpkg-deb" ? "dpkg" : tool)})";
-            }
-        }
-
-        return null;
     }
 
     private static string RepoRoot()

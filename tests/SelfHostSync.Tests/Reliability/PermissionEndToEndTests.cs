@@ -25,12 +25,8 @@ public sealed class PermissionEndToEndTests
     [System.Runtime.Versioning.SupportedOSPlatform("linux")]
     public async Task Sync_ConfigurationDirectoryNotEnterable_PermissionDeniedWithModeAndFix()
     {
-        if (Environment.UserName != "root")
-        {
-            // Switching to the user nobody needs root; CI runs as root.
-            return;
-        }
-
+        Requires.Root("the test switches to the user nobody");
+        Requires.Tool("runuser", "util-linux");
         var dir = Directory.CreateTempSubdirectory("shs-perm-");
         try
         {
