@@ -1,6 +1,6 @@
 using SelfHostSync.Core.Sync;
 
-namespace SelfHostSync.Tests.Synology;
+namespace SelfHostSync.Synology.Tests;
 
 /// <summary>A fixed list of PVE storages standing in for the clusters' <c>/storage</c> (the NAS gateway's input).</summary>
 internal sealed class FixedStorageDirectory(IReadOnlyList<StorageRef> storages) : IStorageDirectory

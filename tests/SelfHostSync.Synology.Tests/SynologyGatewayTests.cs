@@ -7,7 +7,7 @@ using SelfHostSync.Lab.Scenario;
 using SelfHostSync.Synology.Gateways;
 using SelfHostSync.Synology.Http;
 
-namespace SelfHostSync.Tests.Synology;
+namespace SelfHostSync.Synology.Tests;
 
 /// <summary>The DSM client and gateway against the Lab's DSM simulator.</summary>
 public sealed class SynologyGatewayTests
@@ -21,7 +21,7 @@ public sealed class SynologyGatewayTests
 
     private static async Task<(LabHost Lab, DsmSimulator Nas)> StartAsync(Func<SynologySpec, SynologySpec>? edit = null)
     {
-        var scenario = LabScenario.Load(Path.Combine(LabRun.ConfigDir, "demo-lab.json"));
+        var scenario = LabScenario.Load(Path.Combine(AppContext.BaseDirectory, "config", "demo-lab.json"));
         scenario = scenario with { Clusters = [], BackupServers = [], Synology = [.. scenario.Synology.Select(s => edit is null ? s : edit(s))] };
         var lab = await LabHost.StartAsync(scenario, DateTimeOffset.UtcNow, CancellationToken.None);
         return (lab, lab.Nas("nas"));

@@ -10,7 +10,7 @@ using WireMock.Server;
 using WireMock.Types;
 using WireMock.Util;
 
-namespace SelfHostSync.Tests.Synology;
+namespace SelfHostSync.Synology.Tests;
 
 /// <summary>
 /// The DSM client replaying recorded answers (../shared/fixtures/synology) through WireMock.Net, served as
@@ -19,7 +19,7 @@ namespace SelfHostSync.Tests.Synology;
 /// </summary>
 public sealed class DsmContractTests : IDisposable
 {
-    private static readonly string Dir = Path.Combine(AppContext.BaseDirectory, "Synology", "Fixtures");
+    private static readonly string Dir = Path.Combine(AppContext.BaseDirectory, "Fixtures");
     private readonly WireMockServer _server = WireMockServer.Start();
     private readonly Dictionary<string, Func<Dictionary<string, string>, string>> _answers = new(StringComparer.Ordinal);
 

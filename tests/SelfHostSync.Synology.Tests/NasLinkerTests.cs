@@ -1,7 +1,7 @@
 using SelfHostSync.Core.Sync;
 using SelfHostSync.Synology.Gateways;
 
-namespace SelfHostSync.Tests.Synology;
+namespace SelfHostSync.Synology.Tests;
 
 public sealed class NasLinkerTests
 {
