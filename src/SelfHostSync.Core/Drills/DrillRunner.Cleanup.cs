@@ -52,7 +52,7 @@ public sealed partial class DrillRunner
         {
             cancellationToken.ThrowIfCancellationRequested();
             using var budget = new CancellationTokenSource(settings.CleanupTimeout, time);
-            var problem = await RemoveAsync(guest, createdByUs: false, budget.Token);
+            var (problem, _) = await RemoveAsync(guest, createdByUs: false, budget.Token);
             if (problem is null)
             {
                 removed.Add(guest.Vmid);
@@ -100,8 +100,8 @@ public sealed partial class DrillRunner
                 return (true, null);
             }
 
-            var problem = await RemoveAsync(guest, createdByUs: fresh, budget.Token);
-            if (problem is not null && !fresh && problem.EndsWith(NotOursSuffix, StringComparison.Ordinal))
+            var (problem, notOurs) = await RemoveAsync(guest, createdByUs: fresh, budget.Token);
+            if (notOurs && !fresh)
             {
                 // Nothing proves the guest there is the stub of this old drill: close the record, touch nothing, say so.
                 return (true, $"VMID {drill.ScratchVmid} holds a guest without the '{DrillSettings.Tag}' tag, and nothing proves it is the stub this drill's restore left on {drill.StartedAt:yyyy-MM-dd HH:mm} UTC: left alone and the drill closed; if it is that stub, remove it by hand ({(drill.Type == "lxc" ? "pct" : "qm")} destroy {drill.ScratchVmid} --purge)");
@@ -121,11 +121,12 @@ public sealed partial class DrillRunner
     /// leaves a stub (<c>lock: create</c>, no name) without it. Such a stub is removed only when our own restore task
     /// created it (<paramref name="createdByUs"/>: PVE returned that task for a VMID that was free). Decision 005.
     /// </summary>
-    private async Task<string?> RemoveAsync(ClusterGuest guest, bool createdByUs, CancellationToken budget)
+    /// <returns>Why the guest is still there (null: removed), and whether that is because it is not ours to remove.</returns>
+    private async Task<(string? Problem, bool NotOurs)> RemoveAsync(ClusterGuest guest, bool createdByUs, CancellationToken budget)
     {
         if (!settings.Range.Contains(guest.Vmid))
         {
-            return $"VMID {guest.Vmid} is outside the drill range {settings.Range}; never touched";
+            return ($"VMID {guest.Vmid} is outside the drill range {settings.Range}; never touched", false);
         }
 
         try
@@ -133,12 +134,12 @@ public sealed partial class DrillRunner
             var config = await cluster.ReadConfigAsync(guest.Node, guest.Type, guest.Vmid, budget);
             if (!config.IsDrillGuest && !(createdByUs && IsRestoreStub(config)))
             {
-                return $"guest {guest.Vmid} has no '{DrillSettings.Tag}' tag{NotOursSuffix}";
+                return ($"guest {guest.Vmid} has no '{DrillSettings.Tag}' tag; left alone", true);
             }
 
             if (config.Values.GetValueOrDefault("lock") is { Length: > 0 } held)
             {
-                return $"scratch guest {guest.Vmid} is locked ({held}) after its restore was stopped; remove it by hand: qm unlock {guest.Vmid} && qm destroy {guest.Vmid} --purge (retried at the next sweep)";
+                return ($"scratch guest {guest.Vmid} is locked ({held}) after its restore was stopped; remove it by hand: qm unlock {guest.Vmid} && qm destroy {guest.Vmid} --purge (retried at the next sweep)", false);
             }
 
             if (await cluster.StatusAsync(guest.Node, guest.Type, guest.Vmid, budget) != "stopped")
@@ -146,20 +147,18 @@ public sealed partial class DrillRunner
                 var stopped = await WaitAsync(guest.Node, await cluster.StopAsync(guest.Node, guest.Type, guest.Vmid, budget), budget);
                 if (stopped.State == DrillTaskState.Failed)
                 {
-                    return $"scratch guest {guest.Vmid} did not stop ({stopped.Detail}); retried at the next sweep";
+                    return ($"scratch guest {guest.Vmid} did not stop ({stopped.Detail}); retried at the next sweep", false);
                 }
             }
 
             var destroyed = await WaitAsync(guest.Node, await cluster.DestroyAsync(guest.Node, guest.Type, guest.Vmid, budget), budget);
-            return destroyed.State == DrillTaskState.Ok ? null : $"scratch guest {guest.Vmid} not destroyed ({destroyed.Detail}); retried at the next sweep";
+            return (destroyed.State == DrillTaskState.Ok ? null : $"scratch guest {guest.Vmid} not destroyed ({destroyed.Detail}); retried at the next sweep", false);
         }
         catch (Exception ex)
         {
-            return $"scratch guest {guest.Vmid} not removed ({(ex is OperationCanceledException ? "timed out" : ex.Message)}); retried at the next sweep";
+            return ($"scratch guest {guest.Vmid} not removed ({(ex is OperationCanceledException ? "timed out" : ex.Message)}); retried at the next sweep", false);
         }
     }
-
-    private const string NotOursSuffix = "; left alone";
 
     private static bool IsRestoreStub(ScratchConfig config) =>
         config.Values.GetValueOrDefault("lock") == "create"

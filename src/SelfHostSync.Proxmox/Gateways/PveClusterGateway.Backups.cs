@@ -185,7 +185,7 @@ internal sealed partial class PveClusterGateway
                 var tasks = await ProxmoxClients.Call(Endpoint, what, async () =>
                     ProxmoxClients.Require(Endpoint, what, (await _api.GetTasksAsync(node, TaskListLimit, since, type, cancellationToken)).Data));
                 await AddRestoreTestsAsync(node, tasks, tests, cancellationToken);
-                if (tasks.Select(t => t.StartTime ?? 0).DefaultIfEmpty(0).Max() is > 0 and var seen && seen > (newest == 0 ? 0 : newest))
+                if (tasks.Select(t => t.StartTime ?? 0).DefaultIfEmpty(0).Max() is var seen && seen > newest)
                 {
                     _restoreSince[(node, type)] = seen;
                 }

@@ -80,7 +80,7 @@ internal sealed class ErrorMappingHandler(ProxmoxEndpoint endpoint, TlsPolicy tl
     /// errors, <c>errors</c> per parameter; before 5.2 only the reason phrase. PBS: the error as plain text under a
     /// JSON content type, with the canonical reason phrase (proxmox-rest-server <c>error_to_response</c>).
     /// </summary>
-    internal static async Task<string> MessageOf(HttpResponseMessage response, CancellationToken cancellationToken)
+    private static async Task<string> MessageOf(HttpResponseMessage response, CancellationToken cancellationToken)
     {
         var reason = response.ReasonPhrase ?? string.Empty;
         string body;
