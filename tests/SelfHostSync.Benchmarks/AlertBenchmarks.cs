@@ -7,7 +7,7 @@ namespace SelfHostSync.Benchmarks;
 
 /// <summary>
 /// The alert bookkeeping after every pass on a large estate: a steady-state run (the same failures as last time)
-/// against the alerts still open. It was quadratic in guests × open alerts before session 5 (BENCHMARKS.md).
+/// against the alerts still open. It was quadratic in guests × open alerts before the 2026-11-26 measurement round (BENCHMARKS.md).
 /// </summary>
 [MemoryDiagnoser]
 public class AlertBenchmarks

@@ -22,16 +22,13 @@ internal sealed class LabFixture : IAsyncDisposable
 
     public ProxmoxGateways Gateways { get; }
 
-    public static LabScenario Scenario => LabScenario.Load(Path.Combine(AppContext.BaseDirectory, "config", "demo-lab.json"));
-
     public static async Task<LabFixture> StartAsync(
         bool tickets = false,
         Func<LabScenario, LabScenario>? edit = null,
         int concurrency = 4,
         Func<PbsServer, PbsServer?>? servers = null)
     {
-        var scenario = edit is null ? Scenario : edit(Scenario);
-        var lab = await LabHost.StartAsync(scenario, DateTimeOffset.UtcNow, CancellationToken.None);
+        var lab = await DemoLab.StartAsync(edit);
         var clusters = lab.Clusters.Select(c => new PveCluster(EndpointOf(ProxmoxProduct.Pve, c.Name, c.Server, c.Spec.Tokens[0], tickets ? c.Spec.Users.FirstOrDefault() : null) with { MaxConcurrentRequests = concurrency }, HardwareOwner.Self, TimeSpan.FromHours(1))).ToList();
         var pbs = lab.BackupServers
             .Select(b => new PbsServer(EndpointOf(ProxmoxProduct.Pbs, b.Name, b.Server, b.Spec.Tokens[0], tickets ? b.Spec.Users.FirstOrDefault() : null) with { MaxConcurrentRequests = concurrency }, b.Name.Contains("offsite", StringComparison.Ordinal)))
@@ -60,21 +57,6 @@ internal sealed class LabFixture : IAsyncDisposable
         await Gateways.ApplyTagStyleAsync(TagVocabulary.Default, colorMap: true, register: true, CancellationToken.None);
         await DrillAsync();
     }
-
-    /// <summary>
-    /// The demo lab with container 121 as a non-root drill token can restore it (unprivileged, no bind mount): the
-    /// demo's 121 is privileged with a bind mount, which only root@pam may restore, and its drills are passed over.
-    /// </summary>
-    public static LabScenario DrillableContainer(LabScenario s) => s with
-    {
-        Clusters = [.. s.Clusters.Select(c => c.Name != "homelab" ? c : c with
-        {
-            Guests = [.. c.Guests.Select(g => g.Vmid != 121 ? g : g with
-            {
-                Disks = new Dictionary<string, string>(g.Disks.Where(d => d.Key != "mp0")) { ["unprivileged"] = "1" },
-            })],
-        })],
-    };
 
     /// <summary>The drills' own connection to homelab (its second token), scratch range 9900–9999.</summary>
     public DrillConnection DrillConnection()

@@ -21,9 +21,7 @@ public sealed class SynologyGatewayTests
 
     private static async Task<(LabHost Lab, DsmSimulator Nas)> StartAsync(Func<SynologySpec, SynologySpec>? edit = null)
     {
-        var scenario = LabScenario.Load(Path.Combine(AppContext.BaseDirectory, "config", "demo-lab.json"));
-        scenario = scenario with { Clusters = [], BackupServers = [], Synology = [.. scenario.Synology.Select(s => edit is null ? s : edit(s))] };
-        var lab = await LabHost.StartAsync(scenario, DateTimeOffset.UtcNow, CancellationToken.None);
+        var lab = await DemoLab.StartAsync(scenario => scenario with { Clusters = [], BackupServers = [], Synology = [.. scenario.Synology.Select(s => edit is null ? s : edit(s))] });
         return (lab, lab.Nas("nas"));
     }
 

@@ -21,7 +21,7 @@ public sealed class DoctorEndToEndTests
     {
         await using var run = await LabRun.StartAsync();
 
-        var (code, stdout, stderr) = await LabRun.ExecAsync("doctor", "--config", run.ConfigPath);
+        var (code, stdout, stderr) = await Executable.RunAsync("doctor", "--config", run.ConfigPath);
 
         Assert.True(code == 0, stdout + stderr);
         Assert.Contains("ok      pve:homelab: reachable as token selfhostsync@pve!sync, 3 node(s), TLS pinned", stdout, StringComparison.Ordinal);
@@ -45,7 +45,7 @@ public sealed class DoctorEndToEndTests
             })],
         });
 
-        var (code, stdout, _) = await LabRun.ExecAsync("doctor", "--config", run.ConfigPath);
+        var (code, stdout, _) = await Executable.RunAsync("doctor", "--config", run.ConfigPath);
 
         Assert.Equal(1, code);
         Assert.Contains("PROBLEM drills:homelab: token selfhostsync@pve!drill lacks VM.Allocate, VM.PowerMgmt", stdout, StringComparison.Ordinal);
@@ -56,7 +56,7 @@ public sealed class DoctorEndToEndTests
     {
         await using var run = await LabRun.StartAsync(editScenario: s => WithHomelabToken(s, new TokenSpec("selfhostsync@pve!sync", "demo-homelab-token", ["VM.Audit", "Sys.Audit"])));
 
-        var (code, stdout, _) = await LabRun.ExecAsync("doctor", "--config", run.ConfigPath);
+        var (code, stdout, _) = await Executable.RunAsync("doctor", "--config", run.ConfigPath);
 
         Assert.Equal(1, code);
         Assert.Contains("PROBLEM pve:homelab: missing Datastore.Audit on /", stdout, StringComparison.Ordinal);
@@ -68,7 +68,7 @@ public sealed class DoctorEndToEndTests
     {
         await using var run = await LabRun.StartAsync(editScenario: s => WithHomelabToken(s, new TokenSpec("selfhostsync@pve!sync", "demo-homelab-token", ["Administrator"])));
 
-        var (code, stdout, _) = await LabRun.ExecAsync("doctor", "--config", run.ConfigPath);
+        var (code, stdout, _) = await Executable.RunAsync("doctor", "--config", run.ConfigPath);
 
         Assert.Equal(0, code);
         Assert.Contains("warning pve:homelab: token selfhostsync@pve!sync is over-privileged (Permissions.Modify", stdout, StringComparison.Ordinal);
@@ -81,7 +81,7 @@ public sealed class DoctorEndToEndTests
             editConfig: c => c.Replace("\"TokenId\": \"selfhostsync@pve!sync\", \"TokenSecret\": \"demo-homelab-token\"", "\"TokenId\": \"root@pam!sync\", \"TokenSecret\": \"demo-homelab-token\"", StringComparison.Ordinal),
             editScenario: s => WithHomelabToken(s, new TokenSpec("root@pam!sync", "demo-homelab-token", ["VM.Audit", "VM.Config.Options", "Sys.Audit", "Datastore.Audit", "Pool.Audit", "VM.Backup", "Datastore.AllocateSpace"])));
 
-        var (code, stdout, stderr) = await LabRun.ExecAsync("doctor", "--config", run.ConfigPath);
+        var (code, stdout, stderr) = await Executable.RunAsync("doctor", "--config", run.ConfigPath);
 
         Assert.True(code == 0, stdout + stderr);
         Assert.Contains("warning pve:homelab: token root@pam!sync belongs to root@pam: create a dedicated user", stdout, StringComparison.Ordinal);
@@ -92,18 +92,18 @@ public sealed class DoctorEndToEndTests
     public async Task Doctor_SynologyOtp_PrintsDeviceIdThatThenLogsInWithoutCode()
     {
         await using var run = await LabRun.StartAsync(editScenario: s => s with { Synology = [.. s.Synology.Select(n => n with { Otp = "123456" })] });
-        var (code, stdout, _) = await LabRun.ExecAsync("doctor", "--config", run.ConfigPath);
+        var (code, stdout, _) = await Executable.RunAsync("doctor", "--config", run.ConfigPath);
         Assert.Equal(1, code);
         Assert.Contains("--synology-otp", stdout, StringComparison.Ordinal);
 
-        (code, stdout, var stderr) = await LabRun.ExecAsync("doctor", "--synology-otp", "123456", "--config", run.ConfigPath);
+        (code, stdout, var stderr) = await Executable.RunAsync("doctor", "--synology-otp", "123456", "--config", run.ConfigPath);
         Assert.True(code == 0, stderr);
         var device = stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries)[^1].Trim();
         Assert.Equal(0, run.Lab.Nas("nas").ActiveSessions);
 
         var config = await File.ReadAllTextAsync(run.ConfigPath);
         await File.WriteAllTextAsync(run.ConfigPath, config.Replace("\"Username\": \"selfhostsync\",", $"\"Username\": \"selfhostsync\", \"DeviceId\": \"{device}\",", StringComparison.Ordinal));
-        (code, stdout, _) = await LabRun.ExecAsync("doctor", "--config", run.ConfigPath);
+        (code, stdout, _) = await Executable.RunAsync("doctor", "--config", run.ConfigPath);
         Assert.True(code == 0, stdout);
         Assert.DoesNotContain(device, stdout, StringComparison.Ordinal);
     }

@@ -26,7 +26,7 @@ public sealed class InitEndToEndTests
             "--pbs-url", pbs.Url.ToString(), "--pbs-token-id", "selfhostsync@pbs!sync", "--pbs-secret-file", pbsSecret,
         ];
 
-        var (code, stdout, stderr) = await LabRun.ExecAsync(args);
+        var (code, stdout, stderr) = await Executable.RunAsync(args);
 
         Assert.True(code == 0, stdout + stderr);
         Assert.Contains($"presents certificate SHA-256 {Fingerprints.Display(Fingerprints.Normalize(homelab.Fingerprint)!)}", stdout, StringComparison.Ordinal);
@@ -41,10 +41,10 @@ public sealed class InitEndToEndTests
 
         // The state directory of the lab run, so the pass does not need /var/lib.
         await File.WriteAllTextAsync(config, written.Replace("\"SelfHostSync\": {", $"\"SelfHostSync\": {{ \"StateDirectory\": \"{Path.Combine(run.Directory, "state")}\",", StringComparison.Ordinal));
-        var (dry, _, dryErr) = await LabRun.ExecAsync("sync", "--dry-run", "--config", config);
+        var (dry, _, dryErr) = await Executable.RunAsync("sync", "--dry-run", "--config", config);
         Assert.True(dry == 0, dryErr);
 
-        var (again, _, refused) = await LabRun.ExecAsync(args);
+        var (again, _, refused) = await Executable.RunAsync(args);
         Assert.Equal(1, again);
         Assert.Contains("exists; nothing written (--force replaces it)", refused, StringComparison.Ordinal);
     }

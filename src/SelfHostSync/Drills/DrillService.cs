@@ -117,6 +117,10 @@ internal sealed class DrillService : IDisposable
             case DrillState.Failed:
                 _log.Warning("Drill {Cluster}/{Vmid} FAILED: {Reason}", d.Guest.Cluster, d.Guest.Vmid, d.Reason);
                 break;
+            case DrillState.Aborted when d.CleanedUp:
+                // An operator's stop (systemctl stop, an upgrade) interrupts the drill; its scratch guest is gone.
+                _log.Warning("Drill {Cluster}/{Vmid} interrupted ({State}): {Reason}", d.Guest.Cluster, d.Guest.Vmid, d.State, d.Reason);
+                break;
             default:
                 _log.Error("Drill {Cluster}/{Vmid} could not complete ({State}): {Reason}", d.Guest.Cluster, d.Guest.Vmid, d.State, d.Reason);
                 break;

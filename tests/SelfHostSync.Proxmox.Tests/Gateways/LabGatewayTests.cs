@@ -147,7 +147,7 @@ public sealed class LabGatewayTests
     [Fact]
     public async Task BackupRunning_VzdumpEndedButNotArchived_NotRunning()
     {
-        await using var fixture = await LabFixture.StartAsync(edit: LabFixture.DrillableContainer);
+        await using var fixture = await LabFixture.StartAsync(edit: DemoLab.DrillableContainer);
         var homelab = fixture.Lab.Cluster("homelab");
         homelab.FinishedBackupTask("pve1", 100);
         using var drills = fixture.DrillConnection();
@@ -161,7 +161,7 @@ public sealed class LabGatewayTests
     [Fact]
     public async Task Drill_AgentPingFailsWithQmpTimeoutWhileBooting_KeepsPollingAndPasses()
     {
-        await using var fixture = await LabFixture.StartAsync(edit: LabFixture.DrillableContainer);
+        await using var fixture = await LabFixture.StartAsync(edit: DemoLab.DrillableContainer);
         fixture.Lab.Cluster("homelab").SetDrillFault(101, Lab.Pve.DrillFault.SlowAgent);
 
         var records = await fixture.DrillAsync();

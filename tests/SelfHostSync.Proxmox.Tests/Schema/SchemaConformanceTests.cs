@@ -17,7 +17,7 @@ public sealed class SchemaConformanceTests
     [InlineData(true)]
     public async Task Clients_FullPassAgainstLab_SendOnlySchemaPathsAndParameters(bool tickets)
     {
-        await using var fixture = await LabFixture.StartAsync(tickets, edit: LabFixture.DrillableContainer);
+        await using var fixture = await LabFixture.StartAsync(tickets, edit: DemoLab.DrillableContainer);
         await fixture.ExerciseAsync();
 
         var problems = new List<string>();
@@ -99,7 +99,7 @@ public sealed class SchemaConformanceTests
     [Fact]
     public async Task LabResponses_EveryGetTheClientsMade_MatchSchemaShapes()
     {
-        await using var fixture = await LabFixture.StartAsync(edit: LabFixture.DrillableContainer);
+        await using var fixture = await LabFixture.StartAsync(edit: DemoLab.DrillableContainer);
         await fixture.ExerciseAsync();
 
         var problems = new List<string>();

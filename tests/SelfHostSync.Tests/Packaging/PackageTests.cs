@@ -71,7 +71,7 @@ public sealed class PackageTests
             }
 
             // The daemon as the unit runs it (User=selfhostsync, $CREDENTIALS_DIRECTORY): it starts and answers /healthz.
-            var port = LabRun.FreePort();
+            var port = DaemonProcess.FreePort();
             var configured = await File.ReadAllTextAsync("/etc/selfhostsync/appsettings.json");
             await File.WriteAllTextAsync("/etc/selfhostsync/appsettings.json", configured.Replace("\"SelfHostSync\": {", $"\"SelfHostSync\": {{ \"ControlApi\": {{ \"Urls\": \"http://127.0.0.1:{port}\" }},", StringComparison.Ordinal));
             // setpriv execs (runuser would stand between the signal and the daemon).
@@ -92,6 +92,7 @@ public sealed class PackageTests
             {
                 Process.Start("kill", ["-TERM", daemon.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])!.WaitForExit();
                 await daemon.WaitForExitAsync();
+                ErrorLog.Record("selfhostsync run (installed)", await daemon.StandardError.ReadToEndAsync());
             }
 
             Assert.Equal(0, daemon.ExitCode);
@@ -142,6 +143,12 @@ public sealed class PackageTests
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
         await process.WaitForExitAsync();
-        return (process.ExitCode, await stdout, await stderr);
+        var output = (process.ExitCode, await stdout, await stderr);
+        if (file == "selfhostsync" || args.Contains("selfhostsync"))
+        {
+            ErrorLog.Record(string.Join(' ', [file, .. args]), output.Item2 + "\n" + output.Item3);
+        }
+
+        return output;
     }
 }

@@ -17,11 +17,11 @@ public sealed class ClockEndToEndTests
             Clusters = [.. s.Clusters.Select(c => c.Name != "homelab" ? c : c with { Dumps = [new DumpSpec { Storage = "nas-dumps", Vmid = 130, AgeHours = 300 }] })],
         });
         var homelab = run.Lab.Cluster("homelab");
-        Assert.Equal(0, (await LabRun.ExecAsync("sync", "--config", run.ConfigPath)).Code);
+        Assert.Equal(0, (await Executable.RunAsync("sync", "--config", run.ConfigPath)).Code);
         var before = homelab.TagsOf(130);
 
         homelab.Spec.Dumps.Add(new DumpSpec { Storage = "nas-dumps", Vmid = 130, AgeHours = -2 * 365 * 24 });
-        var (code, stdout, stderr) = await LabRun.ExecAsync("sync", "--json", "--config", run.ConfigPath);
+        var (code, stdout, stderr) = await Executable.RunAsync("sync", "--json", "--config", run.ConfigPath);
 
         Assert.True(code == 3, stderr);
         Assert.Equal(before, homelab.TagsOf(130));

@@ -14,11 +14,11 @@ public sealed class FaultEndToEndTests
     public async Task Sync_TokenRevoked_DegradedOneLineNoTagChange()
     {
         await using var run = await LabRun.StartAsync();
-        Assert.Equal(0, (await LabRun.ExecAsync("sync", "--config", run.ConfigPath)).Code);
+        Assert.Equal(0, (await Executable.RunAsync("sync", "--config", run.ConfigPath)).Code);
         var before = Tags(run);
 
         run.Lab.Cluster("homelab").Server.Faults.RevokeTokens = true;
-        var (code, _, stderr) = await LabRun.ExecAsync("sync", "--config", run.ConfigPath);
+        var (code, _, stderr) = await Executable.RunAsync("sync", "--config", run.ConfigPath);
 
         Assert.Equal(3, code);
         Assert.Equal(before, Tags(run));
@@ -30,11 +30,11 @@ public sealed class FaultEndToEndTests
     public async Task Sync_ForbiddenOnOnePath_NamesPrivilegeAndFreezesOnlyWhatDependsOnIt()
     {
         await using var run = await LabRun.StartAsync();
-        Assert.Equal(0, (await LabRun.ExecAsync("sync", "--config", run.ConfigPath)).Code);
+        Assert.Equal(0, (await Executable.RunAsync("sync", "--config", run.ConfigPath)).Code);
         var before = Tags(run);
 
         run.Lab.Cluster("homelab").Spec.Roles["SelfHostSync"].Remove("Sys.Audit");
-        var (code, stdout, stderr) = await LabRun.ExecAsync("sync", "--json", "--config", run.ConfigPath);
+        var (code, stdout, stderr) = await Executable.RunAsync("sync", "--json", "--config", run.ConfigPath);
 
         Assert.Equal(3, code);
         Assert.Equal(before, Tags(run));
@@ -51,15 +51,14 @@ public sealed class FaultEndToEndTests
     public async Task Sync_NodeOffline_GuestsThereKeepTheirTags()
     {
         await using var run = await LabRun.StartAsync();
-        Assert.Equal(0, (await LabRun.ExecAsync("sync", "--config", run.ConfigPath)).Code);
+        Assert.Equal(0, (await Executable.RunAsync("sync", "--config", run.ConfigPath)).Code);
         var before = Tags(run);
 
         run.Lab.Cluster("homelab").Spec.OfflineNodes.Add("pve3");
-        var (code, _, stderr) = await LabRun.ExecAsync("sync", "--config", run.ConfigPath);
+        var (code, _, stderr) = await Executable.RunAsync("sync", "--config", run.ConfigPath);
 
         Assert.True(code is 0 or 3, stderr);
         Assert.Equal(before, Tags(run));
-        LogAssert.NoErrors(stderr);
     }
 
     [Fact]
@@ -72,7 +71,7 @@ public sealed class FaultEndToEndTests
         var killed = 0;
         for (var i = 0; i < 6; i++)
         {
-            using var process = LabRun.Start("sync", "--config", run.ConfigPath);
+            await using var process = Executable.Start("sync", "--config", run.ConfigPath);
             await Task.Delay(random.Next(300, 2500));
             if (!process.HasExited)
             {
@@ -84,9 +83,9 @@ public sealed class FaultEndToEndTests
         }
 
         servers.ForEach(s => s.Faults.Latency = TimeSpan.Zero);
-        var (code, _, stderr) = await LabRun.ExecAsync("sync", "--config", run.ConfigPath);
+        var (code, _, stderr) = await Executable.RunAsync("sync", "--config", run.ConfigPath);
         Assert.True(code == 0, stderr);
-        var (again, stdout, _) = await LabRun.ExecAsync("sync", "--json", "--config", run.ConfigPath);
+        var (again, stdout, _) = await Executable.RunAsync("sync", "--json", "--config", run.ConfigPath);
         Assert.Equal(0, again);
         using var report = JsonDocument.Parse(stdout);
 
@@ -121,11 +120,11 @@ public sealed class FaultEndToEndTests
     {
         await using var run = await LabRun.StartAsync(text => text.Replace(
             "\"TokenSecret\": \"demo-pbs-token\",", "\"TokenSecret\": \"demo-pbs-token\", \"Timeout\": \"00:00:00.500\",", StringComparison.Ordinal));
-        Assert.Equal(0, (await LabRun.ExecAsync("sync", "--config", run.ConfigPath)).Code);
+        Assert.Equal(0, (await Executable.RunAsync("sync", "--config", run.ConfigPath)).Code);
         var before = Tags(run);
 
         run.Lab.BackupServer("pbs").Server.Faults.Latency = TimeSpan.FromSeconds(2);
-        var (code, _, stderr) = await LabRun.ExecAsync("sync", "--config", run.ConfigPath);
+        var (code, _, stderr) = await Executable.RunAsync("sync", "--config", run.ConfigPath);
 
         Assert.Equal(3, code);
         Assert.Contains("pbs:pbs", stderr, StringComparison.Ordinal);
@@ -141,7 +140,7 @@ public sealed class FaultEndToEndTests
         var before = Tags(daemon.Run);
 
         await pbs.RestartWithNewCertificateAsync(CancellationToken.None);
-        var (code, stdout, stderr) = await LabRun.ExecAsync("resync", "--wait", "--config", daemon.Run.ConfigPath);
+        var (code, stdout, stderr) = await Executable.RunAsync("resync", "--wait", "--config", daemon.Run.ConfigPath);
 
         Assert.True(code == 0, stderr);
         Assert.Contains("degraded true", stdout, StringComparison.Ordinal);
@@ -172,7 +171,7 @@ public sealed class FaultEndToEndTests
     {
         await using var run = await LabRun.StartAsync(text => System.Text.RegularExpressions.Regex.Replace(text, "\"StateDirectory\": \"[^\"]*\"", "\"StateDirectory\": \"/proc/selfhostsync-state\""));
 
-        var (code, stdout, stderr) = await LabRun.ExecAsync("sync", "--config", run.ConfigPath);
+        var (code, stdout, stderr) = await Executable.RunAsync("sync", "--config", run.ConfigPath);
 
         Assert.Equal(78, code);
         Assert.Empty(stdout);
@@ -184,12 +183,12 @@ public sealed class FaultEndToEndTests
     public async Task Sync_ClusterDown_DegradedNamesItOtherClusterStillSynced()
     {
         await using var run = await LabRun.StartAsync();
-        Assert.Equal(0, (await LabRun.ExecAsync("sync", "--config", run.ConfigPath)).Code);
+        Assert.Equal(0, (await Executable.RunAsync("sync", "--config", run.ConfigPath)).Code);
         var before = Tags(run);
         run.Lab.Cluster("rented").SetTags(101, "level-2");
 
         run.Lab.Cluster("homelab").Server.Faults.Down = true;
-        var (code, _, stderr) = await LabRun.ExecAsync("sync", "--config", run.ConfigPath);
+        var (code, _, stderr) = await Executable.RunAsync("sync", "--config", run.ConfigPath);
 
         Assert.Equal(3, code);
         Assert.Contains("Source pve:homelab degraded", stderr, StringComparison.Ordinal);
@@ -205,10 +204,11 @@ public sealed class FaultEndToEndTests
         var before = Tags(run);
         homelab.BeforeNextWrite = () => homelab.Server.Faults.RevokeTokens = true;
 
-        var (code, _, stderr) = await LabRun.ExecAsync("sync", "--config", run.ConfigPath);
+        ErrorLog.Expect("authentication failed for token");
+        var (code, _, stderr) = await Executable.RunAsync("sync", "--config", run.ConfigPath);
         var during = Tags(run);
         homelab.Server.Faults.RevokeTokens = false;
-        Assert.Equal(0, (await LabRun.ExecAsync("sync", "--config", run.ConfigPath)).Code);
+        Assert.Equal(0, (await Executable.RunAsync("sync", "--config", run.ConfigPath)).Code);
         var after = Tags(run);
 
         // Writes that got through before the revocation are the right ones; the rest were refused: nothing in between.

@@ -41,7 +41,7 @@ public sealed class PartialReadTests
     private static async Task<(LabRun Run, Dictionary<int, string?> Before)> ConvergedAsync(bool onLocalStorageOfPve3 = false)
     {
         var run = await LabRun.StartAsync(editScenario: s => VzdumpOnlyProduction(s, onLocalStorageOfPve3));
-        var (code, stdout, stderr) = await LabRun.ExecAsync("sync", "--json", "--config", run.ConfigPath);
+        var (code, stdout, stderr) = await Executable.RunAsync("sync", "--json", "--config", run.ConfigPath);
         Assert.True(code == 0, stderr);
         Assert.Equal("pass", Checks(stdout, 130)["backup.present"]);
         Assert.Contains("level-3b", Tags(run)[130], StringComparison.Ordinal);
@@ -56,7 +56,7 @@ public sealed class PartialReadTests
 
         // The README's role without the two privileges that let PVE show backups: Datastore.Audit only.
         run.Lab.Cluster("homelab").Spec.Roles["SelfHostSync"].RemoveAll(p => p is "VM.Backup" or "Datastore.AllocateSpace");
-        var (code, stdout, stderr) = await LabRun.ExecAsync("sync", "--json", "--config", run.ConfigPath);
+        var (code, stdout, stderr) = await Executable.RunAsync("sync", "--json", "--config", run.ConfigPath);
 
         Assert.Equal(3, code);
         Assert.Equal(before, Tags(run));
@@ -64,7 +64,7 @@ public sealed class PartialReadTests
         Assert.Equal("pass", Checks(stdout, 101)["backup.present"]);
         Assert.Contains("VM.Backup", SourceErrors(stdout), StringComparison.Ordinal);
 
-        var (doctorCode, doctorOut, _) = await LabRun.ExecAsync("doctor", "--config", run.ConfigPath);
+        var (doctorCode, doctorOut, _) = await Executable.RunAsync("doctor", "--config", run.ConfigPath);
         Assert.Equal(1, doctorCode);
         Assert.Contains("PROBLEM pve:homelab: PVE hides the backups on nas-dumps", doctorOut, StringComparison.Ordinal);
         Assert.Contains("pveum role add SelfHostSyncBackups --privs \"VM.Backup,Datastore.AllocateSpace\" && pveum acl modify / --users selfhostsync@pve --tokens 'selfhostsync@pve!sync' --roles SelfHostSyncBackups", doctorOut, StringComparison.Ordinal);
@@ -77,7 +77,7 @@ public sealed class PartialReadTests
         await using var _ = run;
 
         run.Lab.Cluster("homelab").Server.Faults.FailPaths["/api2/json/nodes"] = (500, "cluster not ready - no quorum?");
-        var (code, stdout, stderr) = await LabRun.ExecAsync("sync", "--json", "--config", run.ConfigPath);
+        var (code, stdout, stderr) = await Executable.RunAsync("sync", "--json", "--config", run.ConfigPath);
 
         Assert.Equal(3, code);
         Assert.Equal(before, Tags(run));
@@ -93,7 +93,7 @@ public sealed class PartialReadTests
         await using var _ = run;
 
         run.Lab.Cluster("homelab").Spec.OfflineNodes.Add("pve3");
-        var (code, stdout, _) = await LabRun.ExecAsync("sync", "--json", "--config", run.ConfigPath);
+        var (code, stdout, _) = await Executable.RunAsync("sync", "--json", "--config", run.ConfigPath);
 
         Assert.Equal(3, code);
         Assert.Equal(before, Tags(run));
@@ -107,7 +107,7 @@ public sealed class PartialReadTests
         await using var _ = run;
 
         run.Lab.Cluster("homelab").Spec.Storages.Single(s => s.Storage == "nas-dumps").Offline = true;
-        var (code, stdout, _) = await LabRun.ExecAsync("sync", "--json", "--config", run.ConfigPath);
+        var (code, stdout, _) = await Executable.RunAsync("sync", "--json", "--config", run.ConfigPath);
 
         Assert.Equal(3, code);
         Assert.Equal(before, Tags(run));

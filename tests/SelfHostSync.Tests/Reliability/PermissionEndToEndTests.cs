@@ -16,7 +16,7 @@ public sealed class PermissionEndToEndTests
         Directory.CreateDirectory(Path.Combine(run.Directory, "credentials"));
         await File.WriteAllTextAsync(Path.Combine(run.Directory, "credentials", "pve-homelab"), "demo-homelab-token\n");
 
-        var (code, _, stderr) = await LabRun.ExecAsync("sync", "--config", run.ConfigPath);
+        var (code, _, stderr) = await Executable.RunAsync("sync", "--config", run.ConfigPath);
 
         Assert.True(code == 0, stderr);
     }
@@ -46,6 +46,7 @@ public sealed class PermissionEndToEndTests
             using var process = Process.Start(psi)!;
             var stderr = await process.StandardError.ReadToEndAsync();
             await process.WaitForExitAsync();
+            ErrorLog.Record("selfhostsync sync (as nobody)", stderr);
 
             Assert.True(process.ExitCode == 78, stderr);
             Assert.Contains($"permission denied on directory '{etc}' (mode 0750)", stderr, StringComparison.Ordinal);

@@ -17,14 +17,14 @@ public sealed class SecretScanTests
     [Fact]
     public async Task Run_FailurePathsEchoingSecrets_NoSecretInAnyOutputOrTheStateFile()
     {
-        await using var daemon = await DaemonProcess.StartAsync(scenario: LabRun.WithoutPassthrough);
+        await using var daemon = await DaemonProcess.StartAsync(scenario: DemoLab.WithoutPassthrough);
         var homelab = daemon.Run.Lab.Cluster("homelab");
 
         // A proxy or server that echoes what it was sent: the error text now carries a configured secret.
         daemon.Run.Lab.BackupServer("pbs").Server.Faults.FailPaths["/api2/json/admin/datastore/main/snapshots"] = (400, "token demo-pbs-token is not valid here");
         homelab.Server.Faults.FailPaths["/api2/json/cluster/resources"] = (500, "refusing demo-homelab-token");
         homelab.SetDrillFault(100, DrillFault.CorruptSnapshot);
-        var (code, stdout, stderr) = await LabRun.ExecAsync("resync", "--wait", "--config", daemon.Run.ConfigPath);
+        var (code, stdout, stderr) = await Executable.RunAsync("resync", "--wait", "--config", daemon.Run.ConfigPath);
         Assert.True(code == 0, stderr);
         Assert.Contains("degraded true", stdout, StringComparison.Ordinal);
         homelab.Server.Faults.FailPaths.Clear();

@@ -29,10 +29,10 @@ public sealed class StallEndToEndTests
     public async Task Sync_BodyStallsAfterHeaders_DegradedNamingTheSourceOthersRead(string server, string path, bool drip)
     {
         await using var run = await LabRun.StartAsync(ShortTimeouts);
-        Assert.Equal(0, (await LabRun.ExecAsync("sync", "--config", run.ConfigPath)).Code);
+        Assert.Equal(0, (await Executable.RunAsync("sync", "--config", run.ConfigPath)).Code);
         Faults(run, server).StallBodyPaths[path] = drip ? TimeSpan.FromMilliseconds(300) : null;
 
-        var (code, stdout, stderr) = await LabRun.ExecAsync("sync", "--json", "--config", run.ConfigPath);
+        var (code, stdout, stderr) = await Executable.RunAsync("sync", "--json", "--config", run.ConfigPath);
 
         Assert.True(code == 3, stderr);
         using var doc = JsonDocument.Parse(stdout);
@@ -48,7 +48,7 @@ public sealed class StallEndToEndTests
         await using var daemon = await DaemonProcess.StartAsync(editConfig: ShortTimeouts);
         daemon.Run.Lab.Cluster("homelab").Server.Faults.StallBodyPaths["/api2/json/cluster/resources"] = null;
 
-        var (code, stdout, stderr) = await LabRun.ExecAsync("resync", "--wait", "--config", daemon.Run.ConfigPath);
+        var (code, stdout, stderr) = await Executable.RunAsync("resync", "--wait", "--config", daemon.Run.ConfigPath);
 
         Assert.True(code == 0, stderr);
         Assert.Contains("degraded true", stdout, StringComparison.Ordinal);
@@ -57,7 +57,7 @@ public sealed class StallEndToEndTests
         Assert.Contains("degraded", await health.Content.ReadAsStringAsync(), StringComparison.Ordinal);
 
         daemon.Run.Lab.Cluster("homelab").Server.Faults.StallBodyPaths.Clear();
-        (code, stdout, stderr) = await LabRun.ExecAsync("resync", "--wait", "--config", daemon.Run.ConfigPath);
+        (code, stdout, stderr) = await Executable.RunAsync("resync", "--wait", "--config", daemon.Run.ConfigPath);
         Assert.True(code == 0, stderr);
         Assert.Contains("degraded false", stdout, StringComparison.Ordinal);
     }

@@ -13,13 +13,13 @@ public sealed class StateFileEndToEndTests
     public async Task Command_CorruptStateDatabase_Exit78OneLineSayingWhatToDo(string command)
     {
         await using var run = await LabRun.StartAsync();
-        Assert.Equal(0, (await LabRun.ExecAsync("sync", "--config", run.ConfigPath)).Code);
+        Assert.Equal(0, (await Executable.RunAsync("sync", "--config", run.ConfigPath)).Code);
         var db = Path.Combine(run.Directory, "state", "selfhostsync.db");
         File.WriteAllBytes(db, System.Text.Encoding.ASCII.GetBytes(new string('x', 16384)));
         File.Delete(db + "-wal");
         File.Delete(db + "-shm");
 
-        var (code, _, stderr) = await LabRun.ExecAsync(command, "--config", run.ConfigPath);
+        var (code, _, stderr) = await Executable.RunAsync(command, "--config", run.ConfigPath);
 
         Assert.True(code == 78, stderr);
         Assert.Contains("cannot be read (SQLite 26", stderr, StringComparison.Ordinal);

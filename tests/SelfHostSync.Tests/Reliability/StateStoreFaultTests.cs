@@ -8,6 +8,7 @@ public sealed class StateStoreFaultTests
     [Fact]
     public async Task Run_StateStoreLockedByAnotherProcess_ThreeFailedPassesExitOne()
     {
+        ErrorLog.Expect("database is locked");
         await using var daemon = await DaemonProcess.StartAsync();
         var tags = daemon.Run.Lab.Cluster("homelab").TagsOf(100);
 
@@ -21,7 +22,7 @@ public sealed class StateStoreFaultTests
         }
 
         // The first pass after the lock fails and says why, even though the store could not record it.
-        var (code, _, stderr) = await LabRun.ExecAsync("resync", "--wait", "--config", daemon.Run.ConfigPath);
+        var (code, _, stderr) = await Executable.RunAsync("resync", "--wait", "--config", daemon.Run.ConfigPath);
         Assert.True(code == 1, $"{code}: {stderr}");
         Assert.Contains("failed: SQLite Error 5: 'database is locked'", stderr, StringComparison.Ordinal);
 
@@ -30,7 +31,7 @@ public sealed class StateStoreFaultTests
         // stops the daemon may find it gone before it can ask (69).
         for (var i = 0; i < 2 && !daemon.Process.HasExited; i++)
         {
-            var next = await LabRun.ExecAsync("resync", "--wait", "--config", daemon.Run.ConfigPath);
+            var next = await Executable.RunAsync("resync", "--wait", "--config", daemon.Run.ConfigPath);
             Assert.True(next.Code is 1 or 69, $"{next.Code}: {next.Stderr}");
             Assert.True(next.Code == 69 || next.Stderr.Contains("database is locked", StringComparison.Ordinal), next.Stderr);
         }

@@ -16,14 +16,15 @@ public sealed class PassLockEndToEndTests
         Directory.CreateDirectory(state);
         using (var held = new FileStream(Path.Combine(state, "pass.lock"), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None))
         {
-            var (code, _, stderr) = await LabRun.ExecAsync("sync", "--config", run.ConfigPath);
+            ErrorLog.Expect("another SelfHostSync pass is running");
+            var (code, _, stderr) = await Executable.RunAsync("sync", "--config", run.ConfigPath);
 
             Assert.Equal(1, code);
             Assert.Contains("another SelfHostSync pass is running", stderr, StringComparison.Ordinal);
             Assert.Contains("resync --wait", stderr, StringComparison.Ordinal);
         }
 
-        Assert.Equal(0, (await LabRun.ExecAsync("sync", "--config", run.ConfigPath)).Code);
+        Assert.Equal(0, (await Executable.RunAsync("sync", "--config", run.ConfigPath)).Code);
     }
 
     [Fact]
@@ -31,7 +32,7 @@ public sealed class PassLockEndToEndTests
     {
         await using var daemon = await DaemonProcess.StartAsync();
         var held = new FileStream(Path.Combine(daemon.Run.Directory, "state", "pass.lock"), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
-        var resync = LabRun.ExecAsync("resync", "--wait", "--config", daemon.Run.ConfigPath);
+        var resync = Executable.RunAsync("resync", "--wait", "--config", daemon.Run.ConfigPath);
         await Task.Delay(TimeSpan.FromSeconds(2));
         Assert.False(resync.IsCompleted, "the daemon passed while another process held the pass lock");
 

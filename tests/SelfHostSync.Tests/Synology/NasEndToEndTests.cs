@@ -20,7 +20,7 @@ public sealed class NasEndToEndTests
     {
         await using var run = await LabRun.StartAsync(editScenario: s => WithC2SuccessHoursAgo(s, successHoursAgo));
 
-        var (code, _, stderr) = await LabRun.ExecAsync("sync", "--config", run.ConfigPath);
+        var (code, _, stderr) = await Executable.RunAsync("sync", "--config", run.ConfigPath);
 
         Assert.True(code == 0, stderr);
         Assert.Equal(warned, run.Lab.Cluster("homelab").TagsOf(130)!.Split(';').Contains("warn-no-offsite"));
@@ -30,7 +30,7 @@ public sealed class NasEndToEndTests
     public async Task Sync_VolumeRepaired_StorageWarningClears()
     {
         await using var run = await LabRun.StartAsync();
-        Assert.Equal(0, (await LabRun.ExecAsync("sync", "--config", run.ConfigPath)).Code);
+        Assert.Equal(0, (await Executable.RunAsync("sync", "--config", run.ConfigPath)).Code);
         Assert.Contains("warn-storage-degraded", run.Lab.Cluster("homelab").TagsOf(130), StringComparison.Ordinal);
         Assert.DoesNotContain("warn-storage-degraded", run.Lab.Cluster("homelab").TagsOf(101), StringComparison.Ordinal);
 
@@ -45,7 +45,7 @@ public sealed class NasEndToEndTests
             spec.Pools[i] = spec.Pools[i] with { Status = "normal", DiskFailures = 0 };
         }
 
-        Assert.Equal(0, (await LabRun.ExecAsync("sync", "--config", run.ConfigPath)).Code);
+        Assert.Equal(0, (await Executable.RunAsync("sync", "--config", run.ConfigPath)).Code);
         Assert.DoesNotContain("warn-storage-degraded", run.Lab.Cluster("homelab").TagsOf(130), StringComparison.Ordinal);
     }
 }

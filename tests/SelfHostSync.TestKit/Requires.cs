@@ -1,13 +1,13 @@
 using System.Diagnostics;
 
-namespace SelfHostSync.Tests;
+namespace SelfHostSync.TestKit;
 
 /// <summary>
 /// Tests that need a system tool (Chromium, the Prometheus parser, systemd-analyze, dpkg, …) or root report Skipped,
 /// naming the Debian package to install, when it is missing; under <c>SELFHOSTSYNC_REQUIRE_TOOLS=1</c> (set by
 /// <c>.ci/run</c>, which installs them) a missing tool fails the test instead, so CI always runs them.
 /// </summary>
-internal static class Requires
+public static class Requires
 {
     private static bool Strict => Environment.GetEnvironmentVariable("SELFHOSTSYNC_REQUIRE_TOOLS") == "1";
 

@@ -1,14 +1,13 @@
-using System.Diagnostics;
 using System.Net.Http.Json;
 using System.Text.Json;
 using SelfHostSync.Lab.Scenario;
 
-namespace SelfHostSync.Tests;
+namespace SelfHostSync.TestKit;
 
 /// <summary>`selfhostsync run` as a child process against a lab, with its control API on a free loopback port.</summary>
-internal sealed class DaemonProcess : IAsyncDisposable
+public sealed class DaemonProcess : IAsyncDisposable
 {
-    private DaemonProcess(LabRun run, Process process, Uri url)
+    private DaemonProcess(LabRun run, CommandProcess process, Uri url)
     {
         Run = run;
         Process = process;
@@ -18,7 +17,7 @@ internal sealed class DaemonProcess : IAsyncDisposable
 
     public LabRun Run { get; }
 
-    public Process Process { get; }
+    public CommandProcess Process { get; }
 
     public Uri Url { get; }
 
@@ -26,7 +25,7 @@ internal sealed class DaemonProcess : IAsyncDisposable
 
     public static async Task<DaemonProcess> StartAsync(string? token = null, Func<LabScenario, LabScenario>? scenario = null, Func<string, string>? editConfig = null)
     {
-        var port = LabRun.FreePort();
+        var port = FreePort();
         var control = token is null
             ? $"\"ControlApi\": {{ \"Urls\": \"http://127.0.0.1:{port}\" }},"
             : $"\"ControlApi\": {{ \"Urls\": \"http://127.0.0.1:{port}\", \"Token\": \"{token}\" }},";
@@ -37,9 +36,25 @@ internal sealed class DaemonProcess : IAsyncDisposable
                 return editConfig is null ? edited : editConfig(edited);
             },
             scenario);
-        var daemon = new DaemonProcess(run, LabRun.Start("run", "--config", run.ConfigPath), new Uri($"http://127.0.0.1:{port}/"));
-        await daemon.WaitHealthyAsync();
-        return daemon;
+        var daemon = new DaemonProcess(run, Executable.Start("run", "--config", run.ConfigPath), new Uri($"http://127.0.0.1:{port}/"));
+        try
+        {
+            await daemon.WaitHealthyAsync();
+            return daemon;
+        }
+        catch
+        {
+            await daemon.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>A free loopback TCP port (for a control API).</summary>
+    public static int FreePort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     public async Task WaitHealthyAsync()
@@ -49,7 +64,7 @@ internal sealed class DaemonProcess : IAsyncDisposable
         {
             if (Process.HasExited)
             {
-                Assert.Fail($"daemon exited early ({Process.ExitCode}): {await Process.StandardError.ReadToEndAsync()}");
+                Assert.Fail($"daemon exited early ({Process.ExitCode}): {(await Process.OutputAsync()).Stderr}");
             }
 
             try
@@ -72,26 +87,14 @@ internal sealed class DaemonProcess : IAsyncDisposable
     /// <summary>SIGTERM and wait: the exit code and everything it logged.</summary>
     public async Task<(int Code, string Stderr)> StopAsync()
     {
-        if (!Process.HasExited)
-        {
-            Process.Start("kill", ["-TERM", Process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])!.WaitForExit();
-        }
-
-        var stderr = Process.StandardError.ReadToEndAsync();
-        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        await Process.WaitForExitAsync(cts.Token);
-        return (Process.ExitCode, await stderr);
+        Process.Terminate();
+        var (_, stderr) = await Process.OutputAsync(TimeSpan.FromSeconds(60));
+        return (Process.ExitCode, stderr);
     }
 
     public async ValueTask DisposeAsync()
     {
-        if (!Process.HasExited)
-        {
-            Process.Kill(entireProcessTree: true);
-            await Process.WaitForExitAsync();
-        }
-
-        Process.Dispose();
+        await Process.DisposeAsync();
         Http.Dispose();
         await Run.DisposeAsync();
     }
