@@ -7,6 +7,10 @@ namespace SelfHostSync.TestKit;
 /// <summary>`selfhostsync run` as a child process against a lab, with its control API on a free loopback port.</summary>
 public sealed class DaemonProcess : IAsyncDisposable
 {
+    private const int PortCount = 8000;
+    private static readonly int PortsFrom = EphemeralPortsFrom() - PortCount;
+    private static int nextPort = Random.Shared.Next(PortCount);
+
     private DaemonProcess(LabRun run, CommandProcess process, Uri url)
     {
         Run = run;
@@ -49,12 +53,28 @@ public sealed class DaemonProcess : IAsyncDisposable
         }
     }
 
-    /// <summary>A free loopback TCP port (for a control API).</summary>
+    /// <summary>
+    /// A free loopback TCP port for a control API, below the kernel's ephemeral range: a lab server (which binds port 0)
+    /// or an outgoing connection never takes it between this check and the daemon's own bind, and this process hands
+    /// each port out once.
+    /// </summary>
     public static int FreePort()
     {
-        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+        for (var tries = 0; tries < 2000; tries++)
+        {
+            var port = PortsFrom + ((Interlocked.Increment(ref nextPort) & int.MaxValue) % PortCount);
+            try
+            {
+                using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, port);
+                listener.Start();
+                return port;
+            }
+            catch (System.Net.Sockets.SocketException)
+            {
+            }
+        }
+
+        throw new InvalidOperationException($"no free loopback port in {PortsFrom}–{PortsFrom + PortCount - 1}");
     }
 
     public async Task WaitHealthyAsync()
@@ -90,6 +110,14 @@ public sealed class DaemonProcess : IAsyncDisposable
         Process.Terminate();
         var (_, stderr) = await Process.OutputAsync(TimeSpan.FromSeconds(60));
         return (Process.ExitCode, stderr);
+    }
+
+    private static int EphemeralPortsFrom()
+    {
+        const string range = "/proc/sys/net/ipv4/ip_local_port_range";
+        return File.Exists(range) && int.TryParse(File.ReadAllText(range).Split((char[])['\t', ' '], StringSplitOptions.RemoveEmptyEntries)[0], out var low) && low > PortCount + 1024
+            ? low
+            : 32768;
     }
 
     public async ValueTask DisposeAsync()

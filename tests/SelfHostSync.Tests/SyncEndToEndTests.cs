@@ -3,6 +3,7 @@ using System.Text.Json;
 namespace SelfHostSync.Tests;
 
 /// <summary>The real executable against the lab: DESIGN §4–§6 and §8 as seen from outside.</summary>
+[LongRunning]
 public sealed class SyncEndToEndTests
 {
     private static readonly string[] Secrets = ["demo-homelab-token", "demo-homelab-drill-token", "demo-rented-token", "demo-pbs-token", "demo-offsite-token", "demo-nas-password"];

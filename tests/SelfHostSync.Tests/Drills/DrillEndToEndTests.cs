@@ -6,6 +6,7 @@ using SelfHostSync.Lab.Pve;
 namespace SelfHostSync.Tests.Drills;
 
 /// <summary>Restore drills run by the real executable against the lab: restore, isolate, boot, probe, destroy.</summary>
+[LongRunning]
 public sealed partial class DrillEndToEndTests
 {
     private const int First = 9900;

@@ -10,6 +10,7 @@ namespace SelfHostSync.Tests.Packaging;
 /// nothing root-owned in the state directory; remove keeps state, purge removes it and the user. Needs root, dpkg and
 /// lintian (<see cref="Requires"/>: skipped without them, failed under CI's SELFHOSTSYNC_REQUIRE_TOOLS=1).
 /// </summary>
+[LongRunning]
 public sealed class PackageTests
 {
     [Fact]

@@ -5,6 +5,7 @@ using Microsoft.Data.Sqlite;
 namespace SelfHostSync.Tests.Reliability;
 
 /// <summary>DESIGN §8 under faults, through the real executable: no crash, degraded and named, no tag flips, one line.</summary>
+[LongRunning]
 public sealed class FaultEndToEndTests
 {
     private static Dictionary<int, string?> Tags(LabRun run) =>

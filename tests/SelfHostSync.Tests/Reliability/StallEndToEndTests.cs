@@ -8,6 +8,7 @@ namespace SelfHostSync.Tests.Reliability;
 /// Answers whose headers arrive and whose body then stalls, or drips a byte at a time (M1): on PVE, PBS and DSM the
 /// request's own deadline covers the body, the pass ends degraded with the others read, and the daemon goes on.
 /// </summary>
+[LongRunning]
 public sealed class StallEndToEndTests
 {
     /// <summary>Per-request deadlines of a second or two, so the stalls are found quickly (retries included).</summary>
