@@ -29,13 +29,21 @@ internal sealed class LabFixture : IAsyncDisposable
         Func<PbsServer, PbsServer?>? servers = null)
     {
         var lab = await DemoLab.StartAsync(edit);
+        return new LabFixture(lab, GatewaysFor(lab, tickets, concurrency, servers));
+    }
+
+    /// <summary>Gateways of their own against the fixture's lab: they know nothing of earlier passes.</summary>
+    public ProxmoxGateways NewGateways() => GatewaysFor(Lab, tickets: false, concurrency: 4, servers: null);
+
+    private static ProxmoxGateways GatewaysFor(LabHost lab, bool tickets, int concurrency, Func<PbsServer, PbsServer?>? servers)
+    {
         var clusters = lab.Clusters.Select(c => new PveCluster(EndpointOf(ProxmoxProduct.Pve, c.Name, c.Server, c.Spec.Tokens[0], tickets ? c.Spec.Users.FirstOrDefault() : null) with { MaxConcurrentRequests = concurrency }, HardwareOwner.Self, TimeSpan.FromHours(1))).ToList();
         var pbs = lab.BackupServers
             .Select(b => new PbsServer(EndpointOf(ProxmoxProduct.Pbs, b.Name, b.Server, b.Spec.Tokens[0], tickets ? b.Spec.Users.FirstOrDefault() : null) with { MaxConcurrentRequests = concurrency }, b.Name.Contains("offsite", StringComparison.Ordinal)))
             .Select(s => servers is null ? s : servers(s))
             .OfType<PbsServer>()
             .ToList();
-        return new LabFixture(lab, new ProxmoxGateways(clusters, pbs, TimeProvider.System, resilience: new ResilienceSettings { MaxRetries = 0 }));
+        return new ProxmoxGateways(clusters, pbs, TimeProvider.System, resilience: new ResilienceSettings { MaxRetries = 0 });
     }
 
     public async Task<IReadOnlyList<Core.Evidence.EvidenceBatch>> CollectAsync() =>

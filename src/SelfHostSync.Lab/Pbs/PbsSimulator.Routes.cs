@@ -93,9 +93,17 @@ public sealed partial class PbsSimulator
             Readable(ctx, store, "Datastore.Audit|Datastore.Backup") is not { } ds ? Results.Empty
                 : LabResults.Data(new[] { string.Empty }.Concat(ds.Namespaces ?? []).Select(ns => new { ns })));
 
-        api.MapGet("/admin/datastore/{store}/snapshots", (HttpContext ctx, string store, string? ns) =>
+        api.MapGet("/admin/datastore/{store}/snapshots", (
+            HttpContext ctx,
+            string store,
+            string? ns,
+            [Microsoft.AspNetCore.Mvc.FromQuery(Name = "backup-type")] string? type,
+            [Microsoft.AspNetCore.Mvc.FromQuery(Name = "backup-id")] string? id) =>
             Readable(ctx, store, "Datastore.Audit|Datastore.Backup") is null ? Results.Empty
-                : LabResults.Data(_snapshots.Where(s => s.Datastore == store && s.Namespace == (ns ?? string.Empty)).Select(ToApi)));
+                : LabResults.Data(Snapshots
+                    .Where(s => s.Datastore == store && s.Namespace == (ns ?? string.Empty)
+                        && (type is null || s.Type == type) && (id is null || s.Id.ToString(CultureInfo.InvariantCulture) == id))
+                    .Select(ToApi)));
     }
 
     /// <summary>

@@ -43,7 +43,17 @@ public sealed partial class PbsSimulator
 
     public LabServer Server { get; private set; } = null!;
 
-    internal IReadOnlyList<PbsSnapshot> Snapshots => _snapshots;
+    /// <summary>The snapshots now (a copy: tests change them while the server answers).</summary>
+    internal IReadOnlyList<PbsSnapshot> Snapshots
+    {
+        get
+        {
+            lock (_snapshots)
+            {
+                return [.. _snapshots];
+            }
+        }
+    }
 
     public async Task StartAsync(int port, CancellationToken cancellationToken) =>
         Server = await LabServer.StartAsync(_spec.Name, port, Map, cancellationToken, pbsErrors: true);
@@ -63,5 +73,6 @@ public sealed partial class PbsSimulator
         MapAccess(api);
         MapJobs(api);
         MapDatastores(api);
+        MapChanges(api);
     }
 }

@@ -17,6 +17,7 @@ internal sealed partial class PbsServerGateway(PbsServer server, IPbsApi api, St
 {
     // Datastores and job definitions are configuration; their last-run states are refreshed at the same pace.
     private static readonly TimeSpan ConfigLifetime = TimeSpan.FromMinutes(15);
+    private readonly Dictionary<(string Store, string Ns), KnownSnapshots> _known = [];
     private int _copiesLastPass;
 
     /// <summary>A streamed listing that sends nothing for this long has stalled (the per-attempt timeout).</summary>
@@ -64,6 +65,7 @@ internal sealed partial class PbsServerGateway(PbsServer server, IPbsApi api, St
         }
 
         var copies = new List<BackupCopy>(_copiesLastPass);
+        var touched = links.Count == 0 ? null : await TouchedStoresAsync(cancellationToken);
         foreach (var group in links.GroupBy(l => (l.Datastore, l.Namespace)))
         {
             var (store, ns) = group.Key;
@@ -77,7 +79,7 @@ internal sealed partial class PbsServerGateway(PbsServer server, IPbsApi api, St
             {
                 try
                 {
-                    await ReadSnapshotsAsync(datastore!, ns, groupLinks, copies, cancellationToken);
+                    await ReadSnapshotsAsync(datastore!, ns, groupLinks, copies, touched, cancellationToken);
                     continue;
                 }
                 catch (ProxmoxApiException ex)
@@ -86,6 +88,7 @@ internal sealed partial class PbsServerGateway(PbsServer server, IPbsApi api, St
                 }
             }
 
+            _known.Remove((store, ns));
             gaps.AddRange(groupLinks.Select(l => new EvidenceGap(
                 new EvidenceScope(EvidenceKind.BackupCopies, l.Cluster, $"PVE storage {l.StorageId}"), Id.ToString(), why)));
         }
@@ -97,24 +100,83 @@ internal sealed partial class PbsServerGateway(PbsServer server, IPbsApi api, St
         return new EvidenceBatch { Copies = copies, Replicas = jobs.Replicas, Findings = jobs.Findings, Gaps = gaps };
     }
 
-    /// <summary>One datastore namespace, streamed: PBS builds the whole list before it sends a byte (the listing's longer timeout).</summary>
-    private async Task ReadSnapshotsAsync(DatastoreDto datastore, string ns, List<Link> groupLinks, List<BackupCopy> copies, CancellationToken cancellationToken)
+    /// <summary>
+    /// One datastore namespace. After a first full listing, a pass lists the groups (one small answer) and reads the
+    /// snapshots only of groups that changed; everything is listed again after a verify, prune or garbage collection task
+    /// on the datastore, when a group lost snapshots, when the tasks cannot be seen, and every <c>FullListingEvery</c>.
+    /// </summary>
+    private async Task ReadSnapshotsAsync(DatastoreDto datastore, string ns, List<Link> groupLinks, List<BackupCopy> copies, ISet<string>? touched, CancellationToken cancellationToken)
     {
-        var what = $"GET /admin/datastore/{datastore.Store}/snapshots";
+        var key = (datastore.Store, ns);
+        var now = time.GetUtcNow();
+
+        // Whatever fails from here leaves nothing kept: the next pass lists this namespace in full.
+        _known.Remove(key, out var known);
+        var groups = await ReadGroupsAsync(datastore.Store, ns, cancellationToken);
+        var full = known is null || touched is null || touched.Contains(datastore.Store) || now - known.FullAt >= server.FullListingEvery
+            || known.AnyCountDropped(groups);
+        if (full)
+        {
+            var read = new Dictionary<(string Type, string Id), List<SnapshotFact>>();
+            await ListAsync(datastore.Store, ns, null, snapshot =>
+            {
+                var group = (snapshot.BackupType ?? string.Empty, snapshot.BackupId ?? string.Empty);
+                if (!read.TryGetValue(group, out var facts))
+                {
+                    read[group] = facts = [];
+                }
+
+                facts.Add(SnapshotFact.Of(snapshot));
+            }, cancellationToken);
+            known = new KnownSnapshots(now);
+            foreach (var group in groups)
+            {
+                known.Set(group, read.GetValueOrDefault((group.BackupType ?? string.Empty, group.BackupId ?? string.Empty)) ?? []);
+            }
+        }
+        else
+        {
+            foreach (var group in known!.Changed(groups).ToList())
+            {
+                var facts = new List<SnapshotFact>();
+                await ListAsync(datastore.Store, ns, group, snapshot => facts.Add(SnapshotFact.Of(snapshot)), cancellationToken);
+                known.Set(group, facts);
+            }
+
+            known.KeepOnly(groups);
+        }
+
+        _known[key] = known;
         var offsite = server.Offsite || (server.S3Offsite && datastore.BackendType == "s3");
+        foreach (var (type, id, snapshot) in known.All)
+        {
+            foreach (var link in groupLinks)
+            {
+                if (CopyOf(link, type, id, snapshot, offsite) is { } copy)
+                {
+                    copies.Add(copy);
+                }
+            }
+        }
+    }
+
+    private Task<List<GroupDto>> ReadGroupsAsync(string store, string ns, CancellationToken cancellationToken)
+    {
+        var what = $"GET /admin/datastore/{store}/groups";
+        return ProxmoxClients.Call(Endpoint, what, async () =>
+            ProxmoxClients.Require(Endpoint, what, (await api.GetGroupsAsync(store, ns.Length == 0 ? null : ns, cancellationToken)).Data));
+    }
+
+    /// <summary>A snapshot listing (of a namespace, or of one group), streamed: PBS builds the whole list before it sends a byte.</summary>
+    private async Task ListAsync(string store, string ns, GroupDto? group, Action<SnapshotDto> each, CancellationToken cancellationToken)
+    {
+        var what = $"GET /admin/datastore/{store}/snapshots";
         var found = await ProxmoxClients.Call(Endpoint, what, async () =>
         {
-            await using var answer = await api.GetSnapshotsAsync(datastore.Store, ns.Length == 0 ? null : ns, cancellationToken);
-            return await DataArrayReader.ReadAsync<SnapshotDto>(answer, ProxmoxClients.Json, StallTimeout, snapshot =>
-            {
-                foreach (var link in groupLinks)
-                {
-                    if (CopyOf(link, snapshot, offsite) is { } copy)
-                    {
-                        copies.Add(copy);
-                    }
-                }
-            }, cancellationToken);
+            await using var answer = group is null
+                ? await api.GetSnapshotsAsync(store, ns.Length == 0 ? null : ns, cancellationToken)
+                : await api.GetGroupSnapshotsAsync(store, ns.Length == 0 ? null : ns, group.BackupType ?? string.Empty, group.BackupId ?? string.Empty, cancellationToken);
+            return await DataArrayReader.ReadAsync(answer, ProxmoxClients.Json, StallTimeout, each, cancellationToken);
         });
         if (!found)
         {
@@ -122,16 +184,16 @@ internal sealed partial class PbsServerGateway(PbsServer server, IPbsApi api, St
         }
     }
 
-    private BackupCopy? CopyOf(Link link, SnapshotDto snapshot, bool offsite)
+    private BackupCopy? CopyOf(Link link, string type, string id, SnapshotFact snapshot, bool offsite)
     {
         // Without a manifest (no size) the backup is still being written, or broke: not a copy, and not to be drilled.
-        if (snapshot.BackupType is not ("vm" or "ct") || snapshot.BackupTime is null || !snapshot.Complete
-            || !int.TryParse(snapshot.BackupId, NumberStyles.None, CultureInfo.InvariantCulture, out var vmid) || vmid <= 0)
+        if (type is not ("vm" or "ct") || snapshot.Time == 0 || !snapshot.Complete
+            || !int.TryParse(id, NumberStyles.None, CultureInfo.InvariantCulture, out var vmid) || vmid <= 0)
         {
             return null;
         }
 
-        var time = Wire.Epoch(snapshot.BackupTime.Value);
+        var time = Wire.Epoch(snapshot.Time);
         var location = link.Location(server.Name);
         return new BackupCopy(
             new GuestKey(link.Cluster, vmid),
@@ -139,7 +201,7 @@ internal sealed partial class PbsServerGateway(PbsServer server, IPbsApi api, St
             location,
             link.StorageId,
             time,
-            snapshot.VerificationState switch
+            snapshot.Verification switch
             {
                 "ok" => VerificationState.Ok,
                 "failed" => VerificationState.Failed,

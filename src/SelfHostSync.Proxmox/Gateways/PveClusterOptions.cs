@@ -33,4 +33,7 @@ public sealed record PbsServer(ProxmoxEndpoint Endpoint, bool Offsite, IReadOnly
     public string Name => Endpoint.Name;
 
     public IReadOnlySet<string> OffsiteRemoteNames => OffsiteRemotes ?? new HashSet<string>();
+
+    /// <summary>Between passes only changed backup groups are read; every datastore is listed in full at least this often.</summary>
+    public TimeSpan FullListingEvery { get; init; } = TimeSpan.FromHours(1);
 }

@@ -20,6 +20,26 @@ internal interface IPbsApi
     [Get("/admin/datastore/{store}/snapshots")]
     Task<Stream> GetSnapshotsAsync(string store, [Query] string? ns, CancellationToken cancellationToken);
 
+    /// <summary>One group's snapshots (a guest's backups on the datastore namespace), streamed like the whole listing.</summary>
+    [Get("/admin/datastore/{store}/snapshots")]
+    Task<Stream> GetGroupSnapshotsAsync(
+        string store,
+        [Query] string? ns,
+        [AliasAs("backup-type")][Query] string type,
+        [AliasAs("backup-id")][Query] string id,
+        CancellationToken cancellationToken);
+
+    /// <summary>The backup groups of a datastore namespace: last backup and count per guest (filtered like snapshots).</summary>
+    [Get("/admin/datastore/{store}/groups")]
+    Task<PbsData<List<GroupDto>>> GetGroupsAsync(string store, [Query] string? ns, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Tasks that started at or after <paramref name="since"/>, newest first, all of them (<c>limit=0</c>). Without
+    /// Sys.Audit on /system/tasks PBS leaves out most other users' tasks, silently.
+    /// </summary>
+    [Get("/nodes/localhost/tasks")]
+    Task<PbsData<List<PbsTaskDto>>> GetTasksAsync([Query] long since, [Query] int limit, CancellationToken cancellationToken);
+
     [Get("/admin/verify")]
     Task<PbsData<List<VerifyJobDto>>> GetVerifyJobsAsync(CancellationToken cancellationToken);
 

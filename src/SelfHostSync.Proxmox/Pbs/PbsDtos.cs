@@ -119,3 +119,32 @@ internal sealed record SyncJobDto
 
     [JsonPropertyName("last-run-endtime")] public long? LastRunEndtime { get; init; }
 }
+
+/// <summary>One row of <c>GET /admin/datastore/{store}/groups</c>: a guest's backups, summarised.</summary>
+internal sealed record GroupDto
+{
+    [JsonPropertyName("backup-type")] public string? BackupType { get; init; }
+
+    [JsonPropertyName("backup-id")] public string? BackupId { get; init; }
+
+    [JsonPropertyName("last-backup")] public long? LastBackup { get; init; }
+
+    /// <summary>Every snapshot directory of the group, running backups included.</summary>
+    [JsonPropertyName("backup-count")] public long? BackupCount { get; init; }
+}
+
+/// <summary>One row of PBS's <c>GET /nodes/{node}/tasks</c>.</summary>
+internal sealed record PbsTaskDto
+{
+    [JsonPropertyName("upid")] public string? Upid { get; init; }
+
+    [JsonPropertyName("worker_type")] public string? WorkerType { get; init; }
+
+    /// <summary>Starts with the datastore for datastore work (<c>store</c>, <c>store:job</c>, <c>store:ns:type/id</c>).</summary>
+    [JsonPropertyName("worker_id")] public string? WorkerId { get; init; }
+
+    [JsonPropertyName("starttime")] public long? StartTime { get; init; }
+
+    /// <summary>Absent while the task runs.</summary>
+    [JsonPropertyName("endtime")] public long? EndTime { get; init; }
+}
