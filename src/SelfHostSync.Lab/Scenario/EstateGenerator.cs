@@ -120,7 +120,7 @@ public static class EstateGenerator
         var servers = Enumerable.Range(1, size.BackupServers).Select(s => new BackupServerSpec
         {
             Name = $"pbs{s}",
-            Tokens = [new TokenSpec(PbsTokenId, Secret, ["Datastore.Audit"])],
+            Tokens = [new TokenSpec(PbsTokenId, Secret, ["Datastore.Audit", "Sys.Audit"])],
             Datastores = [.. Enumerable.Range(1, size.DatastoresPerServer).Select(d => new DatastoreSpec(
                 $"store{d}",
                 [.. clusters.SelectMany(c => Enumerable.Range(1, size.NamespacesPerDatastore).SelectMany(n => new[] { c.Name, $"{c.Name}/ns{n}" })).Distinct(StringComparer.Ordinal)]))],

@@ -112,31 +112,28 @@ internal sealed partial class PbsServerGateway(PbsServer server, IPbsApi api, St
 
         // Whatever fails from here leaves nothing kept: the next pass lists this namespace in full.
         _known.Remove(key, out var known);
-        var groups = await ReadGroupsAsync(datastore.Store, ns, cancellationToken);
-        var full = known is null || touched is null || touched.Contains(datastore.Store) || now - known.FullAt >= server.FullListingEvery
-            || known.AnyCountDropped(groups);
-        if (full)
+        var offsite = server.Offsite || (server.S3Offsite && datastore.BackendType == "s3");
+        if (touched is null)
         {
-            var read = new Dictionary<(string Type, string Id), List<SnapshotFact>>();
-            await ListAsync(datastore.Store, ns, null, snapshot =>
-            {
-                var group = (snapshot.BackupType ?? string.Empty, snapshot.BackupId ?? string.Empty);
-                if (!read.TryGetValue(group, out var facts))
-                {
-                    read[group] = facts = [];
-                }
+            // The tasks that change snapshots cannot be seen: nothing learnt now could be trusted next pass.
+            var all = await ListAllAsync(datastore.Store, ns, cancellationToken);
+            Emit(all.SelectMany(g => g.Value.Select(f => (g.Key.Type, g.Key.Id, f))), groupLinks, copies, offsite);
+            return;
+        }
 
-                facts.Add(SnapshotFact.Of(snapshot));
-            }, cancellationToken);
+        var groups = await ReadGroupsAsync(datastore.Store, ns, cancellationToken);
+        if (known is null || touched.Contains(datastore.Store) || now - known.FullAt >= server.FullListingEvery || known.AnyCountDropped(groups))
+        {
+            var all = await ListAllAsync(datastore.Store, ns, cancellationToken);
             known = new KnownSnapshots(now);
             foreach (var group in groups)
             {
-                known.Set(group, read.GetValueOrDefault((group.BackupType ?? string.Empty, group.BackupId ?? string.Empty)) ?? []);
+                known.Set(group, all.GetValueOrDefault((group.BackupType ?? string.Empty, group.BackupId ?? string.Empty)) ?? []);
             }
         }
         else
         {
-            foreach (var group in known!.Changed(groups).ToList())
+            foreach (var group in known.Changed(groups).ToList())
             {
                 var facts = new List<SnapshotFact>();
                 await ListAsync(datastore.Store, ns, group, snapshot => facts.Add(SnapshotFact.Of(snapshot)), cancellationToken);
@@ -147,8 +144,12 @@ internal sealed partial class PbsServerGateway(PbsServer server, IPbsApi api, St
         }
 
         _known[key] = known;
-        var offsite = server.Offsite || (server.S3Offsite && datastore.BackendType == "s3");
-        foreach (var (type, id, snapshot) in known.All)
+        Emit(known.All, groupLinks, copies, offsite);
+    }
+
+    private void Emit(IEnumerable<(string Type, string Id, SnapshotFact Snapshot)> snapshots, List<Link> groupLinks, List<BackupCopy> copies, bool offsite)
+    {
+        foreach (var (type, id, snapshot) in snapshots)
         {
             foreach (var link in groupLinks)
             {
@@ -158,6 +159,23 @@ internal sealed partial class PbsServerGateway(PbsServer server, IPbsApi api, St
                 }
             }
         }
+    }
+
+    /// <summary>Every snapshot of the namespace, by group (a snapshot without a group name is of no guest and is dropped later).</summary>
+    private async Task<Dictionary<(string Type, string Id), List<SnapshotFact>>> ListAllAsync(string store, string ns, CancellationToken cancellationToken)
+    {
+        var read = new Dictionary<(string Type, string Id), List<SnapshotFact>>();
+        await ListAsync(store, ns, null, snapshot =>
+        {
+            var group = (snapshot.BackupType ?? string.Empty, snapshot.BackupId ?? string.Empty);
+            if (!read.TryGetValue(group, out var facts))
+            {
+                read[group] = facts = [];
+            }
+
+            facts.Add(SnapshotFact.Of(snapshot));
+        }, cancellationToken);
+        return read;
     }
 
     private Task<List<GroupDto>> ReadGroupsAsync(string store, string ns, CancellationToken cancellationToken)

@@ -64,6 +64,12 @@ internal static class ProxmoxDoctor
             found.AddRange(stores.Select(s => s.Unavailable()).OfType<string>().Select(why => new Diagnosis(subject, DiagnosisLevel.Warning, $"{why}: its snapshots cannot be read, the guests backed up there keep their tags until it is back")));
             var raw = await ProxmoxClients.Call(e, "GET /access/permissions", async () => ProxmoxClients.Require(e, "GET /access/permissions", (await api.GetPermissionsAsync(cancellationToken)).Data));
             found.AddRange(Judge(subject, e, raw, [], "/", false));
+            if (!new TokenPermissions(raw).Has("Sys.Audit", "/system/tasks"))
+            {
+                found.Add(new Diagnosis(subject, DiagnosisLevel.Warning,
+                    $"PBS shows {e.Identity} none of the verify, prune and garbage collection tasks (they need Sys.Audit on /system/tasks, no error), so every pass lists every snapshot instead of the changed backup groups. Fix: {Grant("/system/tasks", "Audit")}"));
+            }
+
             if ((server.Offsite || server.OffsiteRemoteNames.Count > 0) && !new TokenPermissions(raw).Propagates("Remote.Audit", "/remote"))
             {
                 found.Add(new Diagnosis(subject, DiagnosisLevel.Problem,

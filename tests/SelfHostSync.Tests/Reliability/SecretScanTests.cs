@@ -21,7 +21,7 @@ public sealed class SecretScanTests
         var homelab = daemon.Run.Lab.Cluster("homelab");
 
         // A proxy or server that echoes what it was sent: the error text now carries a configured secret.
-        daemon.Run.Lab.BackupServer("pbs").Server.Faults.FailPaths["/api2/json/admin/datastore/main/snapshots"] = (400, "token demo-pbs-token is not valid here");
+        daemon.Run.Lab.BackupServer("pbs").Server.Faults.FailPaths["/api2/json/admin/datastore/main/groups"] = (400, "token demo-pbs-token is not valid here");
         homelab.Server.Faults.FailPaths["/api2/json/cluster/resources"] = (500, "refusing demo-homelab-token");
         homelab.SetDrillFault(100, DrillFault.CorruptSnapshot);
         var (code, stdout, stderr) = await Executable.RunAsync("resync", "--wait", "--config", daemon.Run.ConfigPath);
