@@ -110,7 +110,7 @@ public static class EstateGenerator
             {
                 Name = name,
                 Nodes = nodes,
-                Tokens = [new TokenSpec(TokenId, Secret, ["VM.Audit", "VM.Config.Options", "Sys.Audit", "Datastore.Audit"])],
+                Tokens = [new TokenSpec(TokenId, Secret, ["VM.Audit", "VM.Config.Options", "Sys.Audit", "Datastore.Audit", "Pool.Audit", "VM.Backup", "Datastore.AllocateSpace"])],
                 Storages = storages,
                 Guests = guests,
                 BackupJobs = [new JobSpec { Id = "nightly", Schedule = "02:00", Storage = "pbs-1", All = true, Exclude = "107,108" }],
