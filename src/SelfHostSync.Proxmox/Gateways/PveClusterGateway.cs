@@ -21,6 +21,7 @@ internal sealed partial class PveClusterGateway : IEvidenceSource
     private readonly PbsHosts _pbsServersReadDirectly;
     private readonly TimeProvider _time;
     private readonly ConcurrentDictionary<int, CachedConfig> _configs = new();
+    private ConcurrentDictionary<int, ConfigRead> _readThisPass = new();
     private readonly ConcurrentDictionary<string, RestoreTest?> _restoreTasks = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<(string Node, string Type), long> _restoreSince = new();
     private readonly Refreshing<IReadOnlyList<BackupJob>> _jobs;
@@ -58,6 +59,8 @@ internal sealed partial class PveClusterGateway : IEvidenceSource
 
     public async Task<EvidenceBatch> CollectAsync(CancellationToken cancellationToken)
     {
+        // What an earlier pass read may have changed since, our own tag writes included: only this pass's reads are lent.
+        _readThisPass = new ConcurrentDictionary<int, ConfigRead>();
         var resources = await ProxmoxClients.Call(Endpoint, "GET /cluster/resources", async () =>
             ProxmoxClients.Require(Endpoint, "GET /cluster/resources", (await _api.GetResourcesAsync("vm", cancellationToken)).Data));
         var rows = resources.Where(r => r.Vmid is > 0 && r.Node is not null && (r.Type is "qemu" or "lxc") && !_cluster.IsScratch(r.Vmid.Value, r.Tags)).ToList();
@@ -156,6 +159,7 @@ internal sealed partial class PveClusterGateway : IEvidenceSource
         try
         {
             var raw = await ReadConfigAsync(row.Node!, row.Type!, vmid, cancellationToken);
+            _readThisPass[vmid] = ConfigRead.Of(raw);
             var config = new GuestConfig(
                 Wire.Bool(raw.GetValueOrDefault("onboot")),
                 Wire.Bool(raw.GetValueOrDefault("protection")),
@@ -170,6 +174,13 @@ internal sealed partial class PveClusterGateway : IEvidenceSource
             return null;
         }
     }
+
+    /// <summary>
+    /// The config this pass read of <paramref name="vmid"/>, once: the tag writer writes against its digest instead of
+    /// reading it again (a change since is PVE's digest refusal, and the writer then reads afresh).
+    /// </summary>
+    internal ConfigRead? TakeReadThisPass(int vmid) =>
+        _readThisPass.TryRemove(vmid, out var raw) ? raw : null;
 
     internal async Task<Dictionary<string, JsonElement>> ReadConfigAsync(string node, string type, int vmid, CancellationToken cancellationToken)
     {
@@ -248,6 +259,13 @@ internal sealed partial class PveClusterGateway : IEvidenceSource
     {
         var what = $"PUT /nodes/{node}/{type}/{vmid}/config";
         return ProxmoxClients.Call(Endpoint, what, () => _api.PutGuestConfigAsync(node, type, vmid, form, cancellationToken));
+    }
+
+    /// <summary>What a tag write needs of a config read: its digest, tags and lock (a few strings, not the config).</summary>
+    internal sealed record ConfigRead(string? Digest, string? Tags, string? Lock)
+    {
+        public static ConfigRead Of(Dictionary<string, JsonElement> raw) =>
+            new(Wire.String(raw.GetValueOrDefault("digest")), Wire.String(raw.GetValueOrDefault("tags")), Wire.String(raw.GetValueOrDefault("lock")));
     }
 
     private sealed record CachedConfig(RowKey Row, GuestConfig Config, DateTimeOffset ReadAt);

@@ -6,8 +6,9 @@ using SelfHostSync.Proxmox.Http;
 namespace SelfHostSync.Proxmox.Gateways;
 
 /// <summary>
-/// Writes the managed tag subset: a fresh config read, the change applied to the fresh tags, and a PUT of
-/// <c>tags</c> (or <c>delete=tags</c>) with the digest just read. Never <c>skiplock</c>, never another setting.
+/// Writes the managed tag subset: the change applied to the tags of a config read, and a PUT of <c>tags</c> (or
+/// <c>delete=tags</c>) with that read's digest. The read is the one this pass made to collect evidence when there is
+/// one (a cached config from an earlier pass is read afresh). Never <c>skiplock</c>, never another setting.
 /// </summary>
 internal sealed class PveTagWriter(IReadOnlyDictionary<string, PveClusterGateway> clusters) : ITagWriter
 {
@@ -18,13 +19,20 @@ internal sealed class PveTagWriter(IReadOnlyDictionary<string, PveClusterGateway
             return new TagWriteOutcome(TagWriteStatus.Failed, guest.Tags, guest.Tags, $"cluster {guest.Key.Cluster} is not configured");
         }
 
+        // A refused digest (the config changed since this pass read it) is a conflict like any other: the plan was made
+        // from what was read, so the next pass reads again and plans again; an edit is never overwritten.
+        return await WriteAsync(cluster, guest, cluster.TakeReadThisPass(guest.Key.Vmid), change, cancellationToken);
+    }
+
+    private static async Task<TagWriteOutcome> WriteAsync(PveClusterGateway cluster, Guest guest, PveClusterGateway.ConfigRead? read, TagChange change, CancellationToken cancellationToken)
+    {
         var type = guest.TypeCode;
         IReadOnlyList<string> before = guest.Tags;
         try
         {
-            var config = await cluster.ReadConfigAsync(guest.Node, type, guest.Key.Vmid, cancellationToken);
-            before = TagList.Parse(Wire.String(config.GetValueOrDefault("tags")));
-            if (Wire.String(config.GetValueOrDefault("lock")) is { Length: > 0 } held)
+            var config = read ?? PveClusterGateway.ConfigRead.Of(await cluster.ReadConfigAsync(guest.Node, type, guest.Key.Vmid, cancellationToken));
+            before = TagList.Parse(config.Tags);
+            if (config.Lock is { Length: > 0 } held)
             {
                 return new TagWriteOutcome(TagWriteStatus.Locked, before, before, $"guest is locked ({held})");
             }
@@ -35,7 +43,7 @@ internal sealed class PveTagWriter(IReadOnlyDictionary<string, PveClusterGateway
                 return new TagWriteOutcome(TagWriteStatus.Unchanged, before, before);
             }
 
-            var digest = Wire.String(config.GetValueOrDefault("digest"));
+            var digest = config.Digest;
             if (digest is null)
             {
                 return new TagWriteOutcome(TagWriteStatus.Failed, before, before, "config read returned no digest; refusing to write without one");
