@@ -108,8 +108,7 @@ internal sealed partial class PbsServerGateway
     {
         try
         {
-            var permissions = await _permissions.GetAsync(async () => new TokenPermissions(await ProxmoxClients.Call(Endpoint, "GET /access/permissions", async () =>
-                ProxmoxClients.Require(Endpoint, "GET /access/permissions", (await api.GetPermissionsAsync(cancellationToken)).Data))), cancellationToken);
+            var permissions = await PermissionsAsync(cancellationToken);
             if (!permissions.Propagates("Remote.Audit", "/remote"))
             {
                 ReplicasUnknown(gaps, findings, $"PBS lists sync jobs only to remotes {Endpoint.Identity} may audit: grant RemoteAudit on /remote");
@@ -120,6 +119,11 @@ internal sealed partial class PbsServerGateway
             ReplicasUnknown(gaps, findings, $"privileges not readable: {ex.Message}");
         }
     }
+
+    /// <summary>The token's own privileges on this PBS, kept like the job lists.</summary>
+    private Task<TokenPermissions> PermissionsAsync(CancellationToken cancellationToken) =>
+        _permissions.GetAsync(async () => new TokenPermissions(await ProxmoxClients.Call(Endpoint, "GET /access/permissions", async () =>
+            ProxmoxClients.Require(Endpoint, "GET /access/permissions", (await api.GetPermissionsAsync(cancellationToken)).Data))), cancellationToken);
 
     private void ReplicasUnknown(List<EvidenceGap> gaps, List<string> findings, string reason)
     {

@@ -23,8 +23,7 @@ internal sealed partial class PbsServerGateway
     {
         try
         {
-            var permissions = await _permissions.GetAsync(async () => new TokenPermissions(await ProxmoxClients.Call(Endpoint, "GET /access/permissions", async () =>
-                ProxmoxClients.Require(Endpoint, "GET /access/permissions", (await api.GetPermissionsAsync(cancellationToken)).Data))), cancellationToken);
+            var permissions = await PermissionsAsync(cancellationToken);
             if (!permissions.Has("Sys.Audit", "/system/tasks"))
             {
                 return null;
