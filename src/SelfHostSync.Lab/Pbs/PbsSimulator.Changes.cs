@@ -146,7 +146,8 @@ public sealed partial class PbsSimulator
                 }
 
                 listed.Add(TaskRow(t));
-                if (limit is > 0 && listed.Count >= limit)
+                // PBS lists 50 unless told otherwise; 0 means all.
+                if ((limit ?? 50) is > 0 and var most && listed.Count >= most)
                 {
                     break;
                 }

@@ -54,6 +54,8 @@ public sealed class SchemaConformanceTests
         Assert.Contains("Pve GET /cluster/backup-info/not-backed-up", seen);
         Assert.Contains("Pve GET /nodes/{node}/tasks/{upid}/log", seen);
         Assert.Contains("Pbs GET /admin/datastore/{store}/snapshots", seen);
+        Assert.Contains("Pbs GET /admin/datastore/{store}/groups", seen);
+        Assert.Contains("Pbs GET /nodes/{node}/tasks", seen);
         Assert.Contains("Pbs GET /admin/verify", seen);
         Assert.Contains("Pbs GET /admin/sync", seen);
         Assert.Contains("Pve POST /nodes/{node}/qemu", seen);
