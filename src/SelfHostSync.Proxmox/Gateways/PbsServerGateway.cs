@@ -130,6 +130,11 @@ internal sealed partial class PbsServerGateway(PbsServer server, IPbsApi api, St
             {
                 known.Set(group, all.GetValueOrDefault((group.BackupType ?? string.Empty, group.BackupId ?? string.Empty)) ?? []);
             }
+
+            // This pass's copies are the listing's (a group that began after the group list is known from the next pass).
+            _known[key] = known;
+            Emit(all.SelectMany(g => g.Value.Select(f => (g.Key.Type, g.Key.Id, f))), groupLinks, copies, offsite);
+            return;
         }
         else
         {
