@@ -117,7 +117,7 @@ internal sealed partial class PbsServerGateway(PbsServer server, IPbsApi api, St
         {
             // The tasks that change snapshots cannot be seen: nothing learnt now could be trusted next pass.
             var all = await ListAllAsync(datastore.Store, ns, cancellationToken);
-            Emit(all.SelectMany(g => g.Value.Select(f => (g.Key.Type, g.Key.Id, f))), groupLinks, copies, offsite);
+            Emit(Flatten(all), groupLinks, copies, offsite);
             return;
         }
 
@@ -133,7 +133,7 @@ internal sealed partial class PbsServerGateway(PbsServer server, IPbsApi api, St
 
             // This pass's copies are the listing's (a group that began after the group list is known from the next pass).
             _known[key] = known;
-            Emit(all.SelectMany(g => g.Value.Select(f => (g.Key.Type, g.Key.Id, f))), groupLinks, copies, offsite);
+            Emit(Flatten(all), groupLinks, copies, offsite);
             return;
         }
         else
@@ -151,6 +151,9 @@ internal sealed partial class PbsServerGateway(PbsServer server, IPbsApi api, St
         _known[key] = known;
         Emit(known.All, groupLinks, copies, offsite);
     }
+
+    private static IEnumerable<(string Type, string Id, SnapshotFact Snapshot)> Flatten(Dictionary<(string Type, string Id), List<SnapshotFact>> groups) =>
+        groups.SelectMany(g => g.Value.Select(f => (g.Key.Type, g.Key.Id, f)));
 
     private void Emit(IEnumerable<(string Type, string Id, SnapshotFact Snapshot)> snapshots, List<Link> groupLinks, List<BackupCopy> copies, bool offsite)
     {

@@ -177,7 +177,7 @@ internal sealed partial class PveClusterGateway : IEvidenceSource
 
     /// <summary>
     /// The config this pass read of <paramref name="vmid"/>, once: the tag writer writes against its digest instead of
-    /// reading it again (a change since is PVE's digest refusal, and the writer then reads afresh).
+    /// reading it again (a change since is PVE's digest refusal: a conflict, read and planned again next pass).
     /// </summary>
     internal ConfigRead? TakeReadThisPass(int vmid) =>
         _readThisPass.TryRemove(vmid, out var raw) ? raw : null;

@@ -19,18 +19,13 @@ internal sealed class PveTagWriter(IReadOnlyDictionary<string, PveClusterGateway
             return new TagWriteOutcome(TagWriteStatus.Failed, guest.Tags, guest.Tags, $"cluster {guest.Key.Cluster} is not configured");
         }
 
-        // A refused digest (the config changed since this pass read it) is a conflict like any other: the plan was made
-        // from what was read, so the next pass reads again and plans again; an edit is never overwritten.
-        return await WriteAsync(cluster, guest, cluster.TakeReadThisPass(guest.Key.Vmid), change, cancellationToken);
-    }
-
-    private static async Task<TagWriteOutcome> WriteAsync(PveClusterGateway cluster, Guest guest, PveClusterGateway.ConfigRead? read, TagChange change, CancellationToken cancellationToken)
-    {
         var type = guest.TypeCode;
         IReadOnlyList<string> before = guest.Tags;
         try
         {
-            var config = read ?? PveClusterGateway.ConfigRead.Of(await cluster.ReadConfigAsync(guest.Node, type, guest.Key.Vmid, cancellationToken));
+            // A refused digest (the config changed since this pass read it) is a conflict like any other: the plan was
+            // made from what was read, so the next pass reads again and plans again; an edit is never overwritten.
+            var config = cluster.TakeReadThisPass(guest.Key.Vmid) ?? PveClusterGateway.ConfigRead.Of(await cluster.ReadConfigAsync(guest.Node, type, guest.Key.Vmid, cancellationToken));
             before = TagList.Parse(config.Tags);
             if (config.Lock is { Length: > 0 } held)
             {
