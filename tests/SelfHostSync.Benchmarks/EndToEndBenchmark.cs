@@ -11,7 +11,8 @@ namespace SelfHostSync.Benchmarks;
 
 /// <summary>
 /// Real passes against a generated estate: the lab runs in a child process (so its memory is not ours), the passes run
-/// here exactly as the daemon runs them (one SyncRunner, so the second pass is the steady state).
+/// here exactly as the daemon runs them (one SyncRunner, so the second pass is the steady state), then a restart (a new
+/// SyncRunner on the same state directory) and a <c>sync</c> in a process of its own.
 /// </summary>
 internal static class EndToEndBenchmark
 {
@@ -24,10 +25,21 @@ internal static class EndToEndBenchmark
         {
             var config = ConfigLoader.Load(configPath, TimeProvider.System);
             using var log = new LoggerConfiguration().MinimumLevel.Warning().WriteTo.Console(standardErrorFromLevel: Serilog.Events.LogEventLevel.Verbose, formatProvider: CultureInfo.InvariantCulture).CreateLogger();
-            using var runner = new SyncRunner(config, TimeProvider.System, log);
-            var first = await MeasureAsync(runner);
-            var steady = await MeasureAsync(runner);
-            return Render(size, latencyMs, first, steady, Floor(size, first.Report.Writes), Floor(size, steady.Report.Writes));
+            Measured first, steady, restart;
+            using (var runner = new SyncRunner(config, TimeProvider.System, log))
+            {
+                first = await MeasureAsync(runner);
+                steady = await MeasureAsync(runner);
+            }
+
+            // A restart: a new runner on the same state directory, as the daemon after an upgrade or `sync` from cron.
+            using (var restarted = new SyncRunner(config, TimeProvider.System, log))
+            {
+                restart = await MeasureAsync(restarted);
+            }
+
+            var cli = await MeasureCliAsync(configPath);
+            return Render(size, latencyMs, [("first", first, Floor(size, first.Report.Writes)), ("steady state", steady, Floor(size, steady.Report.Writes)), ("restart", restart, Floor(size, restart.Report.Writes))], cli);
         }
         finally
         {
@@ -95,19 +107,54 @@ internal static class EndToEndBenchmark
         return new Measured(report, clock.Elapsed, requests, peak, GC.GetTotalAllocatedBytes(precise: true) - allocated);
     }
 
-    private static string Render(EstateSize size, double latencyMs, Measured first, Measured steady, int firstFloor, int steadyFloor)
+    /// <summary><c>selfhostsync sync</c> in a process of its own after the passes above: its wall time and peak resident set.</summary>
+    private static async Task<(TimeSpan Wall, long PeakRss, int ExitCode)> MeasureCliAsync(string configPath)
     {
+        var exe = Path.Combine(AppContext.BaseDirectory, "selfhostsync.dll");
+        var psi = new ProcessStartInfo("dotnet", [exe, "sync", "--json", "--config", configPath]) { RedirectStandardOutput = true, UseShellExecute = false };
+        var clock = Stopwatch.StartNew();
+        using var process = Process.Start(psi)!;
+        var drain = process.StandardOutput.ReadToEndAsync();
+        long peak = 0;
+        while (!process.HasExited)
+        {
+            // VmHWM only grows: the last reading before the process ends is its peak (to within the last 25 ms).
+            try
+            {
+                var line = File.ReadLines($"/proc/{process.Id}/status").FirstOrDefault(l => l.StartsWith("VmHWM:", StringComparison.Ordinal));
+                if (line is not null)
+                {
+                    peak = Math.Max(peak, long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) * 1024);
+                }
+            }
+            catch (IOException)
+            {
+            }
+
+            await Task.Delay(25);
+        }
+
+        await drain;
+        clock.Stop();
+        return (clock.Elapsed, peak, process.ExitCode);
+    }
+
+    private static string Render(EstateSize size, double latencyMs, (string Name, Measured M, int Floor)[] passes, (TimeSpan Wall, long PeakRss, int ExitCode) cli)
+    {
+        var (first, steady) = (passes[0].M, passes[1].M);
         var w = new System.Text.StringBuilder();
         w.AppendLine(CultureInfo.InvariantCulture, $"### {size.Name}: {size.Clusters} cluster(s) × {size.GuestsPerCluster} guests, {size.BackupServers} PBS × {size.DatastoresPerServer} datastores × {size.NamespacesPerDatastore} namespaces, {size.Snapshots:N0} snapshots, {latencyMs} ms latency");
         w.AppendLine();
         w.AppendLine("| pass | wall | requests | floor | requests / floor | received | tag writes | peak working set | allocated | degraded |");
         w.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---|");
-        foreach (var (name, m, floor) in new[] { ("first", first, firstFloor), ("steady state", steady, steadyFloor) })
+        foreach (var (name, m, floor) in passes)
         {
             var requests = m.Requests.Values.Sum(v => v.Requests);
             w.AppendLine(CultureInfo.InvariantCulture, $"| {name} | {m.Wall.TotalSeconds:0.00} s | {requests:N0} | {floor:N0} | {(double)requests / floor:0.00} | {m.Requests.Values.Sum(v => v.Bytes) / 1048576.0:0.0} MiB | {m.Report.Writes:N0} | {m.PeakWorkingSet / 1048576.0:0} MB | {m.Allocated / 1048576.0:0} MiB | {m.Report.Degraded} |");
         }
 
+        w.AppendLine();
+        w.AppendLine(CultureInfo.InvariantCulture, $"`selfhostsync sync` in its own process after these passes: {cli.Wall.TotalSeconds:0.00} s from process start, peak resident set (VmHWM) {cli.PeakRss / 1048576.0:0} MB, exit {cli.ExitCode}.");
         w.AppendLine();
         w.AppendLine("| endpoint | first: requests | steady: requests | most in flight |");
         w.AppendLine("|---|---:|---:|---:|");

@@ -33,17 +33,21 @@ internal sealed class LabFixture : IAsyncDisposable
     }
 
     /// <summary>Gateways of their own against the fixture's lab: they know nothing of earlier passes.</summary>
-    public ProxmoxGateways NewGateways() => GatewaysFor(Lab, tickets: false, concurrency: 4, servers: null);
+    /// <param name="memory">What earlier processes kept (decision 012), or nothing.</param>
+    /// <param name="time">The clock the gateways read.</param>
+    /// <param name="otherToken">Read PVE with each cluster's second token.</param>
+    public ProxmoxGateways NewGateways(Core.Sync.ReadMemory? memory = null, TimeProvider? time = null, bool otherToken = false) =>
+        GatewaysFor(Lab, tickets: false, concurrency: 4, servers: null, memory, time, otherToken);
 
-    private static ProxmoxGateways GatewaysFor(LabHost lab, bool tickets, int concurrency, Func<PbsServer, PbsServer?>? servers)
+    private static ProxmoxGateways GatewaysFor(LabHost lab, bool tickets, int concurrency, Func<PbsServer, PbsServer?>? servers, Core.Sync.ReadMemory? memory = null, TimeProvider? time = null, bool otherToken = false)
     {
-        var clusters = lab.Clusters.Select(c => new PveCluster(EndpointOf(ProxmoxProduct.Pve, c.Name, c.Server, c.Spec.Tokens[0], tickets ? c.Spec.Users.FirstOrDefault() : null) with { MaxConcurrentRequests = concurrency }, HardwareOwner.Self, TimeSpan.FromHours(1))).ToList();
+        var clusters = lab.Clusters.Select(c => new PveCluster(EndpointOf(ProxmoxProduct.Pve, c.Name, c.Server, c.Spec.Tokens[otherToken && c.Spec.Tokens.Count > 1 ? 1 : 0], tickets ? c.Spec.Users.FirstOrDefault() : null) with { MaxConcurrentRequests = concurrency }, HardwareOwner.Self, TimeSpan.FromHours(1))).ToList();
         var pbs = lab.BackupServers
             .Select(b => new PbsServer(EndpointOf(ProxmoxProduct.Pbs, b.Name, b.Server, b.Spec.Tokens[0], tickets ? b.Spec.Users.FirstOrDefault() : null) with { MaxConcurrentRequests = concurrency }, b.Name.Contains("offsite", StringComparison.Ordinal)))
             .Select(s => servers is null ? s : servers(s))
             .OfType<PbsServer>()
             .ToList();
-        return new ProxmoxGateways(clusters, pbs, TimeProvider.System, resilience: new ResilienceSettings { MaxRetries = 0 });
+        return new ProxmoxGateways(clusters, pbs, time ?? TimeProvider.System, resilience: new ResilienceSettings { MaxRetries = 0 }, memory: memory);
     }
 
     public async Task<IReadOnlyList<Core.Evidence.EvidenceBatch>> CollectAsync() =>

@@ -10,9 +10,9 @@ namespace SelfHostSync.Proxmox.Gateways;
 /// </summary>
 internal sealed partial class PbsServerGateway
 {
-    private readonly Refreshing<List<DatastoreConfigDto>> _datastoreConfigs = new(ConfigLifetime, time);
-    private readonly Refreshing<List<RemoteDto>> _remotes = new(ConfigLifetime, time);
-    private readonly Refreshing<TokenPermissions> _permissions = new(ConfigLifetime, time);
+    private readonly Refreshing<List<DatastoreConfigDto>> _datastoreConfigs = new(ConfigLifetime, time, KeptSlot.For(memory, server.Endpoint, "datastore-configs"));
+    private readonly Refreshing<List<RemoteDto>> _remotes = new(ConfigLifetime, time, KeptSlot.For(memory, server.Endpoint, "remotes"));
+    private readonly Refreshing<TokenPermissions> _permissions = new(ConfigLifetime, time, KeptSlot.For(memory, server.Endpoint, "permissions"));
 
     private async Task<(IReadOnlyList<StorageReplica> Replicas, IReadOnlyList<string> Findings)> ReadJobsAsync(
         List<Link> links,

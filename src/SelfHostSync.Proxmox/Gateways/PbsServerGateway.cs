@@ -13,7 +13,7 @@ namespace SelfHostSync.Proxmox.Gateways;
 /// <c>pbs</c> links to this server (server + datastore + namespace), and attributes them to that storage's cluster.
 /// A datastore that cannot be listed (maintenance, unmounted, an error) leaves a gap for its storages only.
 /// </summary>
-internal sealed partial class PbsServerGateway(PbsServer server, IPbsApi api, StorageCatalog storages, PbsHosts hosts, TimeProvider time) : IEvidenceSource
+internal sealed partial class PbsServerGateway(PbsServer server, IPbsApi api, StorageCatalog storages, PbsHosts hosts, TimeProvider time, ReadMemory? memory = null) : IEvidenceSource
 {
     // Datastores and job definitions are configuration; their last-run states are refreshed at the same pace.
     private static readonly TimeSpan ConfigLifetime = TimeSpan.FromMinutes(15);
@@ -23,9 +23,9 @@ internal sealed partial class PbsServerGateway(PbsServer server, IPbsApi api, St
     /// <summary>A streamed listing that sends nothing for this long has stalled (the per-attempt timeout).</summary>
     private TimeSpan StallTimeout => Endpoint.Timeout ?? new ResilienceSettings().AttemptTimeout;
 
-    private readonly Refreshing<List<DatastoreDto>> _datastores = new(ConfigLifetime, time);
-    private readonly Refreshing<List<VerifyJobDto>> _verify = new(ConfigLifetime, time);
-    private readonly Refreshing<List<SyncJobDto>> _sync = new(ConfigLifetime, time);
+    private readonly Refreshing<List<DatastoreDto>> _datastores = new(ConfigLifetime, time, KeptSlot.For(memory, server.Endpoint, "datastores"));
+    private readonly Refreshing<List<VerifyJobDto>> _verify = new(ConfigLifetime, time, KeptSlot.For(memory, server.Endpoint, "verify-jobs"));
+    private readonly Refreshing<List<SyncJobDto>> _sync = new(ConfigLifetime, time, KeptSlot.For(memory, server.Endpoint, "sync-jobs"));
 
     public SourceId Id { get; } = new("pbs", server.Name);
 

@@ -17,21 +17,22 @@ public sealed class ProxmoxGateways : IDisposable
         IReadOnlyList<PbsServer> servers,
         TimeProvider time,
         RequestMeter? meter = null,
-        ResilienceSettings? resilience = null)
+        ResilienceSettings? resilience = null,
+        ReadMemory? memory = null)
     {
         var pve = clusters.ToDictionary(
             c => c.Name,
             c => (c, ProxmoxClients.Pve(Track(ProxmoxHttp.CreateClient(c.Endpoint, meter, resilience, time)))),
             StringComparer.Ordinal);
-        var catalog = new StorageCatalog(pve, time);
+        var catalog = new StorageCatalog(pve, time, memory);
         Storages = catalog;
         var direct = new PbsHosts(servers, time);
         var clusterGateways = pve.ToDictionary(
             kv => kv.Key,
-            kv => new PveClusterGateway(kv.Value.c, kv.Value.Item2, catalog, direct, time),
+            kv => new PveClusterGateway(kv.Value.c, kv.Value.Item2, catalog, direct, time, memory),
             StringComparer.Ordinal);
         var pbsApis = servers.Select(s => (s, ProxmoxClients.Pbs(Track(ProxmoxHttp.CreateClient(s.Endpoint, meter, resilience, time))))).ToList();
-        var pbsGateways = pbsApis.Select(x => new PbsServerGateway(x.s, x.Item2, catalog, direct, time));
+        var pbsGateways = pbsApis.Select(x => new PbsServerGateway(x.s, x.Item2, catalog, direct, time, memory));
         _doctor = async (needsSysModify, managedTags, ct) =>
         {
             var found = new List<Diagnosis>();

@@ -19,12 +19,11 @@ internal sealed partial class PveClusterGateway
     /// (<c>check_volume_access</c>: Datastore.Allocate on the storage, or Datastore.AllocateSpace there plus VM.Backup on
     /// the guest).
     /// </summary>
-    private async Task<IReadOnlyList<BackupCopy>> ReadDumpsAsync(IReadOnlyList<NodeDto>? nodes, IReadOnlyList<Guest> guests, ConcurrentBag<EvidenceGap> gaps, CancellationToken cancellationToken)
+    private async Task<IReadOnlyList<BackupCopy>> ReadDumpsAsync(IReadOnlyList<NodeDto>? nodes, IReadOnlyList<Guest> guests, TokenPermissions? permissions, ConcurrentBag<EvidenceGap> gaps, CancellationToken cancellationToken)
     {
         var storages = (await _storages.GetAsync(_cluster.Name, cancellationToken))
             .Where(s => s.Storage is not null && !Wire.Bool(s.Disable) && HoldsBackups(s))
             .ToList();
-        var permissions = await ReadPermissionsAsync(gaps, cancellationToken);
         if (permissions is not null && !permissions.Propagates("Datastore.Audit", "/storage") && !permissions.Propagates("Datastore.AllocateSpace", "/storage"))
         {
             Partial(gaps, "storage list", null, "PVE lists only the storages a token has Datastore.Audit on: without it on /storage, backup storages may be missing");
@@ -88,12 +87,19 @@ internal sealed partial class PveClusterGateway
         return copies;
     }
 
+    /// <summary>
+    /// The token's privileges, read every pass: they decide what PVE hides without a word, so a kept copy could turn
+    /// "hidden" into "none". When they changed since the configuration reads kept, those are read again too (what the
+    /// token may see of jobs, storages and configs changed with them).
+    /// </summary>
     private async Task<TokenPermissions?> ReadPermissionsAsync(ConcurrentBag<EvidenceGap> gaps, CancellationToken cancellationToken)
     {
         try
         {
-            return await _permissions.GetAsync(async () => new TokenPermissions(await ProxmoxClients.Call(Endpoint, "GET /access/permissions", async () =>
-                ProxmoxClients.Require(Endpoint, "GET /access/permissions", (await _api.GetPermissionsAsync(cancellationToken)).Data))), cancellationToken);
+            var permissions = new TokenPermissions(await ProxmoxClients.Call(Endpoint, "GET /access/permissions", async () =>
+                ProxmoxClients.Require(Endpoint, "GET /access/permissions", (await _api.GetPermissionsAsync(cancellationToken)).Data)));
+            BaseKeptReadsOn(permissions);
+            return permissions;
         }
         catch (ProxmoxApiException ex)
         {
@@ -165,10 +171,9 @@ internal sealed partial class PveClusterGateway
     /// restores still running then; every restore test found is kept in the state store, so a restart reads the
     /// archive once again and adds nothing twice (tests are keyed by UPID).
     /// </summary>
-    private async Task<IReadOnlyList<RestoreTest>> ReadRestoreTestsAsync(IReadOnlyList<string> nodes, ConcurrentBag<EvidenceGap> gaps, CancellationToken cancellationToken)
+    private async Task<IReadOnlyList<RestoreTest>> ReadRestoreTestsAsync(IReadOnlyList<string> nodes, TokenPermissions? permissions, ConcurrentBag<EvidenceGap> gaps, CancellationToken cancellationToken)
     {
         var tests = new List<RestoreTest>();
-        var permissions = await ReadPermissionsAsync(gaps, cancellationToken);
         foreach (var node in nodes)
         {
             // Tasks.pm: without Sys.Audit on the node the list holds only the token's own tasks, without an error.

@@ -24,22 +24,26 @@ internal sealed partial class PveClusterGateway : IEvidenceSource
     private ConcurrentDictionary<int, ConfigRead> _readThisPass = new();
     private readonly ConcurrentDictionary<string, RestoreTest?> _restoreTasks = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<(string Node, string Type), long> _restoreSince = new();
-    private readonly Refreshing<IReadOnlyList<BackupJob>> _jobs;
-    private readonly Refreshing<IReadOnlyList<GuestKey>> _notBackedUp;
-    private readonly Refreshing<IReadOnlyDictionary<int, string>> _ha;
-    private readonly Refreshing<TokenPermissions> _permissions;
+    private readonly Refreshing<List<BackupJobDto>> _jobs;
+    private readonly Refreshing<List<NotBackedUpDto>> _notBackedUp;
+    private readonly Refreshing<Dictionary<int, string>> _ha;
+    private readonly KeptSlot? _keptConfigs;
+    private readonly KeptSlot? _keptBasis;
+    private bool _configsRecalled;
+    private TokenPermissions? _basis;
 
-    public PveClusterGateway(PveCluster cluster, IPveApi api, StorageCatalog storages, PbsHosts pbsServersReadDirectly, TimeProvider time)
+    public PveClusterGateway(PveCluster cluster, IPveApi api, StorageCatalog storages, PbsHosts pbsServersReadDirectly, TimeProvider time, ReadMemory? memory = null)
     {
         _cluster = cluster;
         _api = api;
         _storages = storages;
         _pbsServersReadDirectly = pbsServersReadDirectly;
         _time = time;
-        _jobs = new Refreshing<IReadOnlyList<BackupJob>>(cluster.ConfigRefresh, time);
-        _notBackedUp = new Refreshing<IReadOnlyList<GuestKey>>(cluster.ConfigRefresh, time);
-        _ha = new Refreshing<IReadOnlyDictionary<int, string>>(cluster.ConfigRefresh, time);
-        _permissions = new Refreshing<TokenPermissions>(cluster.ConfigRefresh, time);
+        _jobs = new(cluster.ConfigRefresh, time, KeptSlot.For(memory, cluster.Endpoint, "backup-jobs"));
+        _notBackedUp = new(cluster.ConfigRefresh, time, KeptSlot.For(memory, cluster.Endpoint, "not-backed-up"));
+        _ha = new(cluster.ConfigRefresh, time, KeptSlot.For(memory, cluster.Endpoint, "ha-resources"));
+        _keptBasis = KeptSlot.For(memory, cluster.Endpoint, "permissions");
+        _keptConfigs = KeptSlot.For(memory, cluster.Endpoint, "guest-configs");
         Id = new SourceId("pve", cluster.Name);
         Scope =
         [
@@ -78,17 +82,20 @@ internal sealed partial class PveClusterGateway : IEvidenceSource
         };
 
         var gaps = new ConcurrentBag<EvidenceGap>();
+        RecallConfigs();
+        var permissions = await ReadPermissionsAsync(gaps, cancellationToken);
         // Jobs, not-backed-up and HA are configuration: read again after ConfigRefresh, like guest configs.
-        var jobsTask = Guard(EvidenceKind.BackupJobs, gaps, () => _jobs.GetAsync(() => ReadJobsAsync(cancellationToken), cancellationToken), []);
-        var notBackedUpTask = Guard(EvidenceKind.BackupJobs, gaps, () => _notBackedUp.GetAsync(() => ReadNotBackedUpAsync(cancellationToken), cancellationToken), []);
+        var jobsTask = Guard(EvidenceKind.BackupJobs, gaps, async () => JobsOf(await _jobs.GetAsync(() => ReadJobsAsync(cancellationToken), cancellationToken)), []);
+        var notBackedUpTask = Guard(EvidenceKind.BackupJobs, gaps, async () => NotBackedUpOf(await _notBackedUp.GetAsync(() => ReadNotBackedUpAsync(cancellationToken), cancellationToken)), []);
         // A node list that failed leaves the restore tasks unknown, and the backups only PVE lists (ReadDumpsAsync).
         var nodesTask = Guard(EvidenceKind.RestoreTests, gaps, async () => (IReadOnlyList<NodeDto>?)await ReadNodesAsync(cancellationToken), null);
         var haTask = _ha.GetAsync(() => ReadHaAsync(cancellationToken), cancellationToken);
         var guests = await ReadGuestsAsync(rows, await haTask, gaps, cancellationToken);
+        KeepConfigs(rows);
         var nodes = await nodesTask;
-        var copies = await Guard(EvidenceKind.BackupCopies, gaps, () => ReadDumpsAsync(nodes, guests, gaps, cancellationToken), []);
+        var copies = await Guard(EvidenceKind.BackupCopies, gaps, () => ReadDumpsAsync(nodes, guests, permissions, gaps, cancellationToken), []);
         var online = nodes?.Where(n => !IsOffline(n)).Select(n => n.Node).ToList() ?? [];
-        var tests = online.Count == 0 ? [] : await Guard(EvidenceKind.RestoreTests, gaps, () => ReadRestoreTestsAsync(online, gaps, cancellationToken), []);
+        var tests = online.Count == 0 ? [] : await Guard(EvidenceKind.RestoreTests, gaps, () => ReadRestoreTestsAsync(online, permissions, gaps, cancellationToken), []);
 
         return new EvidenceBatch
         {
@@ -159,13 +166,14 @@ internal sealed partial class PveClusterGateway : IEvidenceSource
         try
         {
             var raw = await ReadConfigAsync(row.Node!, row.Type!, vmid, cancellationToken);
-            _readThisPass[vmid] = ConfigRead.Of(raw);
+            var read = ConfigRead.Of(raw);
+            _readThisPass[vmid] = read;
             var config = new GuestConfig(
                 Wire.Bool(raw.GetValueOrDefault("onboot")),
                 Wire.Bool(raw.GetValueOrDefault("protection")),
                 Wire.String(raw.GetValueOrDefault("description")),
                 DiskStorages.Of(raw));
-            _configs[vmid] = new CachedConfig(RowKey.Of(row), config, now);
+            _configs[vmid] = new CachedConfig(RowKey.Of(row), config, now, read.Digest);
             return config;
         }
         catch (ProxmoxApiException ex)
@@ -177,7 +185,7 @@ internal sealed partial class PveClusterGateway : IEvidenceSource
 
     /// <summary>
     /// The config this pass read of <paramref name="vmid"/>, once: the tag writer writes against its digest instead of
-    /// reading it again (a change since is PVE's digest refusal: a conflict, read and planned again next pass).
+    /// reading it again (a change since is PVE's digest refusal: the writer reads afresh and plans once more).
     /// </summary>
     internal ConfigRead? TakeReadThisPass(int vmid) =>
         _readThisPass.TryRemove(vmid, out var raw) ? raw : null;
@@ -189,11 +197,12 @@ internal sealed partial class PveClusterGateway : IEvidenceSource
             ProxmoxClients.Require(Endpoint, what, (await _api.GetGuestConfigAsync(node, type, vmid, cancellationToken)).Data));
     }
 
-    private async Task<IReadOnlyList<BackupJob>> ReadJobsAsync(CancellationToken cancellationToken)
-    {
-        var jobs = await ProxmoxClients.Call(Endpoint, "GET /cluster/backup", async () =>
+    private async Task<List<BackupJobDto>> ReadJobsAsync(CancellationToken cancellationToken) =>
+        await ProxmoxClients.Call(Endpoint, "GET /cluster/backup", async () =>
             ProxmoxClients.Require(Endpoint, "GET /cluster/backup", (await _api.GetBackupJobsAsync(cancellationToken)).Data));
-        return jobs
+
+    private IReadOnlyList<BackupJob> JobsOf(List<BackupJobDto> jobs) =>
+        jobs
             .Where(j => j.Id is not null && (j.Type is null or "vzdump"))
             .Select(j => new BackupJob(
                 _cluster.Name,
@@ -206,14 +215,13 @@ internal sealed partial class PveClusterGateway : IEvidenceSource
                 j.Node,
                 j.Storage))
             .ToList();
-    }
 
     /// <summary>
     /// HA resources by VMID. <c>hastate</c> in <c>/cluster/resources</c> is the primary signal; this adds resources the
     /// HA status omits. It needs <c>Sys.Audit</c> on <c>/</c>; without it the resource rows still carry <c>hastate</c>,
     /// so a refusal loses nothing and is not a gap.
     /// </summary>
-    private async Task<IReadOnlyDictionary<int, string>> ReadHaAsync(CancellationToken cancellationToken)
+    private async Task<Dictionary<int, string>> ReadHaAsync(CancellationToken cancellationToken)
     {
         try
         {
@@ -237,13 +245,15 @@ internal sealed partial class PveClusterGateway : IEvidenceSource
         }
     }
 
-    private async Task<IReadOnlyList<GuestKey>> ReadNotBackedUpAsync(CancellationToken cancellationToken)
+    private async Task<List<NotBackedUpDto>> ReadNotBackedUpAsync(CancellationToken cancellationToken)
     {
         const string What = "GET /cluster/backup-info/not-backed-up";
-        var rows = await ProxmoxClients.Call(Endpoint, What, async () =>
+        return await ProxmoxClients.Call(Endpoint, What, async () =>
             ProxmoxClients.Require(Endpoint, What, (await _api.GetNotBackedUpAsync(cancellationToken)).Data));
-        return rows.Where(r => r.Vmid is > 0).Select(r => new GuestKey(_cluster.Name, r.Vmid!.Value)).ToList();
     }
+
+    private IReadOnlyList<GuestKey> NotBackedUpOf(List<NotBackedUpDto> rows) =>
+        rows.Where(r => r.Vmid is > 0).Select(r => new GuestKey(_cluster.Name, r.Vmid!.Value)).ToList();
 
     private async Task<IReadOnlyList<NodeDto>> ReadNodesAsync(CancellationToken cancellationToken)
     {
@@ -268,7 +278,69 @@ internal sealed partial class PveClusterGateway : IEvidenceSource
             new(Wire.String(raw.GetValueOrDefault("digest")), Wire.String(raw.GetValueOrDefault("tags")), Wire.String(raw.GetValueOrDefault("lock")));
     }
 
-    private sealed record CachedConfig(RowKey Row, GuestConfig Config, DateTimeOffset ReadAt);
+    /// <summary>The fields a pass uses of a guest's config, the row it was read for, when, and the config's digest.</summary>
+    private sealed record CachedConfig(RowKey Row, GuestConfig Config, DateTimeOffset ReadAt, string? Digest);
+
+    /// <summary>Configs an earlier process read count as if this one had read them (decision 012), once, on the first pass.</summary>
+    private void RecallConfigs()
+    {
+        if (_configsRecalled)
+        {
+            return;
+        }
+
+        _configsRecalled = true;
+        if (_keptConfigs?.TryRecall<Dictionary<int, CachedConfig>>(out var kept, out _) == true)
+        {
+            foreach (var (vmid, config) in kept)
+            {
+                _configs.TryAdd(vmid, config);
+            }
+        }
+    }
+
+    /// <summary>
+    /// The privileges the kept configuration reads were made with: when this pass's differ, every kept read of this
+    /// cluster is dropped (a removed privilege shows as the refusal it causes, not an hour later).
+    /// </summary>
+    private void BaseKeptReadsOn(TokenPermissions permissions)
+    {
+        if (_basis is null && _keptBasis?.TryRecall<TokenPermissions>(out var kept, out _) == true)
+        {
+            _basis = kept;
+        }
+
+        if (_basis is not null && _basis.SameAs(permissions))
+        {
+            return;
+        }
+
+        // Changed, or unknown (a first pass, or reads kept without the privileges they were made with): read again
+        // (the storages as well, unless this process read them already this pass for a backup server).
+        _jobs.Forget();
+        _notBackedUp.Forget();
+        _ha.Forget();
+        _configs.Clear();
+        _storages.Forget(_cluster.Name, onlyFromMemory: _basis is null);
+        _basis = permissions;
+        _keptBasis?.Keep(permissions, _time.GetUtcNow());
+    }
+
+    /// <summary>Keeps the configs for the next process when this pass read any, or a guest went (its config goes too).</summary>
+    private void KeepConfigs(List<ResourceDto> rows)
+    {
+        var present = rows.Select(r => r.Vmid!.Value).ToHashSet();
+        var gone = _configs.Keys.Where(v => !present.Contains(v)).ToList();
+        foreach (var vmid in gone)
+        {
+            _configs.TryRemove(vmid, out _);
+        }
+
+        if (_keptConfigs is not null && (gone.Count > 0 || !_readThisPass.IsEmpty))
+        {
+            _keptConfigs.Keep(new Dictionary<int, CachedConfig>(_configs), _time.GetUtcNow());
+        }
+    }
 
     /// <summary>The parts of a resource row whose change suggests the config changed (not tags, status or locks).</summary>
     private sealed record RowKey(string? Node, string? Type, string? Name, string? Template, string? Pool)

@@ -8,7 +8,8 @@ namespace SelfHostSync.Proxmox.Gateways;
 /// <summary>
 /// Writes the managed tag subset: the change applied to the tags of a config read, and a PUT of <c>tags</c> (or
 /// <c>delete=tags</c>) with that read's digest. The read is the one this pass made to collect evidence when there is
-/// one (a cached config from an earlier pass is read afresh). Never <c>skiplock</c>, never another setting.
+/// one (a cached config from an earlier pass is read afresh; a refused digest is planned again once on a fresh read).
+/// Never <c>skiplock</c>, never another setting.
 /// </summary>
 internal sealed class PveTagWriter(IReadOnlyDictionary<string, PveClusterGateway> clusters) : ITagWriter
 {
@@ -19,13 +20,24 @@ internal sealed class PveTagWriter(IReadOnlyDictionary<string, PveClusterGateway
             return new TagWriteOutcome(TagWriteStatus.Failed, guest.Tags, guest.Tags, $"cluster {guest.Key.Cluster} is not configured");
         }
 
+        // The read this pass made to collect evidence, when there is one. Its digest may be refused: the config changed
+        // since (a backup's lock came and went, someone edited it). Then the write is planned again once on a fresh read,
+        // the same change applied to the tags as they are now (an edit is never overwritten); a second refusal is a
+        // conflict, read and planned again next pass.
+        var lent = cluster.TakeReadThisPass(guest.Key.Vmid);
+        var outcome = await WriteOnceAsync(cluster, guest, change, lent, cancellationToken);
+        return outcome.Status == TagWriteStatus.Conflict && lent is not null
+            ? await WriteOnceAsync(cluster, guest, change, null, cancellationToken)
+            : outcome;
+    }
+
+    private static async Task<TagWriteOutcome> WriteOnceAsync(PveClusterGateway cluster, Guest guest, TagChange change, PveClusterGateway.ConfigRead? read, CancellationToken cancellationToken)
+    {
         var type = guest.TypeCode;
         IReadOnlyList<string> before = guest.Tags;
         try
         {
-            // A refused digest (the config changed since this pass read it) is a conflict like any other: the plan was
-            // made from what was read, so the next pass reads again and plans again; an edit is never overwritten.
-            var config = cluster.TakeReadThisPass(guest.Key.Vmid) ?? PveClusterGateway.ConfigRead.Of(await cluster.ReadConfigAsync(guest.Node, type, guest.Key.Vmid, cancellationToken));
+            var config = read ?? PveClusterGateway.ConfigRead.Of(await cluster.ReadConfigAsync(guest.Node, type, guest.Key.Vmid, cancellationToken));
             before = TagList.Parse(config.Tags);
             if (config.Lock is { Length: > 0 } held)
             {

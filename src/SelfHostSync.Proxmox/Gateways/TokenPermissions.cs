@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Serialization;
 
 namespace SelfHostSync.Proxmox.Gateways;
 
@@ -12,13 +13,28 @@ internal sealed class TokenPermissions
     private readonly Dictionary<string, Dictionary<string, bool>> _paths;
 
     public TokenPermissions(Dictionary<string, Dictionary<string, JsonElement>> raw)
+        : this(raw.ToDictionary(kv => kv.Key, kv => kv.Value.ToDictionary(p => p.Key, p => Wire.Bool(p.Value), StringComparer.Ordinal)))
+    {
+    }
+
+    /// <summary>Path → privilege → propagates, as kept across processes (<see cref="Paths"/> is what is written).</summary>
+    [JsonConstructor]
+    public TokenPermissions(Dictionary<string, Dictionary<string, bool>> paths)
     {
         _paths = new Dictionary<string, Dictionary<string, bool>>(StringComparer.Ordinal);
-        foreach (var (path, privileges) in raw)
+        foreach (var (path, privileges) in paths)
         {
-            _paths[Normalize(path)] = privileges.ToDictionary(p => p.Key, p => Wire.Bool(p.Value), StringComparer.Ordinal);
+            _paths[Normalize(path)] = new Dictionary<string, bool>(privileges, StringComparer.Ordinal);
         }
     }
+
+    public Dictionary<string, Dictionary<string, bool>> Paths => _paths;
+
+    /// <summary>Whether both grant the same privileges on the same paths, with the same propagation.</summary>
+    public bool SameAs(TokenPermissions other) =>
+        _paths.Count == other._paths.Count
+        && _paths.All(kv => other._paths.TryGetValue(kv.Key, out var theirs) && theirs.Count == kv.Value.Count
+            && kv.Value.All(p => theirs.TryGetValue(p.Key, out var propagates) && propagates == p.Value));
 
     public bool Has(string privilege, string path)
     {

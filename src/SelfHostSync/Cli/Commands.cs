@@ -38,13 +38,14 @@ internal static class Commands
     {
         var dryRun = new Option<bool>("--dry-run") { Description = "Plan only: read everything, write nothing" };
         var json = new Option<bool>("--json") { Description = "Print only the run report as JSON on stdout" };
-        var command = new Command("sync", "Run one pass now and print the plan/result") { Config, dryRun, json };
+        var reread = new Option<bool>("--reread") { Description = "Read guest configs, backup jobs, storages and job lists afresh instead of using what earlier passes kept" };
+        var command = new Command("sync", "Run one pass now and print the plan/result") { Config, dryRun, json, reread };
         command.SetAction(async (parse, ct) =>
         {
             var asJson = parse.GetValue(json);
             return await WithConfig(parse.GetValue(Config), time, async (config, log) =>
             {
-                using var runner = new SyncRunner(config, time, log);
+                using var runner = new SyncRunner(config, time, log, recallReads: !parse.GetValue(reread));
                 var report = await runner.RunAsync(parse.GetValue(dryRun), null, ct);
                 if (asJson)
                 {

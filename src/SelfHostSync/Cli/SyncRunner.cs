@@ -18,14 +18,20 @@ internal sealed class SyncRunner : IDisposable
     private readonly ProxmoxGateways _gateways;
     private readonly SqliteStateStore _store;
     private readonly SynologyGateways _nas;
+    private readonly ReadMemory _memory;
 
-    public SyncRunner(AppConfig config, TimeProvider time, ILogger log)
+    /// <param name="config">The configuration.</param>
+    /// <param name="time">The clock.</param>
+    /// <param name="log">The log.</param>
+    /// <param name="recallReads">Whether configuration reads kept by earlier passes count (decision 012); <c>sync --reread</c> says no.</param>
+    public SyncRunner(AppConfig config, TimeProvider time, ILogger log, bool recallReads = true)
     {
         this.config = config;
         this.time = time;
         this.log = log;
         _store = SqliteStateStore.Open(config.StateDirectory);
-        _gateways = new ProxmoxGateways(config.Clusters, config.BackupServers, time, Meter);
+        _memory = new ReadMemory(recallReads ? _store.LoadKeptReadsAsync(CancellationToken.None).GetAwaiter().GetResult() : null);
+        _gateways = new ProxmoxGateways(config.Clusters, config.BackupServers, time, Meter, memory: _memory);
         _nas = new SynologyGateways(config.Synology, _gateways.Storages, time, Meter);
     }
 
@@ -59,6 +65,7 @@ internal sealed class SyncRunner : IDisposable
 
         var pass = new SyncPass([.. _gateways.Sources, .. _nas.Sources], _gateways.TagWriter, _store, config.Sync, time);
         var report = await pass.RunAsync(new SyncRequest(dryRun || config.DryRun, runId), progress, cancellationToken);
+        await KeepReadsAsync(cancellationToken);
         foreach (var source in report.Sources.Where(s => !s.Ok))
         {
             log.Warning("Source {Kind}:{Source} degraded: {Error}", source.Kind, source.Name, source.Error);
@@ -101,6 +108,20 @@ internal sealed class SyncRunner : IDisposable
 
         log.Information("Run {RunId} finished: {Guests} guests, {Writes} writes, degraded {Degraded}", report.RunId, report.Guests.Count, report.Writes, report.Degraded);
         return report;
+    }
+
+    /// <summary>What this pass read of configuration, for the next process; a busy database costs only a re-read later.</summary>
+    private async Task KeepReadsAsync(CancellationToken cancellationToken)
+    {
+        var kept = _memory.TakeKept();
+        try
+        {
+            await _store.SaveKeptReadsAsync(kept, time.GetUtcNow(), cancellationToken);
+        }
+        catch (Microsoft.Data.Sqlite.SqliteException ex)
+        {
+            log.Warning("Configuration reads not kept for the next process ({Error}): it reads them again", ex.Message);
+        }
     }
 
     public static int ExitCodeOf(RunReport report) =>

@@ -95,6 +95,12 @@ internal static class Migrations
         CREATE INDEX drills_guest ON drills (cluster, vmid, started_at);
         CREATE INDEX drills_state ON drills (state);
         """,
+        """
+        CREATE TABLE kept_reads (
+            key TEXT PRIMARY KEY,
+            read_at INTEGER NOT NULL,
+            payload TEXT NOT NULL);
+        """,
     ];
 
     public sealed class NewerSchemaException(string message) : Exception(message);

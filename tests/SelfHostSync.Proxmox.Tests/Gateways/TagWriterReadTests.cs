@@ -5,8 +5,8 @@ namespace SelfHostSync.Proxmox.Tests.Gateways;
 
 /// <summary>
 /// The tag writer writes against the digest of the config read this pass made to collect evidence (issue 20): one
-/// config read per guest on a first pass, not two; a config changed since is PVE's digest refusal, a conflict that
-/// the next pass reads and plans again, never an overwritten edit.
+/// config read per guest on a first pass, not two; a config changed since is PVE's digest refusal, planned again once
+/// on a fresh read, never an overwritten edit.
 /// </summary>
 public sealed class TagWriterReadTests
 {
@@ -29,17 +29,19 @@ public sealed class TagWriterReadTests
     }
 
     [Fact]
-    public async Task Write_ConfigChangedSinceCollect_ConflictAndTheEditKept()
+    public async Task Write_ConfigChangedSinceCollect_PlannedAgainOnAFreshReadAndTheEditKept()
     {
         await using var fixture = await LabFixture.StartAsync();
         var homelab = fixture.Lab.Cluster("homelab");
         var guest = (await fixture.CollectAsync()).SelectMany(b => b.Guests).First(g => g.Key is { Cluster: "homelab", Vmid: 101 });
         homelab.SetTags(101, "edited-by-hand");
+        var before = homelab.Server.Calls.Count;
 
         var outcome = await fixture.Gateways.TagWriter.WriteAsync(guest, Level3b, CancellationToken.None);
 
-        Assert.Equal(TagWriteStatus.Conflict, outcome.Status);
-        Assert.Equal("edited-by-hand", homelab.TagsOf(101));
+        Assert.True(outcome.Status == TagWriteStatus.Written, outcome.Detail);
+        Assert.Equal(["PUT", "GET", "PUT"], homelab.Server.Calls.Skip(before).Select(c => c.Method).ToList());
+        Assert.Equal(["edited-by-hand", "level-3b"], homelab.TagsOf(101)!.Split(';'));
     }
 
     [Fact]

@@ -119,16 +119,17 @@ public sealed class FaultEndToEndTests
     [Fact]
     public async Task Sync_SourceSlowerThanItsTimeout_DegradedTimedOutNoTagChange()
     {
+        // The resource list is read every pass (configuration reads may be kept from the last one, decision 012).
         await using var run = await LabRun.StartAsync(text => text.Replace(
-            "\"TokenSecret\": \"demo-pbs-token\",", "\"TokenSecret\": \"demo-pbs-token\", \"Timeout\": \"00:00:00.500\",", StringComparison.Ordinal));
+            "\"TokenSecret\": \"demo-rented-token\",", "\"TokenSecret\": \"demo-rented-token\", \"Timeout\": \"00:00:00.500\",", StringComparison.Ordinal));
         Assert.Equal(0, (await Executable.RunAsync("sync", "--config", run.ConfigPath)).Code);
         var before = Tags(run);
 
-        run.Lab.BackupServer("pbs").Server.Faults.Latency = TimeSpan.FromSeconds(2);
+        run.Lab.Cluster("rented").Server.Faults.Latency = TimeSpan.FromSeconds(2);
         var (code, _, stderr) = await Executable.RunAsync("sync", "--config", run.ConfigPath);
 
         Assert.Equal(3, code);
-        Assert.Contains("pbs:pbs", stderr, StringComparison.Ordinal);
+        Assert.Contains("pve:rented", stderr, StringComparison.Ordinal);
         Assert.Contains("timed out", stderr, StringComparison.Ordinal);
         Assert.Equal(before, Tags(run));
     }

@@ -21,7 +21,7 @@ public sealed class StallEndToEndTests
     {
         { "homelab", "/api2/json/cluster/resources", false },
         { "homelab", "/api2/json/cluster/resources", true },
-        { "pbs", "/api2/json/admin/datastore", false },
+        { "pbs", "/api2/json/admin/datastore/main/snapshots", false },
         { "nas", "/webapi/entry.cgi", false },
     };
 

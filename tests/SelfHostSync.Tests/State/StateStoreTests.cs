@@ -22,6 +22,22 @@ public sealed class StateStoreTests : IDisposable
         Assert.Equal(0, store.Count("alerts"));
     }
 
+    [Fact]
+    public async Task SaveKeptReads_ReadAgainAndOlderThanAWeek_ReplacedAndPruned()
+    {
+        var now = new DateTimeOffset(2026, 12, 2, 12, 0, 0, TimeSpan.Zero);
+        using (var store = SqliteStateStore.Open(_dir))
+        {
+            await store.SaveKeptReadsAsync([new("pve:a/jobs", "[1]", now.AddDays(-8)), new("pve:a/storages", "[2]", now.AddHours(-2))], now.AddDays(-8), CancellationToken.None);
+            await store.SaveKeptReadsAsync([new("pve:a/storages", "[3]", now)], now, CancellationToken.None);
+        }
+
+        using var reopened = SqliteStateStore.Open(_dir);
+        var kept = await reopened.LoadKeptReadsAsync(CancellationToken.None);
+
+        Assert.Equal([new Core.Sync.KeptRead("pve:a/storages", "[3]", now)], kept);
+    }
+
     [Theory]
     [InlineData("garbage", "cannot be read (SQLite 26")]
     [InlineData("newer", "written by a newer SelfHostSync (schema 99")]
