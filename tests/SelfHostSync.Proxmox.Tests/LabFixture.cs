@@ -58,7 +58,7 @@ internal sealed class LabFixture : IAsyncDisposable
             ? new ProxmoxEndpoint(product, name, server.Url, token.Id, token.Secret, Fingerprints.Normalize(server.Fingerprint))
             : new ProxmoxEndpoint(product, name, server.Url, user.Name, string.Empty, Fingerprints.Normalize(server.Fingerprint)) { Password = user.Password };
 
-    /// <summary>Collects every source, writes one tag change and applies the tag style: every kind of request we send.</summary>
+    /// <summary>Collects every source twice, writes tag changes, applies the tag style and drills: every kind of request we send.</summary>
     public async Task ExerciseAsync()
     {
         var batches = await Task.WhenAll(Gateways.Sources.Select(s => s.CollectAsync(CancellationToken.None)));
@@ -67,6 +67,7 @@ internal sealed class LabFixture : IAsyncDisposable
         var lxc = batches.SelectMany(b => b.Guests).First(g => g.Type == GuestType.Lxc && g.Key.Cluster == "homelab");
         await Gateways.TagWriter.WriteAsync(lxc, new TagChange([TagVocabulary.Default[TagNames.Level3a]], []), CancellationToken.None);
         await Gateways.ApplyTagStyleAsync(TagVocabulary.Default, colorMap: true, register: true, CancellationToken.None);
+        await CollectAsync(); // a second pass: PBS group lists, and what a steady pass reads
         await DrillAsync();
     }
 

@@ -17,10 +17,31 @@ internal sealed class KnownSnapshots(DateTimeOffset fullAt)
     public IEnumerable<(string Type, string Id, SnapshotFact Snapshot)> All =>
         _groups.SelectMany(g => g.Value.Snapshots.Select(s => (g.Key.Type, g.Key.Id, s)));
 
-    /// <summary>Groups to read again: new, changed, or holding a backup that was still running.</summary>
+    /// <summary>
+    /// Groups to read again: new, changed, or holding a backup that was still running. A group known only from a full
+    /// listing (no summary yet) is unchanged when its count and newest backup are what the listing held.
+    /// </summary>
     public IEnumerable<GroupDto> Changed(IEnumerable<GroupDto> listed) =>
         listed.Where(g => !_groups.TryGetValue(Key(g), out var known)
-            || known.LastBackup != g.LastBackup || known.Count != g.BackupCount || known.Snapshots.Any(s => !s.Complete));
+            || (known.LastBackup ?? Newest(known)) != g.LastBackup || known.Count != g.BackupCount || known.Snapshots.Any(s => !s.Complete));
+
+    /// <summary>Records the summaries of the groups that did not change (those known from a full listing had none).</summary>
+    public void Summarise(IEnumerable<GroupDto> listed)
+    {
+        foreach (var group in listed)
+        {
+            if (_groups.TryGetValue(Key(group), out var known) && known.LastBackup is null)
+            {
+                _groups[Key(group)] = known with { LastBackup = group.LastBackup };
+            }
+        }
+    }
+
+    /// <summary>A group from a full listing, before PBS's summary of it was read: its count is what the listing held.</summary>
+    public void SetUnsummarised(string type, string id, IReadOnlyCollection<SnapshotFact> snapshots) =>
+        _groups[(type, id)] = new Group(null, snapshots.Count, [.. snapshots]);
+
+    private static long? Newest(Group group) => group.Snapshots.Length == 0 ? null : group.Snapshots.Max(s => s.Time);
 
     /// <summary>A group lost snapshots (prune, forget): what else changed is not certain, so everything is read again.</summary>
     public bool AnyCountDropped(IEnumerable<GroupDto> listed) =>

@@ -121,8 +121,23 @@ internal sealed partial class PbsServerGateway(PbsServer server, IPbsApi api, St
             return;
         }
 
+        if (known is null)
+        {
+            // The first listing: the group summaries are learnt next pass, from the group list that pass reads anyway.
+            var all = await ListAllAsync(datastore.Store, ns, cancellationToken);
+            known = new KnownSnapshots(now);
+            foreach (var ((type, id), facts) in all)
+            {
+                known.SetUnsummarised(type, id, facts);
+            }
+
+            _known[key] = known;
+            Emit(Flatten(all), groupLinks, copies, offsite);
+            return;
+        }
+
         var groups = await ReadGroupsAsync(datastore.Store, ns, cancellationToken);
-        if (known is null || touched.Contains(datastore.Store) || now - known.FullAt >= server.FullListingEvery || known.AnyCountDropped(groups))
+        if (touched.Contains(datastore.Store) || now - known.FullAt >= server.FullListingEvery || known.AnyCountDropped(groups))
         {
             var all = await ListAllAsync(datastore.Store, ns, cancellationToken);
             known = new KnownSnapshots(now);
@@ -146,6 +161,7 @@ internal sealed partial class PbsServerGateway(PbsServer server, IPbsApi api, St
             }
 
             known.KeepOnly(groups);
+            known.Summarise(groups);
         }
 
         _known[key] = known;
