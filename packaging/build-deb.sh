@@ -25,7 +25,7 @@ trap 'rm -rf "$work"' EXIT
 root="$work/root"
 
 dotnet publish src/SelfHostSync -c Release -r linux-x64 --self-contained \
-    -p:PublishSingleFile=true -p:DebugType=none -p:Version="${version%%[~+-]*}" -o "$work/publish" >&2
+    -p:PublishSingleFile=true -p:PublishTrimmed=true -p:DebugType=none -p:Version="${version%%[~+-]*}" -o "$work/publish" >&2
 
 install -D -m 0755 "$work/publish/selfhostsync" "$root/usr/lib/selfhostsync/selfhostsync"
 install -d -m 0755 "$root/usr/lib/selfhostsync/config" "$root/usr/bin"
