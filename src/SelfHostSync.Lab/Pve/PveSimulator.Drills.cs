@@ -56,6 +56,18 @@ public sealed partial class PveSimulator
         return task.Upid;
     }
 
+    /// <summary>A restore task by hand, still running, started <paramref name="startedAgo"/> ago (its log names the source backup).</summary>
+    public string StartRestoreTask(string node, int targetVmid, int sourceVmid, TimeSpan startedAgo)
+    {
+        var template = LabTask.Restore(new RestoreTaskSpec { Node = node, TargetVmid = targetVmid, SourceVmid = sourceVmid, AgeHours = 0 }, DateTimeOffset.UtcNow, this);
+        var task = NewTask(node, template.Type, template.Id, "root@pam", DateTimeOffset.UtcNow - startedAgo);
+        task.Log.AddRange(template.Log.Where(l => !l.StartsWith("TASK ", StringComparison.Ordinal)));
+        return task.Upid;
+    }
+
+    /// <summary>Ends a task started by hand: listed as active with its status for a minute, then archived.</summary>
+    public void EndTask(string upid, string status = "OK") => Finish(_live[upid], status);
+
     private void MapDrills(RouteGroupBuilder api)
     {
         foreach (var type in new[] { "qemu", "lxc" })
@@ -199,10 +211,10 @@ public sealed partial class PveSimulator
         });
     }
 
-    private LiveTask NewTask(string node, string type, string id, string user)
+    private LiveTask NewTask(string node, string type, string id, string user, DateTimeOffset? startedAt = null)
     {
         var pid = Interlocked.Increment(ref _taskPid);
-        var start = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+        var start = (startedAt ?? DateTimeOffset.UtcNow).ToUnixTimeSeconds();
         var task = new LiveTask { Upid = Upid(node, pid, start, type, id, user), Node = node, Type = type, Id = id, User = user, StartTime = start };
         _live[task.Upid] = task;
         return task;

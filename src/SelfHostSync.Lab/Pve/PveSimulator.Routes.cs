@@ -138,27 +138,38 @@ public sealed partial class PveSimulator
                 return LabResults.Data(Array.Empty<object>());
             }
 
-            // Tasks.pm: the active list also holds tasks that ended but are not archived yet, with their real status;
-            // only a task without one is RUNNING. Here a task is archived a minute after its end.
+            // Tasks.pm: the active list holds running tasks and those that ended but are not archived yet (with their
+            // real status; only a task without one is RUNNING). Here a task is archived a minute after its end.
+            // source=all lists the active ones first, then the archive; the filters and the limit apply to both.
+            var archivedBefore = DateTimeOffset.UtcNow.ToUnixTimeSeconds() - 60;
+            var wanted = limit ?? 50;
+            var active = source is "active" or "all"
+                ? _live.Values.Where(t => t.Node == node && (t.EndTime is null || t.EndTime >= archivedBefore) && Visible(t.User)
+                        && (since is null || t.StartTime >= since) && (typefilter is null || t.Type == typefilter))
+                    .OrderByDescending(t => t.StartTime)
+                    .Take(wanted)
+                    .Select(ActiveRow)
+                    .ToList()
+                : [];
             if (source == "active")
             {
-                var archivedBefore = DateTimeOffset.UtcNow.ToUnixTimeSeconds() - 60;
-                return LabResults.Data(_live.Values.Where(t => t.Node == node && (t.EndTime is null || t.EndTime >= archivedBefore) && Visible(t.User) && (typefilter is null || t.Type == typefilter))
-                    .Select(t => new { upid = t.Upid, node = t.Node, type = t.Type, id = t.Id, user = t.User, starttime = t.StartTime, status = t.ExitStatus ?? "RUNNING" }));
+                return LabResults.Data(active);
             }
 
             // The archive is two rotating files of about 1,000 tasks each: older tasks are gone, whatever their type.
-            var archive = _tasks.Where(t => t.Node == node).OrderByDescending(t => t.StartTime).Take(2000);
+            var archived = _live.Values.Where(t => t.Node == node && t.EndTime < archivedBefore)
+                .Select(t => new LabTask(t.Upid, t.Node, t.Type, t.Id, t.User, t.StartTime, t.EndTime!.Value, t.ExitStatus ?? "unknown", [.. t.Log]));
+            var archive = _tasks.Where(t => t.Node == node).Concat(archived).OrderByDescending(t => t.StartTime).Take(2000);
             var tasks = archive.Where(t => Visible(t.User) && (since is null || t.StartTime >= since) && (typefilter is null || t.Type == typefilter))
                 .OrderByDescending(t => t.StartTime)
-                .Take(limit ?? 50)
-                .Select(t => new
+                .Take(wanted - active.Count)
+                .Select(t => (object)new
                 {
                     upid = t.Upid, node = t.Node, pid = int.Parse(t.Upid.Split(':')[2], NumberStyles.HexNumber, CultureInfo.InvariantCulture),
                     pstart = long.Parse(t.Upid.Split(':')[3], NumberStyles.HexNumber, CultureInfo.InvariantCulture),
                     type = t.Type, id = t.Id, user = t.User, starttime = t.StartTime, endtime = t.EndTime, status = t.Status,
                 });
-            return LabResults.Data(tasks);
+            return LabResults.Data(active.Concat(tasks));
         });
 
         api.MapGet("/nodes/{node}/tasks/{upid}/log", (HttpContext ctx, string node, string upid, int? limit) =>
@@ -254,6 +265,24 @@ public sealed partial class PveSimulator
         if (g.HaState is not null)
         {
             row["hastate"] = g.HaState;
+        }
+
+        return row;
+    }
+
+    /// <summary>An active-list task as Tasks.pm answers it (its UPID decoded): end time and status once it ended, RUNNING before.</summary>
+    private static object ActiveRow(LiveTask t)
+    {
+        var row = new Dictionary<string, object?>(StringComparer.Ordinal)
+        {
+            ["upid"] = t.Upid, ["node"] = t.Node, ["type"] = t.Type, ["id"] = t.Id, ["user"] = t.User, ["starttime"] = t.StartTime,
+            ["pid"] = int.Parse(t.Upid.Split(':')[2], NumberStyles.HexNumber, CultureInfo.InvariantCulture),
+            ["pstart"] = long.Parse(t.Upid.Split(':')[3], NumberStyles.HexNumber, CultureInfo.InvariantCulture),
+            ["status"] = t.ExitStatus ?? "RUNNING",
+        };
+        if (t.EndTime is { } end)
+        {
+            row["endtime"] = end;
         }
 
         return row;

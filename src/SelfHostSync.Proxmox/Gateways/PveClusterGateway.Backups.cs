@@ -10,8 +10,6 @@ namespace SelfHostSync.Proxmox.Gateways;
 
 internal sealed partial class PveClusterGateway
 {
-    private const int TaskListLimit = 1000;
-
     /// <summary>
     /// vzdump files on file storages (and PBS storages whose server is not read directly). What PVE may hide is a
     /// partial gap scoped to the storage (and node, and guests) concerned, never "none": a storage no online node can
@@ -162,92 +160,5 @@ internal sealed partial class PveClusterGateway
             Wire.Bool(item.Protected),
             Wire.String(item.Encrypted) is { Length: > 0 } e && e != "0",
             Offsite: false);
-    }
-
-    /// <summary>
-    /// Finished qmrestore/vzrestore tasks of every node, each log read once per daemon lifetime. Read by exact type:
-    /// PVE's task archive keeps only about the newest 1,000–2,000 tasks of all kinds (console opens, starts, backups),
-    /// and filters before its limit. Later passes ask only for tasks started since the newest seen, less a day for
-    /// restores still running then; every restore test found is kept in the state store, so a restart reads the
-    /// archive once again and adds nothing twice (tests are keyed by UPID).
-    /// </summary>
-    private async Task<IReadOnlyList<RestoreTest>> ReadRestoreTestsAsync(IReadOnlyList<string> nodes, TokenPermissions? permissions, ConcurrentBag<EvidenceGap> gaps, CancellationToken cancellationToken)
-    {
-        var tests = new List<RestoreTest>();
-        foreach (var node in nodes)
-        {
-            // Tasks.pm: without Sys.Audit on the node the list holds only the token's own tasks, without an error.
-            if (permissions?.Has("Sys.Audit", $"/nodes/{node}") == false)
-            {
-                gaps.Add(new EvidenceGap(new EvidenceScope(EvidenceKind.RestoreTests, _cluster.Name, $"tasks of node {node}"), Id.ToString(),
-                    $"PVE lists only the token's own tasks on {node} without Sys.Audit on /nodes/{node}: restores by others are hidden"));
-            }
-
-            foreach (var type in (string[])["qmrestore", "vzrestore"])
-            {
-                var since = _restoreSince.TryGetValue((node, type), out var newest) ? newest - (long)TimeSpan.FromDays(1).TotalSeconds : (long?)null;
-                var what = $"GET /nodes/{node}/tasks?typefilter={type}";
-                var tasks = await ProxmoxClients.Call(Endpoint, what, async () =>
-                    ProxmoxClients.Require(Endpoint, what, (await _api.GetTasksAsync(node, TaskListLimit, since, type, cancellationToken)).Data));
-                await AddRestoreTestsAsync(node, tasks, tests, cancellationToken);
-                if (tasks.Select(t => t.StartTime ?? 0).DefaultIfEmpty(0).Max() is var seen && seen > newest)
-                {
-                    _restoreSince[(node, type)] = seen;
-                }
-            }
-        }
-
-        return tests;
-    }
-
-    private async Task AddRestoreTestsAsync(string node, List<TaskDto> tasks, List<RestoreTest> tests, CancellationToken cancellationToken)
-    {
-        foreach (var task in tasks)
-        {
-            if (task.Upid is null || task.Type is not ("qmrestore" or "vzrestore") || task.EndTime is null || task.Status is null)
-            {
-                continue;
-            }
-
-            if (int.TryParse(task.Id, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var target) && _cluster.ScratchRange?.Contains(target) == true)
-            {
-                // A drill's own restore: the drill record (restore, boot, probe) is the stronger evidence.
-                continue;
-            }
-
-            if (!_restoreTasks.TryGetValue(task.Upid, out var test))
-            {
-                test = await RestoreTestOf(node, task, cancellationToken);
-                _restoreTasks[task.Upid] = test;
-            }
-
-            if (test is not null)
-            {
-                tests.Add(test);
-            }
-        }
-    }
-
-    private async Task<RestoreTest?> RestoreTestOf(string node, TaskDto task, CancellationToken cancellationToken)
-    {
-        var what = $"GET /nodes/{node}/tasks/{{upid}}/log";
-        var log = await ProxmoxClients.Call(Endpoint, what, async () =>
-            ProxmoxClients.Require(Endpoint, what, (await _api.GetTaskLogAsync(node, task.Upid!, 0, cancellationToken)).Data));
-        var source = RestoreLogParser.Parse(log.Select(l => l.T ?? string.Empty));
-        if (source is null)
-        {
-            return null;
-        }
-
-        var passed = task.Status == "OK" || task.Status!.StartsWith("WARNINGS", StringComparison.Ordinal);
-        return new RestoreTest(
-            task.Upid!,
-            new GuestKey(_cluster.Name, source.Vmid),
-            Core.Evidence.RestoreTestKind.Task,
-            Wire.Epoch(task.EndTime!.Value),
-            passed,
-            source.Archive,
-            string.Create(CultureInfo.InvariantCulture, $"{node}/{task.Id}"),
-            passed ? null : task.Status);
     }
 }

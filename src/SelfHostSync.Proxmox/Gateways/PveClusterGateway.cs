@@ -22,8 +22,7 @@ internal sealed partial class PveClusterGateway : IEvidenceSource
     private readonly TimeProvider _time;
     private readonly ConcurrentDictionary<int, CachedConfig> _configs = new();
     private ConcurrentDictionary<int, ConfigRead> _readThisPass = new();
-    private readonly ConcurrentDictionary<string, RestoreTest?> _restoreTasks = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<(string Node, string Type), long> _restoreSince = new();
+    private readonly RestoreTaskScan _restores;
     private readonly Refreshing<List<BackupJobDto>> _jobs;
     private readonly Refreshing<List<NotBackedUpDto>> _notBackedUp;
     private readonly Refreshing<Dictionary<int, string>> _ha;
@@ -45,6 +44,7 @@ internal sealed partial class PveClusterGateway : IEvidenceSource
         _keptBasis = KeptSlot.For(memory, cluster.Endpoint, "permissions");
         _keptConfigs = KeptSlot.For(memory, cluster.Endpoint, "guest-configs");
         Id = new SourceId("pve", cluster.Name);
+        _restores = new RestoreTaskScan(cluster, api, Id, KeptSlot.For(memory, cluster.Endpoint, "restore-tasks"), time);
         Scope =
         [
             new EvidenceScope(EvidenceKind.Guests, cluster.Name),
@@ -95,7 +95,7 @@ internal sealed partial class PveClusterGateway : IEvidenceSource
         var nodes = await nodesTask;
         var copies = await Guard(EvidenceKind.BackupCopies, gaps, () => ReadDumpsAsync(nodes, guests, permissions, gaps, cancellationToken), []);
         var online = nodes?.Where(n => !IsOffline(n)).Select(n => n.Node).ToList() ?? [];
-        var tests = online.Count == 0 ? [] : await Guard(EvidenceKind.RestoreTests, gaps, () => ReadRestoreTestsAsync(online, permissions, gaps, cancellationToken), []);
+        var tests = online.Count == 0 ? [] : await Guard(EvidenceKind.RestoreTests, gaps, () => _restores.ReadAsync(online, permissions, gaps, cancellationToken), []);
 
         return new EvidenceBatch
         {
@@ -322,6 +322,7 @@ internal sealed partial class PveClusterGateway : IEvidenceSource
         _ha.Forget();
         _configs.Clear();
         _storages.Forget(_cluster.Name, onlyFromMemory: _basis is null);
+        _restores.Restart();
         _basis = permissions;
         _keptBasis?.Keep(permissions, _time.GetUtcNow());
     }

@@ -34,7 +34,7 @@ internal interface IPveApi
 
     /// <summary>Archived tasks of one type (<c>typefilter</c> is an exact match, applied before <c>limit</c>), started at or after <c>since</c>.</summary>
     [Get("/nodes/{node}/tasks")]
-    Task<PveData<List<TaskDto>>> GetTasksAsync(string node, [Query] int limit, [Query] long? since, [Query] string typefilter, CancellationToken cancellationToken);
+    Task<PveData<List<TaskDto>>> GetTasksAsync(string node, [Query] int limit, [Query] long? since, [Query] string? typefilter, [Query] string? source, CancellationToken cancellationToken);
 
     [Get("/nodes/{node}/tasks/{upid}/log")]
     Task<PveData<List<LogLineDto>>> GetTaskLogAsync(string node, string upid, [Query] int limit, CancellationToken cancellationToken);

@@ -32,6 +32,8 @@ public sealed class KeptReadsTests
         var made = calls();
         Assert.DoesNotContain(made, IsConfigurationRead);
         Assert.Contains(made, c => c.Path.EndsWith("/cluster/resources", StringComparison.Ordinal));
+        // Restore tasks: one listing per node from where the last one stopped, no log read again.
+        Assert.DoesNotContain(made, c => c.Path.EndsWith("/log", StringComparison.Ordinal) || c.Query.Contains("typefilter"));
     }
 
     [Fact]
