@@ -18,25 +18,7 @@ public sealed partial class PveSimulator
         MapNetwork(api);
         MapStorageStatus(api);
 
-        api.MapGet("/cluster/resources", (HttpContext ctx, string? type) =>
-        {
-            if (type is not null and not "vm")
-            {
-                LabResults.Error(ctx, 400, "parameter verification failed");
-                return Results.Empty;
-            }
-
-            // PVE drops, silently, every guest without VM.Audit on /vms/<vmid>, and the pool of a guest without
-            // Pool.Audit on /pool/<pool>.
-            var auth = AuthId(ctx);
-            lock (_gate)
-            {
-                return LabResults.Data(Guests.Values.OrderBy(g => g.Vmid)
-                    .Where(g => Access.Has(auth, "VM.Audit", $"/vms/{g.Vmid}"))
-                    .Select(g => ResourceRow(g, g.Pool is null || Access.Has(auth, "Pool.Audit", $"/pool/{g.Pool}")))
-                    .ToList());
-            }
-        });
+        api.MapGet("/cluster/resources", Resources);
 
         api.MapGet("/nodes", () => LabResults.Data(_spec.Nodes.Select(n => new
         {

@@ -17,7 +17,7 @@ internal sealed partial class PveClusterGateway
     /// (<c>check_volume_access</c>: Datastore.Allocate on the storage, or Datastore.AllocateSpace there plus VM.Backup on
     /// the guest).
     /// </summary>
-    private async Task<IReadOnlyList<BackupCopy>> ReadDumpsAsync(IReadOnlyList<NodeDto>? nodes, IReadOnlyList<Guest> guests, TokenPermissions? permissions, ConcurrentBag<EvidenceGap> gaps, CancellationToken cancellationToken)
+    private async Task<IReadOnlyList<BackupCopy>> ReadDumpsAsync(IReadOnlyList<NodeDto> nodes, IReadOnlyList<Guest> guests, TokenPermissions? permissions, ConcurrentBag<EvidenceGap> gaps, CancellationToken cancellationToken)
     {
         var storages = (await _storages.GetAsync(_cluster.Name, cancellationToken))
             .Where(s => s.Storage is not null && !Wire.Bool(s.Disable) && HoldsBackups(s))
@@ -29,12 +29,6 @@ internal sealed partial class PveClusterGateway
 
         if (storages.Count == 0)
         {
-            return [];
-        }
-
-        if (nodes is null)
-        {
-            Partial(gaps, "node list", null, $"the node list could not be read, so the backups on {string.Join(", ", storages.Select(s => s.Storage))} are unknown");
             return [];
         }
 

@@ -65,8 +65,11 @@ internal sealed partial class PveClusterGateway : IEvidenceSource
     {
         // What an earlier pass read may have changed since, our own tag writes included: only this pass's reads are lent.
         _readThisPass = new ConcurrentDictionary<int, ConfigRead>();
+        // Every kind of row in one request: the guests, and the nodes with the status GET /nodes would give
+        // (Cluster.pm and Nodes.pm both answer with extract_node_stats); pool and storage rows are passed over.
         var resources = await ProxmoxClients.Call(Endpoint, "GET /cluster/resources", async () =>
-            ProxmoxClients.Require(Endpoint, "GET /cluster/resources", (await _api.GetResourcesAsync("vm", cancellationToken)).Data));
+            ProxmoxClients.Require(Endpoint, "GET /cluster/resources", (await _api.GetResourcesAsync(null, cancellationToken)).Data));
+        var nodes = resources.Where(r => r.Type == "node" && r.Node is not null).Select(r => new NodeDto(r.Node!, r.Status)).OrderBy(n => n.Node, StringComparer.Ordinal).ToList();
         var rows = resources.Where(r => r.Vmid is > 0 && r.Node is not null && (r.Type is "qemu" or "lxc") && !_cluster.IsScratch(r.Vmid.Value, r.Tags)).ToList();
 
         // The drill range is left out of the matrix (scratch guests get no tags); a guest there that is not a drill
@@ -87,14 +90,11 @@ internal sealed partial class PveClusterGateway : IEvidenceSource
         // Jobs, not-backed-up and HA are configuration: read again after ConfigRefresh, like guest configs.
         var jobsTask = Guard(EvidenceKind.BackupJobs, gaps, async () => JobsOf(await _jobs.GetAsync(() => ReadJobsAsync(cancellationToken), cancellationToken)), []);
         var notBackedUpTask = Guard(EvidenceKind.BackupJobs, gaps, async () => NotBackedUpOf(await _notBackedUp.GetAsync(() => ReadNotBackedUpAsync(cancellationToken), cancellationToken)), []);
-        // A node list that failed leaves the restore tasks unknown, and the backups only PVE lists (ReadDumpsAsync).
-        var nodesTask = Guard(EvidenceKind.RestoreTests, gaps, async () => (IReadOnlyList<NodeDto>?)await ReadNodesAsync(cancellationToken), null);
         var haTask = _ha.GetAsync(() => ReadHaAsync(cancellationToken), cancellationToken);
         var guests = await ReadGuestsAsync(rows, await haTask, gaps, cancellationToken);
         KeepConfigs(rows);
-        var nodes = await nodesTask;
         var copies = await Guard(EvidenceKind.BackupCopies, gaps, () => ReadDumpsAsync(nodes, guests, permissions, gaps, cancellationToken), []);
-        var online = nodes?.Where(n => !IsOffline(n)).Select(n => n.Node).ToList() ?? [];
+        var online = nodes.Where(n => !IsOffline(n)).Select(n => n.Node).ToList();
         var tests = online.Count == 0 ? [] : await Guard(EvidenceKind.RestoreTests, gaps, () => _restores.ReadAsync(online, permissions, gaps, cancellationToken), []);
 
         return new EvidenceBatch
@@ -254,13 +254,6 @@ internal sealed partial class PveClusterGateway : IEvidenceSource
 
     private IReadOnlyList<GuestKey> NotBackedUpOf(List<NotBackedUpDto> rows) =>
         rows.Where(r => r.Vmid is > 0).Select(r => new GuestKey(_cluster.Name, r.Vmid!.Value)).ToList();
-
-    private async Task<IReadOnlyList<NodeDto>> ReadNodesAsync(CancellationToken cancellationToken)
-    {
-        var nodes = await ProxmoxClients.Call(Endpoint, "GET /nodes", async () =>
-            ProxmoxClients.Require(Endpoint, "GET /nodes", (await _api.GetNodesAsync(cancellationToken)).Data));
-        return nodes.OrderBy(n => n.Node, StringComparer.Ordinal).ToList();
-    }
 
     private static bool IsOffline(NodeDto node) => string.Equals(node.Status, "offline", StringComparison.Ordinal);
 

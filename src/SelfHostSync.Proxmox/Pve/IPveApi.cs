@@ -7,7 +7,7 @@ namespace SelfHostSync.Proxmox.Pve;
 internal interface IPveApi
 {
     [Get("/cluster/resources")]
-    Task<PveData<List<ResourceDto>>> GetResourcesAsync([Query] string type, CancellationToken cancellationToken);
+    Task<PveData<List<ResourceDto>>> GetResourcesAsync([Query] string? type, CancellationToken cancellationToken);
 
     [Get("/nodes")]
     Task<PveData<List<NodeDto>>> GetNodesAsync(CancellationToken cancellationToken);

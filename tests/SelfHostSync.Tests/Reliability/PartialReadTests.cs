@@ -5,7 +5,8 @@ namespace SelfHostSync.Tests.Reliability;
 
 /// <summary>
 /// What a real cluster hides or cannot show (DESIGN §3, §8.3): backups PVE filters for a token without VM.Backup, a
-/// node list that failed, a node that is offline with its local backup storage, one storage that is offline. The
+/// node that is offline with its local backup storage, one storage that is offline (the node list comes with the
+/// resource list since decision 012: it cannot fail alone). The
 /// affected guests' backup checks go unknown and their tags stay; the run is degraded and says why.
 /// </summary>
 public sealed class PartialReadTests
@@ -68,22 +69,6 @@ public sealed class PartialReadTests
         Assert.Equal(1, doctorCode);
         Assert.Contains("PROBLEM pve:homelab: PVE hides the backups on nas-dumps", doctorOut, StringComparison.Ordinal);
         Assert.Contains("pveum role add SelfHostSyncBackups --privs \"VM.Backup,Datastore.AllocateSpace\" && pveum acl modify / --users selfhostsync@pve --tokens 'selfhostsync@pve!sync' --roles SelfHostSyncBackups", doctorOut, StringComparison.Ordinal);
-    }
-
-    [Fact]
-    public async Task Sync_NodeListFails_NoTagFlipsAndGuestsWithPbsCopiesStillPass()
-    {
-        var (run, before) = await ConvergedAsync();
-        await using var _ = run;
-
-        run.Lab.Cluster("homelab").Server.Faults.FailPaths["/api2/json/nodes"] = (500, "cluster not ready - no quorum?");
-        var (code, stdout, stderr) = await Executable.RunAsync("sync", "--json", "--config", run.ConfigPath);
-
-        Assert.Equal(3, code);
-        Assert.Equal(before, Tags(run));
-        Assert.Equal("unknown", Checks(stdout, 130)["backup.present"]);
-        Assert.Equal("pass", Checks(stdout, 101)["backup.fresh"]);
-        Assert.Contains("the node list could not be read", SourceErrors(stdout), StringComparison.Ordinal);
     }
 
     [Fact]
