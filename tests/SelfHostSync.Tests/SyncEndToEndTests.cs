@@ -96,6 +96,31 @@ public sealed class SyncEndToEndTests
     }
 
     [Fact]
+    public async Task Sync_VerifyJobRanBetweenRuns_TheNextRunsVerdictSeesIt()
+    {
+        // The second run reads only changed PBS groups, and lists the datastore in full because a verify task ran
+        // on it (decision 011): the failed verification of 101's newest snapshot reaches the verdict and the tags.
+        await using var run = await LabRun.StartAsync();
+        var pbs = run.Lab.BackupServer("pbs");
+        pbs.AddSnapshot("main", "homelab", "vm", 101, DateTimeOffset.UtcNow.AddMinutes(-5));
+        var (code, stdout, stderr) = await Executable.RunAsync("sync", "--json", "--config", run.ConfigPath);
+        Assert.True(code == 0, stderr);
+        using var first = JsonDocument.Parse(stdout);
+
+        pbs.Verify("main", "failed", DateTimeOffset.UtcNow);
+        var (code2, stdout2, stderr2) = await Executable.RunAsync("sync", "--json", "--config", run.ConfigPath);
+
+        Assert.True(code2 == 0, stderr2);
+        using var second = JsonDocument.Parse(stdout2);
+        Assert.Equal("pass", Check(first, "homelab", 101, "backup.verified"));
+        Assert.Equal("fail", Check(second, "homelab", 101, "backup.verified"));
+        Assert.Contains("warn-unverified", run.Lab.Cluster("homelab").TagsOf(101), StringComparison.Ordinal);
+    }
+
+    private static string? Check(JsonDocument report, string cluster, int vmid, string id) =>
+        Guest(report, cluster, vmid).GetProperty("checks").EnumerateArray().Single(c => c.GetProperty("id").GetString() == id).GetProperty("status").GetString();
+
+    [Fact]
     public async Task SyncDryRun_FirstPass_WritesNothingAndPrintsThePlan()
     {
         await using var run = await LabRun.StartAsync();
