@@ -20,15 +20,13 @@ internal sealed partial class PveClusterGateway : IEvidenceSource
     private readonly StorageCatalog _storages;
     private readonly PbsHosts _pbsServersReadDirectly;
     private readonly TimeProvider _time;
-    private readonly ConcurrentDictionary<int, CachedConfig> _configs = new();
+    private readonly GuestConfigCache _configs;
     private ConcurrentDictionary<int, ConfigRead> _readThisPass = new();
     private readonly RestoreTaskScan _restores;
     private readonly Refreshing<List<BackupJobDto>> _jobs;
     private readonly Refreshing<List<NotBackedUpDto>> _notBackedUp;
     private readonly Refreshing<Dictionary<int, string>> _ha;
-    private readonly KeptSlot? _keptConfigs;
     private readonly KeptSlot? _keptBasis;
-    private bool _configsRecalled;
     private TokenPermissions? _basis;
 
     public PveClusterGateway(PveCluster cluster, IPveApi api, StorageCatalog storages, PbsHosts pbsServersReadDirectly, TimeProvider time, ReadMemory? memory = null)
@@ -42,7 +40,7 @@ internal sealed partial class PveClusterGateway : IEvidenceSource
         _notBackedUp = new(cluster.ConfigRefresh, time, KeptSlot.For(memory, cluster.Endpoint, "not-backed-up"));
         _ha = new(cluster.ConfigRefresh, time, KeptSlot.For(memory, cluster.Endpoint, "ha-resources"));
         _keptBasis = KeptSlot.For(memory, cluster.Endpoint, "permissions");
-        _keptConfigs = KeptSlot.For(memory, cluster.Endpoint, "guest-configs");
+        _configs = new GuestConfigCache(cluster.ConfigRefresh, time, KeptSlot.For(memory, cluster.Endpoint, "guest-configs"));
         Id = new SourceId("pve", cluster.Name);
         _restores = new RestoreTaskScan(cluster, api, Id, KeptSlot.For(memory, cluster.Endpoint, "restore-tasks"), time);
         Scope =
@@ -85,14 +83,13 @@ internal sealed partial class PveClusterGateway : IEvidenceSource
         };
 
         var gaps = new ConcurrentBag<EvidenceGap>();
-        RecallConfigs();
         var permissions = await ReadPermissionsAsync(gaps, cancellationToken);
         // Jobs, not-backed-up and HA are configuration: read again after ConfigRefresh, like guest configs.
         var jobsTask = Guard(EvidenceKind.BackupJobs, gaps, async () => JobsOf(await _jobs.GetAsync(() => ReadJobsAsync(cancellationToken), cancellationToken)), []);
         var notBackedUpTask = Guard(EvidenceKind.BackupJobs, gaps, async () => NotBackedUpOf(await _notBackedUp.GetAsync(() => ReadNotBackedUpAsync(cancellationToken), cancellationToken)), []);
         var haTask = _ha.GetAsync(() => ReadHaAsync(cancellationToken), cancellationToken);
         var guests = await ReadGuestsAsync(rows, await haTask, gaps, cancellationToken);
-        KeepConfigs(rows);
+        _configs.Keep(rows);
         var copies = await Guard(EvidenceKind.BackupCopies, gaps, () => ReadDumpsAsync(nodes, guests, permissions, gaps, cancellationToken), []);
         var online = nodes.Where(n => !IsOffline(n)).Select(n => n.Node).ToList();
         var tests = online.Count == 0 ? [] : await Guard(EvidenceKind.RestoreTests, gaps, () => _restores.ReadAsync(online, permissions, gaps, cancellationToken), []);
@@ -158,9 +155,9 @@ internal sealed partial class PveClusterGateway : IEvidenceSource
     private async Task<GuestConfig?> ConfigOf(ResourceDto row, DateTimeOffset now, ConcurrentBag<EvidenceGap> gaps, CancellationToken cancellationToken)
     {
         var vmid = row.Vmid!.Value;
-        if (_configs.TryGetValue(vmid, out var cached) && cached.Row == RowKey.Of(row) && now - cached.ReadAt < _cluster.ConfigRefresh)
+        if (_configs.Find(row, now) is { } cached)
         {
-            return cached.Config;
+            return cached;
         }
 
         try
@@ -173,7 +170,7 @@ internal sealed partial class PveClusterGateway : IEvidenceSource
                 Wire.Bool(raw.GetValueOrDefault("protection")),
                 Wire.String(raw.GetValueOrDefault("description")),
                 DiskStorages.Of(raw));
-            _configs[vmid] = new CachedConfig(RowKey.Of(row), config, now, read.Digest);
+            _configs.Set(row, config, now, read.Digest);
             return config;
         }
         catch (ProxmoxApiException ex)
@@ -271,27 +268,6 @@ internal sealed partial class PveClusterGateway : IEvidenceSource
             new(Wire.String(raw.GetValueOrDefault("digest")), Wire.String(raw.GetValueOrDefault("tags")), Wire.String(raw.GetValueOrDefault("lock")));
     }
 
-    /// <summary>The fields a pass uses of a guest's config, the row it was read for, when, and the config's digest.</summary>
-    private sealed record CachedConfig(RowKey Row, GuestConfig Config, DateTimeOffset ReadAt, string? Digest);
-
-    /// <summary>Configs an earlier process read count as if this one had read them (decision 012), once, on the first pass.</summary>
-    private void RecallConfigs()
-    {
-        if (_configsRecalled)
-        {
-            return;
-        }
-
-        _configsRecalled = true;
-        if (_keptConfigs?.TryRecall<Dictionary<int, CachedConfig>>(out var kept, out _) == true)
-        {
-            foreach (var (vmid, config) in kept)
-            {
-                _configs.TryAdd(vmid, config);
-            }
-        }
-    }
-
     /// <summary>
     /// The privileges the kept configuration reads were made with: when this pass's differ, every kept read of this
     /// cluster is dropped (a removed privilege shows as the refusal it causes, not an hour later).
@@ -318,27 +294,5 @@ internal sealed partial class PveClusterGateway : IEvidenceSource
         _restores.Restart();
         _basis = permissions;
         _keptBasis?.Keep(permissions, _time.GetUtcNow());
-    }
-
-    /// <summary>Keeps the configs for the next process when this pass read any, or a guest went (its config goes too).</summary>
-    private void KeepConfigs(List<ResourceDto> rows)
-    {
-        var present = rows.Select(r => r.Vmid!.Value).ToHashSet();
-        var gone = _configs.Keys.Where(v => !present.Contains(v)).ToList();
-        foreach (var vmid in gone)
-        {
-            _configs.TryRemove(vmid, out _);
-        }
-
-        if (_keptConfigs is not null && (gone.Count > 0 || !_readThisPass.IsEmpty))
-        {
-            _keptConfigs.Keep(new Dictionary<int, CachedConfig>(_configs), _time.GetUtcNow());
-        }
-    }
-
-    /// <summary>The parts of a resource row whose change suggests the config changed (not tags, status or locks).</summary>
-    private sealed record RowKey(string? Node, string? Type, string? Name, string? Template, string? Pool)
-    {
-        public static RowKey Of(ResourceDto row) => new(row.Node, row.Type, row.Name, row.Template?.GetRawText(), row.Pool);
     }
 }
