@@ -248,12 +248,10 @@ public sealed partial class PveSimulator
 
     private static object StatusOf(string upid, string node, string type, string id, string user, long start, string? exit)
     {
-        var parts = upid.Split(':');
         var data = new Dictionary<string, object?>
         {
             ["upid"] = upid, ["node"] = node, ["type"] = type, ["id"] = id, ["user"] = user, ["starttime"] = start,
-            ["pid"] = int.Parse(parts[2], NumberStyles.HexNumber, CultureInfo.InvariantCulture),
-            ["pstart"] = long.Parse(parts[3], NumberStyles.HexNumber, CultureInfo.InvariantCulture),
+            ["pid"] = PidOf(upid), ["pstart"] = PstartOf(upid),
             ["status"] = exit is null ? "running" : "stopped",
         };
         if (exit is not null)

@@ -147,8 +147,7 @@ public sealed partial class PveSimulator
                 .Take(wanted - active.Count)
                 .Select(t => (object)new
                 {
-                    upid = t.Upid, node = t.Node, pid = int.Parse(t.Upid.Split(':')[2], NumberStyles.HexNumber, CultureInfo.InvariantCulture),
-                    pstart = long.Parse(t.Upid.Split(':')[3], NumberStyles.HexNumber, CultureInfo.InvariantCulture),
+                    upid = t.Upid, node = t.Node, pid = PidOf(t.Upid), pstart = PstartOf(t.Upid),
                     type = t.Type, id = t.Id, user = t.User, starttime = t.StartTime, endtime = t.EndTime, status = t.Status,
                 });
             return LabResults.Data(active.Concat(tasks));
@@ -258,8 +257,7 @@ public sealed partial class PveSimulator
         var row = new Dictionary<string, object?>(StringComparer.Ordinal)
         {
             ["upid"] = t.Upid, ["node"] = t.Node, ["type"] = t.Type, ["id"] = t.Id, ["user"] = t.User, ["starttime"] = t.StartTime,
-            ["pid"] = int.Parse(t.Upid.Split(':')[2], NumberStyles.HexNumber, CultureInfo.InvariantCulture),
-            ["pstart"] = long.Parse(t.Upid.Split(':')[3], NumberStyles.HexNumber, CultureInfo.InvariantCulture),
+            ["pid"] = PidOf(t.Upid), ["pstart"] = PstartOf(t.Upid),
             ["status"] = t.ExitStatus ?? "RUNNING",
         };
         if (t.EndTime is { } end)
@@ -269,6 +267,11 @@ public sealed partial class PveSimulator
 
         return row;
     }
+
+    /// <summary>Tasks.pm lists a task with its UPID decoded: <c>UPID:node:pid:pstart:starttime:…</c>, hexadecimal.</summary>
+    private static int PidOf(string upid) => int.Parse(upid.Split(':')[2], NumberStyles.HexNumber, CultureInfo.InvariantCulture);
+
+    private static long PstartOf(string upid) => long.Parse(upid.Split(':')[3], NumberStyles.HexNumber, CultureInfo.InvariantCulture);
 
     private static object JobRow(JobSpec j)
     {

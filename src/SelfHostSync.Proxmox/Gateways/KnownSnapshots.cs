@@ -37,9 +37,31 @@ internal sealed class KnownSnapshots(DateTimeOffset fullAt)
         }
     }
 
-    /// <summary>A group from a full listing, before PBS's summary of it was read: its count is what the listing held.</summary>
-    public void SetUnsummarised(string type, string id, IReadOnlyCollection<SnapshotFact> snapshots) =>
-        _groups[(type, id)] = new Group(null, snapshots.Count, [.. snapshots]);
+    /// <summary>
+    /// What a full listing shows, by group: with the group list read just before it, the groups it names with their
+    /// summaries; without one (a first listing), every group listed, its count what the listing held and its newest
+    /// backup learnt from the next group list.
+    /// </summary>
+    public static KnownSnapshots Listed(DateTimeOffset at, Dictionary<(string Type, string Id), List<SnapshotFact>> listing, IReadOnlyList<GroupDto>? groups)
+    {
+        var known = new KnownSnapshots(at);
+        if (groups is null)
+        {
+            foreach (var (group, snapshots) in listing)
+            {
+                known._groups[group] = new Group(null, snapshots.Count, [.. snapshots]);
+            }
+        }
+        else
+        {
+            foreach (var group in groups)
+            {
+                known.Set(group, listing.GetValueOrDefault(Key(group)) ?? []);
+            }
+        }
+
+        return known;
+    }
 
     private static long? Newest(Group group) => group.Snapshots.Length == 0 ? null : group.Snapshots.Max(s => s.Time);
 

@@ -121,33 +121,14 @@ internal sealed partial class PbsServerGateway(PbsServer server, IPbsApi api, St
             return;
         }
 
-        if (known is null)
-        {
-            // The first listing: the group summaries are learnt next pass, from the group list that pass reads anyway.
-            var all = await ListAllAsync(datastore.Store, ns, cancellationToken);
-            known = new KnownSnapshots(now);
-            foreach (var ((type, id), facts) in all)
-            {
-                known.SetUnsummarised(type, id, facts);
-            }
-
-            _known[key] = known;
-            Emit(Flatten(all), groupLinks, copies, offsite);
-            return;
-        }
-
-        var groups = await ReadGroupsAsync(datastore.Store, ns, cancellationToken);
-        if (touched.Contains(datastore.Store) || now - known.FullAt >= server.FullListingEvery || known.AnyCountDropped(groups))
+        // The first listing learns the group summaries next pass, from the group list that pass reads anyway.
+        var groups = known is null ? null : await ReadGroupsAsync(datastore.Store, ns, cancellationToken);
+        if (known is null || groups is null || touched.Contains(datastore.Store) || now - known.FullAt >= server.FullListingEvery || known.AnyCountDropped(groups))
         {
             var all = await ListAllAsync(datastore.Store, ns, cancellationToken);
-            known = new KnownSnapshots(now);
-            foreach (var group in groups)
-            {
-                known.Set(group, all.GetValueOrDefault((group.BackupType ?? string.Empty, group.BackupId ?? string.Empty)) ?? []);
-            }
 
             // This pass's copies are the listing's (a group that began after the group list is known from the next pass).
-            _known[key] = known;
+            _known[key] = KnownSnapshots.Listed(now, all, groups);
             Emit(Flatten(all), groupLinks, copies, offsite);
             return;
         }

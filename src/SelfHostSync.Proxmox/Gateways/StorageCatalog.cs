@@ -19,6 +19,7 @@ internal sealed class StorageCatalog(IReadOnlyDictionary<string, (PveCluster Clu
     // Storage definitions are configuration: re-read after the shortest ConfigRefresh of the clusters.
     private readonly TimeSpan _freshness = clusters.Count == 0 ? TimeSpan.FromHours(1) : clusters.Values.Min(c => c.Cluster.ConfigRefresh);
     private readonly Dictionary<string, (DateTimeOffset At, Task<List<StorageDto>> Read)> _cache = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, KeptSlot?> _slots = clusters.ToDictionary(kv => kv.Key, kv => KeptSlot.For(memory, kv.Value.Cluster.Endpoint, "storages"), StringComparer.Ordinal);
     private readonly HashSet<string> _recalled = new(StringComparer.Ordinal);
     private readonly HashSet<string> _fromMemory = new(StringComparer.Ordinal);
     private readonly Lock _gate = new();
@@ -56,7 +57,7 @@ internal sealed class StorageCatalog(IReadOnlyDictionary<string, (PveCluster Clu
         {
             var now = time.GetUtcNow();
             var (c, api) = clusters[cluster];
-            var slot = KeptSlot.For(memory, c.Endpoint, "storages");
+            var slot = _slots[cluster];
             if (_recalled.Add(cluster) && slot?.TryRecall<List<StorageDto>>(out var kept, out var keptAt) == true && keptAt <= now)
             {
                 _cache[cluster] = (keptAt, Task.FromResult(kept));
