@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using System.Globalization;
-using SelfHostSync.Cli;
+using Microsoft.Extensions.DependencyInjection;
+using SelfHostSync.Composition;
+using SelfHostSync.Passes;
 using SelfHostSync.Configuration;
 using SelfHostSync.Core.Sync;
 using SelfHostSync.Http;
@@ -11,8 +13,8 @@ namespace SelfHostSync.Benchmarks;
 
 /// <summary>
 /// Real passes against a generated estate: the lab runs in a child process (so its memory is not ours), the passes run
-/// here exactly as the daemon runs them (one SyncRunner, so the second pass is the steady state), then a restart (a new
-/// SyncRunner on the same state directory) and a <c>sync</c> in a process of its own.
+/// here exactly as the daemon runs them (one PassRunner, so the second pass is the steady state), then a restart (a new
+/// PassRunner on the same state directory) and a <c>sync</c> in a process of its own.
 /// </summary>
 internal static class EndToEndBenchmark
 {
@@ -26,14 +28,14 @@ internal static class EndToEndBenchmark
             var config = ConfigLoader.Load(configPath, TimeProvider.System);
             using var log = new LoggerConfiguration().MinimumLevel.Warning().WriteTo.Console(standardErrorFromLevel: Serilog.Events.LogEventLevel.Verbose, formatProvider: CultureInfo.InvariantCulture).CreateLogger();
             Measured first, steady, restart;
-            using (var runner = new SyncRunner(config, TimeProvider.System, log))
+            await using (var services = SelfHostSyncServices.Build(config, log, TimeProvider.System))
             {
-                first = await MeasureAsync(runner);
-                steady = await MeasureAsync(runner);
+                first = await MeasureAsync(services);
+                steady = await MeasureAsync(services);
             }
 
-            // A restart: a new runner on the same state directory, as the daemon after an upgrade or `sync` from cron.
-            using (var restarted = new SyncRunner(config, TimeProvider.System, log))
+            // A restart: new services on the same state directory, as the daemon after an upgrade or `sync` from cron.
+            await using (var restarted = SelfHostSyncServices.Build(config, log, TimeProvider.System))
             {
                 restart = await MeasureAsync(restarted);
             }
@@ -82,9 +84,11 @@ internal static class EndToEndBenchmark
         + 7
         + writes;
 
-    private static async Task<Measured> MeasureAsync(SyncRunner runner)
+    private static async Task<Measured> MeasureAsync(IServiceProvider services)
     {
-        var before = runner.Meter.Snapshot();
+        var runner = services.GetRequiredService<PassRunner>();
+        var meter = services.GetRequiredService<RequestMeter>();
+        var before = meter.Snapshot();
         GC.Collect();
         var allocated = GC.GetTotalAllocatedBytes(precise: true);
         using var process = Process.GetCurrentProcess();
@@ -100,7 +104,7 @@ internal static class EndToEndBenchmark
         await sampler.DisposeAsync();
         process.Refresh();
         peak = Math.Max(peak, process.WorkingSet64);
-        var after = runner.Meter.Snapshot();
+        var after = meter.Snapshot();
         var requests = after.ToDictionary(
             kv => kv.Key,
             kv => (Requests: kv.Value.Requests - (before.TryGetValue(kv.Key, out var b) ? b.Requests : 0), Bytes: kv.Value.Bytes - (before.TryGetValue(kv.Key, out var c) ? c.Bytes : 0), kv.Value.PeakInFlight));

@@ -29,7 +29,7 @@ internal static class Build
             Type = type,
             Name = name,
             Status = "running",
-            Tags = SelfHostSync.Core.Tags.TagList.Parse(tags),
+            Tags = SelfHostSync.Core.Evidence.TagList.Parse(tags),
             Pool = pool,
             Template = template,
             HaState = ha,

@@ -1,3 +1,4 @@
+using SelfHostSync.Lab;
 using SelfHostSync.Http;
 using SelfHostSync.Core.Matrix;
 using SelfHostSync.Core.Tags;
@@ -6,13 +7,14 @@ using SelfHostSync.Lab.Scenario;
 using SelfHostSync.Core.Drills;
 using SelfHostSync.Proxmox.Gateways;
 using SelfHostSync.Proxmox.Http;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace SelfHostSync.Proxmox.Tests;
 
 /// <summary>The demo lab, and gateways pointed at it (tokens for some endpoints, ticket login for others).</summary>
 internal sealed class LabFixture : IAsyncDisposable
 {
-    private LabFixture(LabHost lab, ProxmoxGateways gateways)
+    private LabFixture(LabHost lab, LabGateways gateways)
     {
         Lab = lab;
         Gateways = gateways;
@@ -20,7 +22,7 @@ internal sealed class LabFixture : IAsyncDisposable
 
     public LabHost Lab { get; }
 
-    public ProxmoxGateways Gateways { get; }
+    public LabGateways Gateways { get; }
 
     public static async Task<LabFixture> StartAsync(
         bool tickets = false,
@@ -36,10 +38,10 @@ internal sealed class LabFixture : IAsyncDisposable
     /// <param name="memory">What earlier processes kept (decision 012), or nothing.</param>
     /// <param name="time">The clock the gateways read.</param>
     /// <param name="otherToken">Read PVE with each cluster's second token.</param>
-    public ProxmoxGateways NewGateways(Core.Sync.ReadMemory? memory = null, TimeProvider? time = null, bool otherToken = false) =>
+    public LabGateways NewGateways(Core.Sync.ReadMemory? memory = null, TimeProvider? time = null, bool otherToken = false) =>
         GatewaysFor(Lab, tickets: false, concurrency: 4, servers: null, memory, time, otherToken);
 
-    private static ProxmoxGateways GatewaysFor(LabHost lab, bool tickets, int concurrency, Func<PbsServer, PbsServer?>? servers, Core.Sync.ReadMemory? memory = null, TimeProvider? time = null, bool otherToken = false)
+    private static LabGateways GatewaysFor(LabHost lab, bool tickets, int concurrency, Func<PbsServer, PbsServer?>? servers, Core.Sync.ReadMemory? memory = null, TimeProvider? time = null, bool otherToken = false)
     {
         var clusters = lab.Clusters.Select(c => new PveCluster(EndpointOf(ProxmoxProduct.Pve, c.Name, c.Server, c.Spec.Tokens[otherToken && c.Spec.Tokens.Count > 1 ? 1 : 0], tickets ? c.Spec.Users.FirstOrDefault() : null) with { MaxConcurrentRequests = concurrency }, HardwareOwner.Self, TimeSpan.FromHours(1))).ToList();
         var pbs = lab.BackupServers
@@ -47,7 +49,12 @@ internal sealed class LabFixture : IAsyncDisposable
             .Select(s => servers is null ? s : servers(s))
             .OfType<PbsServer>()
             .ToList();
-        return new ProxmoxGateways(clusters, pbs, time ?? TimeProvider.System, resilience: new ResilienceSettings { MaxRetries = 0 }, memory: memory);
+        var services = new ServiceCollection()
+            .AddSingleton(time ?? TimeProvider.System)
+            .AddSingleton(memory ?? new Core.Sync.ReadMemory(null))
+            .AddProxmox(new ProxmoxTopology(clusters, pbs), new ProxmoxDoctorOptions(false, TagVocabulary.Default.Names), new ResilienceSettings { MaxRetries = 0 })
+            .BuildServiceProvider();
+        return new LabGateways(services);
     }
 
     public async Task<IReadOnlyList<Core.Evidence.EvidenceBatch>> CollectAsync() =>
@@ -72,12 +79,16 @@ internal sealed class LabFixture : IAsyncDisposable
     }
 
     /// <summary>The drills' own connection to homelab (its second token), scratch range 9900–9999.</summary>
-    public DrillConnection DrillConnection()
+    public LabDrills DrillConnection()
     {
         var homelab = Lab.Cluster("homelab");
         var range = new VmidRange(9900, 9999);
         var cluster = new PveCluster(EndpointOf(ProxmoxProduct.Pve, "homelab", homelab.Server, homelab.Spec.Tokens[1], null), HardwareOwner.Self, TimeSpan.FromHours(1)) { ScratchRange = range };
-        return new DrillConnection(cluster, range, TimeProvider.System, resilience: new ResilienceSettings { MaxRetries = 0 });
+        var settings = new DrillSettings { Cluster = "homelab", Node = "pve1", TargetStorage = "local-zfs", Range = range };
+        var services = new ServiceCollection()
+            .AddProxmoxDrills(cluster, settings, new ResilienceSettings { MaxRetries = 0 })
+            .BuildServiceProvider();
+        return new LabDrills(cluster, services);
     }
 
     /// <summary>A restore drill of a VM and of a container with the drills' own token (the second homelab token).</summary>
@@ -119,4 +130,43 @@ internal sealed class LabFixture : IAsyncDisposable
         Gateways.Dispose();
         await Lab.DisposeAsync();
     }
+}
+
+/// <summary>The Proxmox area's gateways in a provider of their own, as the executable registers them.</summary>
+internal sealed class LabGateways(ServiceProvider services) : IDisposable
+{
+    private ProxmoxGateways Gateways => services.GetRequiredService<ProxmoxGateways>();
+
+    public IReadOnlyList<Core.Sync.IEvidenceSource> Sources => [.. services.GetServices<Core.Sync.IEvidenceSource>()];
+
+    public Core.Sync.ITagWriter TagWriter => services.GetRequiredService<Core.Sync.ITagWriter>();
+
+    public Core.Sync.IStorageDirectory Storages => services.GetRequiredService<Core.Sync.IStorageDirectory>();
+
+    public RequestMeter Meter => services.GetRequiredService<RequestMeter>();
+
+    public Task<IReadOnlyList<Core.Sync.TagStyleOutcome>> ApplyTagStyleAsync(TagVocabulary vocabulary, bool colorMap, bool register, CancellationToken cancellationToken) =>
+        services.GetRequiredService<Core.Sync.ITagStyleWriter>().ApplyAsync(vocabulary, colorMap, register, cancellationToken);
+
+    public Task<IReadOnlyList<Core.Sync.Diagnosis>> DiagnoseAsync(bool needsSysModify, IReadOnlyCollection<string> managedTags, CancellationToken cancellationToken) =>
+        Gateways.DiagnoseAsync(needsSysModify, managedTags, cancellationToken);
+
+    public void Dispose() => services.Dispose();
+}
+
+/// <summary>The drills' connection (own token) in a provider of its own.</summary>
+internal sealed class LabDrills(PveCluster cluster, ServiceProvider services) : IDisposable
+{
+    public IDrillCluster Cluster => services.GetRequiredService<IDrillCluster>();
+
+    /// <summary><c>doctor</c>: the drill token's privileges, node, target storage and range.</summary>
+    public Task<IReadOnlyList<Core.Sync.Diagnosis>> DiagnoseAsync(DrillSettings settings, CancellationToken cancellationToken) =>
+        ProxmoxDoctorDrills.DiagnoseAsync(
+            cluster,
+            ProxmoxClients.Pve(services.GetRequiredService<IHttpClientFactory>().CreateClient(ProxmoxHttp.ClientName(cluster.Endpoint, "drills"))),
+            Cluster,
+            settings,
+            cancellationToken);
+
+    public void Dispose() => services.Dispose();
 }

@@ -60,11 +60,10 @@ public sealed class DsmContractTests : IDisposable
 
     private static string Fixture(string name) => File.ReadAllText(Path.Combine(Dir, name));
 
-    private SynologyGateways Gateways(bool remoteVaultOffsite = true) =>
-        new(
+    private NasGateways Gateways(bool remoteVaultOffsite = true) =>
+        NasGateways.For(
             [new SynologyEndpoint("nas", new Uri(_server.Url!), "admin", "pw-secret-123", "selfhostsync", null, null, RemoteVaultOffsite: remoteVaultOffsite)],
-            new FixedStorageDirectory([new StorageRef("homelab", "nas-dumps", "nfs", "192.168.0.35", "/volume1/myfolder1", null, null)]),
-            TimeProvider.System);
+            new FixedStorageDirectory([new StorageRef("homelab", "nas-dumps", "nfs", "192.168.0.35", "/volume1/myfolder1", null, null)]));
 
     [Fact]
     public async Task Collect_RecordedAnswers_HealthReplicasAndFindings()

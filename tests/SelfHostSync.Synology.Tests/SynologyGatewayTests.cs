@@ -1,3 +1,4 @@
+using SelfHostSync.Lab;
 using SelfHostSync.Core.Evidence;
 using SelfHostSync.Core.Sync;
 using SelfHostSync.Http;
@@ -28,8 +29,8 @@ public sealed class SynologyGatewayTests
     private static SynologyEndpoint Endpoint(DsmSimulator nas, string? password = null, string? deviceId = null) =>
         new("nas", nas.Server.Url, "selfhostsync", password ?? nas.Spec.Password, "selfhostsync", deviceId, Fingerprints.Normalize(nas.Server.Fingerprint));
 
-    private static SynologyGateways Gateways(SynologyEndpoint endpoint, params StorageRef[] storages) =>
-        new([endpoint], new FixedStorageDirectory(storages.Length == 0 ? HomelabStorages : storages), TimeProvider.System);
+    private static NasGateways Gateways(SynologyEndpoint endpoint, params StorageRef[] storages) =>
+        NasGateways.For([endpoint], new FixedStorageDirectory(storages.Length == 0 ? HomelabStorages : storages));
 
     [Fact]
     public async Task Collect_DemoNas_HealthPerStorageAndC2ReplicaOfTheDumpShare()
@@ -123,8 +124,14 @@ public sealed class SynologyGatewayTests
                 Assert.Contains("--synology-otp", refused.Gaps[0].Reason, StringComparison.Ordinal);
             }
 
-            var device = await SynologyGateways.EnrolDeviceAsync(Endpoint(nas), "424242", CancellationToken.None);
-            await using var trusted = Gateways(Endpoint(nas, deviceId: device));
+            EnrolledDevice device;
+            await using (var enrolling = Gateways(Endpoint(nas)))
+            {
+                device = await enrolling.Enrolment.EnrolAsync("nas", "424242", CancellationToken.None);
+            }
+
+            Assert.Equal("selfhostsync", device.DeviceName);
+            await using var trusted = Gateways(Endpoint(nas, deviceId: device.DeviceId));
             Assert.Empty((await trusted.Sources[0].CollectAsync(CancellationToken.None)).Gaps);
         }
     }

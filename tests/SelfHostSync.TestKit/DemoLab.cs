@@ -1,3 +1,4 @@
+using SelfHostSync.Lab;
 using SelfHostSync.Lab.Hosting;
 using SelfHostSync.Lab.Scenario;
 

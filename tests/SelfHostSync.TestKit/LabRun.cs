@@ -1,3 +1,4 @@
+using SelfHostSync.Lab;
 using System.Text.Json;
 using SelfHostSync.Lab.Hosting;
 using SelfHostSync.Lab.Scenario;

@@ -1,8 +1,6 @@
-using SelfHostSync.Core.Tags;
-
 namespace SelfHostSync.Core.Checks;
 
-/// <summary>Check identifiers (DESIGN §3) and the warning tag each one controls.</summary>
+/// <summary>Check identifiers (DESIGN §3); the warning tag each one controls is in <c>TagNames.WarningOf</c>.</summary>
 public static class CheckIds
 {
     public const string BackupPresent = "backup.present";
@@ -30,19 +28,5 @@ public static class CheckIds
     public static IReadOnlySet<string> NeedACopy { get; } = new HashSet<string>(StringComparer.Ordinal)
     {
         BackupFresh, BackupVerified, OffsitePresent, RestoreTested,
-    };
-
-    public static string WarningTagOf(string checkId) => checkId switch
-    {
-        BackupPresent => TagNames.NoBackup,
-        BackupFresh => TagNames.BackupStale,
-        BackupVerified => TagNames.Unverified,
-        RestoreTested => TagNames.RestoreUntested,
-        OffsitePresent => TagNames.NoOffsite,
-        CoverageJob => TagNames.NoJob,
-        DocsPresent => TagNames.Undocumented,
-        IntentConsistent => TagNames.ProdInDenial,
-        StorageHealthy => TagNames.StorageDegraded,
-        _ => throw new ArgumentOutOfRangeException(nameof(checkId), checkId, "check has no warning tag"),
     };
 }

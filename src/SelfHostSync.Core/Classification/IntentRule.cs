@@ -1,3 +1,4 @@
+using SelfHostSync.Core.Evidence;
 using System.Text;
 using System.Text.RegularExpressions;
 using SelfHostSync.Core.Matrix;

@@ -1,3 +1,4 @@
+using SelfHostSync.Core.Evidence;
 using SelfHostSync.Core.Matrix;
 using SelfHostSync.Core.Tags;
 

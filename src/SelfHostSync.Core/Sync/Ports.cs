@@ -96,3 +96,40 @@ public enum DiagnosisLevel
 
 /// <summary>One line of <c>doctor</c>: what was checked against which endpoint, and what to do about it.</summary>
 public sealed record Diagnosis(string Subject, DiagnosisLevel Level, string Message);
+
+/// <summary>One endpoint family's part of <c>doctor</c>: reach it and judge what the configured login may do.</summary>
+public interface IEndpointDoctor
+{
+    Task<IReadOnlyList<Diagnosis>> DiagnoseAsync(CancellationToken cancellationToken);
+}
+
+/// <summary>The outcome of merging managed tag colours or registration into one cluster's datacenter options.</summary>
+/// <param name="Cluster">The cluster.</param>
+/// <param name="Ok">Whether the options are as wanted now.</param>
+/// <param name="Message">What was done, or why not.</param>
+public sealed record TagStyleOutcome(string Cluster, bool Ok, string Message);
+
+/// <summary><c>Tags.ColorMap</c> / <c>Tags.Register</c>: the datacenter side of the managed tags, after a pass.</summary>
+public interface ITagStyleWriter
+{
+    Task<IReadOnlyList<TagStyleOutcome>> ApplyAsync(TagVocabulary vocabulary, bool colorMap, bool register, CancellationToken cancellationToken);
+}
+
+/// <summary><c>doctor --synology-otp</c>: one login with a two-factor code that asks a NAS for a trusted-device id.</summary>
+public interface IDeviceEnrolment
+{
+    /// <summary>The NAS entries that can be enrolled.</summary>
+    IReadOnlyList<string> Names { get; }
+
+    /// <summary>The device to store; throws <see cref="EnrolmentException"/> with DSM's answer when refused.</summary>
+    Task<EnrolledDevice> EnrolAsync(string name, string otpCode, CancellationToken cancellationToken);
+}
+
+/// <summary>A trusted device a NAS now knows.</summary>
+/// <param name="Nas">The NAS entry.</param>
+/// <param name="DeviceName">The name it was enrolled under.</param>
+/// <param name="DeviceId">The id to store (a secret).</param>
+public sealed record EnrolledDevice(string Nas, string DeviceName, string DeviceId);
+
+/// <summary>A NAS refused the enrolment; the message says why in one line.</summary>
+public sealed class EnrolmentException(string message, Exception? inner = null) : Exception(message, inner);

@@ -1,3 +1,5 @@
+using SelfHostSync.Core.Checks;
+
 namespace SelfHostSync.Core.Tags;
 
 /// <summary>The default names of the managed tag vocabulary (DESIGN §4).</summary>
@@ -22,4 +24,19 @@ public static class TagNames
         [NoBackup, BackupStale, Unverified, RestoreUntested, NoOffsite, NoJob, Undocumented, ProdInDenial, StorageDegraded];
 
     public static IReadOnlyList<string> All { get; } = [.. LevelTags, .. WarningTags];
+
+    /// <summary>The warning tag a check controls.</summary>
+    public static string WarningOf(string checkId) => checkId switch
+    {
+        CheckIds.BackupPresent => NoBackup,
+        CheckIds.BackupFresh => BackupStale,
+        CheckIds.BackupVerified => Unverified,
+        CheckIds.RestoreTested => RestoreUntested,
+        CheckIds.OffsitePresent => NoOffsite,
+        CheckIds.CoverageJob => NoJob,
+        CheckIds.DocsPresent => Undocumented,
+        CheckIds.IntentConsistent => ProdInDenial,
+        CheckIds.StorageHealthy => StorageDegraded,
+        _ => throw new ArgumentOutOfRangeException(nameof(checkId), checkId, "check has no warning tag"),
+    };
 }

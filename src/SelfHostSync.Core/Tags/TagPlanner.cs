@@ -1,3 +1,4 @@
+using SelfHostSync.Core.Evidence;
 namespace SelfHostSync.Core.Tags;
 
 /// <summary>Plans and applies changes to the managed subset of a guest's tags; every other tag is preserved.</summary>

@@ -1,3 +1,4 @@
+using SelfHostSync.Core.Evidence;
 namespace SelfHostSync.Core.Tags;
 
 /// <summary>

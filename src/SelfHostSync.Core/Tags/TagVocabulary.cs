@@ -1,3 +1,4 @@
+using SelfHostSync.Core.Evidence;
 using SelfHostSync.Core.Checks;
 using SelfHostSync.Core.Matrix;
 
@@ -73,5 +74,5 @@ public sealed class TagVocabulary
 
     public IEnumerable<string> LevelTags => TagNames.LevelTags.Select(n => this[n]);
 
-    public string WarningTag(string checkId) => this[CheckIds.WarningTagOf(checkId)];
+    public string WarningTag(string checkId) => this[TagNames.WarningOf(checkId)];
 }

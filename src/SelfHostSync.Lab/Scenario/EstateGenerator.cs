@@ -145,20 +145,4 @@ public static class EstateGenerator
         };
     }
 
-    /// <summary>The configuration SelfHostSync runs against a started estate with.</summary>
-    public static string ConfigFor(Hosting.LabHost lab, string stateDirectory)
-    {
-        static string Q(string s) => System.Text.Json.JsonEncodedText.Encode(s).ToString();
-        var clusters = lab.Clusters.Select(c => $$"""{ "Name": "{{c.Name}}", "Url": "{{Q(c.Server.Url.ToString().TrimEnd('/'))}}", "TokenId": "{{TokenId}}", "TokenSecret": "{{Secret}}", "Fingerprint": "{{c.Server.Fingerprint}}" }""");
-        var servers = lab.BackupServers.Select(b => $$"""{ "Name": "{{b.Name}}", "Url": "{{Q(b.Server.Url.ToString().TrimEnd('/'))}}", "TokenId": "{{PbsTokenId}}", "TokenSecret": "{{Secret}}", "Fingerprint": "{{b.Server.Fingerprint}}" }""");
-        var nas = lab.Synology.Select(n => $$"""{ "Name": "{{n.Name}}", "Url": "{{Q(n.Server.Url.ToString().TrimEnd('/'))}}", "Username": "selfhostsync", "Password": "{{Secret}}", "Fingerprint": "{{n.Server.Fingerprint}}" }""");
-        return $$"""
-            { "SelfHostSync": {
-                "StateDirectory": "{{Q(stateDirectory)}}",
-                "Proxmox": [ {{string.Join(", ", clusters)}} ],
-                "BackupServers": [ {{string.Join(", ", servers)}} ],
-                "Synology": [ {{string.Join(", ", nas)}} ]
-            } }
-            """;
-    }
 }

@@ -1,3 +1,4 @@
+using SelfHostSync.Core.Evidence;
 using System.Text.Json;
 using SelfHostSync.Core.Tags;
 using SelfHostSync.Proxmox.Http;

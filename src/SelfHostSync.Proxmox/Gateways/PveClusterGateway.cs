@@ -73,7 +73,7 @@ internal sealed partial class PveClusterGateway : IEvidenceSource
         // The drill range is left out of the matrix (scratch guests get no tags); a guest there that is not a drill
         // guest, named and unlocked, is probably a real one a too-wide range hides: say so every pass.
         var hidden = resources.Where(r => r.Vmid is { } v && _cluster.ScratchRange?.Contains(v) == true
-                && !Core.Tags.TagList.Parse(r.Tags).Contains(Core.Drills.DrillSettings.Tag, StringComparer.OrdinalIgnoreCase)
+                && !Core.Evidence.TagList.Parse(r.Tags).Contains(Core.Drills.DrillSettings.Tag, StringComparer.OrdinalIgnoreCase)
                 && !string.IsNullOrEmpty(r.Name) && string.IsNullOrEmpty(r.Lock))
             .Select(r => r.Vmid!.Value).Order().ToList();
         var rangeFindings = hidden.Count == 0 ? [] : new List<string>

@@ -1,3 +1,4 @@
+using SelfHostSync.Core.Evidence;
 using SelfHostSync.Core.Matrix;
 using SelfHostSync.Proxmox.Http;
 
@@ -17,7 +18,7 @@ public sealed record PveCluster(ProxmoxEndpoint Endpoint, HardwareOwner Hardware
     /// <summary>A scratch guest of a restore drill: in the range, or carrying the drill tag anywhere.</summary>
     public bool IsScratch(int vmid, string? tags) =>
         ScratchRange?.Contains(vmid) == true
-        || Core.Tags.TagList.Parse(tags).Contains(Core.Drills.DrillSettings.Tag, StringComparer.OrdinalIgnoreCase);
+        || Core.Evidence.TagList.Parse(tags).Contains(Core.Drills.DrillSettings.Tag, StringComparer.OrdinalIgnoreCase);
 }
 
 /// <summary>A configured PBS server.</summary>

@@ -1,3 +1,4 @@
+using SelfHostSync.Core.Evidence;
 using System.Globalization;
 using System.Text.Json;
 using SelfHostSync.Core.Drills;

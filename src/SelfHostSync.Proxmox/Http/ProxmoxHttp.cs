@@ -6,7 +6,12 @@ using Microsoft.Extensions.Http.Resilience;
 using Polly;
 using Polly.CircuitBreaker;
 using Polly.Retry;
+using Polly.Telemetry;
 using Polly.Timeout;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
 
 namespace SelfHostSync.Proxmox.Http;
 
@@ -31,38 +36,75 @@ public sealed record ResilienceSettings
 }
 
 /// <summary>
-/// Builds the HttpClient for one endpoint: error mapping → bounded concurrency → total timeout → retries with
-/// jitter for GET only → circuit breaker → attempt timeout → token or ticket auth → metering → TLS-checking socket handler.
+/// The HTTP client of one endpoint, registered with <see cref="IHttpClientFactory"/>: error mapping → resilience
+/// (bounded concurrency → total timeout → retries with jitter for GET only → circuit breaker → attempt timeout) →
+/// buffered body → token or ticket auth → metering → TLS-checking socket handler.
 /// </summary>
 public static partial class ProxmoxHttp
 {
-    public static HttpClient CreateClient(ProxmoxEndpoint endpoint, RequestMeter? meter = null, ResilienceSettings? resilience = null, TimeProvider? time = null)
+    /// <summary>The factory name of an endpoint's client.</summary>
+    public static string ClientName(ProxmoxEndpoint endpoint, string? purpose = null) =>
+        purpose is null ? $"{endpoint.Kind}:{endpoint.Name}" : $"{endpoint.Kind}:{endpoint.Name}:{purpose}";
+
+    /// <summary>
+    /// Registers the named client of <paramref name="endpoint"/> (and, for ticket login, the plain client its logins
+    /// go through). <paramref name="purpose"/> tells apart two clients of one endpoint (the drills' own token).
+    /// </summary>
+    public static string AddProxmoxClient(this IServiceCollection services, ProxmoxEndpoint endpoint, ResilienceSettings? resilience = null, string? purpose = null)
     {
         var settings = resilience ?? ResilienceSettings.Default;
+        var name = ClientName(endpoint, purpose);
         var tls = new TlsPolicy(endpoint.Fingerprint, endpoint.InsecureSkipVerify, endpoint.MaxConcurrentRequests);
-        HttpMessageHandler inner = tls.CreatePrimaryHandler();
-        if (meter is not null)
+        var baseAddress = new Uri(endpoint.BaseUrl.GetLeftPart(UriPartial.Authority) + "/api2/json");
+        var meterName = $"{endpoint.Kind}:{endpoint.Name}";
+        if (endpoint.UsesTicket)
         {
-            inner = new MeteringHandler(meter, $"{endpoint.Kind}:{endpoint.Name}") { InnerHandler = inner };
+            // Logins go around the pipeline (their failures are answers, not glitches) but through the same TLS check.
+            services.AddHttpClient(name + ":login", c => (c.BaseAddress, c.Timeout) = (baseAddress, settings.TotalTimeout))
+                .ConfigurePrimaryHttpMessageHandler(tls.CreatePrimaryHandler)
+                .AddHttpMessageHandler(sp => new MeteringHandler(sp.GetRequiredService<RequestMeter>(), meterName))
+                .SetHandlerLifetime(Timeout.InfiniteTimeSpan)
+                .RemoveAllLoggers();
         }
 
-        DelegatingHandler auth = endpoint.UsesTicket
-            ? new TicketAuthHandler(endpoint, time ?? TimeProvider.System) { InnerHandler = inner }
-            : new TokenAuthHandler(endpoint) { InnerHandler = inner };
-        // Inside the pipeline: each attempt's timeout covers its body, not just the headers (a stall is retried).
-        var body = new BufferedBodyHandler(IsStreamed) { InnerHandler = auth };
-        var resilient = new ResilienceHandler(BuildPipeline(endpoint, settings)) { InnerHandler = body };
-        var errors = new ErrorMappingHandler(endpoint, tls) { InnerHandler = resilient };
-        return new HttpClient(errors)
-        {
-            BaseAddress = new Uri(endpoint.BaseUrl.GetLeftPart(UriPartial.Authority) + "/api2/json"),
-            Timeout = Timeout.InfiniteTimeSpan,
-        };
+        var client = services.AddHttpClient(name, c => (c.BaseAddress, c.Timeout) = (baseAddress, Timeout.InfiniteTimeSpan))
+            .ConfigurePrimaryHttpMessageHandler(tls.CreatePrimaryHandler)
+            .AddHttpMessageHandler(() => new ErrorMappingHandler(endpoint, tls));
+        client.AddResilienceHandler(name, b => ConfigurePipeline(b, endpoint, settings));
+        client
+            // Inside the pipeline: each attempt's timeout covers its body, not just the headers (a stall is retried).
+            .AddHttpMessageHandler(() => new BufferedBodyHandler(IsStreamed))
+            .AddHttpMessageHandler(sp => endpoint.UsesTicket
+                ? new TicketAuthHandler(endpoint, sp.GetRequiredService<TimeProvider>(), () => sp.GetRequiredService<IHttpClientFactory>().CreateClient(name + ":login"))
+                : new TokenAuthHandler(endpoint))
+            .AddHttpMessageHandler(sp => new MeteringHandler(sp.GetRequiredService<RequestMeter>(), meterName))
+            // One handler chain for the process: the ticket, the circuit breaker and the connection limit live in it.
+            .SetHandlerLifetime(Timeout.InfiniteTimeSpan)
+            .RemoveAllLoggers();
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<RequestMeter>();
+        services.QuietResilienceTelemetry();
+        return name;
     }
 
-    internal static ResiliencePipeline<HttpResponseMessage> BuildPipeline(ProxmoxEndpoint endpoint, ResilienceSettings settings)
+    /// <summary>
+    /// Polly's telemetry would log each retry and timeout itself; our gateways report failures once, in their own
+    /// words (a degraded source, a refused write), so the pipeline's events stay out of the log.
+    /// </summary>
+    internal static IServiceCollection QuietResilienceTelemetry(this IServiceCollection services)
     {
-        var builder = new ResiliencePipelineBuilder<HttpResponseMessage>()
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IPostConfigureOptions<TelemetryOptions>, QuietTelemetry>());
+        return services;
+    }
+
+    private sealed class QuietTelemetry : IPostConfigureOptions<TelemetryOptions>
+    {
+        public void PostConfigure(string? name, TelemetryOptions options) => options.LoggerFactory = NullLoggerFactory.Instance;
+    }
+
+    internal static void ConfigurePipeline(ResiliencePipelineBuilder<HttpResponseMessage> builder, ProxmoxEndpoint endpoint, ResilienceSettings settings)
+    {
+        builder
             .AddConcurrencyLimiter(new ConcurrencyLimiterOptions
             {
                 PermitLimit = Math.Max(1, endpoint.MaxConcurrentRequests),
@@ -88,7 +130,7 @@ public static partial class ProxmoxHttp
             });
         }
 
-        return builder
+        builder
             .AddCircuitBreaker(new CircuitBreakerStrategyOptions<HttpResponseMessage>
             {
                 FailureRatio = 0.9,
@@ -100,8 +142,7 @@ public static partial class ProxmoxHttp
             .AddTimeout(new TimeoutStrategyOptions
             {
                 TimeoutGenerator = args => ValueTask.FromResult(AttemptTimeout(endpoint, settings, args.Context)),
-            })
-            .Build();
+            });
     }
 
     private static TimeSpan AttemptTimeout(ProxmoxEndpoint endpoint, ResilienceSettings settings, ResilienceContext context)

@@ -19,12 +19,17 @@ internal sealed class TicketAuthHandler : DelegatingHandler
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly string _cookieName;
     private Session? _session;
+    private readonly Func<HttpClient> _loginClient;
     private IAccessApi? _access;
 
-    public TicketAuthHandler(ProxmoxEndpoint endpoint, TimeProvider time)
+    /// <param name="endpoint">The endpoint and its user.</param>
+    /// <param name="time">The clock tickets age by.</param>
+    /// <param name="loginClient">The factory's plain client of this endpoint (TLS check, metering) that logins go through.</param>
+    public TicketAuthHandler(ProxmoxEndpoint endpoint, TimeProvider time, Func<HttpClient> loginClient)
     {
         _endpoint = endpoint;
         _time = time;
+        _loginClient = loginClient;
         _cookieName = endpoint.Product == ProxmoxProduct.Pve ? "PVEAuthCookie" : "PBSAuthCookie";
     }
 
@@ -104,8 +109,7 @@ internal sealed class TicketAuthHandler : DelegatingHandler
 
     private async Task<Session?> LoginAsync(string password, CancellationToken cancellationToken)
     {
-        _access ??= RestService.For<IAccessApi>(
-            new HttpClient(InnerHandler!, disposeHandler: false) { BaseAddress = new Uri(_endpoint.BaseUrl.GetLeftPart(UriPartial.Authority) + "/api2/json") });
+        _access ??= RestService.For<IAccessApi>(_loginClient());
         var form = new Dictionary<string, string>(StringComparer.Ordinal) { ["username"] = _endpoint.TokenId, ["password"] = password };
         try
         {

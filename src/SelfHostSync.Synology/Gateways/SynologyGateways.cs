@@ -1,43 +1,26 @@
 using Refit;
 using SelfHostSync.Core.Sync;
-using SelfHostSync.Http;
 using SelfHostSync.Synology.Api;
 using SelfHostSync.Synology.Http;
 
 namespace SelfHostSync.Synology.Gateways;
 
-/// <summary>The Synology side of a pass: one source per NAS, sessions kept for the daemon's lifetime, logout on dispose.</summary>
-public sealed class SynologyGateways : IAsyncDisposable
+/// <summary>The Synology side of a pass over the factory's clients: one source per NAS, sessions kept, logout on dispose.</summary>
+internal sealed class SynologyGateways : IEndpointDoctor, IAsyncDisposable
 {
-    private readonly List<(HttpClient Http, DsmSession Session)> _owned = [];
+    private readonly List<DsmSession> _sessions = [];
 
-    public SynologyGateways(IReadOnlyList<SynologyEndpoint> endpoints, IStorageDirectory storages, TimeProvider time, RequestMeter? meter = null)
+    public SynologyGateways(IReadOnlyList<SynologyEndpoint> endpoints, IStorageDirectory storages, IHttpClientFactory http, TimeProvider time)
     {
-        Sources = endpoints.Select(e =>
+        Sources = [.. endpoints.Select(e =>
         {
-            var http = Client(e, meter);
-            var session = new DsmSession(e, RestService.For<IDsmApi>(http));
-            _owned.Add((http, session));
+            var session = new DsmSession(e, RestService.For<IDsmApi>(http.CreateClient(DsmHttp.ClientName(e))));
+            _sessions.Add(session);
             return (IEvidenceSource)new SynologyGateway(e, session, storages, time);
-        }).ToList();
+        })];
     }
 
     public IReadOnlyList<IEvidenceSource> Sources { get; }
-
-    /// <summary>One login with a 2FA code that asks DSM for a trusted-device token (for <c>doctor --synology-otp</c>).</summary>
-    public static async Task<string> EnrolDeviceAsync(SynologyEndpoint endpoint, string otpCode, CancellationToken cancellationToken)
-    {
-        using var http = Client(endpoint, null);
-        using var session = new DsmSession(endpoint, RestService.For<IDsmApi>(http));
-        try
-        {
-            return await session.EnrolDeviceAsync(otpCode, cancellationToken);
-        }
-        finally
-        {
-            await session.LogoutAsync(cancellationToken);
-        }
-    }
 
     /// <summary><c>doctor</c>: one full read of every NAS; gaps are problems, findings warnings.</summary>
     public async Task<IReadOnlyList<Diagnosis>> DiagnoseAsync(CancellationToken cancellationToken)
@@ -60,28 +43,38 @@ public sealed class SynologyGateways : IAsyncDisposable
         return found;
     }
 
+    /// <summary>Logs out of every DSM session (bounded); the factory owns the HTTP handlers.</summary>
     public async ValueTask DisposeAsync()
     {
-        foreach (var (http, session) in _owned)
+        foreach (var session in _sessions)
         {
             using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
             await session.LogoutAsync(timeout.Token);
             session.Dispose();
-            http.Dispose();
         }
     }
+}
 
-    private static HttpClient Client(SynologyEndpoint endpoint, RequestMeter? meter)
+/// <summary><c>doctor --synology-otp</c> over the NAS's enrolment client (no retries: a one-time code is spent once).</summary>
+internal sealed class DsmEnrolment(IReadOnlyList<SynologyEndpoint> endpoints, IHttpClientFactory http) : IDeviceEnrolment
+{
+    public IReadOnlyList<string> Names { get; } = [.. endpoints.Select(e => e.Name)];
+
+    public async Task<EnrolledDevice> EnrolAsync(string name, string otpCode, CancellationToken cancellationToken)
     {
-        var tls = new TlsPolicy(endpoint.Fingerprint, endpoint.InsecureSkipVerify, 2);
-        HttpMessageHandler handler = tls.CreatePrimaryHandler();
-        if (meter is not null)
+        var endpoint = endpoints.First(e => e.Name == name);
+        using var session = new DsmSession(endpoint, RestService.For<IDsmApi>(http.CreateClient(DsmHttp.ClientName(endpoint, DsmHttp.Enrolment))));
+        try
         {
-            handler = new MeteringHandler(meter, $"dsm:{endpoint.Name}") { InnerHandler = handler };
+            return new EnrolledDevice(name, endpoint.DeviceName, await session.EnrolDeviceAsync(otpCode, cancellationToken));
         }
-
-        // HttpClient.Timeout covers SendAsync, and the buffering handler reads the body inside it.
-        handler = new BufferedBodyHandler { InnerHandler = handler };
-        return new HttpClient(handler) { BaseAddress = new Uri(endpoint.BaseUrl.GetLeftPart(UriPartial.Authority)), Timeout = endpoint.Timeout };
+        catch (DsmApiException ex)
+        {
+            throw new EnrolmentException(ex.Message, ex);
+        }
+        finally
+        {
+            await session.LogoutAsync(cancellationToken);
+        }
     }
 }

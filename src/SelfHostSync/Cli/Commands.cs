@@ -4,10 +4,12 @@ using SelfHostSync.Configuration;
 using SelfHostSync.Core.Checks;
 using SelfHostSync.Core.Matrix;
 using SelfHostSync.Core.Sync;
-using SelfHostSync.Demo;
+using Microsoft.Extensions.DependencyInjection;
+using SelfHostSync.Composition;
 using SelfHostSync.Output;
 using Serilog;
 using Spectre.Console;
+using SelfHostSync.Passes;
 
 namespace SelfHostSync.Cli;
 
@@ -43,10 +45,9 @@ internal static class Commands
         command.SetAction(async (parse, ct) =>
         {
             var asJson = parse.GetValue(json);
-            return await WithConfig(parse.GetValue(Config), time, async (config, log) =>
+            return await WithConfig(parse.GetValue(Config), time, async (config, log, services) =>
             {
-                using var runner = new SyncRunner(config, time, log, recallReads: !parse.GetValue(reread));
-                var report = await runner.RunAsync(parse.GetValue(dryRun), null, ct);
+                var report = await services.GetRequiredService<PassRunner>().RunAsync(parse.GetValue(dryRun), null, ct);
                 if (asJson)
                 {
                     Console.Out.WriteLine(JsonSerializer.Serialize(report, ReportJson.Options));
@@ -56,8 +57,8 @@ internal static class Commands
                     MatrixRenderer.Render(AnsiConsole.Console, report);
                 }
 
-                return SyncRunner.ExitCodeOf(report);
-            });
+                return PassRunner.ExitCodeOf(report);
+            }, new PassOptions(RecallReads: !parse.GetValue(reread)));
         });
         return command;
     }
@@ -76,26 +77,10 @@ internal static class Commands
                 return ExitCodes.UnknownGuest;
             }
 
-            return await WithConfig(parse.GetValue(Config), time, async (config, log) =>
+            return await WithConfig(parse.GetValue(Config), time, async (config, log, services) =>
             {
-                // The state store answers when the guest was in the last finished run; --live (or no run yet) reads Proxmox now.
-                RunReport? report = null;
-                if (!parse.GetValue(live))
-                {
-                    using var store = State.SqliteStateStore.Open(config.StateDirectory);
-                    report = await store.LastRunAsync(ct);
-                    if (report?.Guests.Any(x => x.Cluster == key.Cluster && x.Vmid == key.Vmid) != true)
-                    {
-                        report = null;
-                    }
-                }
-
-                if (report is null)
-                {
-                    using var runner = new SyncRunner(config, time, log);
-                    report = await runner.RunAsync(dryRun: true, null, ct);
-                }
-                else
+                var (report, fromStore) = await services.GetRequiredService<ReportSource>().ForGuestAsync(key, parse.GetValue(live), ct);
+                if (fromStore)
                 {
                     AnsiConsole.MarkupLine($"[grey]as of run {Markup.Escape(report.RunId[..8])}, {Markup.Escape(Core.Text.Durations.Format(time.GetUtcNow() - report.FinishedAt))} ago (--live reads Proxmox now)[/]");
                 }
@@ -104,7 +89,7 @@ internal static class Commands
                 if (g is null)
                 {
                     var skipped = report.Skipped.FirstOrDefault(s => s.Cluster == key.Cluster && s.Vmid == key.Vmid);
-                    Console.Error.WriteLine(skipped is null ? $"explain: no guest {key} (known clusters: {string.Join(", ", config.Clusters.Select(c => c.Name))})" : $"explain: {key} is a {skipped.Reason}: skipped, never tagged");
+                    Console.Error.WriteLine(skipped is null ? $"explain: no guest {key} (known clusters: {string.Join(", ", config.ClusterNames)})" : $"explain: {key} is a {skipped.Reason}: skipped, never tagged");
                     return skipped is null ? ExitCodes.UnknownGuest : ExitCodes.Ok;
                 }
 
@@ -136,8 +121,11 @@ internal static class Commands
         console.MarkupLine($"tags desired: {Markup.Escape(string.Join(';', g.TagsAfter))}");
     }
 
-    /// <summary>Loads configuration and logging; bad configuration is exit 78 with one line per problem.</summary>
-    internal static async Task<int> WithConfig(string? path, TimeProvider time, Func<AppConfig, ILogger, Task<int>> run)
+    /// <summary>
+    /// Loads configuration and logging and builds the command's services (<see cref="SelfHostSyncServices"/>); bad
+    /// configuration is exit 78 with one line per problem.
+    /// </summary>
+    internal static async Task<int> WithConfig(string? path, TimeProvider time, Func<AppConfig, ILogger, IServiceProvider, Task<int>> run, PassOptions? passes = null)
     {
         AppConfig config;
         try
@@ -160,7 +148,8 @@ internal static class Commands
             config.Daemon.LogFile);
         try
         {
-            return await run(config, log);
+            await using var services = SelfHostSyncServices.Build(config, log, time, passes);
+            return await run(config, log, services);
         }
         catch (ConfigException ex)
         {
@@ -183,8 +172,8 @@ internal static class Commands
         }
         catch (Exception ex)
         {
-            log.Fatal("Failed: {Error}", Logging.Redact(ex.Message, config.Secrets));
-            log.Debug("{Stack}", Logging.Redact(ex.ToString(), config.Secrets));
+            log.Fatal("Failed: {Error}", Output.Redaction.Redact(ex.Message, config.Secrets));
+            log.Debug("{Stack}", Output.Redaction.Redact(ex.ToString(), config.Secrets));
             return ExitCodes.Failed;
         }
     }

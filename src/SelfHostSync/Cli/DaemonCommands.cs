@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
@@ -7,7 +6,9 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using SelfHostSync.Configuration;
 using SelfHostSync.Control;
+using SelfHostSync.Composition;
 using SelfHostSync.Daemon;
+using SelfHostSync.Passes;
 
 namespace SelfHostSync.Cli;
 
@@ -17,7 +18,7 @@ internal static class DaemonCommands
     public static Command Run(TimeProvider time)
     {
         var command = new Command("run", "The daemon: scheduled passes, control API, dashboard, metrics (systemd Type=notify)") { Commands.Config };
-        command.SetAction(async (parse, ct) => await Commands.WithConfig(parse.GetValue(Commands.Config), time, async (config, log) =>
+        command.SetAction(async (parse, ct) => await Commands.WithConfig(parse.GetValue(Commands.Config), time, async (config, log, services) =>
         {
             await using var app = DaemonHost.Build(config, time, log);
             try
@@ -51,14 +52,9 @@ internal static class DaemonCommands
     {
         var wait = new Option<bool>("--wait") { Description = "Wait until the pass has finished and print its summary" };
         var command = new Command("resync", "Ask the running daemon to sync now (through ControlApi)") { Commands.Config, wait };
-        command.SetAction(async (parse, ct) => await Commands.WithConfig(parse.GetValue(Commands.Config), time, async (config, log) =>
+        command.SetAction(async (parse, ct) => await Commands.WithConfig(parse.GetValue(Commands.Config), time, async (config, log, services) =>
         {
-            var baseUrl = ControlClientUrl(config.Daemon.ControlUrls[0]);
-            using var http = new HttpClient { BaseAddress = baseUrl, Timeout = TimeSpan.FromSeconds(30) };
-            if (config.Daemon.ControlToken is { } token)
-            {
-                http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
-            }
+            var http = services.GetRequiredService<IHttpClientFactory>().CreateClient(ControlAuth.ClientName);
 
             try
             {
@@ -114,12 +110,12 @@ internal static class DaemonCommands
             }
             catch (HttpRequestException ex)
             {
-                Console.Error.WriteLine($"resync: the daemon is not reachable at {baseUrl} ({ex.StatusCode?.ToString() ?? ex.Message}); is `selfhostsync run` active?");
+                Console.Error.WriteLine($"resync: the daemon is not reachable at {http.BaseAddress} ({ex.StatusCode?.ToString() ?? ex.Message}); is `selfhostsync run` active?");
                 return ExitCodes.DaemonUnreachable;
             }
             catch (TaskCanceledException) when (!ct.IsCancellationRequested)
             {
-                Console.Error.WriteLine($"resync: the daemon at {baseUrl} did not answer in time");
+                Console.Error.WriteLine($"resync: the daemon at {http.BaseAddress} did not answer in time");
                 return ExitCodes.DaemonUnreachable;
             }
         }));
@@ -127,8 +123,4 @@ internal static class DaemonCommands
     }
 
     /// <summary>Where a local client reaches a daemon bound to a wildcard address.</summary>
-    private static Uri ControlClientUrl(Uri bound) =>
-        bound.Host is "0.0.0.0" or "[::]" or "::"
-            ? new UriBuilder(bound) { Host = "127.0.0.1", Path = "/" }.Uri
-            : new UriBuilder(bound) { Path = "/" }.Uri;
 }

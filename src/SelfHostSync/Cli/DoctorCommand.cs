@@ -1,8 +1,8 @@
 using System.CommandLine;
 using SelfHostSync.Core.Sync;
-using SelfHostSync.Proxmox.Gateways;
+using Microsoft.Extensions.DependencyInjection;
 using SelfHostSync.State;
-using SelfHostSync.Synology.Gateways;
+using SelfHostSync.Passes;
 
 namespace SelfHostSync.Cli;
 
@@ -18,26 +18,26 @@ internal static class DoctorCommand
         var otp = new Option<string?>("--synology-otp") { Description = "Enrol SelfHostSync as a trusted device on a 2FA-protected NAS with this one-time code" };
         var nasName = new Option<string?>("--synology") { Description = "Which Synology entry (default: the only one)" };
         var command = new Command("doctor", "Check configuration, reachability, TLS pins and token privileges; say what is missing") { Commands.Config, otp, nasName };
-        command.SetAction(async (parse, ct) => await Commands.WithConfig(parse.GetValue(Commands.Config), time, async (config, log) =>
+        command.SetAction(async (parse, ct) => await Commands.WithConfig(parse.GetValue(Commands.Config), time, async (config, log, services) =>
         {
             if (parse.GetValue(otp) is { } code)
             {
-                return await EnrolAsync(config, parse.GetValue(nasName), code, ct);
+                return await EnrolAsync(services.GetRequiredService<IDeviceEnrolment>(), parse.GetValue(nasName), code, ct);
             }
 
-            return await ReportAsync(config, time, ct);
+            return await ReportAsync(config, services, ct);
         }));
         return command;
     }
 
     /// <summary>Every check, one line each; exit 0 when nothing is a problem (also run by <c>init</c>).</summary>
-    internal static async Task<int> ReportAsync(Configuration.AppConfig config, TimeProvider time, CancellationToken ct)
+    internal static async Task<int> ReportAsync(Configuration.AppConfig config, IServiceProvider services, CancellationToken ct)
     {
             var found = new List<Diagnosis> { new("config", DiagnosisLevel.Ok, $"{config.SourcePath} is valid") };
             found.AddRange(config.Insecure.Select(e => new Diagnosis(e, DiagnosisLevel.Warning, "InsecureSkipVerify: TLS is not verified; pin the Fingerprint instead")));
             try
             {
-                using var store = SqliteStateStore.Open(config.StateDirectory);
+                var store = services.GetRequiredService<SqliteStateStore>();
                 found.Add(new Diagnosis("state", DiagnosisLevel.Ok, $"{store.Path} is writable"));
             }
             catch (Configuration.ConfigException ex)
@@ -45,17 +45,10 @@ internal static class DoctorCommand
                 found.AddRange(ex.Problems.Select(p => new Diagnosis("state", DiagnosisLevel.Problem, p)));
             }
 
-            using var proxmox = new ProxmoxGateways(config.Clusters, config.BackupServers, time);
-            found.AddRange(await proxmox.DiagnoseAsync(config.TagColorMap || config.TagRegister, config.Sync.Vocabulary.Names, ct));
-            if (config.Drills is { } drills)
+            // Proxmox (clusters and backup servers), the drill cluster, then every NAS: the order they are registered in.
+            foreach (var doctor in services.GetServices<IEndpointDoctor>())
             {
-                using var connection = new Proxmox.Gateways.DrillConnection(drills.Cluster, drills.Settings.Range, time);
-                found.AddRange(await connection.DiagnoseAsync(drills.Settings, ct));
-            }
-
-            await using (var nas = new SynologyGateways(config.Synology, proxmox.Storages, time))
-            {
-                found.AddRange(await nas.DiagnoseAsync(ct));
+                found.AddRange(await doctor.DiagnoseAsync(ct));
             }
 
             found.AddRange(Notifications.TransportDoctor.Diagnose(config.Daemon.Notifications));
@@ -67,7 +60,7 @@ internal static class DoctorCommand
                     DiagnosisLevel.Warning => "warning",
                     _ => "PROBLEM",
                 };
-                Console.Out.WriteLine($"{mark} {d.Subject}: {Logging.Redact(d.Message, config.Secrets)}");
+                Console.Out.WriteLine($"{mark} {d.Subject}: {Output.Redaction.Redact(d.Message, config.Secrets)}");
             }
 
             var problems = found.Count(d => d.Level == DiagnosisLevel.Problem);
@@ -75,9 +68,9 @@ internal static class DoctorCommand
             return problems == 0 ? ExitCodes.Ok : ExitCodes.Failed;
     }
 
-    private static async Task<int> EnrolAsync(Configuration.AppConfig config, string? name, string code, CancellationToken ct)
+    private static async Task<int> EnrolAsync(IDeviceEnrolment enrolment, string? name, string code, CancellationToken ct)
     {
-        var candidates = config.Synology.Where(s => name is null || s.Name == name).ToList();
+        var candidates = enrolment.Names.Where(n => name is null || n == name).ToList();
         if (candidates.Count != 1)
         {
             Console.Error.WriteLine(candidates.Count == 0
@@ -88,13 +81,13 @@ internal static class DoctorCommand
 
         try
         {
-            var device = await SynologyGateways.EnrolDeviceAsync(candidates[0], code, ct);
-            Console.Out.WriteLine($"enrolled as trusted device '{candidates[0].DeviceName}' on {candidates[0].Name}.");
+            var device = await enrolment.EnrolAsync(candidates[0], code, ct);
+            Console.Out.WriteLine($"enrolled as trusted device '{device.DeviceName}' on {device.Nas}.");
             Console.Out.WriteLine("Store this device id as Synology.DeviceId (or in the file named by DeviceIdFile); it is shown once:");
-            Console.Out.WriteLine(device);
+            Console.Out.WriteLine(device.DeviceId);
             return ExitCodes.Ok;
         }
-        catch (Synology.Http.DsmApiException ex)
+        catch (EnrolmentException ex)
         {
             Console.Error.WriteLine($"doctor: {ex.Message}");
             return ExitCodes.Failed;

@@ -2,11 +2,13 @@ using System.CommandLine;
 using System.Text.Json;
 using SelfHostSync.Core.Drills;
 using SelfHostSync.Core.Matrix;
+using Microsoft.Extensions.DependencyInjection;
 using SelfHostSync.Core.Sync;
 using SelfHostSync.Drills;
 using SelfHostSync.Output;
 using SelfHostSync.State;
 using Spectre.Console;
+using SelfHostSync.Passes;
 
 namespace SelfHostSync.Cli;
 
@@ -33,7 +35,7 @@ internal static class DrillCommand
                 key = k;
             }
 
-            return await Commands.WithConfig(parse.GetValue(Commands.Config), time, async (config, log) =>
+            return await Commands.WithConfig(parse.GetValue(Commands.Config), time, async (config, log, services) =>
             {
                 if (config.Drills is null)
                 {
@@ -41,21 +43,11 @@ internal static class DrillCommand
                     return ExitCodes.BadConfig;
                 }
 
-                RunReport? report;
-                using (var store = SqliteStateStore.Open(config.StateDirectory))
-                {
-                    report = await store.LastRunAsync(ct);
-                }
-
-                if (report is null && key is null)
-                {
-                    // No pass yet: read the cluster now (a dry run) to know every guest's level.
-                    using var runner = new SyncRunner(config, time, log);
-                    report = await runner.RunAsync(dryRun: true, null, ct);
-                }
-
-                using var drillStore = SqliteStateStore.Open(config.StateDirectory);
-                using var service = new DrillService(config.Drills, config.StateDirectory, drillStore, time, log);
+                // An explicit guest needs no report; otherwise, without a pass yet, a dry run tells every guest's level.
+                var report = key is null
+                    ? await services.GetRequiredService<ReportSource>().LatestAsync(ct)
+                    : await services.GetRequiredService<SqliteStateStore>().LastRunAsync(ct);
+                var service = services.GetRequiredService<DrillService>();
                 try
                 {
                     using var held = service.TryLock() ?? throw new DrillRefusedException("another SelfHostSync process (the daemon?) is running a drill or its sweep; try again when it has finished");

@@ -4,6 +4,7 @@ using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using SelfHostSync.Http;
+using SelfHostSync.Passes;
 
 namespace SelfHostSync.Cli;
 
@@ -80,7 +81,7 @@ internal static class InitCommand
 
             Write(target, servers, fingerprints);
             Console.Out.WriteLine($"init: wrote {target} and {servers.Count} secret(s) in {Path.Combine(Path.GetDirectoryName(target)!, "credentials")}");
-            var doctor = await Commands.WithConfig(target, time, (config, _) => DoctorCommand.ReportAsync(config, time, ct));
+            var doctor = await Commands.WithConfig(target, time, (config, _, services) => DoctorCommand.ReportAsync(config, services, ct));
             PrintRoles(servers);
             return doctor;
         });

@@ -34,19 +34,6 @@ internal static class Logging
         return configuration.CreateLogger();
     }
 
-    public static string Redact(string text, IReadOnlyList<string> secrets)
-    {
-        foreach (var s in secrets)
-        {
-            if (s.Length >= 4)
-            {
-                text = text.Replace(s, "***", StringComparison.Ordinal);
-            }
-        }
-
-        return text;
-    }
-
     /// <summary>sd-daemon priorities: err 3, warning 4, info 6, debug 7 (crit 2 for fatal).</summary>
     private sealed class SyslogPriorityEnricher : ILogEventEnricher
     {
@@ -70,7 +57,7 @@ internal static class Logging
             {
                 if (value is ScalarValue { Value: string s })
                 {
-                    var clean = Redact(s, secrets);
+                    var clean = Output.Redaction.Redact(s, secrets);
                     if (!ReferenceEquals(clean, s) && clean != s)
                     {
                         logEvent.AddOrUpdateProperty(propertyFactory.CreateProperty(name, clean));

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
@@ -6,6 +7,7 @@ using SelfHostSync.Core.Matrix;
 using SelfHostSync.Output;
 using SelfHostSync.State;
 using Spectre.Console;
+using SelfHostSync.Passes;
 
 namespace SelfHostSync.Cli;
 
@@ -16,9 +18,9 @@ internal static class StateCommands
     {
         var json = new Option<bool>("--json") { Description = "Print the last run report as JSON" };
         var command = new Command("status", "The matrix of the last finished run: every guest, its level and failing checks") { Commands.Config, json };
-        command.SetAction(async (parse, ct) => await Commands.WithConfig(parse.GetValue(Commands.Config), time, async (config, log) =>
+        command.SetAction(async (parse, ct) => await Commands.WithConfig(parse.GetValue(Commands.Config), time, async (config, log, services) =>
         {
-            using var store = SqliteStateStore.Open(config.StateDirectory);
+            var store = services.GetRequiredService<SqliteStateStore>();
             var last = await store.LastRunAsync(ct);
             if (last is null)
             {
@@ -71,7 +73,7 @@ internal static class StateCommands
                 when = parsed;
             }
 
-            return await Commands.WithConfig(parse.GetValue(Commands.Config), time, async (config, log) =>
+            return await Commands.WithConfig(parse.GetValue(Commands.Config), time, async (config, log, services) =>
             {
                 var manual = new ManualRestoreTest(key.Cluster, key.Vmid, parse.GetValue(result), when, parse.GetValue(note));
                 if (manual.ToRestoreTest(time.GetUtcNow(), out var error) is not { } test)
@@ -80,13 +82,13 @@ internal static class StateCommands
                     return ExitCodes.Failed;
                 }
 
-                if (!config.Clusters.Any(c => c.Name == key.Cluster))
+                if (!config.ClusterNames.Contains(key.Cluster))
                 {
-                    Console.Error.WriteLine($"restore-test record: no cluster '{key.Cluster}' in the configuration (known: {string.Join(", ", config.Clusters.Select(c => c.Name))})");
+                    Console.Error.WriteLine($"restore-test record: no cluster '{key.Cluster}' in the configuration (known: {string.Join(", ", config.ClusterNames)})");
                     return ExitCodes.Failed;
                 }
 
-                using var store = SqliteStateStore.Open(config.StateDirectory);
+                var store = services.GetRequiredService<SqliteStateStore>();
                 await store.RecordRestoreTestsAsync([test], ct);
                 Console.Out.WriteLine($"recorded: {key} restore {(test.Passed ? "passed" : "failed")} at {test.At:u}; the next pass uses it");
                 return ExitCodes.Ok;

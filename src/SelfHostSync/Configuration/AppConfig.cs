@@ -37,6 +37,12 @@ internal sealed record AppConfig
     /// <summary>Every secret in the configuration, so that output can be checked and scrubbed.</summary>
     public required IReadOnlyList<string> Secrets { get; init; }
 
+    /// <summary>The configured cluster names, in configuration order.</summary>
+    public IReadOnlyList<string> ClusterNames => [.. Clusters.Select(c => c.Name)];
+
+    /// <summary>The configured Synology NAS names.</summary>
+    public IReadOnlyList<string> SynologyNames => [.. Synology.Select(s => s.Name)];
+
     /// <summary>Endpoints that skip certificate verification (warned on every run).</summary>
     public IEnumerable<string> Insecure =>
         Clusters.Where(c => c.Endpoint.InsecureSkipVerify).Select(c => c.Endpoint.ToString())

@@ -137,7 +137,7 @@ internal static partial class ConfigValidator
             Timeout = timeout,
             MaxParallel = parallel,
             FreeSpaceMargin = (d.FreeSpacePercent ?? 10) / 100d,
-            Redact = text => Cli.Logging.Redact(text, secrets),
+            Redact = text => Output.Redaction.Redact(text, secrets),
             Levels = levels,
         };
         return new DrillConfig(d.Enabled, schedule, settings, drillCluster with { ScratchRange = range });

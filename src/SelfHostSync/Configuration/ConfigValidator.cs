@@ -1,3 +1,4 @@
+using SelfHostSync.Core.Evidence;
 using SelfHostSync.Http;
 using System.Globalization;
 using SelfHostSync.Core.Classification;
@@ -123,7 +124,7 @@ internal static partial class ConfigValidator
                 WriteParallelism = Math.Max(4, 4 * clusters.Count),
                 SourceTimeout = Span("SourceTimeout", o.SourceTimeout, TimeSpan.FromMinutes(10), problems),
                 NoteExcerpts = o.Notes.Excerpt,
-                Redact = text => Cli.Logging.Redact(text, secrets),
+                Redact = text => Output.Redaction.Redact(text, secrets),
                 Inventory = inventory,
             },
         };

@@ -15,6 +15,9 @@ internal sealed class ControlAuth
 {
     public const string CookieName = "selfhostsync_session";
     public const string CsrfHeader = "X-CSRF-Token";
+
+    /// <summary>The factory name of the client admin commands (<c>resync</c>) reach the running daemon with.</summary>
+    public const string ClientName = "control";
     public static readonly TimeSpan SessionLifetime = TimeSpan.FromHours(12);
     private readonly byte[]? _token;
     private readonly TimeProvider _time;
@@ -87,4 +90,14 @@ internal sealed class ControlAuth
     }
 
     private static bool Same(byte[] a, byte[] b) => CryptographicOperations.FixedTimeEquals(a, b);
+}
+
+/// <summary>Where the admin commands reach the daemon's control API.</summary>
+internal static class ControlClient
+{
+    /// <summary>The first listen address, with a wildcard bind reached on loopback.</summary>
+    public static Uri BaseAddress(Uri bound) =>
+        bound.Host is "0.0.0.0" or "[::]" or "::"
+            ? new UriBuilder(bound) { Host = "127.0.0.1", Path = "/" }.Uri
+            : new UriBuilder(bound) { Path = "/" }.Uri;
 }

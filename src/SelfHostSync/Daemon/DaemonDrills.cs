@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Hosting;
-using SelfHostSync.Cli;
 using SelfHostSync.Configuration;
 using SelfHostSync.Core.Drills;
 using SelfHostSync.Core.Matrix;
@@ -13,11 +12,10 @@ namespace SelfHostSync.Daemon;
 /// removed), scheduled drills, drills asked for through the control API; one drill run at a time, a pass afterwards
 /// so the tags show the new evidence.
 /// </summary>
-internal sealed class DaemonDrills(AppConfig config, SyncRunner runner, SyncCoordinator coordinator, TimeProvider time, ILogger log) : IHostedService, IDisposable
+internal sealed class DaemonDrills(AppConfig config, SyncCoordinator coordinator, ILogger log, DrillService? service = null) : IHostedService, IDisposable
 {
     private readonly CancellationTokenSource _stopping = new();
     private readonly Lock _gate = new();
-    private DrillService? _service;
     private Task _current = Task.CompletedTask;
     private Task _sweep = Task.CompletedTask;
 
@@ -34,7 +32,7 @@ internal sealed class DaemonDrills(AppConfig config, SyncRunner runner, SyncCoor
         }
     }
 
-    private DrillService Service => _service ??= new DrillService(config.Drills!, config.StateDirectory, runner.Store, time, log, runner.Meter);
+    private DrillService Service => service ?? throw new InvalidOperationException("RestoreDrills is not configured");
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
@@ -106,7 +104,6 @@ internal sealed class DaemonDrills(AppConfig config, SyncRunner runner, SyncCoor
         // A cleanup that outlived the host's shutdown budget keeps its connection; the process is ending anyway.
         if (_current.IsCompleted && _sweep.IsCompleted)
         {
-            _service?.Dispose();
             _stopping.Dispose();
         }
     }

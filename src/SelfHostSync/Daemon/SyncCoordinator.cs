@@ -1,5 +1,5 @@
 using Microsoft.Extensions.Hosting;
-using SelfHostSync.Cli;
+using SelfHostSync.Passes;
 using SelfHostSync.Configuration;
 using SelfHostSync.Core.Sync;
 using SelfHostSync.Notifications;
@@ -15,7 +15,8 @@ namespace SelfHostSync.Daemon;
 /// and retention. An unexpected failure of the loop itself stops the daemon with a non-zero exit.
 /// </summary>
 internal sealed class SyncCoordinator(
-    SyncRunner runner,
+    PassRunner runner,
+    SqliteStateStore store,
     Notifier notifier,
     DaemonSettings settings,
     DaemonHealth health,
@@ -107,12 +108,12 @@ internal sealed class SyncCoordinator(
         var failures = 0;
         try
         {
-            Last = await runner.Store.LastRunAsync(stoppingToken);
+            Last = await store.LastRunAsync(stoppingToken);
 
             // Only while no pass runs anywhere (a `sync` by hand holds the lock): then an unfinished run is a dead one.
-            using (var passLock = StateLock.TryAcquire(runner.StateDirectory, SyncRunner.PassLockName))
+            using (var passLock = StateLock.TryAcquire(runner.StateDirectory, PassRunner.PassLockName))
             {
-                if (passLock is not null && await runner.Store.AbortStaleRunsAsync(stoppingToken) is > 0 and var stale)
+                if (passLock is not null && await store.AbortStaleRunsAsync(stoppingToken) is > 0 and var stale)
                 {
                     log.Warning("{Runs} pass(es) of a previous process never finished; marked aborted", stale);
                 }
@@ -246,7 +247,7 @@ internal sealed class SyncCoordinator(
     {
         try
         {
-            await runner.Store.EndRunAsync(runId, "failed", CancellationToken.None);
+            await store.EndRunAsync(runId, "failed", CancellationToken.None);
         }
         catch (Exception ex) when (ex is Microsoft.Data.Sqlite.SqliteException or IOException)
         {
@@ -273,7 +274,7 @@ internal sealed class SyncCoordinator(
 
             ticket.Complete(report);
             await notifier.AfterPassAsync(report, stoppingToken);
-            var pruned = await runner.Store.PruneAsync(time.GetUtcNow() - settings.Retention, stoppingToken);
+            var pruned = await store.PruneAsync(time.GetUtcNow() - settings.Retention, stoppingToken);
             if (pruned > 0)
             {
                 log.Debug("Retention: removed {Rows} rows older than {Days} days", pruned, (int)settings.Retention.TotalDays);
@@ -286,7 +287,7 @@ internal sealed class SyncCoordinator(
             Progress = null;
             health.RunningSince = null;
             ticket.Fail("daemon stopping");
-            await runner.Store.EndRunAsync(ticket.RunId, "aborted", CancellationToken.None);
+            await store.EndRunAsync(ticket.RunId, "aborted", CancellationToken.None);
             throw;
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)

@@ -2,31 +2,27 @@ using SelfHostSync.Configuration;
 using SelfHostSync.Core.Drills;
 using SelfHostSync.Core.Matrix;
 using SelfHostSync.Core.Sync;
-using SelfHostSync.Http;
-using SelfHostSync.Proxmox.Gateways;
 using SelfHostSync.State;
 using Serilog;
 
 namespace SelfHostSync.Drills;
 
-/// <summary>Composes restore drills from configuration: the drill connection (own token), the store, the Core runner.</summary>
+/// <summary>Restore drills of this process: the Core runner over the drill cluster (own token), the cross-process lock, the log.</summary>
 internal sealed class DrillService : IDisposable
 {
     private readonly DrillConfig _config;
     private readonly string _stateDirectory;
     private readonly SqliteStateStore _store;
     private readonly ILogger _log;
-    private readonly DrillConnection _connection;
     private readonly SemaphoreSlim _oneAtATime = new(1, 1);
 
-    public DrillService(DrillConfig config, string stateDirectory, SqliteStateStore store, TimeProvider time, ILogger log, RequestMeter? meter = null)
+    public DrillService(DrillConfig config, AppConfig app, IDrillCluster cluster, SqliteStateStore store, TimeProvider time, ILogger log)
     {
         _config = config;
-        _stateDirectory = stateDirectory;
+        _stateDirectory = app.StateDirectory;
         _store = store;
         _log = log;
-        _connection = new DrillConnection(config.Cluster, config.Settings.Range, time, meter);
-        Runner = new DrillRunner(_connection.Cluster, store, config.Settings, time);
+        Runner = new DrillRunner(cluster, store, config.Settings, time);
     }
 
     public DrillRunner Runner { get; }
@@ -98,11 +94,7 @@ internal sealed class DrillService : IDisposable
         }
     }
 
-    public void Dispose()
-    {
-        _connection.Dispose();
-        _oneAtATime.Dispose();
-    }
+    public void Dispose() => _oneAtATime.Dispose();
 
     private void Observe(DrillRecord d)
     {

@@ -11,7 +11,7 @@ namespace SelfHostSync.Notifications;
 /// what is still open when <c>ReminderInterval</c> passed without a notification, and ping the heartbeat after a good
 /// pass. Dry runs change nothing. A channel that fails is logged and recorded; it never fails the pass.
 /// </summary>
-internal sealed class Notifier : IDisposable
+internal sealed class Notifier
 {
     private readonly NotificationSettings _settings;
     private readonly SqliteStateStore _store;
@@ -20,13 +20,16 @@ internal sealed class Notifier : IDisposable
     private readonly HttpClient _http;
     private readonly IReadOnlyList<INotificationChannel> _channels;
 
-    public Notifier(NotificationSettings settings, SqliteStateStore store, TimeProvider time, ILogger log, HttpMessageHandler? handler = null)
+    /// <summary>The factory name of the client that notifications and the heartbeat are sent with.</summary>
+    public const string HttpClientName = "notifications";
+
+    public Notifier(NotificationSettings settings, SqliteStateStore store, TimeProvider time, ILogger log, IHttpClientFactory http)
     {
         _settings = settings;
         _store = store;
         _time = time;
         _log = log;
-        _http = new HttpClient(handler ?? new SocketsHttpHandler(), disposeHandler: true) { Timeout = TimeSpan.FromSeconds(20) };
+        _http = http.CreateClient(HttpClientName);
         _channels =
         [
             .. settings.Ntfy.Select(t => new NtfyChannel(_http, t)),
@@ -73,7 +76,6 @@ internal sealed class Notifier : IDisposable
         }
     }
 
-    public void Dispose() => _http.Dispose();
 
     private async Task SendAsync(NotificationMessage message, CancellationToken cancellationToken)
     {

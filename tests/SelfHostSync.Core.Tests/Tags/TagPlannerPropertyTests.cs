@@ -1,3 +1,4 @@
+using SelfHostSync.Core.Evidence;
 using CsCheck;
 using SelfHostSync.Core.Tags;
 

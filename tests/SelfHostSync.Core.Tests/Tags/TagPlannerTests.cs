@@ -1,3 +1,4 @@
+using SelfHostSync.Core.Evidence;
 using SelfHostSync.Core.Tags;
 
 namespace SelfHostSync.Core.Tests.Tags;

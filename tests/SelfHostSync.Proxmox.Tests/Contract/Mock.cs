@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using SelfHostSync.Http;
 using SelfHostSync.Proxmox.Gateways;
 using SelfHostSync.Proxmox.Http;
@@ -16,7 +17,7 @@ internal sealed class Mock : IDisposable
     public const string PveToken = "selfhostsync@pve!sync";
     public const string Secret = "0b7e1c55-secret-4d1e-9f3a-c0ffee";
 
-    private readonly List<HttpClient> _clients = [];
+    private readonly List<ServiceProvider> _providers = [];
 
     public WireMockServer Server { get; } = WireMockServer.Start();
 
@@ -31,10 +32,10 @@ internal sealed class Mock : IDisposable
     public long Attempts => Meter.Snapshot().Values.Sum(v => v.Requests);
 
     public IPveApi Pve(ProxmoxEndpoint? endpoint = null, ResilienceSettings? resilience = null, TimeProvider? time = null) =>
-        ProxmoxClients.Pve(Track(ProxmoxHttp.CreateClient(endpoint ?? Endpoint(), Meter, resilience ?? Fast, time)));
+        ProxmoxClients.Pve(Client(endpoint ?? Endpoint(), Meter, resilience ?? Fast, time));
 
     public IPbsApi Pbs(ProxmoxEndpoint? endpoint = null, ResilienceSettings? resilience = null) =>
-        ProxmoxClients.Pbs(Track(ProxmoxHttp.CreateClient(endpoint ?? Endpoint(ProxmoxProduct.Pbs), null, resilience ?? Fast)));
+        ProxmoxClients.Pbs(Client(endpoint ?? Endpoint(ProxmoxProduct.Pbs), new RequestMeter(), resilience ?? Fast, null));
 
     /// <summary>Retries without real waiting, so the tests stay fast.</summary>
     public static ResilienceSettings Fast { get; } = new() { MaxRetries = 2, RetryDelay = TimeSpan.FromMilliseconds(1) };
@@ -55,18 +56,22 @@ internal sealed class Mock : IDisposable
 
     public void Dispose()
     {
-        foreach (var c in _clients)
+        foreach (var p in _providers)
         {
-            c.Dispose();
+            p.Dispose();
         }
 
         Server.Stop();
         Server.Dispose();
     }
 
-    private HttpClient Track(HttpClient client)
+    /// <summary>The endpoint's client as the executable registers it (<see cref="ProxmoxHttp.AddProxmoxClient"/>).</summary>
+    private HttpClient Client(ProxmoxEndpoint endpoint, RequestMeter meter, ResilienceSettings resilience, TimeProvider? time)
     {
-        _clients.Add(client);
-        return client;
+        var services = new ServiceCollection().AddSingleton(meter).AddSingleton(time ?? TimeProvider.System);
+        var name = services.AddProxmoxClient(endpoint, resilience);
+        var provider = services.BuildServiceProvider();
+        _providers.Add(provider);
+        return provider.GetRequiredService<IHttpClientFactory>().CreateClient(name);
     }
 }

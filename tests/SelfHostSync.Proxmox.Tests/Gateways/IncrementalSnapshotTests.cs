@@ -139,7 +139,7 @@ public sealed class IncrementalSnapshotTests
         }
     }
 
-    private static async Task<List<BackupCopy>> PbsCopiesAsync(ProxmoxGateways gateways)
+    private static async Task<List<BackupCopy>> PbsCopiesAsync(LabGateways gateways)
     {
         var batches = await Task.WhenAll(gateways.Sources.Where(s => s.Id.Kind == "pbs").Select(s => s.CollectAsync(CancellationToken.None)));
         Assert.All(batches, b => Assert.Empty(b.Gaps));

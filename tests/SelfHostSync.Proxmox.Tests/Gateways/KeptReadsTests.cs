@@ -1,3 +1,4 @@
+using SelfHostSync.Lab;
 using Microsoft.Extensions.Time.Testing;
 using SelfHostSync.Core.Evidence;
 using SelfHostSync.Core.Sync;
@@ -124,7 +125,7 @@ public sealed class KeptReadsTests
         Assert.Contains(calls(), c => c.Path == "/api2/json/cluster/backup");
     }
 
-    private static async Task<IReadOnlyList<EvidenceBatch>> CollectAsync(ProxmoxGateways gateways) =>
+    private static async Task<IReadOnlyList<EvidenceBatch>> CollectAsync(LabGateways gateways) =>
         await Task.WhenAll(gateways.Sources.Select(s => s.CollectAsync(CancellationToken.None)));
 
     /// <summary>What a pass concluded from configuration, one line per guest, job, storage-linked copy and finding.</summary>

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using System.Text.Json;
 using Microsoft.Extensions.Time.Testing;
 using SelfHostSync.Configuration;
@@ -76,12 +77,18 @@ public sealed class NotifierTests : IDisposable
         Writes = 0,
     };
 
+    /// <summary>The notifications client as the executable registers it.</summary>
+    private static IHttpClientFactory Http { get; } = new ServiceCollection()
+        .AddHttpClient(Notifier.HttpClientName).Services
+        .BuildServiceProvider()
+        .GetRequiredService<IHttpClientFactory>();
+
     private int Hits(string path) => _http.LogEntries.Count(e => e.RequestMessage.Path == path);
 
     [Fact]
     public async Task AfterPass_NewFailures_SentOnceToEveryChannelUntestedRestoreFirst()
     {
-        using var notifier = new Notifier(Settings(), _store, _time, _log);
+        var notifier = new Notifier(Settings(), _store, _time, _log, Http);
 
         await notifier.AfterPassAsync(Run(CheckStatus.Fail), CancellationToken.None);
         await notifier.AfterPassAsync(Run(CheckStatus.Fail), CancellationToken.None);
@@ -111,7 +118,7 @@ public sealed class NotifierTests : IDisposable
     [Fact]
     public async Task AfterPass_Resolved_SentAsGoodNews()
     {
-        using var notifier = new Notifier(Settings(), _store, _time, _log);
+        var notifier = new Notifier(Settings(), _store, _time, _log, Http);
         await notifier.AfterPassAsync(Run(CheckStatus.Fail), CancellationToken.None);
 
         await notifier.AfterPassAsync(Run(CheckStatus.Pass), CancellationToken.None);
@@ -124,7 +131,7 @@ public sealed class NotifierTests : IDisposable
     [Fact]
     public async Task AfterPass_Degraded_NoHeartbeatAndSourceAnnounced()
     {
-        using var notifier = new Notifier(Settings(), _store, _time, _log);
+        var notifier = new Notifier(Settings(), _store, _time, _log, Http);
 
         await notifier.AfterPassAsync(Run(CheckStatus.Unknown, degraded: true), CancellationToken.None);
 
@@ -136,7 +143,7 @@ public sealed class NotifierTests : IDisposable
     [Fact]
     public async Task AfterPass_ReminderIntervalElapsed_ResendsOpenFailures()
     {
-        using var notifier = new Notifier(Settings(TimeSpan.FromDays(1)), _store, _time, _log);
+        var notifier = new Notifier(Settings(TimeSpan.FromDays(1)), _store, _time, _log, Http);
         await notifier.AfterPassAsync(Run(CheckStatus.Fail), CancellationToken.None);
         _time.Advance(TimeSpan.FromHours(23));
         await notifier.AfterPassAsync(Run(CheckStatus.Fail), CancellationToken.None);
@@ -155,7 +162,7 @@ public sealed class NotifierTests : IDisposable
     public async Task AfterPass_OneChannelDown_OthersStillSentAndFailureRecorded()
     {
         _http.Given(Request.Create().WithPath("/topic")).AtPriority(0).RespondWith(Response.Create().WithStatusCode(502));
-        using var notifier = new Notifier(Settings(), _store, _time, _log);
+        var notifier = new Notifier(Settings(), _store, _time, _log, Http);
 
         await notifier.AfterPassAsync(Run(CheckStatus.Fail), CancellationToken.None);
 
@@ -168,7 +175,7 @@ public sealed class NotifierTests : IDisposable
     [Fact]
     public async Task AfterPass_DryRun_ChangesNothing()
     {
-        using var notifier = new Notifier(Settings(), _store, _time, _log);
+        var notifier = new Notifier(Settings(), _store, _time, _log, Http);
 
         await notifier.AfterPassAsync(Run(CheckStatus.Fail) with { DryRun = true }, CancellationToken.None);
 

@@ -1,50 +1,30 @@
-using SelfHostSync.Http;
 using SelfHostSync.Configuration;
+using SelfHostSync.Core.Evidence;
 using SelfHostSync.Core.Sync;
-using SelfHostSync.Proxmox.Gateways;
-using SelfHostSync.Proxmox.Http;
 using SelfHostSync.State;
-using SelfHostSync.Synology.Gateways;
 using Serilog;
 
-namespace SelfHostSync.Cli;
+namespace SelfHostSync.Passes;
 
-/// <summary>Composes one pass from configuration: gateways, state store, the Core pass.</summary>
-internal sealed class SyncRunner : IDisposable
+/// <summary>
+/// One pass over the registered sources (<c>AddSelfHostSync</c>): the cross-process pass lock, the Core pass, the
+/// datacenter tag style, keeping configuration reads for the next process, and the log lines of the outcome.
+/// </summary>
+internal sealed class PassRunner(
+    AppConfig config,
+    IEnumerable<IEvidenceSource> sources,
+    ITagWriter tagWriter,
+    ITagStyleWriter tagStyle,
+    SqliteStateStore store,
+    ReadMemory memory,
+    TimeProvider time,
+    ILogger log)
 {
-    private readonly AppConfig config;
-    private readonly TimeProvider time;
-    private readonly ILogger log;
-    private readonly ProxmoxGateways _gateways;
-    private readonly SqliteStateStore _store;
-    private readonly SynologyGateways _nas;
-    private readonly ReadMemory _memory;
-
-    /// <param name="config">The configuration.</param>
-    /// <param name="time">The clock.</param>
-    /// <param name="log">The log.</param>
-    /// <param name="recallReads">Whether configuration reads kept by earlier passes count (decision 012); <c>sync --reread</c> says no.</param>
-    public SyncRunner(AppConfig config, TimeProvider time, ILogger log, bool recallReads = true)
-    {
-        this.config = config;
-        this.time = time;
-        this.log = log;
-        _store = SqliteStateStore.Open(config.StateDirectory);
-        _memory = new ReadMemory(recallReads ? _store.LoadKeptReadsAsync(CancellationToken.None).GetAwaiter().GetResult() : null);
-        _gateways = new ProxmoxGateways(config.Clusters, config.BackupServers, time, Meter, memory: _memory);
-        _nas = new SynologyGateways(config.Synology, _gateways.Storages, time, Meter);
-    }
-
-
+    private readonly IReadOnlyList<IEvidenceSource> _sources = [.. sources];
 
     public const string PassLockName = "pass.lock";
 
     public string StateDirectory => config.StateDirectory;
-
-    public SqliteStateStore Store => _store;
-
-    /// <summary>Requests and bytes per API endpoint since this runner was made (metrics, benchmarks).</summary>
-    public RequestMeter Meter { get; } = new();
 
     /// <summary>
     /// One pass, holding <c>pass.lock</c> so that no two processes pass at once on this state directory (the daemon
@@ -63,7 +43,7 @@ internal sealed class SyncRunner : IDisposable
             log.Warning("TLS verification is OFF for {Endpoint} (InsecureSkipVerify): anyone on the path can impersonate it", insecure);
         }
 
-        var pass = new SyncPass([.. _gateways.Sources, .. _nas.Sources], _gateways.TagWriter, _store, config.Sync, time);
+        var pass = new SyncPass(_sources, tagWriter, store, config.Sync, time);
         var report = await pass.RunAsync(new SyncRequest(dryRun || config.DryRun, runId), progress, cancellationToken);
         await KeepReadsAsync(cancellationToken);
         foreach (var source in report.Sources.Where(s => !s.Ok))
@@ -93,7 +73,7 @@ internal sealed class SyncRunner : IDisposable
 
         if (!report.DryRun && config.Sync.WriteTags && (config.TagColorMap || config.TagRegister))
         {
-            foreach (var (cluster, ok, message) in await _gateways.ApplyTagStyleAsync(config.Sync.Vocabulary, config.TagColorMap, config.TagRegister, cancellationToken))
+            foreach (var (cluster, ok, message) in await tagStyle.ApplyAsync(config.Sync.Vocabulary, config.TagColorMap, config.TagRegister, cancellationToken))
             {
                 if (ok)
                 {
@@ -113,10 +93,10 @@ internal sealed class SyncRunner : IDisposable
     /// <summary>What this pass read of configuration, for the next process; a busy database costs only a re-read later.</summary>
     private async Task KeepReadsAsync(CancellationToken cancellationToken)
     {
-        var kept = _memory.TakeKept();
+        var kept = memory.TakeKept();
         try
         {
-            await _store.SaveKeptReadsAsync(kept, time.GetUtcNow(), cancellationToken);
+            await store.SaveKeptReadsAsync(kept, time.GetUtcNow(), cancellationToken);
         }
         catch (Microsoft.Data.Sqlite.SqliteException ex)
         {
@@ -126,14 +106,6 @@ internal sealed class SyncRunner : IDisposable
 
     public static int ExitCodeOf(RunReport report) =>
         report.WriteFailures > 0 ? ExitCodes.Failed : report.Degraded ? ExitCodes.Degraded : ExitCodes.Ok;
-
-    public void Dispose()
-    {
-        // Log out of every DSM session (bounded inside), then release the HTTP clients.
-        _nas.DisposeAsync().AsTask().GetAwaiter().GetResult();
-        _gateways.Dispose();
-        _store.Dispose();
-    }
 }
 
 /// <summary>Another process (the daemon, a second <c>sync</c>) is passing on this state directory right now.</summary>

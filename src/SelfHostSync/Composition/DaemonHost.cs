@@ -3,13 +3,14 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Quartz;
-using SelfHostSync.Cli;
+using SelfHostSync.Daemon;
+using SelfHostSync.Http;
+using SelfHostSync.State;
 using SelfHostSync.Configuration;
 using SelfHostSync.Control;
-using SelfHostSync.Notifications;
 using Serilog;
 
-namespace SelfHostSync.Daemon;
+namespace SelfHostSync.Composition;
 
 /// <summary>
 /// The daemon: Generic Host with systemd integration, the sync coordinator, the Quartz schedule, and the control
@@ -31,8 +32,8 @@ internal static class DaemonHost
         builder.WebHost.ConfigureKestrel(k => k.AddServerHeader = false);
 
         builder.Services
-            .AddSyncCore(config, time, log)
-            .AddDrills(config)
+            .AddSelfHostSync(config, log, time)
+            .AddDaemon(config)
             .AddScheduling(config)
             .AddControl(config.Daemon);
 
@@ -48,31 +49,22 @@ internal static class DaemonHost
         app.MapControlApi(
             coordinator,
             app.Services.GetRequiredService<DaemonHealth>(),
-            config.Clusters.Select(c => c.Name).ToHashSet(StringComparer.Ordinal),
-            app.Services.GetRequiredService<SyncRunner>().Store,
-            app.Services.GetRequiredService<SyncRunner>().Meter,
+            config.ClusterNames.ToHashSet(StringComparer.Ordinal),
+            app.Services.GetRequiredService<SqliteStateStore>(),
+            app.Services.GetRequiredService<RequestMeter>(),
             app.Services.GetRequiredService<ControlAuth>(),
             app.Services.GetRequiredService<DaemonDrills>(),
             time);
         return app;
     }
 
-    private static IServiceCollection AddSyncCore(this IServiceCollection services, AppConfig config, TimeProvider time, ILogger log)
+    /// <summary>The daemon's own services: health, the pass coordinator, drills in the daemon.</summary>
+    private static IServiceCollection AddDaemon(this IServiceCollection services, AppConfig config)
     {
-        services.AddSingleton(config);
         services.AddSingleton(config.Daemon);
-        services.AddSingleton(time);
-        services.AddSingleton(log);
-        services.AddSingleton(_ => new DaemonHealth(config.Daemon.Schedule, config.Sync.SourceTimeout) { StartedAt = time.GetUtcNow() });
-        services.AddSingleton(sp => new SyncRunner(config, time, log));
-        services.AddSingleton(sp => new Notifier(config.Daemon.Notifications, sp.GetRequiredService<SyncRunner>().Store, time, log));
+        services.AddSingleton(sp => new DaemonHealth(config.Daemon.Schedule, config.Sync.SourceTimeout) { StartedAt = sp.GetRequiredService<TimeProvider>().GetUtcNow() });
         services.AddSingleton<SyncCoordinator>();
         services.AddHostedService(sp => sp.GetRequiredService<SyncCoordinator>());
-        return services;
-    }
-
-    private static IServiceCollection AddDrills(this IServiceCollection services, AppConfig config)
-    {
         services.AddSingleton<DaemonDrills>();
         services.AddHostedService(sp => sp.GetRequiredService<DaemonDrills>());
         return services;

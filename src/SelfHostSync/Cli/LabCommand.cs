@@ -1,10 +1,12 @@
+using SelfHostSync.Lab;
 using System.CommandLine;
 using System.Globalization;
 using SelfHostSync.Cli;
 using SelfHostSync.Lab.Hosting;
 using SelfHostSync.Lab.Scenario;
+using SelfHostSync.Passes;
 
-namespace SelfHostSync.Demo;
+namespace SelfHostSync.Cli;
 
 /// <summary>
 /// <c>selfhostsync lab --size homelab|business|large</c>: a generated estate on loopback (for benchmarks and trying
@@ -31,7 +33,7 @@ internal static class LabCommand
             }
 
             var config = Path.Combine(dir, "appsettings.json");
-            await File.WriteAllTextAsync(config, EstateGenerator.ConfigFor(lab, Path.Combine(dir, "state")), ct);
+            await File.WriteAllTextAsync(config, lab.ConfigFor(Path.Combine(dir, "state")), ct);
             Console.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"estate {estate.Name}: {estate.Clusters} cluster(s), {estate.Guests} guests, {estate.Snapshots} snapshots"));
             Console.Out.WriteLine($"config {config}");
             Console.Out.WriteLine("ready");

@@ -3,7 +3,9 @@ using SelfHostSync.Lab.Pbs;
 using SelfHostSync.Lab.Pve;
 using SelfHostSync.Lab.Scenario;
 
-namespace SelfHostSync.Lab.Hosting;
+using SelfHostSync.Lab.Hosting;
+
+namespace SelfHostSync.Lab;
 
 /// <summary>Starts every simulator of a scenario on loopback and keeps them running until disposed.</summary>
 public sealed class LabHost : IAsyncDisposable
@@ -85,5 +87,22 @@ public sealed class LabHost : IAsyncDisposable
         {
             await n.Server.DisposeAsync();
         }
+    }
+
+    /// <summary>The configuration SelfHostSync runs against a started generated estate with (<c>lab --size</c>).</summary>
+    public string ConfigFor(string stateDirectory)
+    {
+        static string Q(string s) => System.Text.Json.JsonEncodedText.Encode(s).ToString();
+        var clusters = Clusters.Select(c => $$"""{ "Name": "{{c.Name}}", "Url": "{{Q(c.Server.Url.ToString().TrimEnd('/'))}}", "TokenId": "{{EstateGenerator.TokenId}}", "TokenSecret": "{{EstateGenerator.Secret}}", "Fingerprint": "{{c.Server.Fingerprint}}" }""");
+        var servers = BackupServers.Select(b => $$"""{ "Name": "{{b.Name}}", "Url": "{{Q(b.Server.Url.ToString().TrimEnd('/'))}}", "TokenId": "{{EstateGenerator.PbsTokenId}}", "TokenSecret": "{{EstateGenerator.Secret}}", "Fingerprint": "{{b.Server.Fingerprint}}" }""");
+        var nas = Synology.Select(n => $$"""{ "Name": "{{n.Name}}", "Url": "{{Q(n.Server.Url.ToString().TrimEnd('/'))}}", "Username": "selfhostsync", "Password": "{{EstateGenerator.Secret}}", "Fingerprint": "{{n.Server.Fingerprint}}" }""");
+        return $$"""
+            { "SelfHostSync": {
+                "StateDirectory": "{{Q(stateDirectory)}}",
+                "Proxmox": [ {{string.Join(", ", clusters)}} ],
+                "BackupServers": [ {{string.Join(", ", servers)}} ],
+                "Synology": [ {{string.Join(", ", nas)}} ]
+            } }
+            """;
     }
 }

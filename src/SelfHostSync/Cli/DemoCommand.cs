@@ -1,3 +1,4 @@
+using SelfHostSync.Lab;
 using System.CommandLine;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
@@ -5,14 +6,16 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using SelfHostSync.Cli;
 using SelfHostSync.Configuration;
+using SelfHostSync.Composition;
 using SelfHostSync.Daemon;
 using SelfHostSync.Core.Sync;
 using SelfHostSync.Lab.Hosting;
 using SelfHostSync.Lab.Scenario;
 using SelfHostSync.Output;
 using Spectre.Console;
+using SelfHostSync.Passes;
 
-namespace SelfHostSync.Demo;
+namespace SelfHostSync.Cli;
 
 /// <summary><c>selfhostsync demo</c>: starts the built-in lab on loopback and runs SelfHostSync against it.</summary>
 internal static class DemoCommand
@@ -31,13 +34,13 @@ internal static class DemoCommand
             Directory.CreateDirectory(stateDir);
             var configPath = WriteConfig(Path.Combine(configDir, "demo-appsettings.json"), stateDir, lab);
 
-            return await Commands.WithConfig(configPath, time, async (config, log) =>
+            return await Commands.WithConfig(configPath, time, async (config, log, services) =>
             {
                 var console = AnsiConsole.Console;
                 console.MarkupLine($"[bold]SelfHostSync demo[/]: lab with {lab.Clusters.Count} clusters, {lab.BackupServers.Count} backup servers and {lab.Synology.Count} Synology NAS on 127.0.0.1");
                 if (parse.GetValue(once))
                 {
-                    using var runner = new SyncRunner(config, time, log);
+                    var runner = services.GetRequiredService<PassRunner>();
                     var report = await WithProgressAsync(console, p => runner.RunAsync(dryRun: false, p, ct));
                     MatrixRenderer.Render(console, report);
                     return ExitCodes.Ok;

@@ -1,4 +1,4 @@
-namespace SelfHostSync.Cli;
+namespace SelfHostSync.Passes;
 
 /// <summary>Exit codes of DESIGN §6.</summary>
 internal static class ExitCodes

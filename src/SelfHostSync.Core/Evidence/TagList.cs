@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
 
-namespace SelfHostSync.Core.Tags;
+namespace SelfHostSync.Core.Evidence;
 
 /// <summary>The PVE tag grammar and list format (<c>pve-tag</c>, <c>pve-tag-list</c>).</summary>
 public static partial class TagList

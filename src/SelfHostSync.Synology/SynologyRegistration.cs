@@ -1,0 +1,36 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using SelfHostSync.Core.Sync;
+using SelfHostSync.Synology.Gateways;
+using SelfHostSync.Synology.Http;
+
+namespace SelfHostSync.Synology;
+
+/// <summary>How the Synology area joins a service collection: a client per NAS, one source each, a doctor, the enrolment.</summary>
+public static class SynologyRegistration
+{
+    /// <summary>Needs an <see cref="IStorageDirectory"/> (the Proxmox area's) to link shares to PVE storages.</summary>
+    public static IServiceCollection AddSynology(this IServiceCollection services, IReadOnlyList<SynologyEndpoint> endpoints, DsmResilience? resilience = null)
+    {
+        foreach (var endpoint in endpoints)
+        {
+            services.AddDsmClient(endpoint, resilience);
+        }
+
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton(sp => new SynologyGateways(endpoints, sp.GetRequiredService<IStorageDirectory>(), sp.GetRequiredService<IHttpClientFactory>(), sp.GetRequiredService<TimeProvider>()));
+        for (var i = 0; i < endpoints.Count; i++)
+        {
+            var index = i;
+            services.AddSingleton<IEvidenceSource>(sp => sp.GetRequiredService<SynologyGateways>().Sources[index]);
+        }
+
+        if (endpoints.Count > 0)
+        {
+            services.AddSingleton<IEndpointDoctor>(sp => sp.GetRequiredService<SynologyGateways>());
+        }
+
+        services.TryAddSingleton<IDeviceEnrolment>(sp => new DsmEnrolment(endpoints, sp.GetRequiredService<IHttpClientFactory>()));
+        return services;
+    }
+}
