@@ -186,6 +186,38 @@ public sealed class SynologyGatewayTests
     }
 
     [Fact]
+    public async Task Collect_NasHiccupsTwice_RetriedWithoutAGap()
+    {
+        var (lab, nas) = await StartAsync();
+        await using (lab)
+        {
+            nas.Server.Faults.Hiccups = 2;
+            await using var gateways = Gateways(Endpoint(nas));
+
+            var batch = await gateways.Sources[0].CollectAsync(CancellationToken.None);
+
+            Assert.Empty(batch.Gaps);
+            Assert.Single(batch.Replicas);
+            Assert.Equal(0, nas.Server.Faults.Hiccups);
+        }
+    }
+
+    [Fact]
+    public async Task Collect_NasHiccupsPastTheRetries_GapNamesTheStatus()
+    {
+        var (lab, nas) = await StartAsync();
+        await using (lab)
+        {
+            nas.Server.Faults.Hiccups = NasGateways.Fast.MaxRetries + 1;
+            await using var gateways = Gateways(Endpoint(nas));
+
+            var batch = await gateways.Sources[0].CollectAsync(CancellationToken.None);
+
+            Assert.Contains("HTTP 503", batch.Gaps[0].Reason, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
     public async Task Collect_RemoteVaultNotDeclaredOffsite_NoReplica()
     {
         var (lab, nas) = await StartAsync(s => s with

@@ -21,6 +21,24 @@ public sealed class LabFaults
     /// <summary>Answer every request with 503 (the server is "down").</summary>
     public bool Down { get; set; }
 
+    /// <summary>Answer this many of the next requests with 503, then serve again (a reverse proxy's hiccup).</summary>
+    public int Hiccups { get => _hiccups; set => _hiccups = value; }
+
+    private int _hiccups;
+
+    internal bool TakeHiccup()
+    {
+        for (var left = Volatile.Read(ref _hiccups); left > 0; left = Volatile.Read(ref _hiccups))
+        {
+            if (Interlocked.CompareExchange(ref _hiccups, left - 1, left) == left)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     /// <summary>Delay added to every request (stands in for the network).</summary>
     public TimeSpan Latency { get; set; }
 
@@ -122,7 +140,7 @@ public sealed class LabServer : IAsyncDisposable
                     await Task.Delay(faults.Latency, context.RequestAborted);
                 }
 
-                if (faults.Down)
+                if (faults.Down || faults.TakeHiccup())
                 {
                     context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
                     return;
