@@ -17,7 +17,6 @@ public sealed class ClassSizeTests
     {
         ["SelfHostSync.Lab.Pve.PveSimulator"] = 1608,
         ["SelfHostSync.Configuration.ConfigValidator"] = 860,
-        ["SelfHostSync.State.SqliteStateStore"] = 538,
         ["SelfHostSync.Proxmox.Gateways.PbsServerGateway"] = 519,
         ["SelfHostSync.Proxmox.Gateways.PveClusterGateway"] = 510,
         ["SelfHostSync.Core.Drills.DrillRunner"] = 489,

@@ -117,8 +117,8 @@ public sealed class DaemonEndToEndTests
             }
 
             await daemon.StopAsync();
-            using var store = SelfHostSync.State.SqliteStateStore.Open(Path.Combine(run.Directory, "state"));
-            Assert.Equal(2, (await store.LoadRestoreTestsAsync(CancellationToken.None)).Count(t => t.Kind == SelfHostSync.Core.Evidence.RestoreTestKind.Manual));
+            using var store = SelfHostSync.Tests.State.OpenState.In(Path.Combine(run.Directory, "state"));
+            Assert.Equal(2, (await store.Runs.LoadRestoreTestsAsync(CancellationToken.None)).Count(t => t.Kind == SelfHostSync.Core.Evidence.RestoreTestKind.Manual));
         }
     }
 

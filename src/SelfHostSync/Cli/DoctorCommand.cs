@@ -37,7 +37,7 @@ internal static class DoctorCommand
             found.AddRange(config.Insecure.Select(e => new Diagnosis(e, DiagnosisLevel.Warning, "InsecureSkipVerify: TLS is not verified; pin the Fingerprint instead")));
             try
             {
-                var store = services.GetRequiredService<SqliteStateStore>();
+                var store = services.GetRequiredService<StateDatabase>();
                 found.Add(new Diagnosis("state", DiagnosisLevel.Ok, $"{store.Path} is writable"));
             }
             catch (Configuration.ConfigException ex)

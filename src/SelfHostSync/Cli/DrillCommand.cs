@@ -46,7 +46,7 @@ internal static class DrillCommand
                 // An explicit guest needs no report; otherwise, without a pass yet, a dry run tells every guest's level.
                 var report = key is null
                     ? await services.GetRequiredService<ReportSource>().LatestAsync(ct)
-                    : await services.GetRequiredService<SqliteStateStore>().LastRunAsync(ct);
+                    : await services.GetRequiredService<RunStore>().LastRunAsync(ct);
                 var service = services.GetRequiredService<DrillService>();
                 try
                 {

@@ -20,7 +20,7 @@ internal static class StateCommands
         var command = new Command("status", "The matrix of the last finished run: every guest, its level and failing checks") { Commands.Config, json };
         command.SetAction(async (parse, ct) => await Commands.WithConfig(parse.GetValue(Commands.Config), time, async (config, log, services) =>
         {
-            var store = services.GetRequiredService<SqliteStateStore>();
+            var store = services.GetRequiredService<RunStore>();
             var last = await store.LastRunAsync(ct);
             if (last is null)
             {
@@ -88,7 +88,7 @@ internal static class StateCommands
                     return ExitCodes.Failed;
                 }
 
-                var store = services.GetRequiredService<SqliteStateStore>();
+                var store = services.GetRequiredService<RunStore>();
                 await store.RecordRestoreTestsAsync([test], ct);
                 Console.Out.WriteLine($"recorded: {key} restore {(test.Passed ? "passed" : "failed")} at {test.At:u}; the next pass uses it");
                 return ExitCodes.Ok;

@@ -57,17 +57,11 @@ internal static class SelfHostSyncServices
         return services;
     }
 
-    private static IServiceCollection AddStateStore(this IServiceCollection services, string directory)
-    {
-        services.TryAddSingleton(_ => SqliteStateStore.Open(directory));
-        return services;
-    }
-
     private static IServiceCollection AddPasses(this IServiceCollection services, PassOptions options)
     {
         // What earlier processes kept of configuration reads (decision 012); `sync --reread` starts without.
         services.TryAddSingleton(sp => new ReadMemory(options.RecallReads
-            ? sp.GetRequiredService<SqliteStateStore>().LoadKeptReadsAsync(CancellationToken.None).GetAwaiter().GetResult()
+            ? sp.GetRequiredService<KeptReadStore>().LoadKeptReadsAsync(CancellationToken.None).GetAwaiter().GetResult()
             : null));
         services.TryAddSingleton<PassRunner>();
         services.TryAddSingleton<ReportSource>();

@@ -12,7 +12,7 @@ namespace SelfHostSync.Control;
 /// <summary><c>GET /api/drills</c> (history) and <c>POST /api/drills</c> (run one now: the dashboard button, scripts).</summary>
 internal static class DrillApi
 {
-    public static void MapDrillApi(this IEndpointRouteBuilder app, DaemonDrills drills, SqliteStateStore store)
+    public static void MapDrillApi(this IEndpointRouteBuilder app, DaemonDrills drills, DrillStore store)
     {
         app.MapGet("/api/drills", async (string? guest, CancellationToken ct) =>
         {

@@ -53,9 +53,9 @@ internal static class ControlApi
         });
     }
 
-    public static void MapControlApi(this IEndpointRouteBuilder app, SyncCoordinator coordinator, Daemon.DaemonHealth health, IReadOnlySet<string> clusters, SqliteStateStore store, RequestMeter meter, ControlAuth auth, DaemonDrills drills, TimeProvider time)
+    public static void MapControlApi(this IEndpointRouteBuilder app, SyncCoordinator coordinator, Daemon.DaemonHealth health, IReadOnlySet<string> clusters, RunStore store, DrillStore drillStore, RequestMeter meter, ControlAuth auth, DaemonDrills drills, TimeProvider time)
     {
-        app.MapDrillApi(drills, store);
+        app.MapDrillApi(drills, drillStore);
 
         // 503 when passes stopped completing (a hang, a crashed loop): what a monitor or a systemd watchdog script acts on.
         app.MapGet("/healthz", () => health.Problem(time.GetUtcNow()) is { } problem
@@ -83,7 +83,7 @@ internal static class ControlApi
                 nonce,
                 time.GetUtcNow())
             {
-                Drills = drills.Configured ? await store.RecentDrillsAsync(100, null, ct) : null,
+                Drills = drills.Configured ? await drillStore.RecentDrillsAsync(100, null, ct) : null,
                 DrillRunning = drills.Running,
             };
             await TextResponse.WriteAsync(context.Response, "text/html; charset=utf-8", w => Dashboard.DashboardPage.WriteAsync(w, model, ct), ct);
@@ -91,7 +91,7 @@ internal static class ControlApi
 
         app.MapGet("/metrics", async (HttpContext context, CancellationToken ct) =>
         {
-            var recent = drills.Configured ? await store.RecentDrillsAsync(500, null, ct) : [];
+            var recent = drills.Configured ? await drillStore.RecentDrillsAsync(500, null, ct) : [];
             await TextResponse.WriteAsync(context.Response, "text/plain; version=0.0.4; charset=utf-8", w => Metrics.WriteAsync(w, coordinator.Last, meter, time.GetUtcNow(), recent, ct), ct);
         });
 

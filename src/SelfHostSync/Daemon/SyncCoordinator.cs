@@ -16,7 +16,7 @@ namespace SelfHostSync.Daemon;
 /// </summary>
 internal sealed class SyncCoordinator(
     PassRunner runner,
-    SqliteStateStore store,
+    RunStore store,
     Notifier notifier,
     DaemonSettings settings,
     DaemonHealth health,

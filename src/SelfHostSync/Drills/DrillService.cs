@@ -12,17 +12,17 @@ internal sealed class DrillService : IDisposable
 {
     private readonly DrillConfig _config;
     private readonly string _stateDirectory;
-    private readonly SqliteStateStore _store;
+    private readonly RunStore _store;
     private readonly ILogger _log;
     private readonly SemaphoreSlim _oneAtATime = new(1, 1);
 
-    public DrillService(DrillConfig config, AppConfig app, IDrillCluster cluster, SqliteStateStore store, TimeProvider time, ILogger log)
+    public DrillService(DrillConfig config, AppConfig app, IDrillCluster cluster, RunStore store, IDrillStore drills, TimeProvider time, ILogger log)
     {
         _config = config;
         _stateDirectory = app.StateDirectory;
         _store = store;
         _log = log;
-        Runner = new DrillRunner(cluster, store, config.Settings, time);
+        Runner = new DrillRunner(cluster, drills, config.Settings, time);
     }
 
     public DrillRunner Runner { get; }

@@ -14,7 +14,7 @@ namespace SelfHostSync.Notifications;
 internal sealed class Notifier
 {
     private readonly NotificationSettings _settings;
-    private readonly SqliteStateStore _store;
+    private readonly AlertStore _store;
     private readonly TimeProvider _time;
     private readonly ILogger _log;
     private readonly HttpClient _http;
@@ -23,7 +23,7 @@ internal sealed class Notifier
     /// <summary>The factory name of the client that notifications and the heartbeat are sent with.</summary>
     public const string HttpClientName = "notifications";
 
-    public Notifier(NotificationSettings settings, SqliteStateStore store, TimeProvider time, ILogger log, IHttpClientFactory http)
+    public Notifier(NotificationSettings settings, AlertStore store, TimeProvider time, ILogger log, IHttpClientFactory http)
     {
         _settings = settings;
         _store = store;

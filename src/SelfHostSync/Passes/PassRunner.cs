@@ -15,7 +15,8 @@ internal sealed class PassRunner(
     IEnumerable<IEvidenceSource> sources,
     ITagWriter tagWriter,
     ITagStyleWriter tagStyle,
-    SqliteStateStore store,
+    IStateStore store,
+    KeptReadStore keptReads,
     ReadMemory memory,
     TimeProvider time,
     ILogger log)
@@ -96,7 +97,7 @@ internal sealed class PassRunner(
         var kept = memory.TakeKept();
         try
         {
-            await store.SaveKeptReadsAsync(kept, time.GetUtcNow(), cancellationToken);
+            await keptReads.SaveKeptReadsAsync(kept, time.GetUtcNow(), cancellationToken);
         }
         catch (Microsoft.Data.Sqlite.SqliteException ex)
         {

@@ -5,7 +5,7 @@ using SelfHostSync.State;
 namespace SelfHostSync.Passes;
 
 /// <summary>The report a command reads from: the last finished run when it answers, else a dry-run pass now.</summary>
-internal sealed class ReportSource(SqliteStateStore store, PassRunner runner)
+internal sealed class ReportSource(RunStore store, PassRunner runner)
 {
     /// <summary>The last finished run when it holds <paramref name="guest"/> and <paramref name="live"/> is off; otherwise a dry-run pass.</summary>
     /// <returns>The report, and whether it came from the state store.</returns>

@@ -13,6 +13,8 @@ using WireMock.RequestBuilders;
 using WireMock.ResponseBuilders;
 using WireMock.Server;
 
+using SelfHostSync.Tests.State;
+
 namespace SelfHostSync.Tests.Notifications;
 
 /// <summary>The notifier against WireMock (ntfy, Gotify, webhook, heartbeat) and a fake SMTP server.</summary>
@@ -22,14 +24,14 @@ public sealed class NotifierTests : IDisposable
     private readonly WireMockServer _http = WireMockServer.Start();
     private readonly FakeSmtpServer _smtp = new();
     private readonly string _dir = Path.Combine(Path.GetTempPath(), "shs-notify-" + Guid.NewGuid().ToString("N")[..8]);
-    private readonly SqliteStateStore _store;
+    private readonly OpenState _store;
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 11, 25, 12, 0, 0, TimeSpan.Zero));
     private readonly List<LogEvent> _logs = [];
     private readonly Logger _log;
 
     public NotifierTests()
     {
-        _store = SqliteStateStore.Open(_dir);
+        _store = OpenState.In(_dir);
         _log = new LoggerConfiguration().MinimumLevel.Debug().WriteTo.Sink(new ListSink(_logs)).CreateLogger();
         foreach (var path in new[] { "/topic", "/message", "/hook", "/ping" })
         {
@@ -88,7 +90,7 @@ public sealed class NotifierTests : IDisposable
     [Fact]
     public async Task AfterPass_NewFailures_SentOnceToEveryChannelUntestedRestoreFirst()
     {
-        var notifier = new Notifier(Settings(), _store, _time, _log, Http);
+        var notifier = new Notifier(Settings(), _store.Alerts, _time, _log, Http);
 
         await notifier.AfterPassAsync(Run(CheckStatus.Fail), CancellationToken.None);
         await notifier.AfterPassAsync(Run(CheckStatus.Fail), CancellationToken.None);
@@ -118,7 +120,7 @@ public sealed class NotifierTests : IDisposable
     [Fact]
     public async Task AfterPass_Resolved_SentAsGoodNews()
     {
-        var notifier = new Notifier(Settings(), _store, _time, _log, Http);
+        var notifier = new Notifier(Settings(), _store.Alerts, _time, _log, Http);
         await notifier.AfterPassAsync(Run(CheckStatus.Fail), CancellationToken.None);
 
         await notifier.AfterPassAsync(Run(CheckStatus.Pass), CancellationToken.None);
@@ -131,7 +133,7 @@ public sealed class NotifierTests : IDisposable
     [Fact]
     public async Task AfterPass_Degraded_NoHeartbeatAndSourceAnnounced()
     {
-        var notifier = new Notifier(Settings(), _store, _time, _log, Http);
+        var notifier = new Notifier(Settings(), _store.Alerts, _time, _log, Http);
 
         await notifier.AfterPassAsync(Run(CheckStatus.Unknown, degraded: true), CancellationToken.None);
 
@@ -143,7 +145,7 @@ public sealed class NotifierTests : IDisposable
     [Fact]
     public async Task AfterPass_ReminderIntervalElapsed_ResendsOpenFailures()
     {
-        var notifier = new Notifier(Settings(TimeSpan.FromDays(1)), _store, _time, _log, Http);
+        var notifier = new Notifier(Settings(TimeSpan.FromDays(1)), _store.Alerts, _time, _log, Http);
         await notifier.AfterPassAsync(Run(CheckStatus.Fail), CancellationToken.None);
         _time.Advance(TimeSpan.FromHours(23));
         await notifier.AfterPassAsync(Run(CheckStatus.Fail), CancellationToken.None);
@@ -162,12 +164,12 @@ public sealed class NotifierTests : IDisposable
     public async Task AfterPass_OneChannelDown_OthersStillSentAndFailureRecorded()
     {
         _http.Given(Request.Create().WithPath("/topic")).AtPriority(0).RespondWith(Response.Create().WithStatusCode(502));
-        var notifier = new Notifier(Settings(), _store, _time, _log, Http);
+        var notifier = new Notifier(Settings(), _store.Alerts, _time, _log, Http);
 
         await notifier.AfterPassAsync(Run(CheckStatus.Fail), CancellationToken.None);
 
         Assert.Equal(1, Hits("/hook"));
-        var records = await _store.RecentNotificationsAsync(10, CancellationToken.None);
+        var records = await _store.Alerts.RecentNotificationsAsync(10, CancellationToken.None);
         Assert.Contains(records, r => r.Channel.StartsWith("ntfy:", StringComparison.Ordinal) && !r.Ok && r.Error!.Contains("502", StringComparison.Ordinal));
         Assert.Equal(3, records.Count(r => r.Ok));
     }
@@ -175,7 +177,7 @@ public sealed class NotifierTests : IDisposable
     [Fact]
     public async Task AfterPass_DryRun_ChangesNothing()
     {
-        var notifier = new Notifier(Settings(), _store, _time, _log, Http);
+        var notifier = new Notifier(Settings(), _store.Alerts, _time, _log, Http);
 
         await notifier.AfterPassAsync(Run(CheckStatus.Fail) with { DryRun = true }, CancellationToken.None);
 

@@ -15,7 +15,7 @@ public sealed class StateStoreTests : IDisposable
     [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
     public void Open_NewFile_AllMigrationsAppliedAndMode0600()
     {
-        using var store = SqliteStateStore.Open(_dir);
+        using var store = OpenState.In(_dir);
 
         Assert.Equal(Migrations.All.Count, UserVersion(store.Path));
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(store.Path));
@@ -26,14 +26,14 @@ public sealed class StateStoreTests : IDisposable
     public async Task SaveKeptReads_ReadAgainAndOlderThanAWeek_ReplacedAndPruned()
     {
         var now = new DateTimeOffset(2026, 12, 2, 12, 0, 0, TimeSpan.Zero);
-        using (var store = SqliteStateStore.Open(_dir))
+        using (var store = OpenState.In(_dir))
         {
-            await store.SaveKeptReadsAsync([new("pve:a/jobs", "[1]", now.AddDays(-8)), new("pve:a/storages", "[2]", now.AddHours(-2))], now.AddDays(-8), CancellationToken.None);
-            await store.SaveKeptReadsAsync([new("pve:a/storages", "[3]", now)], now, CancellationToken.None);
+            await store.KeptReads.SaveKeptReadsAsync([new("pve:a/jobs", "[1]", now.AddDays(-8)), new("pve:a/storages", "[2]", now.AddHours(-2))], now.AddDays(-8), CancellationToken.None);
+            await store.KeptReads.SaveKeptReadsAsync([new("pve:a/storages", "[3]", now)], now, CancellationToken.None);
         }
 
-        using var reopened = SqliteStateStore.Open(_dir);
-        var kept = await reopened.LoadKeptReadsAsync(CancellationToken.None);
+        using var reopened = OpenState.In(_dir);
+        var kept = await reopened.KeptReads.LoadKeptReadsAsync(CancellationToken.None);
 
         Assert.Equal([new Core.Sync.KeptRead("pve:a/storages", "[3]", now)], kept);
     }
@@ -44,7 +44,7 @@ public sealed class StateStoreTests : IDisposable
     public void Open_UnusableFile_OneLineWithTheCommandToMoveItAside(string kind, string expected)
     {
         Directory.CreateDirectory(_dir);
-        var path = Path.Combine(_dir, SqliteStateStore.FileName);
+        var path = Path.Combine(_dir, StateDatabase.FileName);
         if (kind == "garbage")
         {
             File.WriteAllBytes(path, System.Text.Encoding.ASCII.GetBytes(new string('x', 8192)));
@@ -58,7 +58,7 @@ public sealed class StateStoreTests : IDisposable
             cmd.ExecuteNonQuery();
         }
 
-        var ex = Assert.Throws<Configuration.ConfigException>(() => SqliteStateStore.Open(_dir));
+        var ex = Assert.Throws<Configuration.ConfigException>(() => OpenState.In(_dir));
 
         var line = Assert.Single(ex.Problems);
         Assert.Contains(expected, line, StringComparison.Ordinal);
@@ -70,7 +70,7 @@ public sealed class StateStoreTests : IDisposable
     public async Task Open_VersionOneFile_MigratesAndKeepsData()
     {
         Directory.CreateDirectory(_dir);
-        var path = Path.Combine(_dir, SqliteStateStore.FileName);
+        var path = Path.Combine(_dir, StateDatabase.FileName);
         using (var connection = new SqliteConnection($"Data Source={path};Pooling=False"))
         {
             connection.Open();
@@ -79,34 +79,34 @@ public sealed class StateStoreTests : IDisposable
             cmd.ExecuteNonQuery();
         }
 
-        using var store = SqliteStateStore.Open(_dir);
+        using var store = OpenState.In(_dir);
 
         Assert.Equal(Migrations.All.Count, UserVersion(path));
-        Assert.Single(await store.LoadRestoreTestsAsync(CancellationToken.None));
+        Assert.Single(await store.Runs.LoadRestoreTestsAsync(CancellationToken.None));
     }
 
     [Fact]
     public async Task Prune_OldHistory_KeepsNewestSuccessfulRestoreTestPerGuest()
     {
-        using var store = SqliteStateStore.Open(_dir);
+        using var store = OpenState.In(_dir);
         var now = new DateTimeOffset(2026, 11, 25, 0, 0, 0, TimeSpan.Zero);
         var guest = new GuestKey("homelab", 100);
-        await store.RecordRestoreTestsAsync(
+        await store.Runs.RecordRestoreTestsAsync(
         [
             new RestoreTest("old-pass", guest, RestoreTestKind.Manual, now.AddDays(-400), true, null, null, null),
             new RestoreTest("older-pass", guest, RestoreTestKind.Manual, now.AddDays(-500), true, null, null, null),
             new RestoreTest("old-fail", guest, RestoreTestKind.Manual, now.AddDays(-300), false, null, null, null),
             new RestoreTest("recent", new GuestKey("homelab", 101), RestoreTestKind.Manual, now.AddDays(-10), true, null, null, null),
         ], CancellationToken.None);
-        await store.BeginRunAsync("old-run", now.AddDays(-200), false, CancellationToken.None);
-        await store.BeginRunAsync("new-run", now.AddDays(-1), false, CancellationToken.None);
+        await store.Runs.BeginRunAsync("old-run", now.AddDays(-200), false, CancellationToken.None);
+        await store.Runs.BeginRunAsync("new-run", now.AddDays(-1), false, CancellationToken.None);
 
-        await store.PruneAsync(now.AddDays(-180), CancellationToken.None);
+        await store.Runs.PruneAsync(now.AddDays(-180), CancellationToken.None);
 
-        var kept = (await store.LoadRestoreTestsAsync(CancellationToken.None)).Select(t => t.Id).Order(StringComparer.Ordinal).ToList();
+        var kept = (await store.Runs.LoadRestoreTestsAsync(CancellationToken.None)).Select(t => t.Id).Order(StringComparer.Ordinal).ToList();
         Assert.Equal(["old-pass", "recent"], kept);
         Assert.Equal(1, store.Count("runs"));
-        Assert.NotNull(await store.GetRunAsync("new-run", CancellationToken.None));
+        Assert.NotNull(await store.Runs.GetRunAsync("new-run", CancellationToken.None));
     }
 
     private static long UserVersion(string path)

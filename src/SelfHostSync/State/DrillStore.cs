@@ -6,33 +6,33 @@ using SelfHostSync.Core.Matrix;
 namespace SelfHostSync.State;
 
 /// <summary>Drill history: written before a drill's first request, updated at each phase, closed with its evidence.</summary>
-internal sealed partial class SqliteStateStore : IDrillStore
+internal sealed class DrillStore(StateDatabase db) : IDrillStore
 {
     private const string DrillColumns = "id, cluster, vmid, guest_name, type, node, scratch_vmid, archive, backup_time, started_at, finished_at, state, phase, restore_seconds, boot_seconds, reason, restore_upid, cleaned_up";
 
     public Task BeginDrillAsync(DrillRecord drill, CancellationToken cancellationToken) =>
-        InTransactionAsync(tx => WriteDrill(tx, drill, insert: true), cancellationToken, durable: true);
+        db.InTransactionAsync(tx => WriteDrill(tx, drill, insert: true), cancellationToken, durable: true);
 
     /// <summary>Durable: the update that records the restore task's UPID is what proves the scratch guest is ours.</summary>
     public Task UpdateDrillAsync(DrillRecord drill, CancellationToken cancellationToken) =>
-        InTransactionAsync(tx => WriteDrill(tx, drill, insert: false), cancellationToken, durable: true);
+        db.InTransactionAsync(tx => WriteDrill(tx, drill, insert: false), cancellationToken, durable: true);
 
     public Task FinishDrillAsync(DrillRecord drill, RestoreTest? evidence, CancellationToken cancellationToken) =>
-        InTransactionAsync(tx =>
+        db.InTransactionAsync(tx =>
         {
             WriteDrill(tx, drill, insert: false);
             if (evidence is not null)
             {
-                InsertRestoreTest(tx, evidence);
+                RunStore.InsertRestoreTest(db, tx, evidence);
             }
         }, cancellationToken);
 
     public async Task<IReadOnlyList<DrillRecord>> UnfinishedDrillsAsync(CancellationToken cancellationToken) =>
-        await ReadAsync($"SELECT {DrillColumns} FROM drills WHERE state = 'Running' OR (cleaned_up = 0 AND restore_upid IS NOT NULL) ORDER BY started_at", null, ReadDrill, cancellationToken);
+        await db.ReadAsync($"SELECT {DrillColumns} FROM drills WHERE state = 'Running' OR (cleaned_up = 0 AND restore_upid IS NOT NULL) ORDER BY started_at", null, ReadDrill, cancellationToken);
 
     /// <summary>The newest drills first, optionally of one guest.</summary>
     public async Task<IReadOnlyList<DrillRecord>> RecentDrillsAsync(int count, GuestKey? guest, CancellationToken cancellationToken) =>
-        await ReadAsync(
+        await db.ReadAsync(
             $"SELECT {DrillColumns} FROM drills WHERE ($cluster IS NULL OR (cluster = $cluster AND vmid = $vmid)) ORDER BY started_at DESC LIMIT $n",
             cmd =>
             {
@@ -45,7 +45,7 @@ internal sealed partial class SqliteStateStore : IDrillStore
 
     private void WriteDrill(SqliteTransaction tx, DrillRecord d, bool insert)
     {
-        using var cmd = Command(tx, insert
+        using var cmd = db.Command(tx, insert
             ? $"INSERT INTO drills ({DrillColumns}) VALUES ($id, $cluster, $vmid, $name, $type, $node, $scratch, $archive, $backup, $started, $finished, $state, $phase, $restore, $boot, $reason, $upid, $cleaned)"
             : "UPDATE drills SET finished_at = $finished, state = $state, phase = $phase, restore_seconds = $restore, boot_seconds = $boot, reason = $reason, restore_upid = $upid, cleaned_up = $cleaned WHERE id = $id");
         cmd.Parameters.AddWithValue("$id", d.Id);

@@ -1,0 +1,25 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using SelfHostSync.Core.Drills;
+using SelfHostSync.Core.Sync;
+
+namespace SelfHostSync.State;
+
+internal static class StateRegistration
+{
+    /// <summary>
+    /// The state database in <paramref name="directory"/>, opened when first needed (a command that keeps no state
+    /// never touches it), and its stores.
+    /// </summary>
+    public static IServiceCollection AddStateStore(this IServiceCollection services, string directory)
+    {
+        services.TryAddSingleton(_ => StateDatabase.Open(directory));
+        services.TryAddSingleton<RunStore>();
+        services.TryAddSingleton<IStateStore>(sp => sp.GetRequiredService<RunStore>());
+        services.TryAddSingleton<DrillStore>();
+        services.TryAddSingleton<IDrillStore>(sp => sp.GetRequiredService<DrillStore>());
+        services.TryAddSingleton<AlertStore>();
+        services.TryAddSingleton<KeptReadStore>();
+        return services;
+    }
+}
