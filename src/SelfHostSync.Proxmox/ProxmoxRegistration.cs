@@ -30,7 +30,7 @@ public static class ProxmoxRegistration
         services.TryAddSingleton(topology);
         services.TryAddSingleton<ProxmoxGateways>();
         services.TryAddSingleton<ITagWriter>(sp => sp.GetRequiredService<ProxmoxGateways>().TagWriter);
-        services.TryAddSingleton<ITagStyleWriter>(sp => sp.GetRequiredService<ProxmoxGateways>());
+        services.TryAddSingleton<ITagStyleWriter>(sp => sp.GetRequiredService<ProxmoxGateways>().TagStyle);
         services.TryAddSingleton<IStorageDirectory>(sp => sp.GetRequiredService<ProxmoxGateways>().Storages);
         for (var i = 0; i < topology.Clusters.Count + topology.Servers.Count; i++)
         {

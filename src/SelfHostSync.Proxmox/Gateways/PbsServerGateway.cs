@@ -13,10 +13,10 @@ namespace SelfHostSync.Proxmox.Gateways;
 /// <c>pbs</c> links to this server (server + datastore + namespace), and attributes them to that storage's cluster.
 /// A datastore that cannot be listed (maintenance, unmounted, an error) leaves a gap for its storages only.
 /// </summary>
-internal sealed partial class PbsServerGateway(PbsServer server, IPbsApi api, StorageCatalog storages, PbsHosts hosts, TimeProvider time, ReadMemory? memory = null) : IEvidenceSource
+internal sealed class PbsServerGateway(PbsServer server, IPbsApi api, StorageCatalog storages, PbsHosts hosts, TimeProvider time, ReadMemory? memory = null) : IEvidenceSource
 {
     // Datastores and job definitions are configuration; their last-run states are refreshed at the same pace.
-    private static readonly TimeSpan ConfigLifetime = TimeSpan.FromMinutes(15);
+    internal static readonly TimeSpan ConfigLifetime = TimeSpan.FromMinutes(15);
     private readonly Dictionary<(string Store, string Ns), KnownSnapshots> _known = [];
     private int _copiesLastPass;
 
@@ -24,8 +24,9 @@ internal sealed partial class PbsServerGateway(PbsServer server, IPbsApi api, St
     private TimeSpan StallTimeout => Endpoint.Timeout ?? new ResilienceSettings().AttemptTimeout;
 
     private readonly Refreshing<List<DatastoreDto>> _datastores = new(ConfigLifetime, time, KeptSlot.For(memory, server.Endpoint, "datastores"));
-    private readonly Refreshing<List<VerifyJobDto>> _verify = new(ConfigLifetime, time, KeptSlot.For(memory, server.Endpoint, "verify-jobs"));
-    private readonly Refreshing<List<SyncJobDto>> _sync = new(ConfigLifetime, time, KeptSlot.For(memory, server.Endpoint, "sync-jobs"));
+
+    private readonly PbsJobReader _jobs = new(server, api, storages, time, memory, new SourceId("pbs", server.Name));
+    private PbsTaskWatch? _tasks;
 
     public SourceId Id { get; } = new("pbs", server.Name);
 
@@ -34,7 +35,7 @@ internal sealed partial class PbsServerGateway(PbsServer server, IPbsApi api, St
         : [new EvidenceScope(EvidenceKind.BackupCopies, null)];
 
     /// <summary>Push syncs to offsite remotes, or (an offsite server) pull syncs from our PBS, are replica evidence.</summary>
-    private static bool CarriesReplicas(PbsServer server) => server.OffsiteRemoteNames.Count > 0 || server.Offsite;
+    internal static bool CarriesReplicas(PbsServer server) => server.OffsiteRemoteNames.Count > 0 || server.Offsite;
 
     private ProxmoxEndpoint Endpoint => server.Endpoint;
 
@@ -45,7 +46,7 @@ internal sealed partial class PbsServerGateway(PbsServer server, IPbsApi api, St
         var known = datastores.ToDictionary(d => d.Store, StringComparer.Ordinal);
 
         var gaps = new List<EvidenceGap>();
-        var links = new List<Link>();
+        var links = new List<DatastoreLink>();
         foreach (var cluster in storages.Clusters)
         {
             try
@@ -54,7 +55,7 @@ internal sealed partial class PbsServerGateway(PbsServer server, IPbsApi api, St
                 {
                     if (s.Type == "pbs" && s.Storage is not null && s.Datastore is not null && !Wire.Bool(s.Disable) && hosts.Is(server, s.Server, Wire.Int(s.Port)))
                     {
-                        links.Add(new Link(cluster, s.Storage, s.Datastore, s.Namespace ?? string.Empty));
+                        links.Add(new DatastoreLink(cluster, s.Storage, s.Datastore, s.Namespace ?? string.Empty));
                     }
                 }
             }
@@ -65,7 +66,7 @@ internal sealed partial class PbsServerGateway(PbsServer server, IPbsApi api, St
         }
 
         var copies = new List<BackupCopy>(_copiesLastPass);
-        var touched = links.Count == 0 ? null : await TouchedStoresAsync(cancellationToken);
+        var touched = links.Count == 0 ? null : await (_tasks ??= new PbsTaskWatch(server, api, _jobs, time)).TouchedStoresAsync(cancellationToken);
         foreach (var group in links.GroupBy(l => (l.Datastore, l.Namespace)))
         {
             var (store, ns) = group.Key;
@@ -96,7 +97,7 @@ internal sealed partial class PbsServerGateway(PbsServer server, IPbsApi api, St
         // Kept for the next pass: sized once, a list of 100,000s does not leave its doubling arrays behind.
         _copiesLastPass = copies.Count;
 
-        var jobs = await ReadJobsAsync(links, gaps, cancellationToken);
+        var jobs = await _jobs.ReadAsync(links, gaps, cancellationToken);
         return new EvidenceBatch { Copies = copies, Replicas = jobs.Replicas, Findings = jobs.Findings, Gaps = gaps };
     }
 
@@ -105,7 +106,7 @@ internal sealed partial class PbsServerGateway(PbsServer server, IPbsApi api, St
     /// snapshots only of groups that changed; everything is listed again after a verify, prune or garbage collection task
     /// on the datastore, when a group lost snapshots, when the tasks cannot be seen, and every <c>FullListingEvery</c>.
     /// </summary>
-    private async Task ReadSnapshotsAsync(DatastoreDto datastore, string ns, List<Link> groupLinks, List<BackupCopy> copies, ISet<string>? touched, CancellationToken cancellationToken)
+    private async Task ReadSnapshotsAsync(DatastoreDto datastore, string ns, List<DatastoreLink> groupLinks, List<BackupCopy> copies, ISet<string>? touched, CancellationToken cancellationToken)
     {
         var key = (datastore.Store, ns);
         var now = time.GetUtcNow();
@@ -152,7 +153,7 @@ internal sealed partial class PbsServerGateway(PbsServer server, IPbsApi api, St
     private static IEnumerable<(string Type, string Id, SnapshotFact Snapshot)> Flatten(Dictionary<(string Type, string Id), List<SnapshotFact>> groups) =>
         groups.SelectMany(g => g.Value.Select(f => (g.Key.Type, g.Key.Id, f)));
 
-    private void Emit(IEnumerable<(string Type, string Id, SnapshotFact Snapshot)> snapshots, List<Link> groupLinks, List<BackupCopy> copies, bool offsite)
+    private void Emit(IEnumerable<(string Type, string Id, SnapshotFact Snapshot)> snapshots, List<DatastoreLink> groupLinks, List<BackupCopy> copies, bool offsite)
     {
         foreach (var (type, id, snapshot) in snapshots)
         {
@@ -207,7 +208,7 @@ internal sealed partial class PbsServerGateway(PbsServer server, IPbsApi api, St
         }
     }
 
-    private BackupCopy? CopyOf(Link link, string type, string id, SnapshotFact snapshot, bool offsite)
+    private BackupCopy? CopyOf(DatastoreLink link, string type, string id, SnapshotFact snapshot, bool offsite)
     {
         // Without a manifest (no size) the backup is still being written, or broke: not a copy, and not to be drilled.
         if (type is not ("vm" or "ct") || snapshot.Time == 0 || !snapshot.Complete
@@ -234,13 +235,14 @@ internal sealed partial class PbsServerGateway(PbsServer server, IPbsApi api, St
             snapshot.Encrypted,
             offsite);
     }
+}
 
-    private sealed record Link(string Cluster, string StorageId, string Datastore, string Namespace)
-    {
-        private string? _location;
+/// <summary>A PVE storage of type <c>pbs</c> that stores in one of this server's datastores and namespaces.</summary>
+internal sealed record DatastoreLink(string Cluster, string StorageId, string Datastore, string Namespace)
+{
+    private string? _location;
 
-        /// <summary>Shared by every copy of this link (hundreds of thousands on a large estate).</summary>
-        public string Location(string server) =>
-            _location ??= Namespace.Length == 0 ? $"{server}/{Datastore}" : $"{server}/{Datastore} (ns {Namespace})";
-    }
+    /// <summary>Shared by every copy of this link (hundreds of thousands on a large estate).</summary>
+    public string Location(string server) =>
+        _location ??= Namespace.Length == 0 ? $"{server}/{Datastore}" : $"{server}/{Datastore} (ns {Namespace})";
 }

@@ -8,7 +8,7 @@ namespace SelfHostSync.Proxmox.Gateways;
 /// The Proxmox side of a pass over the factory's clients: one source per cluster and per backup server, the tag
 /// writer, the datacenter tag style and <c>doctor</c>.
 /// </summary>
-internal sealed class ProxmoxGateways : ITagStyleWriter
+internal sealed class ProxmoxGateways
 {
     private readonly IReadOnlyDictionary<string, PveClusterGateway> _clusters;
     private readonly IReadOnlyList<(PveCluster Cluster, Pve.IPveApi Api)> _pve;
@@ -28,11 +28,14 @@ internal sealed class ProxmoxGateways : ITagStyleWriter
             StringComparer.Ordinal);
         Sources = [.. _clusters.Values, .. _pbs.Select(x => new PbsServerGateway(x.Server, x.Api, _catalog, _direct, time, memory))];
         TagWriter = new PveTagWriter(_clusters);
+        TagStyle = new PveTagStyleWriter(_pve);
     }
 
     public IReadOnlyList<IEvidenceSource> Sources { get; }
 
     public ITagWriter TagWriter { get; }
+
+    public ITagStyleWriter TagStyle { get; }
 
     /// <summary>The clusters' storages, for sources that link to them (the Synology NAS).</summary>
     public IStorageDirectory Storages => _catalog;
@@ -55,25 +58,6 @@ internal sealed class ProxmoxGateways : ITagStyleWriter
         }
 
         return found;
-    }
-
-    /// <summary>Merges managed tag colours / registration into each cluster's datacenter options; one outcome per cluster.</summary>
-    public async Task<IReadOnlyList<TagStyleOutcome>> ApplyAsync(TagVocabulary vocabulary, bool colorMap, bool register, CancellationToken cancellationToken)
-    {
-        var results = new List<TagStyleOutcome>();
-        foreach (var (name, cluster) in _clusters.OrderBy(kv => kv.Key, StringComparer.Ordinal))
-        {
-            try
-            {
-                results.Add(new TagStyleOutcome(name, true, await cluster.ApplyTagStyleAsync(vocabulary, colorMap, register, cancellationToken)));
-            }
-            catch (ProxmoxApiException ex)
-            {
-                results.Add(new TagStyleOutcome(name, false, ex.Message));
-            }
-        }
-
-        return results;
     }
 }
 

@@ -18,14 +18,12 @@ internal sealed partial class PveClusterGateway : IEvidenceSource
     private readonly PveCluster _cluster;
     private readonly IPveApi _api;
     private readonly StorageCatalog _storages;
-    private readonly PbsHosts _pbsServersReadDirectly;
     private readonly TimeProvider _time;
     private readonly GuestConfigCache _configs;
     private ConcurrentDictionary<int, ConfigRead> _readThisPass = new();
     private readonly RestoreTaskScan _restores;
-    private readonly Refreshing<List<BackupJobDto>> _jobs;
-    private readonly Refreshing<List<NotBackedUpDto>> _notBackedUp;
-    private readonly Refreshing<Dictionary<int, string>> _ha;
+    private readonly PveBackupReader _backups;
+    private readonly ClusterConfigReads _settings;
     private readonly KeptSlot? _keptBasis;
     private TokenPermissions? _basis;
 
@@ -34,14 +32,12 @@ internal sealed partial class PveClusterGateway : IEvidenceSource
         _cluster = cluster;
         _api = api;
         _storages = storages;
-        _pbsServersReadDirectly = pbsServersReadDirectly;
         _time = time;
-        _jobs = new(cluster.ConfigRefresh, time, KeptSlot.For(memory, cluster.Endpoint, "backup-jobs"));
-        _notBackedUp = new(cluster.ConfigRefresh, time, KeptSlot.For(memory, cluster.Endpoint, "not-backed-up"));
-        _ha = new(cluster.ConfigRefresh, time, KeptSlot.For(memory, cluster.Endpoint, "ha-resources"));
+        _settings = new ClusterConfigReads(cluster, api, time, memory);
         _keptBasis = KeptSlot.For(memory, cluster.Endpoint, "permissions");
         _configs = new GuestConfigCache(cluster.ConfigRefresh, time, KeptSlot.For(memory, cluster.Endpoint, "guest-configs"));
         Id = new SourceId("pve", cluster.Name);
+        _backups = new PveBackupReader(cluster, api, storages, pbsServersReadDirectly, Id);
         _restores = new RestoreTaskScan(cluster, api, Id, KeptSlot.For(memory, cluster.Endpoint, "restore-tasks"), time);
         Scope =
         [
@@ -85,12 +81,12 @@ internal sealed partial class PveClusterGateway : IEvidenceSource
         var gaps = new ConcurrentBag<EvidenceGap>();
         var permissions = await ReadPermissionsAsync(gaps, cancellationToken);
         // Jobs, not-backed-up and HA are configuration: read again after ConfigRefresh, like guest configs.
-        var jobsTask = Guard(EvidenceKind.BackupJobs, gaps, async () => JobsOf(await _jobs.GetAsync(() => ReadJobsAsync(cancellationToken), cancellationToken)), []);
-        var notBackedUpTask = Guard(EvidenceKind.BackupJobs, gaps, async () => NotBackedUpOf(await _notBackedUp.GetAsync(() => ReadNotBackedUpAsync(cancellationToken), cancellationToken)), []);
-        var haTask = _ha.GetAsync(() => ReadHaAsync(cancellationToken), cancellationToken);
+        var jobsTask = Guard(EvidenceKind.BackupJobs, gaps, () => _settings.JobsAsync(cancellationToken), []);
+        var notBackedUpTask = Guard(EvidenceKind.BackupJobs, gaps, () => _settings.NotBackedUpAsync(cancellationToken), []);
+        var haTask = _settings.HaAsync(cancellationToken);
         var guests = await ReadGuestsAsync(rows, await haTask, gaps, cancellationToken);
         _configs.Keep(rows);
-        var copies = await Guard(EvidenceKind.BackupCopies, gaps, () => ReadDumpsAsync(nodes, guests, permissions, gaps, cancellationToken), []);
+        var copies = await Guard(EvidenceKind.BackupCopies, gaps, () => _backups.ReadAsync(nodes, guests, permissions, gaps, cancellationToken), []);
         var online = nodes.Where(n => !IsOffline(n)).Select(n => n.Node).ToList();
         var tests = online.Count == 0 ? [] : await Guard(EvidenceKind.RestoreTests, gaps, () => _restores.ReadAsync(online, permissions, gaps, cancellationToken), []);
 
@@ -194,65 +190,7 @@ internal sealed partial class PveClusterGateway : IEvidenceSource
             ProxmoxClients.Require(Endpoint, what, (await _api.GetGuestConfigAsync(node, type, vmid, cancellationToken)).Data));
     }
 
-    private async Task<List<BackupJobDto>> ReadJobsAsync(CancellationToken cancellationToken) =>
-        await ProxmoxClients.Call(Endpoint, "GET /cluster/backup", async () =>
-            ProxmoxClients.Require(Endpoint, "GET /cluster/backup", (await _api.GetBackupJobsAsync(cancellationToken)).Data));
-
-    private IReadOnlyList<BackupJob> JobsOf(List<BackupJobDto> jobs) =>
-        jobs
-            .Where(j => j.Id is not null && (j.Type is null or "vzdump"))
-            .Select(j => new BackupJob(
-                _cluster.Name,
-                j.Id!,
-                Wire.Bool(j.Enabled, fallback: true),
-                j.Schedule,
-                Wire.Bool(j.All) ? JobSelection.AllGuests(Wire.VmidList(j.Exclude))
-                    : j.Pool is not null ? JobSelection.OfPool(j.Pool)
-                    : new JobSelection(false, Wire.VmidList(j.Vmid), new HashSet<int>(), null),
-                j.Node,
-                j.Storage))
-            .ToList();
-
-    /// <summary>
-    /// HA resources by VMID. <c>hastate</c> in <c>/cluster/resources</c> is the primary signal; this adds resources the
-    /// HA status omits. It needs <c>Sys.Audit</c> on <c>/</c>; without it the resource rows still carry <c>hastate</c>,
-    /// so a refusal loses nothing and is not a gap.
-    /// </summary>
-    private async Task<Dictionary<int, string>> ReadHaAsync(CancellationToken cancellationToken)
-    {
-        try
-        {
-            var rows = await ProxmoxClients.Call(Endpoint, "GET /cluster/ha/resources", async () =>
-                ProxmoxClients.Require(Endpoint, "GET /cluster/ha/resources", (await _api.GetHaResourcesAsync(cancellationToken)).Data));
-            var map = new Dictionary<int, string>();
-            foreach (var row in rows)
-            {
-                var sep = row.Sid?.IndexOf(':', StringComparison.Ordinal) ?? -1;
-                if (sep > 0 && int.TryParse(row.Sid.AsSpan(sep + 1), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var vmid))
-                {
-                    map[vmid] = row.State ?? "started";
-                }
-            }
-
-            return map;
-        }
-        catch (ProxmoxApiException ex) when (ex.Kind is ProxmoxErrorKind.Forbidden or ProxmoxErrorKind.NotSupported)
-        {
-            return new Dictionary<int, string>();
-        }
-    }
-
-    private async Task<List<NotBackedUpDto>> ReadNotBackedUpAsync(CancellationToken cancellationToken)
-    {
-        const string What = "GET /cluster/backup-info/not-backed-up";
-        return await ProxmoxClients.Call(Endpoint, What, async () =>
-            ProxmoxClients.Require(Endpoint, What, (await _api.GetNotBackedUpAsync(cancellationToken)).Data));
-    }
-
-    private IReadOnlyList<GuestKey> NotBackedUpOf(List<NotBackedUpDto> rows) =>
-        rows.Where(r => r.Vmid is > 0).Select(r => new GuestKey(_cluster.Name, r.Vmid!.Value)).ToList();
-
-    private static bool IsOffline(NodeDto node) => string.Equals(node.Status, "offline", StringComparison.Ordinal);
+    internal static bool IsOffline(NodeDto node) => string.Equals(node.Status, "offline", StringComparison.Ordinal);
 
     // A tag write changes nothing the config cache holds (onboot, protection, notes, disks): the cache stays.
     internal Task PutConfigAsync(string node, string type, int vmid, Dictionary<string, string> form, CancellationToken cancellationToken)
@@ -286,13 +224,32 @@ internal sealed partial class PveClusterGateway : IEvidenceSource
 
         // Changed, or unknown (a first pass, or reads kept without the privileges they were made with): read again
         // (the storages as well, unless this process read them already this pass for a backup server).
-        _jobs.Forget();
-        _notBackedUp.Forget();
-        _ha.Forget();
+        _settings.Forget();
         _configs.Clear();
         _storages.Forget(_cluster.Name, onlyFromMemory: _basis is null);
         _restores.Restart();
         _basis = permissions;
         _keptBasis?.Keep(permissions, _time.GetUtcNow());
+    }
+
+    /// <summary>
+    /// The token's privileges, read every pass: they decide what PVE hides without a word, so a kept copy could turn
+    /// "hidden" into "none". When they changed since the configuration reads kept, those are read again too (what the
+    /// token may see of jobs, storages and configs changed with them).
+    /// </summary>
+    private async Task<TokenPermissions?> ReadPermissionsAsync(ConcurrentBag<EvidenceGap> gaps, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var permissions = new TokenPermissions(await ProxmoxClients.Call(Endpoint, "GET /access/permissions", async () =>
+                ProxmoxClients.Require(Endpoint, "GET /access/permissions", (await _api.GetPermissionsAsync(cancellationToken)).Data)));
+            BaseKeptReadsOn(permissions);
+            return permissions;
+        }
+        catch (ProxmoxApiException ex)
+        {
+            gaps.Add(new EvidenceGap(new EvidenceScope(EvidenceKind.BackupCopies, _cluster.Name, "token privileges"), Id.ToString(), $"the token's privileges could not be read, so what PVE hides from it is unknown: {ex.Message}"));
+            return null;
+        }
     }
 }

@@ -107,5 +107,5 @@ public sealed class PbsContractTests : IDisposable
     [InlineData("homelab", null, "homelabx", false)]
     [InlineData("homelab", 1, "homelab/a/b", false)]
     public void Covers_NamespaceAndDepth_AsPbsRecursion(string? jobNs, int? depth, string ns, bool expected) =>
-        Assert.Equal(expected, PbsServerGateway.Covers(jobNs, depth, ns));
+        Assert.Equal(expected, PbsJobReader.Covers(jobNs, depth, ns));
 }

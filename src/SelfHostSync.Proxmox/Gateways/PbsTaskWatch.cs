@@ -1,4 +1,5 @@
 using SelfHostSync.Proxmox.Http;
+using SelfHostSync.Proxmox.Pbs;
 
 namespace SelfHostSync.Proxmox.Gateways;
 
@@ -7,7 +8,7 @@ namespace SelfHostSync.Proxmox.Gateways;
 /// collection removes snapshots. Read from PBS's task list, which PBS filters silently without Sys.Audit on
 /// /system/tasks: then nothing can be ruled out and every datastore is listed in full, as before.
 /// </summary>
-internal sealed partial class PbsServerGateway
+internal sealed class PbsTaskWatch(PbsServer server, IPbsApi api, PbsJobReader jobs, TimeProvider time)
 {
     /// <summary>How far back each pass looks for tasks (PBS's <c>since</c> is a start time; a clock apart by less is harmless).</summary>
     private static readonly TimeSpan TaskLookBack = TimeSpan.FromHours(1);
@@ -19,11 +20,11 @@ internal sealed partial class PbsServerGateway
     private long? _runningSince;
 
     /// <summary>Datastores with a verify, prune or GC task running or ended since it was last answered; null when unknown.</summary>
-    private async Task<ISet<string>?> TouchedStoresAsync(CancellationToken cancellationToken)
+    public async Task<ISet<string>?> TouchedStoresAsync(CancellationToken cancellationToken)
     {
         try
         {
-            var permissions = await PermissionsAsync(cancellationToken);
+            var permissions = await jobs.PermissionsAsync(cancellationToken);
             if (!permissions.Has("Sys.Audit", "/system/tasks"))
             {
                 return null;
@@ -36,8 +37,8 @@ internal sealed partial class PbsServerGateway
             }
 
             const string What = "GET /nodes/localhost/tasks";
-            var tasks = await ProxmoxClients.Call(Endpoint, What, async () =>
-                ProxmoxClients.Require(Endpoint, What, (await api.GetTasksAsync(since, 0, cancellationToken)).Data));
+            var tasks = await ProxmoxClients.Call(server.Endpoint, What, async () =>
+                ProxmoxClients.Require(server.Endpoint, What, (await api.GetTasksAsync(since, 0, cancellationToken)).Data));
             var touched = new HashSet<string>(StringComparer.Ordinal);
             long? stillRunning = null;
             foreach (var task in tasks)

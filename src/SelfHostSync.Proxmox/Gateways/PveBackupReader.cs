@@ -1,14 +1,15 @@
 using System.Collections.Concurrent;
 using System.Globalization;
-using System.Text.RegularExpressions;
 using SelfHostSync.Core.Evidence;
 using SelfHostSync.Core.Matrix;
+using SelfHostSync.Core.Sync;
 using SelfHostSync.Proxmox.Http;
 using SelfHostSync.Proxmox.Pve;
 
 namespace SelfHostSync.Proxmox.Gateways;
 
-internal sealed partial class PveClusterGateway
+/// <summary>The backups one PVE cluster lists on its storages, with what PVE may hide from the token.</summary>
+internal sealed class PveBackupReader(PveCluster cluster, IPveApi api, StorageCatalog catalog, PbsHosts pbsServersReadDirectly, SourceId source)
 {
     /// <summary>
     /// vzdump files on file storages (and PBS storages whose server is not read directly). What PVE may hide is a
@@ -17,9 +18,9 @@ internal sealed partial class PveClusterGateway
     /// (<c>check_volume_access</c>: Datastore.Allocate on the storage, or Datastore.AllocateSpace there plus VM.Backup on
     /// the guest).
     /// </summary>
-    private async Task<IReadOnlyList<BackupCopy>> ReadDumpsAsync(IReadOnlyList<NodeDto> nodes, IReadOnlyList<Guest> guests, TokenPermissions? permissions, ConcurrentBag<EvidenceGap> gaps, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<BackupCopy>> ReadAsync(IReadOnlyList<NodeDto> nodes, IReadOnlyList<Guest> guests, TokenPermissions? permissions, ConcurrentBag<EvidenceGap> gaps, CancellationToken cancellationToken)
     {
-        var storages = (await _storages.GetAsync(_cluster.Name, cancellationToken))
+        var storages = (await catalog.GetAsync(cluster.Name, cancellationToken))
             .Where(s => s.Storage is not null && !Wire.Bool(s.Disable) && HoldsBackups(s))
             .ToList();
         if (permissions is not null && !permissions.Propagates("Datastore.Audit", "/storage") && !permissions.Propagates("Datastore.AllocateSpace", "/storage"))
@@ -37,7 +38,7 @@ internal sealed partial class PveClusterGateway
         {
             var on = (storage.Nodes ?? string.Empty).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
             var candidates = nodes.Where(n => on.Length == 0 || on.Contains(n.Node, StringComparer.Ordinal)).ToList();
-            var online = candidates.Where(n => !IsOffline(n)).Select(n => n.Node).ToList();
+            var online = candidates.Where(n => !PveClusterGateway.IsOffline(n)).Select(n => n.Node).ToList();
             var shared = Wire.Bool(storage.Shared) || storage.Type is "nfs" or "cifs" or "pbs" or "cephfs" or "glusterfs";
             List<string> listings;
             if (shared)
@@ -52,7 +53,7 @@ internal sealed partial class PveClusterGateway
             else
             {
                 listings = online;
-                foreach (var node in candidates.Where(IsOffline))
+                foreach (var node in candidates.Where(PveClusterGateway.IsOffline))
                 {
                     Partial(gaps, $"storage {storage.Storage} on {node.Node}", null, $"node '{node.Node}' is offline: the backups on its storage '{storage.Storage}' are unknown");
                 }
@@ -64,8 +65,8 @@ internal sealed partial class PveClusterGateway
                 var what = $"GET /nodes/{node}/storage/{storage.Storage}/content";
                 try
                 {
-                    var items = await ProxmoxClients.Call(Endpoint, what, async () =>
-                        ProxmoxClients.Require(Endpoint, what, (await _api.GetStorageContentAsync(node, storage.Storage!, "backup", cancellationToken)).Data));
+                    var items = await ProxmoxClients.Call(cluster.Endpoint, what, async () =>
+                        ProxmoxClients.Require(cluster.Endpoint, what, (await api.GetStorageContentAsync(node, storage.Storage!, "backup", cancellationToken)).Data));
                     copies.AddRange(items.Select(i => CopyOf(storage, i)).OfType<BackupCopy>());
                 }
                 catch (ProxmoxApiException ex)
@@ -77,27 +78,6 @@ internal sealed partial class PveClusterGateway
         }
 
         return copies;
-    }
-
-    /// <summary>
-    /// The token's privileges, read every pass: they decide what PVE hides without a word, so a kept copy could turn
-    /// "hidden" into "none". When they changed since the configuration reads kept, those are read again too (what the
-    /// token may see of jobs, storages and configs changed with them).
-    /// </summary>
-    private async Task<TokenPermissions?> ReadPermissionsAsync(ConcurrentBag<EvidenceGap> gaps, CancellationToken cancellationToken)
-    {
-        try
-        {
-            var permissions = new TokenPermissions(await ProxmoxClients.Call(Endpoint, "GET /access/permissions", async () =>
-                ProxmoxClients.Require(Endpoint, "GET /access/permissions", (await _api.GetPermissionsAsync(cancellationToken)).Data)));
-            BaseKeptReadsOn(permissions);
-            return permissions;
-        }
-        catch (ProxmoxApiException ex)
-        {
-            Partial(gaps, "token privileges", null, $"the token's privileges could not be read, so what PVE hides from it is unknown: {ex.Message}");
-            return null;
-        }
     }
 
     /// <summary>The backups PVE's content listing drops without a word for this token (<c>check_volume_access</c>).</summary>
@@ -125,9 +105,9 @@ internal sealed partial class PveClusterGateway
     }
 
     private void Partial(ConcurrentBag<EvidenceGap> gaps, string part, IReadOnlySet<int>? vmids, string reason) =>
-        gaps.Add(new EvidenceGap(new EvidenceScope(EvidenceKind.BackupCopies, _cluster.Name, part, vmids), Id.ToString(), reason));
+        gaps.Add(new EvidenceGap(new EvidenceScope(EvidenceKind.BackupCopies, cluster.Name, part, vmids), source.ToString(), reason));
 
-    private bool HoldsBackups(StorageDto storage) => BackupStorages.ListedThroughPve(storage, _pbsServersReadDirectly);
+    private bool HoldsBackups(StorageDto storage) => BackupStorages.ListedThroughPve(storage, pbsServersReadDirectly);
 
     private BackupCopy? CopyOf(StorageDto storage, ContentDto item)
     {
@@ -145,7 +125,7 @@ internal sealed partial class PveClusterGateway
             _ => VerificationState.None,
         };
         return new BackupCopy(
-            new GuestKey(_cluster.Name, vmid.Value),
+            new GuestKey(cluster.Name, vmid.Value),
             pbs ? BackupCopyKind.PbsSnapshot : BackupCopyKind.VzdumpFile,
             storage.Storage!,
             storage.Storage,

@@ -1,22 +1,44 @@
-using SelfHostSync.Core.Evidence;
 using System.Text.Json;
+using SelfHostSync.Core.Evidence;
+using SelfHostSync.Core.Sync;
 using SelfHostSync.Core.Tags;
 using SelfHostSync.Proxmox.Http;
+using SelfHostSync.Proxmox.Pve;
 
 namespace SelfHostSync.Proxmox.Gateways;
 
 /// <summary>
 /// <c>Tags.ColorMap</c> / <c>Tags.Register</c>: merge our colours into <c>tag-style</c> and our names into
-/// <c>registered-tags</c> of <c>/cluster/options</c>, keeping every other entry; write only when something differs.
-/// GET returns both parsed (object / array); PUT takes property strings.
+/// <c>registered-tags</c> of each cluster's <c>/cluster/options</c>, keeping every other entry; write only when
+/// something differs. GET returns both parsed (object / array); PUT takes property strings.
 /// </summary>
-internal sealed partial class PveClusterGateway
+internal sealed class PveTagStyleWriter(IReadOnlyList<(PveCluster Cluster, IPveApi Api)> clusters) : ITagStyleWriter
 {
-    public async Task<string> ApplyTagStyleAsync(TagVocabulary vocabulary, bool colorMap, bool register, CancellationToken cancellationToken)
+    /// <summary>One outcome per cluster, in name order; a cluster that refuses does not stop the others.</summary>
+    public async Task<IReadOnlyList<TagStyleOutcome>> ApplyAsync(TagVocabulary vocabulary, bool colorMap, bool register, CancellationToken cancellationToken)
     {
+        var results = new List<TagStyleOutcome>();
+        foreach (var (cluster, api) in clusters.OrderBy(c => c.Cluster.Name, StringComparer.Ordinal))
+        {
+            try
+            {
+                results.Add(new TagStyleOutcome(cluster.Name, true, await ApplyAsync(cluster, api, vocabulary, colorMap, register, cancellationToken)));
+            }
+            catch (ProxmoxApiException ex)
+            {
+                results.Add(new TagStyleOutcome(cluster.Name, false, ex.Message));
+            }
+        }
+
+        return results;
+    }
+
+    private static async Task<string> ApplyAsync(PveCluster cluster, IPveApi api, TagVocabulary vocabulary, bool colorMap, bool register, CancellationToken cancellationToken)
+    {
+        var endpoint = cluster.Endpoint;
         const string What = "GET /cluster/options";
-        var options = await ProxmoxClients.Call(Endpoint, What, async () =>
-            ProxmoxClients.Require(Endpoint, What, (await _api.GetClusterOptionsAsync(cancellationToken)).Data));
+        var options = await ProxmoxClients.Call(endpoint, What, async () =>
+            ProxmoxClients.Require(endpoint, What, (await api.GetClusterOptionsAsync(cancellationToken)).Data));
         var form = new Dictionary<string, string>(StringComparer.Ordinal);
 
         if (colorMap)
@@ -46,7 +68,7 @@ internal sealed partial class PveClusterGateway
             return "tag options already current";
         }
 
-        await ProxmoxClients.Call(Endpoint, "PUT /cluster/options", () => _api.PutClusterOptionsAsync(form, cancellationToken));
+        await ProxmoxClients.Call(endpoint, "PUT /cluster/options", () => api.PutClusterOptionsAsync(form, cancellationToken));
         return $"updated {string.Join(" and ", form.Keys)}";
     }
 

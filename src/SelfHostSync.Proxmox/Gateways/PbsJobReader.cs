@@ -1,21 +1,26 @@
 using SelfHostSync.Core.Evidence;
+using SelfHostSync.Core.Sync;
 using SelfHostSync.Proxmox.Http;
 using SelfHostSync.Proxmox.Pbs;
 
 namespace SelfHostSync.Proxmox.Gateways;
 
 /// <summary>
-/// Verify and sync jobs of the PBS: findings for the operator, and replicas: push syncs to off-site remotes, and (on an
+/// Verify and sync jobs of one PBS: findings for the operator, and replicas: push syncs to off-site remotes, and (on an
 /// off-site server) pull syncs from a PBS our clusters back up to.
 /// </summary>
-internal sealed partial class PbsServerGateway
+internal sealed class PbsJobReader(PbsServer server, IPbsApi api, StorageCatalog storages, TimeProvider time, ReadMemory? memory, SourceId source)
 {
-    private readonly Refreshing<List<DatastoreConfigDto>> _datastoreConfigs = new(ConfigLifetime, time, KeptSlot.For(memory, server.Endpoint, "datastore-configs"));
-    private readonly Refreshing<List<RemoteDto>> _remotes = new(ConfigLifetime, time, KeptSlot.For(memory, server.Endpoint, "remotes"));
-    private readonly Refreshing<TokenPermissions> _permissions = new(ConfigLifetime, time, KeptSlot.For(memory, server.Endpoint, "permissions"));
+    private readonly Refreshing<List<VerifyJobDto>> _verify = new(PbsServerGateway.ConfigLifetime, time, KeptSlot.For(memory, server.Endpoint, "verify-jobs"));
+    private readonly Refreshing<List<SyncJobDto>> _sync = new(PbsServerGateway.ConfigLifetime, time, KeptSlot.For(memory, server.Endpoint, "sync-jobs"));
+    private readonly Refreshing<List<DatastoreConfigDto>> _datastoreConfigs = new(PbsServerGateway.ConfigLifetime, time, KeptSlot.For(memory, server.Endpoint, "datastore-configs"));
+    private readonly Refreshing<List<RemoteDto>> _remotes = new(PbsServerGateway.ConfigLifetime, time, KeptSlot.For(memory, server.Endpoint, "remotes"));
+    private readonly Refreshing<TokenPermissions> _permissions = new(PbsServerGateway.ConfigLifetime, time, KeptSlot.For(memory, server.Endpoint, "permissions"));
 
-    private async Task<(IReadOnlyList<StorageReplica> Replicas, IReadOnlyList<string> Findings)> ReadJobsAsync(
-        List<Link> links,
+    private ProxmoxEndpoint Endpoint => server.Endpoint;
+
+    public async Task<(IReadOnlyList<StorageReplica> Replicas, IReadOnlyList<string> Findings)> ReadAsync(
+        List<DatastoreLink> links,
         List<EvidenceGap> gaps,
         CancellationToken cancellationToken)
     {
@@ -62,7 +67,7 @@ internal sealed partial class PbsServerGateway
         return (replicas, findings);
     }
 
-    private async Task ReadVerifyJobsAsync(List<Link> links, List<string> findings, CancellationToken cancellationToken)
+    private async Task ReadVerifyJobsAsync(List<DatastoreLink> links, List<string> findings, CancellationToken cancellationToken)
     {
         try
         {
@@ -121,15 +126,15 @@ internal sealed partial class PbsServerGateway
     }
 
     /// <summary>The token's own privileges on this PBS, kept like the job lists.</summary>
-    private Task<TokenPermissions> PermissionsAsync(CancellationToken cancellationToken) =>
+    internal Task<TokenPermissions> PermissionsAsync(CancellationToken cancellationToken) =>
         _permissions.GetAsync(async () => new TokenPermissions(await ProxmoxClients.Call(Endpoint, "GET /access/permissions", async () =>
             ProxmoxClients.Require(Endpoint, "GET /access/permissions", (await api.GetPermissionsAsync(cancellationToken)).Data))), cancellationToken);
 
     private void ReplicasUnknown(List<EvidenceGap> gaps, List<string> findings, string reason)
     {
-        if (CarriesReplicas(server))
+        if (PbsServerGateway.CarriesReplicas(server))
         {
-            gaps.Add(new EvidenceGap(new EvidenceScope(EvidenceKind.Replicas, null, $"sync jobs of {server.Name}"), Id.ToString(), reason));
+            gaps.Add(new EvidenceGap(new EvidenceScope(EvidenceKind.Replicas, null, $"sync jobs of {server.Name}"), source.ToString(), reason));
         }
         else
         {
