@@ -17,7 +17,6 @@ public sealed class ClassSizeTests
     {
         ["SelfHostSync.Lab.Pve.PveSimulator"] = 1608,
         ["SelfHostSync.Configuration.ConfigValidator"] = 860,
-        ["SelfHostSync.Core.Drills.DrillRunner"] = 489,
         ["SelfHostSync.Lab.Pbs.PbsSimulator"] = 484,
         ["SelfHostSync.Lab.Dsm.DsmSimulator"] = 362,
     };

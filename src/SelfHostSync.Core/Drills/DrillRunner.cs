@@ -9,8 +9,18 @@ namespace SelfHostSync.Core.Drills;
 /// probe, and always stop and destroy the scratch guest, whatever happened. Results become the strongest restore
 /// evidence (<see cref="RestoreTestKind.Drill"/>).
 /// </summary>
-public sealed partial class DrillRunner(IDrillCluster cluster, IDrillStore store, DrillSettings settings, TimeProvider time)
+public sealed class DrillRunner(IDrillCluster cluster, IDrillStore store, DrillSettings settings, TimeProvider time)
 {
+    private readonly DrillWaits _waits = new(cluster, settings, time);
+    private readonly ScratchCleanup _cleanup = new(cluster, store, settings, time, new DrillWaits(cluster, settings, time));
+
+    /// <summary>
+    /// Closes drills that never finished (stopping their restore task), retries the cleanup of drills that left their
+    /// scratch guest behind, and removes every drill-tagged guest in the range. The caller holds the drill lock, so no
+    /// drill is running anywhere: every unfinished record belongs to a process that is gone.
+    /// </summary>
+    public Task<DrillSweep> SweepAsync(CancellationToken cancellationToken) => _cleanup.SweepAsync(cancellationToken);
+
     /// <summary>
     /// Chooses up to <paramref name="count"/> drills from <paramref name="ordered"/> candidates. Refuses when the range
     /// holds a guest without the drill tag, or when <paramref name="explicitGuest"/> is set and that guest cannot be drilled.
@@ -156,14 +166,14 @@ public sealed partial class DrillRunner(IDrillCluster cluster, IDrillStore store
         {
             // A restore that never ends or a guest that never answers speaks against the backup; a stuck config write or start does not.
             var phase = tracker.Current.Phase;
-            tracker.Current = tracker.Current with { State = phase is "restore" or "probe" ? DrillState.Failed : DrillState.Error, Reason = TimeoutReason(phase) };
+            tracker.Current = tracker.Current with { State = phase is "restore" or "probe" ? DrillState.Failed : DrillState.Error, Reason = _waits.TimeoutReason(phase) };
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             tracker.Current = tracker.Current with { State = DrillState.Error, Reason = $"{tracker.Current.Phase}: {ex.Message}" };
         }
 
-        var (cleaned, problem) = await CleanUpAsync(tracker.Current, fresh: true);
+        var (cleaned, problem) = await _cleanup.CleanUpAsync(tracker.Current, fresh: true);
         var done = tracker.Current with
         {
             FinishedAt = time.GetUtcNow(),
@@ -191,7 +201,7 @@ public sealed partial class DrillRunner(IDrillCluster cluster, IDrillStore store
         tracker.Current = tracker.Current with { RestoreUpid = upid };
         await store.UpdateDrillAsync(tracker.Current, CancellationToken.None);
 
-        var restored = await WaitAsync(node, upid, token);
+        var restored = await _waits.WaitAsync(node, upid, token);
         tracker.Current = tracker.Current with { RestoreSeconds = Seconds(restoreStart) };
         if (restored.State != DrillTaskState.Ok)
         {
@@ -224,7 +234,7 @@ public sealed partial class DrillRunner(IDrillCluster cluster, IDrillStore store
 
         await tracker.PhaseAsync("start", store);
         var bootStart = time.GetTimestamp();
-        var started = await WaitAsync(node, await cluster.StartAsync(node, type, vmid, token), token);
+        var started = await _waits.WaitAsync(node, await cluster.StartAsync(node, type, vmid, token), token);
         if (started.State != DrillTaskState.Ok)
         {
             tracker.Current = tracker.Current with { State = DrillFailures.StateOf(started.Detail), Reason = $"did not start: {started.Detail}" };
@@ -233,7 +243,7 @@ public sealed partial class DrillRunner(IDrillCluster cluster, IDrillStore store
 
         await tracker.PhaseAsync("probe", store);
         var agent = type == "qemu" && settings.Probe == DrillProbe.Agent && IsolationPlanner.AgentEnabled(config.Values);
-        var (ok, detail) = agent ? await AgentProbeAsync(node, type, vmid, token) : await StillRunningAsync(node, type, vmid, token);
+        var (ok, detail) = agent ? await _waits.AgentProbeAsync(node, type, vmid, token) : await _waits.StillRunningAsync(node, type, vmid, token);
 
         // Without an agent the guest counts as up when its start task ended; the fixed wait is not boot time.
         var boot = agent ? Seconds(bootStart) : Math.Round(time.GetElapsedTime(bootStart).TotalSeconds - settings.RunningTime.TotalSeconds, 1);

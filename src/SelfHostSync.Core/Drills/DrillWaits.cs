@@ -3,9 +3,9 @@ using SelfHostSync.Core.Text;
 namespace SelfHostSync.Core.Drills;
 
 /// <summary>Waiting: on PVE tasks, on the guest agent, on a guest that should still be running; and what a timeout means.</summary>
-public sealed partial class DrillRunner
+internal sealed class DrillWaits(IDrillCluster cluster, DrillSettings settings, TimeProvider time)
 {
-    private async Task<(bool Ok, string Detail)> AgentProbeAsync(string node, string type, int vmid, CancellationToken token)
+    public async Task<(bool Ok, string Detail)> AgentProbeAsync(string node, string type, int vmid, CancellationToken token)
     {
         while (true)
         {
@@ -28,7 +28,7 @@ public sealed partial class DrillRunner
         }
     }
 
-    private async Task<(bool Ok, string Detail)> StillRunningAsync(string node, string type, int vmid, CancellationToken token)
+    public async Task<(bool Ok, string Detail)> StillRunningAsync(string node, string type, int vmid, CancellationToken token)
     {
         await Task.Delay(settings.RunningTime, time, token);
         var status = await cluster.StatusAsync(node, type, vmid, token);
@@ -36,7 +36,7 @@ public sealed partial class DrillRunner
         return status == "running" ? (true, $"still running {after} after start") : (false, $"not running {after} after start (status {status})");
     }
 
-    private async Task<DrillTaskStatus> WaitAsync(string node, string upid, CancellationToken token)
+    public async Task<DrillTaskStatus> WaitAsync(string node, string upid, CancellationToken token)
     {
         while (true)
         {
@@ -50,7 +50,7 @@ public sealed partial class DrillRunner
         }
     }
 
-    private string TimeoutReason(string phase) => $"timed out after {Durations.Format(settings.Timeout)} in phase {phase}" + phase switch
+    public string TimeoutReason(string phase) => $"timed out after {Durations.Format(settings.Timeout)} in phase {phase}" + phase switch
     {
         "restore" => ": the restore task never finished",
         "probe" => settings.Probe == DrillProbe.Agent ? ": the guest agent never answered (the guest never booted?)" : string.Empty,

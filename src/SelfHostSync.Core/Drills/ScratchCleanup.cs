@@ -1,7 +1,7 @@
 namespace SelfHostSync.Core.Drills;
 
 /// <summary>Removing scratch guests: after every drill, and in the sweep for drills a crash interrupted or a cleanup missed.</summary>
-public sealed partial class DrillRunner
+internal sealed class ScratchCleanup(IDrillCluster cluster, IDrillStore store, DrillSettings settings, TimeProvider time, DrillWaits waits)
 {
     /// <summary>
     /// Closes drills that never finished (stopping their restore task), retries the cleanup of drills that left their
@@ -77,7 +77,7 @@ public sealed partial class DrillRunner
     /// at the VMID is ours. Otherwise (a record left from an earlier run) time has passed in which anyone may have
     /// removed the stub and created a guest of their own there, so only the drill tag proves ownership (decision 010).
     /// </param>
-    private async Task<(bool Cleaned, string? Problem)> CleanUpAsync(DrillRecord drill, bool fresh)
+    public async Task<(bool Cleaned, string? Problem)> CleanUpAsync(DrillRecord drill, bool fresh)
     {
         if (drill.RestoreUpid is not { } upid)
         {
@@ -91,7 +91,7 @@ public sealed partial class DrillRunner
             {
                 fresh = true;
                 await cluster.StopTaskAsync(drill.Node, upid, budget.Token);
-                await WaitAsync(drill.Node, upid, budget.Token);
+                await waits.WaitAsync(drill.Node, upid, budget.Token);
             }
 
             var guest = (await cluster.GuestsAsync(budget.Token)).FirstOrDefault(g => g.Vmid == drill.ScratchVmid);
@@ -144,14 +144,14 @@ public sealed partial class DrillRunner
 
             if (await cluster.StatusAsync(guest.Node, guest.Type, guest.Vmid, budget) != "stopped")
             {
-                var stopped = await WaitAsync(guest.Node, await cluster.StopAsync(guest.Node, guest.Type, guest.Vmid, budget), budget);
+                var stopped = await waits.WaitAsync(guest.Node, await cluster.StopAsync(guest.Node, guest.Type, guest.Vmid, budget), budget);
                 if (stopped.State == DrillTaskState.Failed)
                 {
                     return ($"scratch guest {guest.Vmid} did not stop ({stopped.Detail}); retried at the next sweep", false);
                 }
             }
 
-            var destroyed = await WaitAsync(guest.Node, await cluster.DestroyAsync(guest.Node, guest.Type, guest.Vmid, budget), budget);
+            var destroyed = await waits.WaitAsync(guest.Node, await cluster.DestroyAsync(guest.Node, guest.Type, guest.Vmid, budget), budget);
             return (destroyed.State == DrillTaskState.Ok ? null : $"scratch guest {guest.Vmid} not destroyed ({destroyed.Detail}); retried at the next sweep", false);
         }
         catch (Exception ex)
