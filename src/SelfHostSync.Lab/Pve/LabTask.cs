@@ -13,11 +13,11 @@ internal sealed record LabTask(string Upid, string Node, string Type, string Id,
     {
         var pid = Interlocked.Increment(ref _pid);
         var start = at.ToUnixTimeSeconds() - 30;
-        var upid = PveSimulator.Upid(node, pid, start, "vncproxy", "100", "admin@pam");
+        var upid = PveClusterState.Upid(node, pid, start, "vncproxy", "100", "admin@pam");
         return new LabTask(upid, node, "vncproxy", "100", "admin@pam", start, start + 30, "OK", ["TASK OK"]);
     }
 
-    public static LabTask Restore(RestoreTaskSpec spec, DateTimeOffset now, PveSimulator cluster)
+    public static LabTask Restore(RestoreTaskSpec spec, DateTimeOffset now, ClusterSpec cluster)
     {
         var end = (now - TimeSpan.FromHours(spec.AgeHours)).ToUnixTimeSeconds();
         var start = end - 300;
@@ -29,8 +29,8 @@ internal sealed record LabTask(string Upid, string Node, string Type, string Id,
         var log = new List<string>();
         var stamp = backupTime.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture);
         var fileStamp = backupTime.UtcDateTime.ToString("yyyy_MM_dd-HH_mm_ss", CultureInfo.InvariantCulture);
-        var dumpStorage = cluster.Spec.Storages.FirstOrDefault(s => s.Type is "nfs" or "cifs" or "dir" && s.Content.Contains("backup", StringComparison.Ordinal))?.Storage ?? "local";
-        var pbs = cluster.Spec.Storages.FirstOrDefault(s => s.Type == "pbs");
+        var dumpStorage = cluster.Storages.FirstOrDefault(s => s.Type is "nfs" or "cifs" or "dir" && s.Content.Contains("backup", StringComparison.Ordinal))?.Storage ?? "local";
+        var pbs = cluster.Storages.FirstOrDefault(s => s.Type == "pbs");
         switch (spec.From)
         {
             case "pbs":
@@ -53,7 +53,7 @@ internal sealed record LabTask(string Upid, string Node, string Type, string Id,
         }
 
         log.Add(spec.Ok ? "TASK OK" : "TASK ERROR: unable to restore - disk full");
-        var upid = PveSimulator.Upid(spec.Node, pid, start, type, id, user);
+        var upid = PveClusterState.Upid(spec.Node, pid, start, type, id, user);
         return new LabTask(upid, spec.Node, type, id, user, start, end, spec.Ok ? "OK" : "unable to restore - disk full", log);
     }
 }

@@ -1,6 +1,5 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
 using SelfHostSync.Lab.Hosting;
 using SelfHostSync.Lab.Pbs;
 using SelfHostSync.Lab.Scenario;
@@ -9,97 +8,76 @@ namespace SelfHostSync.Lab.Pve;
 
 /// <summary>
 /// A stateful Proxmox VE cluster: guests with config files and digests, tags canonicalised as PVE does, tokens with
-/// privileges, locks, storages with vzdump files, backup jobs, and restore tasks with UPIDs and logs.
+/// privileges, locks, storages with vzdump files, backup jobs, and restore tasks with UPIDs and logs. The state is
+/// <see cref="PveClusterState"/>; each route module (<c>Pve*Routes</c>) answers one part of the API from it. This
+/// class starts the server and is what tests hold: it reads and changes the state as an operator would.
 /// </summary>
-public sealed partial class PveSimulator
+public sealed class PveSimulator
 {
-    private readonly ClusterSpec _spec;
-    private readonly DateTimeOffset _now;
-    private readonly Func<string, PbsSimulator?> _backupServer;
-    private readonly Lock _gate = new();
-    private readonly List<LabTask> _tasks = [];
+    private readonly PveClusterState _state;
 
     public PveSimulator(ClusterSpec spec, DateTimeOffset now, Func<string, PbsSimulator?> backupServer)
     {
-        _spec = spec;
-        _now = now;
-        _backupServer = backupServer;
-        Tickets = new LabTickets("PVE", spec.Users);
-        Guests = spec.Guests.Select(g => new PveGuestState(g)).ToDictionary(g => g.Vmid);
-        Access = new PveAccess(spec, PoolOf, PoolMembers);
+        _state = new PveClusterState(spec, now, backupServer);
         foreach (var t in spec.RestoreTasks)
         {
-            _tasks.Add(LabTask.Restore(t, now, this));
+            _state.Tasks.Add(LabTask.Restore(t, now, spec));
         }
 
         for (var i = 0; i < spec.ConsoleTasks; i++)
         {
-            _tasks.Add(LabTask.Console(spec.Nodes[0], now - TimeSpan.FromSeconds(3600.0 * i / spec.ConsoleTasks)));
+            _state.Tasks.Add(LabTask.Console(spec.Nodes[0], now - TimeSpan.FromSeconds(3600.0 * i / spec.ConsoleTasks)));
         }
     }
 
-    public string Name => _spec.Name;
-
-    internal LabTickets Tickets { get; }
+    public string Name => _state.Spec.Name;
 
     public LabServer Server { get; private set; } = null!;
 
-    internal Dictionary<int, PveGuestState> Guests { get; }
+    public ClusterSpec Spec => _state.Spec;
+
+    internal LabTickets Tickets => _state.Tickets;
+
+    internal Dictionary<int, PveGuestState> Guests => _state.Guests;
 
     /// <summary>Who may do what where: ACLs, roles, tokens, pools.</summary>
-    internal PveAccess Access { get; }
+    internal PveAccess Access => _state.Access;
 
-    public ClusterSpec Spec => _spec;
+    internal DateTimeOffset Now => _state.Now;
 
-    internal DateTimeOffset Now => _now;
+    /// <summary>Guests destroyed through the API, by VMID (the last one), so tests can still read what was written to them.</summary>
+    internal Dictionary<int, PveGuestState> Destroyed => _state.Destroyed;
 
-    /// <summary>The tags of a guest as PVE stores them.</summary>
-    public string? TagsOf(int vmid)
+    /// <summary>How long restore, start, stop and destroy tasks take.</summary>
+    public TimeSpan TaskDuration { get => _state.TaskDuration; set => _state.TaskDuration = value; }
+
+    /// <summary>From start until the guest agent answers.</summary>
+    public TimeSpan BootDuration { get => _state.BootDuration; set => _state.BootDuration = value; }
+
+    /// <summary>Runs the action right before the next config write is checked (a concurrent edit).</summary>
+    public Action? BeforeNextWrite { get => _state.BeforeNextWrite; set => _state.BeforeNextWrite = value; }
+
+    /// <summary>The datacenter <c>tag-style</c> property string, as stored.</summary>
+    public string? TagStyle
     {
-        lock (_gate)
+        get
         {
-            return Guests[vmid].Tags;
-        }
-    }
-
-    /// <summary>Edits a guest's tags as an operator would in the GUI (changes the digest).</summary>
-    public void SetTags(int vmid, string? tags)
-    {
-        lock (_gate)
-        {
-            var g = Guests[vmid];
-            if (tags is null)
+            lock (_state.Gate)
             {
-                g.Config.Remove("tags");
-            }
-            else
-            {
-                g.Config["tags"] = Canonical(tags);
+                return _state.TagStyle ?? _state.Spec.TagStyle;
             }
         }
     }
 
-    public void SetLock(int vmid, string? lockName)
+    /// <summary>The datacenter <c>registered-tags</c>.</summary>
+    public IReadOnlyList<string> RegisteredTags
     {
-        lock (_gate)
+        get
         {
-            if (lockName is null)
+            lock (_state.Gate)
             {
-                Guests[vmid].Config.Remove("lock");
+                return [.. _state.TagPolicy.Registered];
             }
-            else
-            {
-                Guests[vmid].Config["lock"] = lockName;
-            }
-        }
-    }
-
-    /// <summary>Every config write the cluster accepted, per guest: the parameters sent.</summary>
-    public IReadOnlyList<IReadOnlyDictionary<string, string>> WritesOf(int vmid)
-    {
-        lock (_gate)
-        {
-            return (Guests.TryGetValue(vmid, out var g) ? g : Destroyed[vmid]).Writes.ToList();
         }
     }
 
@@ -107,45 +85,108 @@ public sealed partial class PveSimulator
     {
         get
         {
-            lock (_gate)
+            lock (_state.Gate)
             {
-                return Guests.Values.Sum(g => g.Writes.Count);
+                return _state.Guests.Values.Sum(g => g.Writes.Count);
             }
         }
     }
 
-    /// <summary>Runs <paramref name="action"/> right before the next config write is checked (a concurrent edit).</summary>
-    public Action? BeforeNextWrite { get; set; }
+    public async Task StartAsync(int port, CancellationToken cancellationToken) =>
+        Server = await LabServer.StartAsync(_state.Spec.Name, port, Map, cancellationToken);
 
-    private (int Vmid, Action Action)? _beforeWriteTo;
+    /// <summary>The tags of a guest as PVE stores them.</summary>
+    public string? TagsOf(int vmid)
+    {
+        lock (_state.Gate)
+        {
+            return _state.Guests[vmid].Tags;
+        }
+    }
+
+    /// <summary>Edits a guest's tags as an operator would in the GUI (changes the digest).</summary>
+    public void SetTags(int vmid, string? tags) => SetConfig(vmid, "tags", tags is null ? null : Canonical(tags));
+
+    public void SetLock(int vmid, string? lockName) => SetConfig(vmid, "lock", lockName);
+
+    /// <summary>Every config write the cluster accepted, per guest: the parameters sent.</summary>
+    public IReadOnlyList<IReadOnlyDictionary<string, string>> WritesOf(int vmid)
+    {
+        lock (_state.Gate)
+        {
+            return (_state.Guests.TryGetValue(vmid, out var g) ? g : _state.Destroyed[vmid]).Writes.ToList();
+        }
+    }
 
     /// <summary>Runs <paramref name="action"/> once, right before the next config write to <paramref name="vmid"/> is checked.</summary>
-    public void BeforeNextWriteTo(int vmid, Action action) => _beforeWriteTo = (vmid, action);
+    public void BeforeNextWriteTo(int vmid, Action action) => _state.BeforeWriteTo = (vmid, action);
 
-    public async Task StartAsync(int port, CancellationToken cancellationToken) =>
-        Server = await LabServer.StartAsync(_spec.Name, port, Map, cancellationToken);
+    /// <summary>Makes drills of <paramref name="sourceVmid"/> fail in the given way.</summary>
+    public void SetDrillFault(int sourceVmid, DrillFault fault) => _state.Faults[sourceVmid] = fault;
 
-    private string? PoolOf(int vmid)
+    /// <summary>Whether a guest with this VMID exists.</summary>
+    public bool Exists(int vmid)
     {
-        lock (_gate)
+        lock (_state.Gate)
         {
-            return Guests.TryGetValue(vmid, out var g) ? g.Pool : null;
+            return _state.Guests.ContainsKey(vmid);
         }
     }
 
-    private List<int> PoolMembers()
+    /// <summary>A vzdump task running on <paramref name="node"/> (a job over several guests has an empty id) until stopped.</summary>
+    public string StartBackupTask(string node, int? vmid) =>
+        _state.NewTask(node, "vzdump", vmid?.ToString(CultureInfo.InvariantCulture) ?? string.Empty, "root@pam").Upid;
+
+    /// <summary>A vzdump task that has just ended: PVE lists it under <c>source=active</c> with its exit status until it is archived.</summary>
+    public string FinishedBackupTask(string node, int? vmid, string status = "OK")
     {
-        lock (_gate)
-        {
-            return Guests.Values.Where(g => g.Pool is not null).Select(g => g.Vmid).ToList();
-        }
+        var task = _state.NewTask(node, "vzdump", vmid?.ToString(CultureInfo.InvariantCulture) ?? string.Empty, "root@pam");
+        task.EndTime = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+        task.ExitStatus = status;
+        return task.Upid;
     }
+
+    /// <summary>A restore task by hand, still running, started <paramref name="startedAgo"/> ago (its log names the source backup).</summary>
+    public string StartRestoreTask(string node, int targetVmid, int sourceVmid, TimeSpan startedAgo)
+    {
+        var template = LabTask.Restore(new RestoreTaskSpec { Node = node, TargetVmid = targetVmid, SourceVmid = sourceVmid, AgeHours = 0 }, DateTimeOffset.UtcNow, _state.Spec);
+        var task = _state.NewTask(node, template.Type, template.Id, "root@pam", DateTimeOffset.UtcNow - startedAgo);
+        task.Log.AddRange(template.Log.Where(l => !l.StartsWith("TASK ", StringComparison.Ordinal)));
+        return task.Upid;
+    }
+
+    /// <summary>Ends a task started by hand: listed as active with its status for a minute, then archived.</summary>
+    public void EndTask(string upid, string status = "OK") => PveClusterState.Finish(_state.Live[upid], status);
 
     /// <summary>PVE's canonical form: lower-case, de-duplicated, sorted, joined with ';'.</summary>
-    internal static string Canonical(string tags) =>
-        string.Join(';', tags.Split([';', ',', ' '], StringSplitOptions.RemoveEmptyEntries)
-            .Select(t => t.ToLowerInvariant()).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal));
+    internal static string Canonical(string tags) => PveClusterState.Canonical(tags);
 
-    internal static string Upid(string node, int pid, long start, string type, string id, string user) =>
-        string.Create(CultureInfo.InvariantCulture, $"UPID:{node}:{pid:X8}:{pid * 7:X8}:{start:X8}:{type}:{id}:{user}:");
+    private void SetConfig(int vmid, string key, string? value)
+    {
+        lock (_state.Gate)
+        {
+            var config = _state.Guests[vmid].Config;
+            if (value is null)
+            {
+                config.Remove(key);
+            }
+            else
+            {
+                config[key] = value;
+            }
+        }
+    }
+
+    private void Map(WebApplication app, LabServer server)
+    {
+        var api = app.MapGroup("/api2/json").RequireToken(_state.Spec.Tokens, "PVEAPIToken", '=', server.Faults, _state.Tickets, "PVEAuthCookie");
+        api.MapTicketLogin(_state.Tickets);
+        new PveClusterRoutes(_state).Map(api);
+        new PveResourceRoutes(_state).Map(api);
+        new PveGuestRoutes(_state).Map(api);
+        new PveRestoreRoutes(_state).Map(api);
+        new PveTaskRoutes(_state).Map(api);
+        new PveStorageRoutes(_state).Map(api);
+        new PveNetworkRoutes(_state).Map(api);
+    }
 }

@@ -1,12 +1,17 @@
 using System.Globalization;
+using System.Text.RegularExpressions;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using SelfHostSync.Lab.Hosting;
 using SelfHostSync.Lab.Scenario;
 
 namespace SelfHostSync.Lab.Pve;
 
 /// <summary>Storage content as PVE lists it: vzdump files on file storages, snapshots on PBS storages.</summary>
-public sealed partial class PveSimulator
+internal sealed class PveStorageContent(PveClusterState s)
 {
-    private List<object> ContentOf(StorageSpec storage, string node, string? content)
+    public List<object> Of(StorageSpec storage, string node, string? content)
     {
         if (content is not null and not "backup")
         {
@@ -19,9 +24,9 @@ public sealed partial class PveSimulator
         }
 
         // A storage that is not shared has a directory per node: each node lists its own files.
-        return _spec.Dumps.Where(d => d.Storage == storage.Storage && (storage.Shared || d.Node is null || d.Node == node)).Select(d =>
+        return s.Spec.Dumps.Where(d => d.Storage == storage.Storage && (storage.Shared || d.Node is null || d.Node == node)).Select(d =>
         {
-            var time = _now - TimeSpan.FromHours(d.AgeHours);
+            var time = s.Now - TimeSpan.FromHours(d.AgeHours);
             var local = time.UtcDateTime.ToString("yyyy_MM_dd-HH_mm_ss", CultureInfo.InvariantCulture);
             var ext = d.Type == "lxc" ? "tar.zst" : "vma.zst";
             var item = new Dictionary<string, object?>
@@ -42,7 +47,7 @@ public sealed partial class PveSimulator
     /// <summary>A PBS storage as PVE lists it: the linked datastore namespace's snapshots, volid <c>storage:backup/vm/100/…Z</c>.</summary>
     private List<object> PbsContentOf(StorageSpec storage)
     {
-        var pbs = storage.BackupServer is null ? null : _backupServer(storage.BackupServer);
+        var pbs = storage.BackupServer is null ? null : s.BackupServer(storage.BackupServer);
         if (pbs is null)
         {
             return [];

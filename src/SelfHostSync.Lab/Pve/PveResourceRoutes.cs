@@ -1,5 +1,10 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
 using SelfHostSync.Lab.Hosting;
+using SelfHostSync.Lab.Scenario;
 
 namespace SelfHostSync.Lab.Pve;
 
@@ -8,8 +13,20 @@ namespace SelfHostSync.Lab.Pve;
 /// without Pool.Audit is dropped from the row), every node (stats only with Sys.Audit on it, <c>extract_node_stats</c>),
 /// and one row per storage and node it is enabled on (Datastore.Audit), in that order; <c>type</c> keeps one kind.
 /// </summary>
-public sealed partial class PveSimulator
+internal sealed class PveResourceRoutes(PveClusterState s)
 {
+    public void Map(RouteGroupBuilder api)
+    {
+        api.MapGet("/cluster/resources", Resources);
+
+        api.MapGet("/nodes", () => LabResults.Data(s.Spec.Nodes.Select(n => new
+        {
+            node = n,
+            status = s.Spec.OfflineNodes.Contains(n) ? "offline" : "online",
+            type = "node",
+        })));
+    }
+
     private IResult Resources(HttpContext ctx, string? type)
     {
         if (type is not (null or "vm" or "node" or "storage" or "pool" or "sdn"))
@@ -20,36 +37,36 @@ public sealed partial class PveSimulator
 
         // PVE drops, silently, every guest without VM.Audit on /vms/<vmid>, and the pool of a guest without
         // Pool.Audit on /pool/<pool>.
-        var auth = AuthId(ctx);
+        var auth = PveClusterState.AuthId(ctx);
         var rows = new List<object>();
-        lock (_gate)
+        lock (s.Gate)
         {
             if (type is null or "pool")
             {
-                rows.AddRange(Guests.Values.Select(g => g.Pool).OfType<string>().Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)
-                    .Where(p => Access.Has(auth, "Pool.Audit", $"/pool/{p}"))
+                rows.AddRange(s.Guests.Values.Select(g => g.Pool).OfType<string>().Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)
+                    .Where(p => s.Access.Has(auth, "Pool.Audit", $"/pool/{p}"))
                     .Select(p => new Dictionary<string, object?> { ["id"] = $"/pool/{p}", ["pool"] = p, ["type"] = "pool" }));
             }
 
             if (type is null or "vm")
             {
-                rows.AddRange(Guests.Values.OrderBy(g => g.Vmid)
-                    .Where(g => Access.Has(auth, "VM.Audit", $"/vms/{g.Vmid}"))
-                    .Select(g => ResourceRow(g, g.Pool is null || Access.Has(auth, "Pool.Audit", $"/pool/{g.Pool}"))));
+                rows.AddRange(s.Guests.Values.OrderBy(g => g.Vmid)
+                    .Where(g => s.Access.Has(auth, "VM.Audit", $"/vms/{g.Vmid}"))
+                    .Select(g => ResourceRow(g, g.Pool is null || s.Access.Has(auth, "Pool.Audit", $"/pool/{g.Pool}"))));
             }
         }
 
         if (type is null or "node")
         {
-            rows.AddRange(_spec.Nodes.Select(n => NodeRow(n, Access.Has(auth, "Sys.Audit", $"/nodes/{n}"))));
+            rows.AddRange(s.Spec.Nodes.Select(n => NodeRow(n, s.Access.Has(auth, "Sys.Audit", $"/nodes/{n}"))));
         }
 
         if (type is null or "storage")
         {
-            foreach (var storage in _spec.Storages.Where(s => Access.Has(auth, "Datastore.Audit", $"/storage/{s.Storage}")))
+            foreach (var storage in s.Spec.Storages.Where(x => s.Access.Has(auth, "Datastore.Audit", $"/storage/{x.Storage}")))
             {
                 var on = storage.Nodes?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-                rows.AddRange(_spec.Nodes.Where(n => on is null || on.Contains(n, StringComparer.Ordinal)).Select(n => StorageResourceRow(storage, n)));
+                rows.AddRange(s.Spec.Nodes.Where(n => on is null || on.Contains(n, StringComparer.Ordinal)).Select(n => StorageResourceRow(storage, n)));
             }
         }
 
@@ -59,7 +76,7 @@ public sealed partial class PveSimulator
     /// <summary>A node's row (<c>extract_node_stats</c>): id, status, and its figures when the caller may audit it.</summary>
     private Dictionary<string, object?> NodeRow(string node, bool audit)
     {
-        var online = !_spec.OfflineNodes.Contains(node);
+        var online = !s.Spec.OfflineNodes.Contains(node);
         var row = new Dictionary<string, object?>(StringComparer.Ordinal)
         {
             ["id"] = $"node/{node}", ["node"] = node, ["type"] = "node", ["status"] = online ? "online" : "offline", ["level"] = string.Empty,
@@ -94,6 +111,48 @@ public sealed partial class PveSimulator
         {
             row["maxdisk"] = (long)(storage.TotalGiB * 1073741824);
             row["disk"] = (long)(storage.TotalGiB * 1073741824 / 4);
+        }
+
+        return row;
+    }
+
+    private object ResourceRow(PveGuestState g, bool showPool)
+    {
+        var offline = s.Spec.OfflineNodes.Contains(g.Node);
+        var row = new Dictionary<string, object?>
+        {
+            ["id"] = $"{g.Type}/{g.Vmid}",
+            ["vmid"] = g.Vmid,
+            ["node"] = g.Node,
+            ["type"] = g.Type,
+            ["status"] = offline ? "unknown" : g.Status,
+        };
+        if (!offline)
+        {
+            row["name"] = g.Name;
+            row["template"] = g.Template ? 1 : 0;
+            row["maxmem"] = 4294967296L;
+            row["maxcpu"] = 2;
+        }
+
+        if (g.Pool is not null && showPool)
+        {
+            row["pool"] = g.Pool;
+        }
+
+        if (g.Lock is not null)
+        {
+            row["lock"] = g.Lock;
+        }
+
+        if (g.Tags is not null)
+        {
+            row["tags"] = g.Tags;
+        }
+
+        if (g.HaState is not null)
+        {
+            row["hastate"] = g.HaState;
         }
 
         return row;

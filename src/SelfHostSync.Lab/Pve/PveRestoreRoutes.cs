@@ -1,13 +1,28 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
 using SelfHostSync.Lab.Hosting;
+using SelfHostSync.Lab.Scenario;
 
 namespace SelfHostSync.Lab.Pve;
 
-/// <summary>Restore into a new VMID (a stub until the data is in, overrides last) and start/stop, as drills use them.</summary>
-public sealed partial class PveSimulator
+/// <summary>Restore into a new VMID as PVE does it: a <c>lock: create</c> stub until the data is in, overrides applied last, the restore worker's own checks.</summary>
+internal sealed partial class PveRestoreRoutes(PveClusterState s)
 {
+    public void Map(RouteGroupBuilder api)
+    {
+        foreach (var type in new[] { "qemu", "lxc" })
+        {
+            api.MapPost($"/nodes/{{node}}/{type}", async (HttpContext ctx, string node) =>
+            {
+                var form = (await ctx.Request.ReadFormAsync(ctx.RequestAborted)).ToDictionary(f => f.Key, f => f.Value.ToString(), StringComparer.Ordinal);
+                return Restore(ctx, node, type, form);
+            });
+        }
+    }
+
     private IResult Restore(HttpContext ctx, string node, string type, Dictionary<string, string> form)
     {
         var archive = form.GetValueOrDefault(type == "lxc" ? "ostemplate" : "archive");
@@ -22,12 +37,12 @@ public sealed partial class PveSimulator
         // the archive itself (check_volume_access: Datastore.Allocate, the target's own backup, or AllocateSpace on
         // its storage plus VM.Backup on the guest it belongs to).
         var storageId = form.GetValueOrDefault("storage");
-        if ((storageId is not null && !Need(ctx, "Datastore.AllocateSpace", $"/storage/{storageId}")))
+        if ((storageId is not null && !s.Need(ctx, "Datastore.AllocateSpace", $"/storage/{storageId}")))
         {
             return Results.Empty;
         }
 
-        if (!Has(ctx, "VM.Allocate", $"/vms/{vmid}"))
+        if (!s.Has(ctx, "VM.Allocate", $"/vms/{vmid}"))
         {
             LabResults.Error(ctx, StatusCodes.Status403Forbidden, "Permission check failed");
             return Results.Empty;
@@ -45,8 +60,8 @@ public sealed partial class PveSimulator
             return Results.Empty;
         }
 
-        var target = _spec.Storages.FirstOrDefault(s => s.Storage == storageId);
-        if (!_spec.Nodes.Contains(node) || target is null)
+        var target = s.Spec.Storages.FirstOrDefault(x => x.Storage == storageId);
+        if (!s.Spec.Nodes.Contains(node) || target is null)
         {
             LabResults.Error(ctx, 500, $"storage '{storageId}' does not exist");
             return Results.Empty;
@@ -66,25 +81,25 @@ public sealed partial class PveSimulator
             return Results.Empty;
         }
 
-        lock (_gate)
+        lock (s.Gate)
         {
-            if (Guests.TryGetValue(vmid, out var existing))
+            if (s.Guests.TryGetValue(vmid, out var existing))
             {
                 LabResults.Error(ctx, 500, $"unable to create {(type == "lxc" ? "CT" : "VM")} {vmid} - {(type == "lxc" ? "CT" : "VM")} {vmid} already exists on node '{existing.Node}'");
                 return Results.Empty;
             }
 
-            Guests[vmid] = new PveGuestState(vmid, type, node);
+            s.Guests[vmid] = new PveGuestState(vmid, type, node);
         }
 
-        var fault = _faults.GetValueOrDefault(source.Vmid);
-        var task = NewTask(node, type == "lxc" ? "vzrestore" : "qmrestore", vmid.ToString(CultureInfo.InvariantCulture), User(ctx));
+        var fault = s.Faults.GetValueOrDefault(source.Vmid);
+        var task = s.NewTask(node, type == "lxc" ? "vzrestore" : "qmrestore", vmid.ToString(CultureInfo.InvariantCulture), PveClusterState.AuthId(ctx));
         task.Log.Add(type == "lxc" ? $"restoring '{archive}' now.." : $"starting to restore snapshot '{archive.Split(":backup/").Last()}'");
-        Later(task, async ct =>
+        PveClusterState.Later(task, async ct =>
         {
             try
             {
-                await Task.Delay(fault == DrillFault.RestoreHangs ? Timeout.InfiniteTimeSpan : TaskDuration, ct);
+                await Task.Delay(fault == DrillFault.RestoreHangs ? Timeout.InfiniteTimeSpan : s.TaskDuration, ct);
             }
             catch (OperationCanceledException)
             {
@@ -100,7 +115,7 @@ public sealed partial class PveSimulator
             }
 
             var restored = new Dictionary<string, string>(StringComparer.Ordinal);
-            lock (_gate)
+            lock (s.Gate)
             {
                 foreach (var (k, v) in source.Config.Where(kv => kv.Key is not ("lock" or "tags")))
                 {
@@ -109,21 +124,21 @@ public sealed partial class PveSimulator
 
                 foreach (var (k, v) in form.Where(kv => kv.Key is not ("vmid" or "archive" or "ostemplate" or "restore" or "storage" or "unique" or "start" or "force" or "pool")))
                 {
-                    restored[k] = k == "tags" ? Canonical(v) : v;
+                    restored[k] = k == "tags" ? PveClusterState.Canonical(v) : v;
                 }
             }
 
             // The restore worker's own checks on the config it is about to write (bridges, devices, privileged CTs,
             // bind mounts): the data is in, the guest is not.
-            if (PveRestoreRules.RestoreRefusal(type, restored, (p, path) => Access.Has(task.User, p, path), task.User == "root@pam", ZoneOf) is { } refusal)
+            if (PveRestoreRules.RestoreRefusal(type, restored, (p, path) => s.Access.Has(task.User, p, path), task.User == "root@pam", s.ZoneOf) is { } refusal)
             {
                 RestoreFailed(vmid, type);
                 throw new InvalidOperationException(type == "lxc" ? $"unable to restore CT {vmid} - {refusal}" : refusal);
             }
 
-            lock (_gate)
+            lock (s.Gate)
             {
-                var g = Guests[vmid];
+                var g = s.Guests[vmid];
                 g.Config.Clear();
                 foreach (var (k, v) in restored)
                 {
@@ -141,56 +156,16 @@ public sealed partial class PveSimulator
     /// <summary>qemu leaves its stub behind (PVE: "VM state is NOT cleaned up"); lxc removes the new container.</summary>
     private void RestoreFailed(int vmid, string type)
     {
-        lock (_gate)
+        lock (s.Gate)
         {
             if (type == "lxc")
             {
-                Guests.Remove(vmid);
+                s.Guests.Remove(vmid);
             }
             else
             {
-                Guests[vmid].Config.Remove("lock");
+                s.Guests[vmid].Config.Remove("lock");
             }
-        }
-    }
-
-    private IResult Power(HttpContext ctx, string node, string type, int vmid, bool start)
-    {
-        lock (_gate)
-        {
-            if (!Find(ctx, node, type, vmid, out var g) || !Need(ctx, "VM.PowerMgmt", $"/vms/{vmid}"))
-            {
-                return Results.Empty;
-            }
-
-            var kind = type == "lxc" ? "CT" : "VM";
-            var problem = g!.Lock is { } held ? $"{kind} is locked ({held})"
-                : start && g.Status == "running" ? $"{kind} {vmid} already running"
-                : !start && type == "lxc" && g.Status != "running" ? $"CT {vmid} not running"
-                : null;
-            if (problem is not null)
-            {
-                LabResults.Error(ctx, 500, problem);
-                return Results.Empty;
-            }
-
-            var fault = FaultOfScratch(g);
-            var task = NewTask(node, (type == "lxc" ? "vz" : "qm") + (start ? "start" : "stop"), vmid.ToString(CultureInfo.InvariantCulture), User(ctx));
-            Later(task, async ct =>
-            {
-                await Task.Delay(TaskDuration, ct);
-                lock (_gate)
-                {
-                    g.Status = start ? "running" : "stopped";
-                    g.AgentReadyAt = start && fault != DrillFault.NeverBoots ? DateTimeOffset.UtcNow + BootDuration : null;
-                }
-
-                if (start && fault == DrillFault.NeverBoots && type == "lxc")
-                {
-                    _ = Task.Delay(BootDuration, CancellationToken.None).ContinueWith(_ => { lock (_gate) { g.Status = "stopped"; } }, TaskScheduler.Default);
-                }
-            });
-            return LabResults.Data(task.Upid);
         }
     }
 
@@ -199,7 +174,7 @@ public sealed partial class PveSimulator
         var storage = archive.Split(':')[0];
         var m = ArchiveVmid().Match(archive);
         var owner = !m.Success ? (int?)null : int.Parse(m.Groups[1].Success ? m.Groups[1].Value : m.Groups[2].Value, CultureInfo.InvariantCulture);
-        if (Has(ctx, "Datastore.Allocate", $"/storage/{storage}") || owner == target)
+        if (s.Has(ctx, "Datastore.Allocate", $"/storage/{storage}") || owner == target)
         {
             return true;
         }
@@ -210,28 +185,23 @@ public sealed partial class PveSimulator
             return false;
         }
 
-        return Need(ctx, "Datastore.AllocateSpace", $"/storage/{storage}") && Need(ctx, "VM.Backup", $"/vms/{owner}");
+        return s.Need(ctx, "Datastore.AllocateSpace", $"/storage/{storage}") && s.Need(ctx, "VM.Backup", $"/vms/{owner}");
     }
-
-    /// <summary>The fault of the guest a scratch guest was restored from (its name is drill-&lt;vmid&gt;-&lt;date&gt;).</summary>
-    private DrillFault FaultOfScratch(PveGuestState g) =>
-        g.Restored && g.Name.Split('-') is ["drill", var src, _] && int.TryParse(src, NumberStyles.None, CultureInfo.InvariantCulture, out var vmid)
-            ? _faults.GetValueOrDefault(vmid) : DrillFault.None;
 
     /// <summary>The guest an archive volid belongs to, if the archive is one this cluster lists.</summary>
     private PveGuestState? SourceOf(string archive, string type)
     {
-        var storage = _spec.Storages.FirstOrDefault(s => archive.StartsWith(s.Storage + ":", StringComparison.Ordinal));
-        if (storage is null || !ContentOf(storage, "pve1", "backup").OfType<Dictionary<string, object?>>().Any(i => (string?)i["volid"] == archive))
+        var storage = s.Spec.Storages.FirstOrDefault(x => archive.StartsWith(x.Storage + ":", StringComparison.Ordinal));
+        if (storage is null || !s.Content.Of(storage, "pve1", "backup").OfType<Dictionary<string, object?>>().Any(i => (string?)i["volid"] == archive))
         {
             return null;
         }
 
         var m = ArchiveVmid().Match(archive);
-        lock (_gate)
+        lock (s.Gate)
         {
             var id = m.Groups[1].Success ? m.Groups[1].Value : m.Groups[2].Value;
-            return m.Success && Guests.TryGetValue(int.Parse(id, CultureInfo.InvariantCulture), out var g) && g.Type == type ? g : null;
+            return m.Success && s.Guests.TryGetValue(int.Parse(id, CultureInfo.InvariantCulture), out var g) && g.Type == type ? g : null;
         }
     }
 

@@ -1,5 +1,10 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
 using SelfHostSync.Lab.Hosting;
+using SelfHostSync.Lab.Scenario;
 
 namespace SelfHostSync.Lab.Pve;
 
@@ -8,16 +13,16 @@ namespace SelfHostSync.Lab.Pve;
 /// (<c>user-allow</c> none|list|existing|free, default free; <c>user-allow-list</c>) and <c>registered-tags</c>. Without
 /// Sys.Modify on <c>/</c> a changed tag (added or removed) must be allowed, and must not be registered.
 /// </summary>
-public sealed partial class PveSimulator
+internal sealed class PveTagPolicy(PveClusterState s)
 {
-    /// <summary>Under the caller's lock (<c>_gate</c>).</summary>
-    private IReadOnlyList<string> Registered => _registeredTags ?? _spec.RegisteredTags;
+    /// <summary>Under the caller's lock (<c>s.Gate</c>).</summary>
+    public IReadOnlyList<string> Registered => s.RegisteredTags ?? s.Spec.RegisteredTags;
 
-    private (string Mode, IReadOnlyList<string> List) UserTagAccess()
+    public (string Mode, IReadOnlyList<string> List) UserTagAccess()
     {
         var mode = "free";
         var list = new List<string>();
-        foreach (var part in (_spec.UserTagAccess ?? string.Empty).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        foreach (var part in (s.Spec.UserTagAccess ?? string.Empty).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
         {
             var kv = part.Split('=', 2);
             if (kv[0] == "user-allow" && kv.Length == 2)
@@ -34,9 +39,9 @@ public sealed partial class PveSimulator
     }
 
     /// <summary><c>get_allowed_tags</c>: what the caller may set, as <c>GET /cluster/options</c> reports it in <c>allowed-tags</c>.</summary>
-    private SortedSet<string> AllowedTags(string auth)
+    public SortedSet<string> AllowedTags(string auth)
     {
-        var privileged = Access.Has(auth, "Sys.Modify", "/");
+        var privileged = s.Access.Has(auth, "Sys.Modify", "/");
         var (mode, list) = UserTagAccess();
         var allowed = new SortedSet<string>(StringComparer.Ordinal);
         if (privileged || mode != "none")
@@ -46,7 +51,7 @@ public sealed partial class PveSimulator
 
         if (privileged || mode is "free" or "existing")
         {
-            foreach (var guest in Guests.Values.Where(g => privileged || Access.Has(auth, "VM.Audit", $"/vms/{g.Vmid}")))
+            foreach (var guest in s.Guests.Values.Where(g => privileged || s.Access.Has(auth, "VM.Audit", $"/vms/{g.Vmid}")))
             {
                 allowed.UnionWith(Split(guest.Config.GetValueOrDefault("tags")));
             }
@@ -65,10 +70,10 @@ public sealed partial class PveSimulator
     }
 
     /// <summary><c>assert_tag_permissions</c>: writes 403 and returns false when a changed tag is not the caller's to change.</summary>
-    private bool TagsPermitted(HttpContext ctx, string? oldTags, string? newTags)
+    public bool TagsPermitted(HttpContext ctx, string? oldTags, string? newTags)
     {
-        var auth = AuthId(ctx);
-        if (Access.Has(auth, "Sys.Modify", "/"))
+        var auth = PveClusterState.AuthId(ctx);
+        if (s.Access.Has(auth, "Sys.Modify", "/"))
         {
             return true;
         }
@@ -101,6 +106,6 @@ public sealed partial class PveSimulator
         return true;
     }
 
-    private static IEnumerable<string> Split(string? tags) =>
+    public static IEnumerable<string> Split(string? tags) =>
         (tags ?? string.Empty).Split([';', ',', ' '], StringSplitOptions.RemoveEmptyEntries);
 }

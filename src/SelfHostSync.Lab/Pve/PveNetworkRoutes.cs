@@ -1,8 +1,10 @@
+using System.Globalization;
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using SelfHostSync.Lab.Hosting;
+using SelfHostSync.Lab.Scenario;
 
 namespace SelfHostSync.Lab.Pve;
 
@@ -10,40 +12,37 @@ namespace SelfHostSync.Lab.Pve;
 /// Bridges and SDN vnets: <c>GET /nodes/{node}/network</c> (any caller; the node's bridges: vmbr0 and those the guests
 /// use) and <c>GET /cluster/sdn/vnets</c> (only vnets the caller has SDN.Audit or SDN.Allocate on, silently).
 /// </summary>
-public sealed partial class PveSimulator
+internal sealed partial class PveNetworkRoutes(PveClusterState s)
 {
-    /// <summary>The SDN zone a bridge's SDN.Use is checked in: the vnet's, else <c>localnetwork</c>.</summary>
-    private string ZoneOf(string bridge) => _spec.Vnets.FirstOrDefault(v => v.Name == bridge)?.Zone ?? "localnetwork";
-
-    private void MapNetwork(RouteGroupBuilder api)
+    public void Map(RouteGroupBuilder api)
     {
         api.MapGet("/nodes/{node}/network", (HttpContext ctx, string node, string? type) =>
         {
-            if (!_spec.Nodes.Contains(node))
+            if (!s.Spec.Nodes.Contains(node))
             {
                 LabResults.Error(ctx, 500, $"no such node '{node}'");
                 return Results.Empty;
             }
 
-            lock (_gate)
+            lock (s.Gate)
             {
-                var bridges = Guests.Values.Where(g => g.Node == node)
+                var bridges = s.Guests.Values.Where(g => g.Node == node)
                     .SelectMany(g => g.Config.Where(kv => NetKey().IsMatch(kv.Key)).Select(kv => BridgeOf(kv.Value)))
                     .OfType<string>()
                     .Append("vmbr0")
-                    .Where(b => _spec.Vnets.All(v => v.Name != b))
+                    .Where(b => s.Spec.Vnets.All(v => v.Name != b))
                     .Distinct(StringComparer.Ordinal)
                     .Order(StringComparer.Ordinal)
                     .Select(b => new Dictionary<string, object>(StringComparer.Ordinal) { ["iface"] = b, ["type"] = "bridge", ["active"] = 1, ["autostart"] = 1 });
                 var vnets = type is "any_bridge" or "include_sdn" or "vnet"
-                    ? _spec.Vnets.Select(v => new Dictionary<string, object>(StringComparer.Ordinal) { ["iface"] = v.Name, ["type"] = "vnet", ["active"] = 1 })
+                    ? s.Spec.Vnets.Select(v => new Dictionary<string, object>(StringComparer.Ordinal) { ["iface"] = v.Name, ["type"] = "vnet", ["active"] = 1 })
                     : [];
                 return LabResults.Data((type == "vnet" ? [] : bridges).Concat(vnets).ToList());
             }
         });
 
         api.MapGet("/cluster/sdn/vnets", (HttpContext ctx) => LabResults.Data(
-            _spec.Vnets.Where(v => Has(ctx, "SDN.Audit", $"/sdn/zones/{v.Zone}/{v.Name}") || Has(ctx, "SDN.Allocate", $"/sdn/zones/{v.Zone}/{v.Name}"))
+            s.Spec.Vnets.Where(v => s.Has(ctx, "SDN.Audit", $"/sdn/zones/{v.Zone}/{v.Name}") || s.Has(ctx, "SDN.Allocate", $"/sdn/zones/{v.Zone}/{v.Name}"))
                 .Select(v => new Dictionary<string, object>(StringComparer.Ordinal) { ["vnet"] = v.Name, ["zone"] = v.Zone, ["type"] = "vnet", ["digest"] = "0" })
                 .ToList()));
     }

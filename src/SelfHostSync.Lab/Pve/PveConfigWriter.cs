@@ -1,12 +1,17 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
 using SelfHostSync.Lab.Hosting;
+using SelfHostSync.Lab.Scenario;
 
 namespace SelfHostSync.Lab.Pve;
 
 /// <summary>Config writes: only tags on the scenario's guests (anything else is a SelfHostSync bug), anything on guests the lab restored.</summary>
-public sealed partial class PveSimulator
+internal sealed partial class PveConfigWriter(PveClusterState s)
 {
-    private IResult WriteConfig(HttpContext ctx, PveGuestState guest, Dictionary<string, string> fields)
+    public IResult WriteConfig(HttpContext ctx, PveGuestState guest, Dictionary<string, string> fields)
     {
         var unknown = fields.Keys.Where(k => k is not ("tags" or "delete" or "digest")).ToList();
         if (unknown.Count > 0)
@@ -30,8 +35,8 @@ public sealed partial class PveSimulator
             return Results.Empty;
         }
 
-        var deletesTags = fields.TryGetValue("delete", out var deleting) && Split(deleting).Contains("tags", StringComparer.Ordinal);
-        if ((fields.ContainsKey("tags") || deletesTags) && !TagsPermitted(ctx, guest.Config.GetValueOrDefault("tags"), deletesTags ? null : fields["tags"]))
+        var deletesTags = fields.TryGetValue("delete", out var deleting) && PveTagPolicy.Split(deleting).Contains("tags", StringComparer.Ordinal);
+        if ((fields.ContainsKey("tags") || deletesTags) && !s.TagPolicy.TagsPermitted(ctx, guest.Config.GetValueOrDefault("tags"), deletesTags ? null : fields["tags"]))
         {
             return Results.Empty;
         }
@@ -45,7 +50,7 @@ public sealed partial class PveSimulator
                 return Results.Json(new { data = (object?)null, errors = new { tags = $"invalid format - invalid characters in tag '{bad}'" } }, statusCode: 400);
             }
 
-            guest.Config["tags"] = Canonical(tags);
+            guest.Config["tags"] = PveClusterState.Canonical(tags);
         }
 
         if (fields.TryGetValue("delete", out var delete))
@@ -70,7 +75,7 @@ public sealed partial class PveSimulator
     /// A guest made by a restore may get other settings (isolation), still only against the digest, never while locked,
     /// and with PVE's rules: keys only root may set or delete, VM.Config.Network and SDN.Use for NICs.
     /// </summary>
-    private IResult WriteRestoredConfig(HttpContext ctx, PveGuestState guest, Dictionary<string, string> fields)
+    public IResult WriteRestoredConfig(HttpContext ctx, PveGuestState guest, Dictionary<string, string> fields)
     {
         if (fields.GetValueOrDefault("digest") != guest.Digest)
         {
@@ -87,7 +92,7 @@ public sealed partial class PveSimulator
         var deleted = fields.GetValueOrDefault("delete", string.Empty).Split([',', ';', ' '], StringSplitOptions.RemoveEmptyEntries);
         var changes = fields.Where(f => f.Key is not ("digest" or "delete")).Select(f => (Key: f.Key, Value: (string?)f.Value))
             .Concat(deleted.Select(k => (Key: k, Value: (string?)null)));
-        var root = AuthId(ctx) == "root@pam";
+        var root = PveClusterState.AuthId(ctx) == "root@pam";
         foreach (var (key, value) in changes)
         {
             var old = guest.Config.GetValueOrDefault(key);
@@ -99,14 +104,14 @@ public sealed partial class PveSimulator
 
             if (PveRestoreRules.NetKey().IsMatch(key))
             {
-                if (!Need(ctx, "VM.Config.Network", $"/vms/{guest.Vmid}"))
+                if (!s.Need(ctx, "VM.Config.Network", $"/vms/{guest.Vmid}"))
                 {
                     return Results.Empty;
                 }
 
-                foreach (var path in PveRestoreRules.SdnPaths(value, ZoneOf).Concat(PveRestoreRules.SdnPaths(old, ZoneOf)).Distinct(StringComparer.Ordinal))
+                foreach (var path in PveRestoreRules.SdnPaths(value, s.ZoneOf).Concat(PveRestoreRules.SdnPaths(old, s.ZoneOf)).Distinct(StringComparer.Ordinal))
                 {
-                    if (!root && !Need(ctx, "SDN.Use", path))
+                    if (!root && !s.Need(ctx, "SDN.Use", path))
                     {
                         return Results.Empty;
                     }
@@ -116,7 +121,7 @@ public sealed partial class PveSimulator
 
         foreach (var (k, v) in fields.Where(f => f.Key is not ("digest" or "delete")))
         {
-            guest.Config[k] = k == "tags" ? Canonical(v) : v;
+            guest.Config[k] = k == "tags" ? PveClusterState.Canonical(v) : v;
         }
 
         foreach (var key in fields.GetValueOrDefault("delete", string.Empty).Split([',', ';', ' '], StringSplitOptions.RemoveEmptyEntries))
@@ -127,4 +132,7 @@ public sealed partial class PveSimulator
         guest.Writes.Add(fields);
         return LabResults.Data(null);
     }
+
+    [GeneratedRegex(@"^[a-z0-9_][a-z0-9_\-+.]*$", RegexOptions.IgnoreCase)]
+    private static partial Regex TagPattern();
 }
