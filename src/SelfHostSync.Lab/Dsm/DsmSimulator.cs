@@ -13,10 +13,11 @@ namespace SelfHostSync.Lab.Dsm;
 /// (sid + SynoToken), device-token 2FA, auto-block after failed logins (407), HTTP 200 with an error envelope for
 /// every API error (101–105, 106 expired, 119 unknown sid, 400–407), answering in the recorded shapes.
 /// </summary>
-public sealed partial class DsmSimulator
+public sealed class DsmSimulator
 {
     private readonly SynologySpec _spec;
     private readonly DateTimeOffset _now;
+    private readonly DsmAnswers _answers;
     private readonly ConcurrentDictionary<string, string> _sessions = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, bool> _devices = new(StringComparer.Ordinal);
     private int _failedLogins;
@@ -26,6 +27,7 @@ public sealed partial class DsmSimulator
     {
         _spec = spec;
         _now = now;
+        _answers = new DsmAnswers(spec, now);
     }
 
     public string Name => _spec.Name;
@@ -161,7 +163,7 @@ public sealed partial class DsmSimulator
             return Error(106);
         }
 
-        return Answer(api, method, p) ?? Error(103);
+        return _answers.Answer(api, method, p) ?? Error(103);
     }
 
     private object Login(Dictionary<string, string> p)
@@ -256,9 +258,9 @@ public sealed partial class DsmSimulator
         return apis;
     }
 
-    private static object Ok(object data) => new { data, success = true };
+    internal static object Ok(object data) => new { data, success = true };
 
-    private static object Error(int code) => new { error = new { code }, success = false };
+    internal static object Error(int code) => new { error = new { code }, success = false };
 
     private static string Random(int bytes) => Convert.ToBase64String(RandomNumberGenerator.GetBytes(bytes)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 }
