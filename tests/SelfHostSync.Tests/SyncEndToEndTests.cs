@@ -286,6 +286,7 @@ public sealed class SyncEndToEndTests
     [InlineData("{ \"SelfHostSync\": { \"Intent\": { \"Rules\": [ { \"Pool\": \"p\", \"Level\": \"3b\" }, { \"Pool\": \"p\", \"Node\": \"pve1\", \"Level\": \"3a\" } ] }, \"Proxmox\": [] } }", "Intent.Rules[1]: never applies, Intent.Rules[0] (pool=p) already matches")]
     [InlineData("{ \"SelfHostSync\": { \"Proxmox\": [ { \"Name\": \"x\", \"Url\": \"https://pve:8006\", \"TokenId\": \"a@pve!b\", \"TokenSecret\": \"s\", \"Fingerprint\": \"AA:BB:CC:DD:EE:FF:00:11:22:33:44:55:66:77:88:99:AA:BB:CC:DD:EE:FF:00:11:22:33:44:55:66:77:88:99\", \"InsecureSkipVerify\": true } ] } }", "Proxmox[0]: Fingerprint and InsecureSkipVerify together would ignore the pin")]
     [InlineData("{ \"SelfHostSync\": { \"Proxmox\": [ { \"Name\": \"x\", \"Url\": \"https://pve:8006\", \"TokenId\": \"a@pve!sync=0b7e1c55-d00d\", \"TokenSecret\": \"s\" } ] } }", "Proxmox[0].TokenId: 'a@pve!sync' is followed by more (the secret?)")]
+    [InlineData("{ \"SelfHostSync\": { \"Proxmox\": [ { \"Name\": \"x\", \"Url\": \"https://pve:8006\", \"TokenId\": \"a@pve!b\", \"TokenSecret\": \"s\" } ], \"SourceTimeout\": \"banana\" } }", "SourceTimeout: 'banana' is not a positive duration")]
     public async Task Sync_BadConfig_Exits78WithOneLinePerProblem(string json, string expected)
     {
         var dir = Path.Combine(Path.GetTempPath(), "shs-badcfg-" + Guid.NewGuid().ToString("N")[..8]);

@@ -95,6 +95,7 @@ internal static partial class ConfigValidator
         }
 
         var stateDirectory = o.StateDirectory ?? Environment.GetEnvironmentVariable("STATE_DIRECTORY") ?? "/var/lib/selfhostsync";
+        var sourceTimeout = Span("SourceTimeout", o.SourceTimeout, TimeSpan.FromMinutes(10), problems);
         if (problems.Count > 0)
         {
             throw new ConfigException(problems.Select(p => $"{Path.GetFileName(path)}: {p}").ToList());
@@ -122,7 +123,7 @@ internal static partial class ConfigValidator
                 Vocabulary = vocabulary,
                 WriteTags = o.Tags.Write,
                 WriteParallelism = Math.Max(4, 4 * clusters.Count),
-                SourceTimeout = Span("SourceTimeout", o.SourceTimeout, TimeSpan.FromMinutes(10), problems),
+                SourceTimeout = sourceTimeout,
                 NoteExcerpts = o.Notes.Excerpt,
                 Redact = text => Output.Redaction.Redact(text, secrets),
                 Inventory = inventory,
