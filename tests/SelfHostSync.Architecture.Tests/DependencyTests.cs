@@ -61,6 +61,23 @@ public sealed class DependencyTests
         type.Namespace is not null && CompositionNamespaces.Any(ns => type.Namespace.FullName.StartsWith(ns, StringComparison.Ordinal));
 
     [Fact]
+    public void Executable_OutsideDemoAndLabCommands_KnowsNoSimulator()
+    {
+        // Decision 015: the simulators ship in the binary for `demo` and `lab` only; the daemon never loads them.
+        string[] allowed = ["SelfHostSync.Cli.DemoCommand", "SelfHostSync.Cli.LabCommand"];
+        var users = Sources.Model.Types
+            .Where(t => InAssembly(t.Assembly, "SelfHostSync"))
+            .SelectMany(t => t.Dependencies.Select(d => (From: t, To: d.Target)))
+            .Where(x => InAssembly(x.To.Assembly, "SelfHostSync.Lab"))
+            .Select(x => x.From.FullName)
+            .Distinct(StringComparer.Ordinal)
+            .ToList();
+        Assert.NotEmpty(users);
+        var others = users.Where(u => !allowed.Any(a => u == a || u.StartsWith(a + "+", StringComparison.Ordinal) || u.StartsWith(a + "/", StringComparison.Ordinal))).ToList();
+        Assert.True(others.Count == 0, "only `demo` and `lab` may use the simulators: " + string.Join(", ", others));
+    }
+
+    [Fact]
     public void Adapters_Gateways_AreNotPublic()
     {
         var ports = new[] { "IEvidenceSource", "ITagWriter", "ITagStyleWriter", "IStorageDirectory", "IDrillCluster", "IEndpointDoctor", "IDeviceEnrolment" };
