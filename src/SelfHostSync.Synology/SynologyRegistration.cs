@@ -27,10 +27,16 @@ public static class SynologyRegistration
 
         if (endpoints.Count > 0)
         {
-            services.AddSingleton<IEndpointDoctor>(sp => sp.GetRequiredService<SynologyGateways>());
+            // A wrapper: the container disposes what a factory returns, and the gateways are disposed once, as themselves.
+            services.AddSingleton<IEndpointDoctor>(sp => new Doctor(sp.GetRequiredService<SynologyGateways>()));
         }
 
         services.TryAddSingleton<IDeviceEnrolment>(sp => new DsmEnrolment(endpoints, sp.GetRequiredService<IHttpClientFactory>()));
         return services;
+    }
+
+    private sealed class Doctor(IEndpointDoctor gateways) : IEndpointDoctor
+    {
+        public Task<IReadOnlyList<Diagnosis>> DiagnoseAsync(CancellationToken cancellationToken) => gateways.DiagnoseAsync(cancellationToken);
     }
 }

@@ -15,7 +15,7 @@ public sealed class ClassSizeTests
     /// </summary>
     private static readonly Dictionary<string, int> StillTooLarge = new(StringComparer.Ordinal)
     {
-        ["SelfHostSync.Configuration.ConfigValidator"] = 861,
+        ["SelfHostSync.Configuration.ConfigValidator"] = 874,
     };
 
     [Fact]

@@ -218,6 +218,37 @@ public sealed class SynologyGatewayTests
     }
 
     [Fact]
+    public async Task Collect_NasSlowerThanItsTimeout_GapsOnlyForClustersUsingANas()
+    {
+        var (lab, nas) = await StartAsync();
+        await using (lab)
+        {
+            nas.Server.Faults.Latency = TimeSpan.FromSeconds(2);
+            await using var gateways = Gateways(Endpoint(nas) with { Timeout = TimeSpan.FromMilliseconds(200) }, [.. HomelabStorages, new StorageRef("rented", "local", "dir", null, null, null, null)]);
+
+            var batch = await gateways.Sources[0].CollectAsync(CancellationToken.None);
+
+            Assert.Contains(batch.Gaps, g => g.Scope is { Kind: EvidenceKind.Replicas, Cluster: "homelab" });
+            Assert.DoesNotContain(batch.Gaps, g => g.Scope.Cluster == "rented");
+            Assert.Contains("timed out", batch.Gaps[0].Reason, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public async Task Collect_NasRefusesConnections_GapNamesTheTransportError()
+    {
+        var (lab, nas) = await StartAsync();
+        var endpoint = Endpoint(nas);
+        await lab.DisposeAsync();
+        await using var gateways = Gateways(endpoint);
+
+        var batch = await gateways.Sources[0].CollectAsync(CancellationToken.None);
+
+        Assert.Contains(batch.Gaps, g => g.Scope is { Kind: EvidenceKind.Replicas, Cluster: "homelab" });
+        Assert.Contains("refused", batch.Gaps[0].Reason, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
     public async Task Collect_RemoteVaultNotDeclaredOffsite_NoReplica()
     {
         var (lab, nas) = await StartAsync(s => s with

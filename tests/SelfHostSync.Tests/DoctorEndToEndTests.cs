@@ -1,3 +1,4 @@
+using System.Text.Json;
 using SelfHostSync.Lab.Scenario;
 
 namespace SelfHostSync.Tests;
@@ -31,6 +32,29 @@ public sealed class DoctorEndToEndTests
         Assert.Contains("ok      drills:homelab: token selfhostsync@pve!drill may restore, start, probe and destroy in 9900-9999", stdout, StringComparison.Ordinal);
         Assert.DoesNotContain("demo-nas-password", stdout + stderr, StringComparison.Ordinal);
         Assert.DoesNotContain("demo-homelab-drill-token", stdout + stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Doctor_StateDirectoryUnusable_ProblemAndEveryEndpointStillChecked()
+    {
+        // A regular file where the state directory's parent should be: the database cannot be made.
+        var file = Path.Combine(Path.GetTempPath(), "shs-not-a-dir-" + Guid.NewGuid().ToString("N")[..8]);
+        await File.WriteAllTextAsync(file, "not a directory");
+        await using var run = await LabRun.StartAsync(text => System.Text.RegularExpressions.Regex.Replace(
+            text, "\"StateDirectory\": \"[^\"]*\"", "\"StateDirectory\": \"" + JsonEncodedText.Encode(file + "/state") + "\""));
+        try
+        {
+            var (code, stdout, stderr) = await Executable.RunAsync("doctor", "--config", run.ConfigPath);
+
+            Assert.True(code == 1, stdout + stderr);
+            Assert.Contains("PROBLEM state: StateDirectory:", stdout, StringComparison.Ordinal);
+            Assert.Contains("ok      pve:homelab: reachable", stdout, StringComparison.Ordinal);
+            Assert.Contains("ok      dsm:nas: reachable", stdout, StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
     }
 
     [Fact]

@@ -70,7 +70,13 @@ public static partial class ProxmoxHttp
         var client = services.AddHttpClient(name, c => (c.BaseAddress, c.Timeout) = (baseAddress, Timeout.InfiniteTimeSpan))
             .ConfigurePrimaryHttpMessageHandler(tls.CreatePrimaryHandler)
             .AddHttpMessageHandler(() => new ErrorMappingHandler(endpoint, tls));
-        client.AddResilienceHandler(name, b => ConfigurePipeline(b, endpoint, settings));
+        client.AddResilienceHandler(name, b =>
+        {
+            // Timeouts and back-off run on the wall clock, whatever TimeProvider the container holds (a test's fake
+            // clock must not freeze a retry or a timeout against a real server).
+            b.TimeProvider = TimeProvider.System;
+            ConfigurePipeline(b, endpoint, settings);
+        });
         client
             // Inside the pipeline: each attempt's timeout covers its body, not just the headers (a stall is retried).
             .AddHttpMessageHandler(() => new BufferedBodyHandler(IsStreamed))

@@ -97,7 +97,7 @@ internal sealed class DsmSession(SynologyEndpoint endpoint, IDsmApi api) : IDisp
         {
             await api.LogoutAsync(auth.Path, form, cancellationToken);
         }
-        catch (Exception ex) when (ex is ApiException or HttpRequestException or TaskCanceledException)
+        catch (Exception ex) when (IsTransport(ex))
         {
             // The session expires on its own.
         }
@@ -219,11 +219,18 @@ internal sealed class DsmSession(SynologyEndpoint endpoint, IDsmApi api) : IDisp
         {
             return await call();
         }
-        catch (Exception ex) when (ex is ApiException or HttpRequestException or JsonException or TaskCanceledException)
+        catch (Exception ex) when (IsTransport(ex) || ex is JsonException)
         {
             throw new DsmApiException(DsmErrorKind.Failed, null, $"{Prefix}: {what}: {Describe(ex)}", ex);
         }
     }
+
+    /// <summary>
+    /// What a call through the client can fail with short of an answer: Refit wraps transport errors and Polly's
+    /// timeouts in <see cref="ApiRequestException"/>, HTTP statuses in <see cref="ApiException"/>.
+    /// </summary>
+    private static bool IsTransport(Exception ex) =>
+        ex is ApiExceptionBase or HttpRequestException or TaskCanceledException or Polly.Timeout.TimeoutRejectedException;
 
     private static string Describe(Exception ex)
     {
@@ -237,7 +244,7 @@ internal sealed class DsmSession(SynologyEndpoint endpoint, IDsmApi api) : IDisp
                     return "TLS certificate not trusted (check Fingerprint)";
                 case HttpRequestException http when http.InnerException is null:
                     return http.Message;
-                case TaskCanceledException:
+                case TaskCanceledException or Polly.Timeout.TimeoutRejectedException:
                     return "timed out";
                 case ApiException api when api.InnerException is null:
                     return $"HTTP {(int)api.StatusCode}";

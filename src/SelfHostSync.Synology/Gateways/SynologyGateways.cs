@@ -43,9 +43,16 @@ internal sealed class SynologyGateways : IEndpointDoctor, IAsyncDisposable
         return found;
     }
 
-    /// <summary>Logs out of every DSM session (bounded); the factory owns the HTTP handlers.</summary>
+    private int _disposed;
+
+    /// <summary>Logs out of every DSM session (bounded), once; the factory owns the HTTP handlers.</summary>
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
         foreach (var session in _sessions)
         {
             using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));

@@ -35,7 +35,13 @@ public static class DsmHttp
         var meterName = $"dsm:{endpoint.Name}";
         var client = services.AddHttpClient(ClientName(endpoint), c => (c.BaseAddress, c.Timeout) = (baseAddress, Timeout.InfiniteTimeSpan))
             .ConfigurePrimaryHttpMessageHandler(tls.CreatePrimaryHandler);
-        client.AddResilienceHandler(ClientName(endpoint), b => ConfigurePipeline(b, endpoint, settings));
+        client.AddResilienceHandler(ClientName(endpoint), b =>
+        {
+            // Timeouts and back-off run on the wall clock, whatever TimeProvider the container holds (a test's fake
+            // clock must not freeze a retry or a timeout against a real server).
+            b.TimeProvider = TimeProvider.System;
+            ConfigurePipeline(b, endpoint, settings);
+        });
         client.AddHttpMessageHandler(() => new BufferedBodyHandler())
             .AddHttpMessageHandler(sp => new MeteringHandler(sp.GetRequiredService<RequestMeter>(), meterName))
             .SetHandlerLifetime(Timeout.InfiniteTimeSpan)

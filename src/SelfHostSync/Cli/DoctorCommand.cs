@@ -2,6 +2,7 @@ using System.CommandLine;
 using SelfHostSync.Core.Sync;
 using Microsoft.Extensions.DependencyInjection;
 using SelfHostSync.State;
+using SelfHostSync.Composition;
 using SelfHostSync.Passes;
 
 namespace SelfHostSync.Cli;
@@ -26,9 +27,15 @@ internal static class DoctorCommand
             }
 
             return await ReportAsync(config, services, ct);
-        }));
+        }, DoctorPasses));
         return command;
     }
+
+    /// <summary>
+    /// Doctor reads live: kept configuration reads (decision 012) would judge a storage.cfg an operator just fixed by
+    /// what an earlier pass saw, and a state database that cannot be opened must not stop the endpoint checks.
+    /// </summary>
+    internal static readonly PassOptions DoctorPasses = new(RecallReads: false);
 
     /// <summary>Every check, one line each; exit 0 when nothing is a problem (also run by <c>init</c>).</summary>
     internal static async Task<int> ReportAsync(Configuration.AppConfig config, IServiceProvider services, CancellationToken ct)
@@ -45,7 +52,7 @@ internal static class DoctorCommand
                 found.AddRange(ex.Problems.Select(p => new Diagnosis("state", DiagnosisLevel.Problem, p)));
             }
 
-            // Proxmox (clusters and backup servers), the drill cluster, then every NAS: the order they are registered in.
+            // Proxmox (clusters and backup servers), the drill cluster, then every NAS: the order AddSelfHostSync registers them in.
             foreach (var doctor in services.GetServices<IEndpointDoctor>())
             {
                 found.AddRange(await doctor.DiagnoseAsync(ct));

@@ -81,7 +81,7 @@ internal static class InitCommand
 
             Write(target, servers, fingerprints);
             Console.Out.WriteLine($"init: wrote {target} and {servers.Count} secret(s) in {Path.Combine(Path.GetDirectoryName(target)!, "credentials")}");
-            var doctor = await Commands.WithConfig(target, time, (config, _, services) => DoctorCommand.ReportAsync(config, services, ct));
+            var doctor = await Commands.WithConfig(target, time, (config, _, services) => DoctorCommand.ReportAsync(config, services, ct), DoctorCommand.DoctorPasses);
             PrintRoles(servers);
             return doctor;
         });

@@ -36,8 +36,8 @@ internal static class SelfHostSyncServices
             .AddProxmox(
                 new ProxmoxTopology(config.Clusters, config.BackupServers),
                 new ProxmoxDoctorOptions(config.TagColorMap || config.TagRegister, config.Sync.Vocabulary.Names))
-            .AddSynology(config.Synology)
             .AddRestoreDrills(config.Drills)
+            .AddSynology(config.Synology)
             .AddNotifications(config.Daemon.Notifications)
             .AddControlClient(config.Daemon);
     }
@@ -64,6 +64,8 @@ internal static class SelfHostSyncServices
             ? sp.GetRequiredService<KeptReadStore>().LoadKeptReadsAsync(CancellationToken.None).GetAwaiter().GetResult()
             : null));
         services.TryAddSingleton<PassRunner>();
+        // A command that can answer from the last run builds no gateway and recalls no reads.
+        services.TryAddSingleton(sp => new Lazy<PassRunner>(sp.GetRequiredService<PassRunner>));
         services.TryAddSingleton<ReportSource>();
         return services;
     }

@@ -41,7 +41,7 @@ internal static partial class ConfigValidator
                 problems.Add($"{key}: Fingerprint and InsecureSkipVerify together would ignore the pin; keep the Fingerprint and remove InsecureSkipVerify");
             }
 
-            var timeout = Span($"{key}.Timeout", n.Timeout, TimeSpan.FromSeconds(30), problems);
+            var timeout = RequestTimeout($"{key}.Timeout", n.Timeout, problems);
             var destinations = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
             foreach (var d in n.OffsiteDestinations)
             {

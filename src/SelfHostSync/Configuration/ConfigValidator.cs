@@ -161,7 +161,7 @@ internal static partial class ConfigValidator
             problems.Add($"{key}.MaxConcurrentRequests: {e.MaxConcurrentRequests} is outside 1–64");
         }
 
-        TimeSpan? timeout = e.Timeout is null ? null : Span($"{key}.Timeout", e.Timeout, TimeSpan.FromSeconds(30), problems);
+        TimeSpan? timeout = e.Timeout is null ? null : RequestTimeout($"{key}.Timeout", e.Timeout, problems);
         if (problems.Count > before)
         {
             return null;
@@ -440,6 +440,19 @@ internal static partial class ConfigValidator
 
         problems.Add($"{key}: '{text}' is not a date (yyyy-MM-dd)");
         return null;
+    }
+
+    /// <summary>A request's attempt timeout: the retry pipeline (Polly) takes 10 ms to 24 h in all, so 10 ms to 1 h each.</summary>
+    private static TimeSpan RequestTimeout(string key, string? text, List<string> problems)
+    {
+        var timeout = Span(key, text, TimeSpan.FromSeconds(30), problems);
+        if (timeout >= TimeSpan.FromMilliseconds(10) && timeout <= TimeSpan.FromHours(1))
+        {
+            return timeout;
+        }
+
+        problems.Add($"{key}: '{text}' is not between 10 milliseconds and 1 hour");
+        return TimeSpan.FromSeconds(30);
     }
 
     private static TimeSpan Span(string key, string? text, TimeSpan fallback, List<string> problems)

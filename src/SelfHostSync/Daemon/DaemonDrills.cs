@@ -101,7 +101,8 @@ internal sealed class DaemonDrills(AppConfig config, SyncCoordinator coordinator
 
     public void Dispose()
     {
-        // A cleanup that outlived the host's shutdown budget keeps its connection; the process is ending anyway.
+        // A cleanup that outlived the host's shutdown budget runs on until the process ends (DrillService and its client are
+        // not disposed under it); if it does not finish, its record stays unfinished and the next start sweeps it.
         if (_current.IsCompleted && _sweep.IsCompleted)
         {
             _stopping.Dispose();

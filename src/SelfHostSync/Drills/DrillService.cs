@@ -8,7 +8,8 @@ using Serilog;
 namespace SelfHostSync.Drills;
 
 /// <summary>Restore drills of this process: the Core runner over the drill cluster (own token), the cross-process lock, the log.</summary>
-internal sealed class DrillService : IDisposable
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Reliability", "CA1001", Justification = "Never disposed: a cleanup that outlives the host's shutdown may still wait on the gate; SemaphoreSlim without its wait handle holds nothing to free.")]
+internal sealed class DrillService
 {
     private readonly DrillConfig _config;
     private readonly string _stateDirectory;
@@ -93,8 +94,6 @@ internal sealed class DrillService : IDisposable
             _oneAtATime.Release();
         }
     }
-
-    public void Dispose() => _oneAtATime.Dispose();
 
     private void Observe(DrillRecord d)
     {
