@@ -16,13 +16,13 @@ internal interface IPbsApi
     [Get("/config/remote")]
     Task<PbsData<List<RemoteDto>>> GetRemotesAsync(CancellationToken cancellationToken);
 
-    /// <summary>The answer as a stream: a datastore can list 100,000s of snapshots, read one at a time (DataArrayReader).</summary>
+    /// <summary>Every snapshot of a datastore namespace (100,000s on a large one: each read by <c>SnapshotConverter</c>).</summary>
     [Get("/admin/datastore/{store}/snapshots")]
-    Task<Stream> GetSnapshotsAsync(string store, [Query] string? ns, CancellationToken cancellationToken);
+    Task<PbsData<List<SnapshotDto>>> GetSnapshotsAsync(string store, [Query] string? ns, CancellationToken cancellationToken);
 
-    /// <summary>One group's snapshots (a guest's backups on the datastore namespace), streamed like the whole listing.</summary>
+    /// <summary>One group's snapshots (a guest's backups on the datastore namespace).</summary>
     [Get("/admin/datastore/{store}/snapshots")]
-    Task<Stream> GetGroupSnapshotsAsync(
+    Task<PbsData<List<SnapshotDto>>> GetGroupSnapshotsAsync(
         string store,
         [Query] string? ns,
         [AliasAs("backup-type")][Query] string type,

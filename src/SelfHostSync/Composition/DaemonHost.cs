@@ -41,10 +41,11 @@ internal static class DaemonHost
         app.UseHostFiltering();
         app.UseControlAuth(app.Services.GetRequiredService<ControlAuth>());
         var coordinator = app.Services.GetRequiredService<SyncCoordinator>();
+        var idle = app.Services.GetRequiredService<IdleMemory>();
         app.Use(async (context, next) =>
         {
             await next(context);
-            coordinator.AfterRequest();
+            idle.RequestFinished();
         });
         app.MapControlApi(
             coordinator,
@@ -64,6 +65,7 @@ internal static class DaemonHost
     {
         services.AddSingleton(config.Daemon);
         services.AddSingleton(sp => new DaemonHealth(config.Daemon.Schedule, config.Sync.SourceTimeout) { StartedAt = sp.GetRequiredService<TimeProvider>().GetUtcNow() });
+        services.AddSingleton<IdleMemory>();
         services.AddSingleton<SyncCoordinator>();
         services.AddHostedService(sp => sp.GetRequiredService<SyncCoordinator>());
         services.AddSingleton<DaemonDrills>();

@@ -20,6 +20,7 @@ internal sealed class SyncCoordinator(
     Notifier notifier,
     DaemonSettings settings,
     DaemonHealth health,
+    IdleMemory idle,
     IHostApplicationLifetime lifetime,
     TimeProvider time,
     ILogger log) : BackgroundService
@@ -38,13 +39,6 @@ internal sealed class SyncCoordinator(
     public Task<SyncTicket> FirstPass => _first.Task;
 
     /// <summary>The newest finished report (from the store at start-up).</summary>
-    private static readonly TimeSpan TrimInterval = TimeSpan.FromSeconds(15);
-    private const int TrimCollections = 20;
-    private int _passes;
-    private const long RequestGarbageWorthCollecting = 1024 * 1024;
-    private int _requestTrimPending;
-    private long _allocatedAtCollection;
-
     public RunReport? Last { get; private set; }
 
     public SyncProgress? Progress { get; private set; }
@@ -136,9 +130,10 @@ internal sealed class SyncCoordinator(
 
                 try
                 {
+                    idle.PassStarting();
                     var ok = await RunAsync(ticket, stoppingToken);
                     failures = ok ? 0 : failures + 1;
-                    await GiveMemoryBackAsync(stoppingToken);
+                    await idle.PassFinishedAsync(stoppingToken);
                     if (failures >= MaxConsecutiveFailures)
                     {
                         throw new InvalidOperationException($"{failures} passes in a row failed; last: {ticket.Error}");
@@ -170,77 +165,6 @@ internal sealed class SyncCoordinator(
                 _queued?.Fail("daemon stopping");
             }
         }
-    }
-
-    /// <summary>
-    /// A pass reads hundreds of thousands of snapshots; between passes the daemon sits idle for minutes, so give the
-    /// memory back to the host (a PBS host has better uses for it) instead of keeping the pass's peak. Called once the
-    /// pass's frames are gone (a collection from inside the pass would still see its evidence as live).
-    /// </summary>
-    private async Task GiveMemoryBackAsync(CancellationToken cancellationToken)
-    {
-        await Task.Yield();
-        cancellationToken.ThrowIfCancellationRequested();
-        Collect();
-
-        // The shared array pools keep the pass's large buffers; after a minute unused they hand back one buffer per
-        // full collection every 15 s. Without collections an idle daemon never gets there, so collect every 15 s for
-        // a few minutes (a few milliseconds each on a small heap) unless another pass starts.
-        var pass = Interlocked.Increment(ref _passes);
-        _ = Task.Run(
-            async () =>
-            {
-                for (var i = 0; i < TrimCollections && Volatile.Read(ref _passes) == pass && !IsRunning; i++)
-                {
-                    await Task.Delay(TrimInterval, time, cancellationToken);
-                    if (Volatile.Read(ref _passes) == pass && !IsRunning)
-                    {
-                        Collect();
-                    }
-                }
-            },
-            CancellationToken.None).ContinueWith(t => _ = t.Exception, TaskContinuationOptions.OnlyOnFaulted);
-    }
-
-    /// <summary>
-    /// Called after the control API answered. A scrape of <c>/metrics</c> or a dashboard on a large estate leaves a few
-    /// MB of garbage each time, and between passes nothing else makes the collector run often: a daemon scraped every
-    /// few seconds sat 20–30 MB above its idle figure. One compacting collection 15 s after a request that left 1 MB
-    /// or more behind (health probes do not; 4 MB was too coarse, BENCHMARKS.md), at most one pending, none while a pass runs.
-    /// </summary>
-    public void AfterRequest()
-    {
-        if (GC.GetTotalAllocatedBytes() - Volatile.Read(ref _allocatedAtCollection) < RequestGarbageWorthCollecting
-            || Interlocked.Exchange(ref _requestTrimPending, 1) == 1)
-        {
-            return;
-        }
-
-        _ = Task.Run(
-            async () =>
-            {
-                try
-                {
-                    await Task.Delay(TrimInterval, time, lifetime.ApplicationStopping);
-                }
-                finally
-                {
-                    Volatile.Write(ref _requestTrimPending, 0);
-                }
-
-                if (!IsRunning)
-                {
-                    Collect();
-                }
-            },
-            CancellationToken.None).ContinueWith(t => _ = t.Exception, TaskContinuationOptions.OnlyOnFaulted);
-    }
-
-    private void Collect()
-    {
-        GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
-        NativeHeap.Trim();
-        Volatile.Write(ref _allocatedAtCollection, GC.GetTotalAllocatedBytes());
     }
 
     private async Task TryEndRunAsync(string runId)
