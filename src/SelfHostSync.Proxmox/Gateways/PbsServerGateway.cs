@@ -20,6 +20,9 @@ internal sealed class PbsServerGateway(PbsServer server, IPbsApi api, StorageCat
     private readonly Dictionary<(string Store, string Ns), KnownSnapshots> _known = [];
     private int _copiesLastPass;
 
+    /// <summary>A streamed listing that sends nothing for this long has stalled (the per-attempt timeout).</summary>
+    private TimeSpan StallTimeout => Endpoint.Timeout ?? new ResilienceSettings().AttemptTimeout;
+
     private readonly Refreshing<List<DatastoreDto>> _datastores = new(ConfigLifetime, time, KeptSlot.For(memory, server.Endpoint, "datastores"));
 
     private readonly PbsJobReader _jobs = new(server, api, storages, time, memory, new SourceId("pbs", server.Name));
@@ -188,16 +191,20 @@ internal sealed class PbsServerGateway(PbsServer server, IPbsApi api, StorageCat
             ProxmoxClients.Require(Endpoint, what, (await api.GetGroupsAsync(store, ns.Length == 0 ? null : ns, cancellationToken)).Data));
     }
 
-    /// <summary>A snapshot listing (of a namespace, or of one group): PBS builds the whole list before it sends a byte.</summary>
+    /// <summary>A snapshot listing (of a namespace, or of one group), streamed: PBS builds the whole list before it sends a byte.</summary>
     private async Task ListAsync(string store, string ns, GroupDto? group, Action<SnapshotDto> each, CancellationToken cancellationToken)
     {
         var what = $"GET /admin/datastore/{store}/snapshots";
-        var snapshots = await ProxmoxClients.Call(Endpoint, what, async () => ProxmoxClients.Require(Endpoint, what, (group is null
-            ? await api.GetSnapshotsAsync(store, ns.Length == 0 ? null : ns, cancellationToken)
-            : await api.GetGroupSnapshotsAsync(store, ns.Length == 0 ? null : ns, group.BackupType ?? string.Empty, group.BackupId ?? string.Empty, cancellationToken)).Data));
-        foreach (var snapshot in snapshots)
+        var found = await ProxmoxClients.Call(Endpoint, what, async () =>
         {
-            each(snapshot);
+            await using var answer = group is null
+                ? await api.GetSnapshotsAsync(store, ns.Length == 0 ? null : ns, cancellationToken)
+                : await api.GetGroupSnapshotsAsync(store, ns.Length == 0 ? null : ns, group.BackupType ?? string.Empty, group.BackupId ?? string.Empty, cancellationToken);
+            return await DataArrayReader.ReadAsync(answer, ProxmoxClients.Json, StallTimeout, each, cancellationToken);
+        });
+        if (!found)
+        {
+            throw ProxmoxClients.NoData(Endpoint, what);
         }
     }
 

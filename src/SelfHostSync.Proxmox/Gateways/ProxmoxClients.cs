@@ -10,7 +10,7 @@ namespace SelfHostSync.Proxmox.Gateways;
 /// <summary>Creates the Refit clients for an endpoint over the resilient, pinned HttpClient.</summary>
 internal static class ProxmoxClients
 {
-    /// <summary>How every PVE/PBS answer is read.</summary>
+    /// <summary>How every PVE/PBS answer is read (also by <see cref="DataArrayReader"/>).</summary>
     internal static readonly JsonSerializerOptions Json = new()
     {
         NumberHandling = JsonNumberHandling.AllowReadingFromString,
@@ -53,8 +53,6 @@ internal static class ProxmoxClients
                     return new ProxmoxApiException(ProxmoxErrorKind.BadResponse, null, $"{prefix}: malformed response ({json.Message})", ex);
                 case Polly.Timeout.TimeoutRejectedException:
                     return new ProxmoxApiException(ProxmoxErrorKind.Failed, null, $"{prefix}: timed out", ex);
-                case TimeoutException stalled:
-                    return new ProxmoxApiException(ProxmoxErrorKind.Failed, null, $"{prefix}: {stalled.Message}", ex);
                 case Polly.CircuitBreaker.BrokenCircuitException:
                     return new ProxmoxApiException(ProxmoxErrorKind.Failed, null, $"{prefix}: too many failures, pausing requests", ex);
                 case HttpRequestException http:

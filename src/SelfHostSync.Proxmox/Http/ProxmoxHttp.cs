@@ -78,9 +78,8 @@ public static partial class ProxmoxHttp
             ConfigurePipeline(b, endpoint, settings);
         });
         client
-            // Inside the pipeline: each attempt's timeout covers its body, not just the headers (a stall is retried), and a
-            // body that brings nothing for the endpoint's attempt timeout fails even in a listing's longer attempt.
-            .AddHttpMessageHandler(() => new BufferedBodyHandler(endpoint.Timeout ?? settings.AttemptTimeout))
+            // Inside the pipeline: each attempt's timeout covers its body, not just the headers (a stall is retried).
+            .AddHttpMessageHandler(() => new BufferedBodyHandler(IsStreamed))
             .AddHttpMessageHandler(sp => endpoint.UsesTicket
                 ? new TicketAuthHandler(endpoint, sp.GetRequiredService<TimeProvider>(), () => sp.GetRequiredService<IHttpClientFactory>().CreateClient(name + ":login"))
                 : new TokenAuthHandler(endpoint))
@@ -157,6 +156,10 @@ public static partial class ProxmoxHttp
         var attempt = endpoint.Timeout ?? settings.AttemptTimeout;
         return IsListing(context) && settings.ListingTimeout > attempt ? settings.ListingTimeout : attempt;
     }
+
+    /// <summary>The PBS snapshot listing is read as a stream, one element at a time (<c>DataArrayReader</c>), not buffered.</summary>
+    private static bool IsStreamed(HttpRequestMessage request) =>
+        request.RequestUri?.AbsolutePath is { } path && path.EndsWith("/snapshots", StringComparison.Ordinal) && path.Contains("/admin/datastore/", StringComparison.Ordinal);
 
     /// <summary>A PBS snapshot listing, or a PVE storage content listing (which may wait on a PBS behind it).</summary>
     internal static bool IsListing(ResilienceContext context) =>

@@ -16,13 +16,13 @@ internal interface IPbsApi
     [Get("/config/remote")]
     Task<PbsData<List<RemoteDto>>> GetRemotesAsync(CancellationToken cancellationToken);
 
-    /// <summary>Every snapshot of a datastore namespace (100,000s on a large one: each read by <c>SnapshotConverter</c>).</summary>
+    /// <summary>The answer as a stream: a datastore can list 100,000s of snapshots, read one at a time (DataArrayReader).</summary>
     [Get("/admin/datastore/{store}/snapshots")]
-    Task<PbsData<List<SnapshotDto>>> GetSnapshotsAsync(string store, [Query] string? ns, CancellationToken cancellationToken);
+    Task<Stream> GetSnapshotsAsync(string store, [Query] string? ns, CancellationToken cancellationToken);
 
-    /// <summary>One group's snapshots (a guest's backups on the datastore namespace).</summary>
+    /// <summary>One group's snapshots (a guest's backups on the datastore namespace), streamed like the whole listing.</summary>
     [Get("/admin/datastore/{store}/snapshots")]
-    Task<PbsData<List<SnapshotDto>>> GetGroupSnapshotsAsync(
+    Task<Stream> GetGroupSnapshotsAsync(
         string store,
         [Query] string? ns,
         [AliasAs("backup-type")][Query] string type,

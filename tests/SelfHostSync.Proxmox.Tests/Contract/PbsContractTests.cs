@@ -19,7 +19,11 @@ public sealed class PbsContractTests : IDisposable
                       "verification":{"state":"ok","upid":"UPID:pbs:00000001:00000002:00000000:5CA78B83:verificationjob:x:root@pam:"},"protected":false}]}
             """);
 
-        var snapshots = (await _mock.Pbs().GetSnapshotsAsync("main", "homelab", CancellationToken.None)).Data!;
+        var snapshots = new List<SnapshotDto>();
+        await using (var answer = await _mock.Pbs().GetSnapshotsAsync("main", "homelab", CancellationToken.None))
+        {
+            Assert.True(await DataArrayReader.ReadAsync<SnapshotDto>(answer, ProxmoxClients.Json, TimeSpan.FromSeconds(5), snapshots.Add, CancellationToken.None));
+        }
 
         Assert.Equal("ok", Assert.Single(snapshots).VerificationState);
         var request = Assert.Single(_mock.Requests("/admin/datastore/main/snapshots")).RequestMessage;
@@ -32,7 +36,7 @@ public sealed class PbsContractTests : IDisposable
     {
         _mock.Stub("GET", "/admin/datastore/main/snapshots", 200, """{"data":[]}""");
 
-        Assert.NotNull((await _mock.Pbs().GetSnapshotsAsync("main", null, CancellationToken.None)).Data);
+        await (await _mock.Pbs().GetSnapshotsAsync("main", null, CancellationToken.None)).DisposeAsync();
 
         var request = Assert.Single(_mock.Requests("/admin/datastore/main/snapshots")).RequestMessage;
         Assert.True(request.Query is null || !request.Query.ContainsKey("ns"));
@@ -77,7 +81,7 @@ public sealed class PbsContractTests : IDisposable
         var endpoint = _mock.Endpoint(ProxmoxProduct.Pbs);
         var api = _mock.Pbs(endpoint, Mock.Fast with { MaxRetries = 0, AttemptTimeout = TimeSpan.FromMilliseconds(200), ListingTimeout = TimeSpan.FromSeconds(20) });
 
-        Assert.NotNull((await ProxmoxClients.Call(endpoint, "GET snapshots", () => api.GetSnapshotsAsync("main", null, CancellationToken.None))).Data);
+        await (await ProxmoxClients.Call(endpoint, "GET snapshots", () => api.GetSnapshotsAsync("main", null, CancellationToken.None))).DisposeAsync();
         var other = await Assert.ThrowsAsync<ProxmoxApiException>(() => ProxmoxClients.Call(endpoint, "GET /admin/datastore", () => api.GetDatastoresAsync(CancellationToken.None)));
 
         Assert.Contains("GET /admin/datastore", other.Message, StringComparison.Ordinal);
