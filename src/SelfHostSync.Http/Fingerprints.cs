@@ -18,8 +18,7 @@ public static class Fingerprints
         return hex.Length == 64 && hex.All(Uri.IsHexDigit) ? hex : null;
     }
 
-    public static string Of(X509Certificate2 certificate) =>
-        Convert.ToHexString(SHA256.HashData(certificate.RawData));
+    public static string Of(X509Certificate2 certificate) => Convert.ToHexString(SHA256.HashData(certificate.RawData));
 
     /// <summary>AB:CD:… as PVE displays it.</summary>
     public static string Display(string normalized) =>

@@ -26,9 +26,7 @@ public sealed class RequestMeter
             Interlocked.Increment(ref Requests);
             var now = Interlocked.Increment(ref InFlight);
             int peak;
-            while (now > (peak = Volatile.Read(ref Peak)) && Interlocked.CompareExchange(ref Peak, now, peak) != peak)
-            {
-            }
+            while (now > (peak = Volatile.Read(ref Peak)) && Interlocked.CompareExchange(ref Peak, now, peak) != peak) { }
         }
 
         public void Leave() => Interlocked.Decrement(ref InFlight);
@@ -75,7 +73,11 @@ internal sealed class CountingStream(Stream inner, RequestMeter.Counter counter)
 
     public override long Length => inner.Length;
 
-    public override long Position { get => inner.Position; set => throw new NotSupportedException(); }
+    public override long Position
+    {
+        get => inner.Position;
+        set => throw new NotSupportedException();
+    }
 
     public override int Read(byte[] buffer, int offset, int count) => Counted(inner.Read(buffer, offset, count));
 
@@ -85,9 +87,7 @@ internal sealed class CountingStream(Stream inner, RequestMeter.Counter counter)
     public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
         ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
 
-    public override void Flush()
-    {
-    }
+    public override void Flush() { }
 
     public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
 

@@ -42,15 +42,13 @@ public sealed class TlsPolicy(string? fingerprint, bool insecureSkipVerify, int 
         return errors == SslPolicyErrors.None;
     }
 
-    public SocketsHttpHandler CreatePrimaryHandler() => new()
-    {
-        PooledConnectionLifetime = TimeSpan.FromMinutes(5),
-        ConnectTimeout = TimeSpan.FromSeconds(10),
-        MaxConnectionsPerServer = Math.Max(1, maxConnections),
-        AutomaticDecompression = System.Net.DecompressionMethods.All,
-        SslOptions = new SslClientAuthenticationOptions
+    public SocketsHttpHandler CreatePrimaryHandler() =>
+        new()
         {
-            RemoteCertificateValidationCallback = (_, cert, _, errors) => Validate(cert, errors),
-        },
-    };
+            PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+            ConnectTimeout = TimeSpan.FromSeconds(10),
+            MaxConnectionsPerServer = Math.Max(1, maxConnections),
+            AutomaticDecompression = System.Net.DecompressionMethods.All,
+            SslOptions = new SslClientAuthenticationOptions { RemoteCertificateValidationCallback = (_, cert, _, errors) => Validate(cert, errors) },
+        };
 }

@@ -1,16 +1,20 @@
 using SelfHostSync.Lab.Dsm;
+using SelfHostSync.Lab.Hosting;
 using SelfHostSync.Lab.Pbs;
 using SelfHostSync.Lab.Pve;
 using SelfHostSync.Lab.Scenario;
-
-using SelfHostSync.Lab.Hosting;
 
 namespace SelfHostSync.Lab;
 
 /// <summary>Starts every simulator of a scenario on loopback and keeps them running until disposed.</summary>
 public sealed class LabHost : IAsyncDisposable
 {
-    private LabHost(LabScenario scenario, IReadOnlyList<PveSimulator> clusters, IReadOnlyList<PbsSimulator> backupServers, IReadOnlyList<DsmSimulator> nas)
+    private LabHost(
+        LabScenario scenario,
+        IReadOnlyList<PveSimulator> clusters,
+        IReadOnlyList<PbsSimulator> backupServers,
+        IReadOnlyList<DsmSimulator> nas
+    )
     {
         Synology = nas;
         Scenario = scenario;
@@ -31,12 +35,14 @@ public sealed class LabHost : IAsyncDisposable
     /// <summary>Fills <c>{{name.url}}</c> and <c>{{name.fingerprint}}</c> of every simulator in a configuration template.</summary>
     public string Fill(string template)
     {
-        var servers = Clusters.Select(c => (c.Name, c.Server))
+        var servers = Clusters
+            .Select(c => (c.Name, c.Server))
             .Concat(BackupServers.Select(b => (b.Name, b.Server)))
             .Concat(Synology.Select(n => (n.Name, n.Server)));
         foreach (var (name, server) in servers)
         {
-            template = template.Replace($"{{{{{name}.url}}}}", server.Url.ToString().TrimEnd('/'), StringComparison.Ordinal)
+            template = template
+                .Replace($"{{{{{name}.url}}}}", server.Url.ToString().TrimEnd('/'), StringComparison.Ordinal)
                 .Replace($"{{{{{name}.fingerprint}}}}", server.Fingerprint, StringComparison.Ordinal);
         }
 
@@ -93,9 +99,15 @@ public sealed class LabHost : IAsyncDisposable
     public string ConfigFor(string stateDirectory)
     {
         static string Q(string s) => System.Text.Json.JsonEncodedText.Encode(s).ToString();
-        var clusters = Clusters.Select(c => $$"""{ "Name": "{{c.Name}}", "Url": "{{Q(c.Server.Url.ToString().TrimEnd('/'))}}", "TokenId": "{{EstateGenerator.TokenId}}", "TokenSecret": "{{EstateGenerator.Secret}}", "Fingerprint": "{{c.Server.Fingerprint}}" }""");
-        var servers = BackupServers.Select(b => $$"""{ "Name": "{{b.Name}}", "Url": "{{Q(b.Server.Url.ToString().TrimEnd('/'))}}", "TokenId": "{{EstateGenerator.PbsTokenId}}", "TokenSecret": "{{EstateGenerator.Secret}}", "Fingerprint": "{{b.Server.Fingerprint}}" }""");
-        var nas = Synology.Select(n => $$"""{ "Name": "{{n.Name}}", "Url": "{{Q(n.Server.Url.ToString().TrimEnd('/'))}}", "Username": "selfhostsync", "Password": "{{EstateGenerator.Secret}}", "Fingerprint": "{{n.Server.Fingerprint}}" }""");
+        var clusters = Clusters.Select(c =>
+            $$"""{ "Name": "{{c.Name}}", "Url": "{{Q(c.Server.Url.ToString().TrimEnd('/'))}}", "TokenId": "{{EstateGenerator.TokenId}}", "TokenSecret": "{{EstateGenerator.Secret}}", "Fingerprint": "{{c.Server.Fingerprint}}" }"""
+        );
+        var servers = BackupServers.Select(b =>
+            $$"""{ "Name": "{{b.Name}}", "Url": "{{Q(b.Server.Url.ToString().TrimEnd('/'))}}", "TokenId": "{{EstateGenerator.PbsTokenId}}", "TokenSecret": "{{EstateGenerator.Secret}}", "Fingerprint": "{{b.Server.Fingerprint}}" }"""
+        );
+        var nas = Synology.Select(n =>
+            $$"""{ "Name": "{{n.Name}}", "Url": "{{Q(n.Server.Url.ToString().TrimEnd('/'))}}", "Username": "selfhostsync", "Password": "{{EstateGenerator.Secret}}", "Fingerprint": "{{n.Server.Fingerprint}}" }"""
+        );
         return $$"""
             { "SelfHostSync": {
                 "StateDirectory": "{{Q(stateDirectory)}}",

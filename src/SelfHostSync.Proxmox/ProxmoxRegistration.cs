@@ -19,7 +19,12 @@ public static class ProxmoxRegistration
     /// <param name="topology">What is configured.</param>
     /// <param name="doctor">What <c>doctor</c> judges the tokens against.</param>
     /// <param name="resilience">Retries and timeouts (tests shorten them).</param>
-    public static IServiceCollection AddProxmox(this IServiceCollection services, ProxmoxTopology topology, ProxmoxDoctorOptions doctor, ResilienceSettings? resilience = null)
+    public static IServiceCollection AddProxmox(
+        this IServiceCollection services,
+        ProxmoxTopology topology,
+        ProxmoxDoctorOptions doctor,
+        ResilienceSettings? resilience = null
+    )
     {
         foreach (var endpoint in topology.Clusters.Select(c => c.Endpoint).Concat(topology.Servers.Select(s => s.Endpoint)))
         {
@@ -38,16 +43,25 @@ public static class ProxmoxRegistration
             services.AddSingleton<IEvidenceSource>(sp => sp.GetRequiredService<ProxmoxGateways>().Sources[index]);
         }
 
-        services.AddSingleton<IEndpointDoctor>(sp => new Doctor(ct => sp.GetRequiredService<ProxmoxGateways>().DiagnoseAsync(doctor.NeedsSysModify, doctor.ManagedTags, ct)));
+        services.AddSingleton<IEndpointDoctor>(sp => new Doctor(ct =>
+            sp.GetRequiredService<ProxmoxGateways>().DiagnoseAsync(doctor.NeedsSysModify, doctor.ManagedTags, ct)
+        ));
         return services;
     }
 
     /// <summary>Restore drills on <paramref name="cluster"/> (with the drills' own token when configured): <see cref="IDrillCluster"/> and its doctor.</summary>
-    public static IServiceCollection AddProxmoxDrills(this IServiceCollection services, PveCluster cluster, DrillSettings settings, ResilienceSettings? resilience = null)
+    public static IServiceCollection AddProxmoxDrills(
+        this IServiceCollection services,
+        PveCluster cluster,
+        DrillSettings settings,
+        ResilienceSettings? resilience = null
+    )
     {
         var name = services.AddProxmoxClient(cluster.Endpoint, resilience, purpose: "drills");
         services.TryAddSingleton<IDrillCluster>(sp => new PveDrillGateway(cluster, Api(sp, name), settings.Range));
-        services.AddSingleton<IEndpointDoctor>(sp => new Doctor(ct => ProxmoxDoctorDrills.DiagnoseAsync(cluster, Api(sp, name), sp.GetRequiredService<IDrillCluster>(), settings, ct)));
+        services.AddSingleton<IEndpointDoctor>(sp => new Doctor(ct =>
+            ProxmoxDoctorDrills.DiagnoseAsync(cluster, Api(sp, name), sp.GetRequiredService<IDrillCluster>(), settings, ct)
+        ));
         return services;
     }
 

@@ -10,7 +10,11 @@ namespace SelfHostSync.Synology;
 public static class SynologyRegistration
 {
     /// <summary>Needs an <see cref="IStorageDirectory"/> (the Proxmox area's) to link shares to PVE storages.</summary>
-    public static IServiceCollection AddSynology(this IServiceCollection services, IReadOnlyList<SynologyEndpoint> endpoints, DsmResilience? resilience = null)
+    public static IServiceCollection AddSynology(
+        this IServiceCollection services,
+        IReadOnlyList<SynologyEndpoint> endpoints,
+        DsmResilience? resilience = null
+    )
     {
         foreach (var endpoint in endpoints)
         {
@@ -18,7 +22,12 @@ public static class SynologyRegistration
         }
 
         services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton(sp => new SynologyGateways(endpoints, sp.GetRequiredService<IStorageDirectory>(), sp.GetRequiredService<IHttpClientFactory>(), sp.GetRequiredService<TimeProvider>()));
+        services.TryAddSingleton(sp => new SynologyGateways(
+            endpoints,
+            sp.GetRequiredService<IStorageDirectory>(),
+            sp.GetRequiredService<IHttpClientFactory>(),
+            sp.GetRequiredService<TimeProvider>()
+        ));
         for (var i = 0; i < endpoints.Count; i++)
         {
             var index = i;

@@ -35,7 +35,10 @@ public sealed class DependencyTests
             .Select(x => $"{x.From.FullName} -> {x.To.FullName}")
             .Distinct(StringComparer.Ordinal)
             .ToList();
-        Assert.True(found.Count == 0, "only the composition root may know the Proxmox and Synology types:" + Environment.NewLine + string.Join(Environment.NewLine, found));
+        Assert.True(
+            found.Count == 0,
+            "only the composition root may know the Proxmox and Synology types:" + Environment.NewLine + string.Join(Environment.NewLine, found)
+        );
     }
 
     [Fact]
@@ -47,8 +50,8 @@ public sealed class DependencyTests
 
     private static IEnumerable<(IType From, IType To)> AdapterReferences()
     {
-        return Sources.Model.Types
-            .Where(t => InAssembly(t.Assembly, "SelfHostSync"))
+        return Sources
+            .Model.Types.Where(t => InAssembly(t.Assembly, "SelfHostSync"))
             .SelectMany(t => t.Dependencies.Select(d => (From: t, To: d.Target)))
             .Where(x => InAssembly(x.To.Assembly, "SelfHostSync.Proxmox") || InAssembly(x.To.Assembly, "SelfHostSync.Synology"));
     }
@@ -65,24 +68,37 @@ public sealed class DependencyTests
     {
         // Decision 015: the simulators ship in the binary for `demo` and `lab` only; the daemon never loads them.
         string[] allowed = ["SelfHostSync.Cli.DemoCommand", "SelfHostSync.Cli.LabCommand"];
-        var users = Sources.Model.Types
-            .Where(t => InAssembly(t.Assembly, "SelfHostSync"))
+        var users = Sources
+            .Model.Types.Where(t => InAssembly(t.Assembly, "SelfHostSync"))
             .SelectMany(t => t.Dependencies.Select(d => (From: t, To: d.Target)))
             .Where(x => InAssembly(x.To.Assembly, "SelfHostSync.Lab"))
             .Select(x => x.From.FullName)
             .Distinct(StringComparer.Ordinal)
             .ToList();
         Assert.NotEmpty(users);
-        var others = users.Where(u => !allowed.Any(a => u == a || u.StartsWith(a + "+", StringComparison.Ordinal) || u.StartsWith(a + "/", StringComparison.Ordinal))).ToList();
+        var others = users
+            .Where(u =>
+                !allowed.Any(a => u == a || u.StartsWith(a + "+", StringComparison.Ordinal) || u.StartsWith(a + "/", StringComparison.Ordinal))
+            )
+            .ToList();
         Assert.True(others.Count == 0, "only `demo` and `lab` may use the simulators: " + string.Join(", ", others));
     }
 
     [Fact]
     public void Adapters_Gateways_AreNotPublic()
     {
-        var ports = new[] { "IEvidenceSource", "ITagWriter", "ITagStyleWriter", "IStorageDirectory", "IDrillCluster", "IEndpointDoctor", "IDeviceEnrolment" };
-        var exposed = Sources.Model.Classes
-            .Where(c => InAssembly(c.Assembly, "SelfHostSync.Proxmox") || InAssembly(c.Assembly, "SelfHostSync.Synology"))
+        var ports = new[]
+        {
+            "IEvidenceSource",
+            "ITagWriter",
+            "ITagStyleWriter",
+            "IStorageDirectory",
+            "IDrillCluster",
+            "IEndpointDoctor",
+            "IDeviceEnrolment",
+        };
+        var exposed = Sources
+            .Model.Classes.Where(c => InAssembly(c.Assembly, "SelfHostSync.Proxmox") || InAssembly(c.Assembly, "SelfHostSync.Synology"))
             .Where(c => c.Visibility == Visibility.Public && c.ImplementedInterfaces.Any(i => ports.Contains(i.Name)))
             .Select(c => c.FullName)
             .ToList();
@@ -106,16 +122,21 @@ public sealed class DependencyTests
     private static IEnumerable<string> HttpClientConstructions(IEnumerable<IType> types) =>
         types
             .SelectMany(t => t.Dependencies.OfType<MethodCallDependency>().Select(d => (t, d.TargetMember)))
-            .Where(x => x.TargetMember is MethodMember { MethodForm: MethodForm.Constructor } && x.TargetMember.DeclaringType.FullName == "System.Net.Http.HttpClient")
+            .Where(x =>
+                x.TargetMember is MethodMember { MethodForm: MethodForm.Constructor }
+                && x.TargetMember.DeclaringType.FullName == "System.Net.Http.HttpClient"
+            )
             .Select(x => x.t.FullName)
             .Distinct(StringComparer.Ordinal);
 
     private static string Describe(IReadOnlyList<string> group) =>
-        $"cycle among {string.Join(", ", group)}:" + string.Concat(
+        $"cycle among {string.Join(", ", group)}:"
+        + string.Concat(
             from a in @group
             from b in @group
             where NamespaceGraph.Edges.GetValueOrDefault(a)?.Contains(b) == true
-            select $"{Environment.NewLine}  {a} -> {b} ({string.Join("; ", NamespaceGraph.Witnesses(a, b).Take(3))})");
+            select $"{Environment.NewLine}  {a} -> {b} ({string.Join("; ", NamespaceGraph.Witnesses(a, b).Take(3))})"
+        );
 
     /// <summary>What <see cref="HttpClientConstructions_TypeThatNewsOne_IsFound"/> must find.</summary>
     private static class NewsAnHttpClient

@@ -42,8 +42,7 @@ internal static class NamespaceGraph
                     w = stack.Pop();
                     on.Remove(w);
                     group.Add(w);
-                }
-                while (w != v);
+                } while (w != v);
                 if (group.Count > 1)
                 {
                     groups.Add([.. group.Order(StringComparer.Ordinal)]);
@@ -64,8 +63,8 @@ internal static class NamespaceGraph
 
     /// <summary>Which types make <paramref name="from"/> depend on <paramref name="to"/>.</summary>
     public static IEnumerable<string> Witnesses(string from, string to) =>
-        Sources.Model.Types
-            .Where(t => t.Namespace.FullName == from)
+        Sources
+            .Model.Types.Where(t => t.Namespace.FullName == from)
             .SelectMany(t => t.Dependencies.Select(d => (t, d.Target)))
             .Where(x => x.Target.Namespace?.FullName == to)
             .Select(x => $"{x.t.Name} -> {x.Target.Name}")
@@ -80,7 +79,9 @@ internal static class NamespaceGraph
             {
                 if (target != type.Namespace.FullName)
                 {
-                    (edges.TryGetValue(type.Namespace.FullName, out var set) ? set : edges[type.Namespace.FullName] = new(StringComparer.Ordinal)).Add(target);
+                    (
+                        edges.TryGetValue(type.Namespace.FullName, out var set) ? set : edges[type.Namespace.FullName] = new(StringComparer.Ordinal)
+                    ).Add(target);
                 }
             }
         }

@@ -26,9 +26,12 @@ internal static class Sources
 
     /// <summary>Every C# file of <c>src/</c>, without build output.</summary>
     public static IEnumerable<string> SourceFiles() =>
-        Directory.EnumerateFiles(SourceDirectory, "*.cs", SearchOption.AllDirectories)
-            .Where(f => !f.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal)
-                && !f.Contains($"{Path.DirectorySeparatorChar}bin{Path.DirectorySeparatorChar}", StringComparison.Ordinal))
+        Directory
+            .EnumerateFiles(SourceDirectory, "*.cs", SearchOption.AllDirectories)
+            .Where(f =>
+                !f.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal)
+                && !f.Contains($"{Path.DirectorySeparatorChar}bin{Path.DirectorySeparatorChar}", StringComparison.Ordinal)
+            )
             .Order(StringComparer.Ordinal);
 
     private static string FindSource()

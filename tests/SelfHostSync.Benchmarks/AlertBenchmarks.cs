@@ -14,7 +14,14 @@ public class AlertBenchmarks
 {
     private static readonly DateTimeOffset Now = new(2026, 11, 25, 12, 0, 0, TimeSpan.Zero);
     private static readonly string[] CheckIdsPerGuest =
-        [CheckIds.BackupPresent, CheckIds.BackupFresh, CheckIds.BackupVerified, CheckIds.RestoreTested, CheckIds.OffsitePresent, CheckIds.DocsPresent];
+    [
+        CheckIds.BackupPresent,
+        CheckIds.BackupFresh,
+        CheckIds.BackupVerified,
+        CheckIds.RestoreTested,
+        CheckIds.OffsitePresent,
+        CheckIds.DocsPresent,
+    ];
 
     private RunReport _run = null!;
     private IReadOnlyDictionary<string, OpenAlert> _open = null!;
@@ -28,21 +35,25 @@ public class AlertBenchmarks
         var guests = new List<GuestReport>(Guests);
         for (var i = 0; i < Guests; i++)
         {
-            guests.Add(new GuestReport
-            {
-                Cluster = $"cluster{(i % 3) + 1}",
-                Vmid = 100 + (i / 3),
-                Node = "n1",
-                Type = "qemu",
-                Name = $"guest-{i}",
-                Level = "3b",
-                LevelReasons = [],
-                Checks = CheckIdsPerGuest.Select((id, c) => new CheckResult(id, (i + c) % 3 == 0 ? CheckStatus.Fail : CheckStatus.Pass, "detail")).ToList(),
-                TagsBefore = [],
-                TagsAfter = [],
-                Written = false,
-                WriteStatus = "none",
-            });
+            guests.Add(
+                new GuestReport
+                {
+                    Cluster = $"cluster{(i % 3) + 1}",
+                    Vmid = 100 + (i / 3),
+                    Node = "n1",
+                    Type = "qemu",
+                    Name = $"guest-{i}",
+                    Level = "3b",
+                    LevelReasons = [],
+                    Checks = CheckIdsPerGuest
+                        .Select((id, c) => new CheckResult(id, (i + c) % 3 == 0 ? CheckStatus.Fail : CheckStatus.Pass, "detail"))
+                        .ToList(),
+                    TagsBefore = [],
+                    TagsAfter = [],
+                    Written = false,
+                    WriteStatus = "none",
+                }
+            );
         }
 
         _run = new RunReport

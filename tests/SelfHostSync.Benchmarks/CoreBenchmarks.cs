@@ -27,21 +27,42 @@ public class CoreBenchmarks
         {
             var key = new GuestKey($"cluster{(i % 3) + 1}", 100 + (i / 3));
             var kind = i % 10;
-            guests.Add(new Guest
-            {
-                Key = key,
-                Node = "n1",
-                Type = i % 3 == 0 ? GuestType.Lxc : GuestType.Qemu,
-                Name = $"guest-{i}",
-                Status = "running",
-                Tags = TagList.Parse(kind switch { 0 or 1 => "prod;level-3b", 2 => "lab", _ => "web" }),
-                Config = new GuestConfig(kind < 5, kind == 0, kind == 9 ? null : "runbook", ["local-zfs"]),
-            });
+            guests.Add(
+                new Guest
+                {
+                    Key = key,
+                    Node = "n1",
+                    Type = i % 3 == 0 ? GuestType.Lxc : GuestType.Qemu,
+                    Name = $"guest-{i}",
+                    Status = "running",
+                    Tags = TagList.Parse(
+                        kind switch
+                        {
+                            0 or 1 => "prod;level-3b",
+                            2 => "lab",
+                            _ => "web",
+                        }
+                    ),
+                    Config = new GuestConfig(kind < 5, kind == 0, kind == 9 ? null : "runbook", ["local-zfs"]),
+                }
+            );
             if (kind != 8)
             {
                 for (var s = 0; s < 10; s++)
                 {
-                    copies.Add(new BackupCopy(key, BackupCopyKind.PbsSnapshot, "pbs1/store1", "pbs-1", Now - TimeSpan.FromDays(s + (i % 3)), s % 3 == 0 ? VerificationState.Ok : VerificationState.None, false, false, i % 7 == 0));
+                    copies.Add(
+                        new BackupCopy(
+                            key,
+                            BackupCopyKind.PbsSnapshot,
+                            "pbs1/store1",
+                            "pbs-1",
+                            Now - TimeSpan.FromDays(s + (i % 3)),
+                            s % 3 == 0 ? VerificationState.Ok : VerificationState.None,
+                            false,
+                            false,
+                            i % 7 == 0
+                        )
+                    );
                 }
             }
 
@@ -51,7 +72,15 @@ public class CoreBenchmarks
             }
         }
 
-        var jobs = new[] { "cluster1", "cluster2", "cluster3" }.Select(c => new BackupJob(c, "nightly", true, "02:00", JobSelection.AllGuests(), null, "pbs-1"));
+        var jobs = new[] { "cluster1", "cluster2", "cluster3" }.Select(c => new BackupJob(
+            c,
+            "nightly",
+            true,
+            "02:00",
+            JobSelection.AllGuests(),
+            null,
+            "pbs-1"
+        ));
         _evidence = new EvidenceSet(guests, copies, tests, jobs, [], [], []);
         _settings = new SyncSettings();
     }

@@ -22,7 +22,9 @@ internal static class Build
         string node = "pve1",
         bool configKnown = true,
         string[]? disks = null,
-        GuestType type = GuestType.Qemu) => new()
+        GuestType type = GuestType.Qemu
+    ) =>
+        new()
         {
             Key = new GuestKey(cluster, vmid),
             Node = node,
@@ -36,14 +38,25 @@ internal static class Build
             Config = configKnown ? new GuestConfig(onboot, protection, notes, disks ?? ["local-zfs"]) : null,
         };
 
-    public static BackupCopy Pbs(GuestKey guest, TimeSpan age, VerificationState verification = VerificationState.Ok, bool offsite = false, bool protectedCopy = false, string storage = "pbs") =>
-        new(guest, BackupCopyKind.PbsSnapshot, storage, storage, Now - age, verification, protectedCopy, false, offsite);
+    public static BackupCopy Pbs(
+        GuestKey guest,
+        TimeSpan age,
+        VerificationState verification = VerificationState.Ok,
+        bool offsite = false,
+        bool protectedCopy = false,
+        string storage = "pbs"
+    ) => new(guest, BackupCopyKind.PbsSnapshot, storage, storage, Now - age, verification, protectedCopy, false, offsite);
 
     public static BackupCopy Dump(GuestKey guest, TimeSpan age, string storage = "nas-dumps") =>
         new(guest, BackupCopyKind.VzdumpFile, storage, storage, Now - age, VerificationState.None, false, false, false);
 
-    public static RestoreTest Restore(GuestKey guest, TimeSpan age, bool passed = true, RestoreTestKind kind = RestoreTestKind.Task, string? note = null) =>
-        new($"test-{guest}-{age.Ticks}-{kind}", guest, kind, Now - age, passed, null, null, note);
+    public static RestoreTest Restore(
+        GuestKey guest,
+        TimeSpan age,
+        bool passed = true,
+        RestoreTestKind kind = RestoreTestKind.Task,
+        string? note = null
+    ) => new($"test-{guest}-{age.Ticks}-{kind}", guest, kind, Now - age, passed, null, null, note);
 
     public static BackupJob Job(string cluster, bool enabled, JobSelection selection, string id = "backup-daily") =>
         new(cluster, id, enabled, "21:00", selection, null, "pbs");
@@ -55,7 +68,8 @@ internal static class Build
         IEnumerable<BackupJob>? jobs = null,
         IEnumerable<StorageReplica>? replicas = null,
         IEnumerable<StorageHealth>? health = null,
-        IEnumerable<EvidenceGap>? gaps = null)
+        IEnumerable<EvidenceGap>? gaps = null
+    )
     {
         var set = new EvidenceSet([guest], copies ?? [], tests ?? [], jobs ?? [], replicas ?? [], health ?? [], gaps ?? []);
         return set.For(guest);

@@ -1,13 +1,13 @@
-using SelfHostSync.Lab;
-using SelfHostSync.Http;
+using Microsoft.Extensions.DependencyInjection;
+using SelfHostSync.Core.Drills;
 using SelfHostSync.Core.Matrix;
 using SelfHostSync.Core.Tags;
+using SelfHostSync.Http;
+using SelfHostSync.Lab;
 using SelfHostSync.Lab.Hosting;
 using SelfHostSync.Lab.Scenario;
-using SelfHostSync.Core.Drills;
 using SelfHostSync.Proxmox.Gateways;
 using SelfHostSync.Proxmox.Http;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace SelfHostSync.Proxmox.Tests;
 
@@ -28,7 +28,8 @@ internal sealed class LabFixture : IAsyncDisposable
         bool tickets = false,
         Func<LabScenario, LabScenario>? edit = null,
         int concurrency = 4,
-        Func<PbsServer, PbsServer?>? servers = null)
+        Func<PbsServer, PbsServer?>? servers = null
+    )
     {
         var lab = await DemoLab.StartAsync(edit);
         return new LabFixture(lab, GatewaysFor(lab, tickets, concurrency, servers));
@@ -41,18 +42,51 @@ internal sealed class LabFixture : IAsyncDisposable
     public LabGateways NewGateways(Core.Sync.ReadMemory? memory = null, TimeProvider? time = null, bool otherToken = false) =>
         GatewaysFor(Lab, tickets: false, concurrency: 4, servers: null, memory, time, otherToken);
 
-    private static LabGateways GatewaysFor(LabHost lab, bool tickets, int concurrency, Func<PbsServer, PbsServer?>? servers, Core.Sync.ReadMemory? memory = null, TimeProvider? time = null, bool otherToken = false)
+    private static LabGateways GatewaysFor(
+        LabHost lab,
+        bool tickets,
+        int concurrency,
+        Func<PbsServer, PbsServer?>? servers,
+        Core.Sync.ReadMemory? memory = null,
+        TimeProvider? time = null,
+        bool otherToken = false
+    )
     {
-        var clusters = lab.Clusters.Select(c => new PveCluster(EndpointOf(ProxmoxProduct.Pve, c.Name, c.Server, c.Spec.Tokens[otherToken && c.Spec.Tokens.Count > 1 ? 1 : 0], tickets ? c.Spec.Users.FirstOrDefault() : null) with { MaxConcurrentRequests = concurrency }, HardwareOwner.Self, TimeSpan.FromHours(1))).ToList();
-        var pbs = lab.BackupServers
-            .Select(b => new PbsServer(EndpointOf(ProxmoxProduct.Pbs, b.Name, b.Server, b.Spec.Tokens[0], tickets ? b.Spec.Users.FirstOrDefault() : null) with { MaxConcurrentRequests = concurrency }, b.Name.Contains("offsite", StringComparison.Ordinal)))
+        var clusters = lab
+            .Clusters.Select(c => new PveCluster(
+                EndpointOf(
+                    ProxmoxProduct.Pve,
+                    c.Name,
+                    c.Server,
+                    c.Spec.Tokens[otherToken && c.Spec.Tokens.Count > 1 ? 1 : 0],
+                    tickets ? c.Spec.Users.FirstOrDefault() : null
+                ) with
+                {
+                    MaxConcurrentRequests = concurrency,
+                },
+                HardwareOwner.Self,
+                TimeSpan.FromHours(1)
+            ))
+            .ToList();
+        var pbs = lab
+            .BackupServers.Select(b => new PbsServer(
+                EndpointOf(ProxmoxProduct.Pbs, b.Name, b.Server, b.Spec.Tokens[0], tickets ? b.Spec.Users.FirstOrDefault() : null) with
+                {
+                    MaxConcurrentRequests = concurrency,
+                },
+                b.Name.Contains("offsite", StringComparison.Ordinal)
+            ))
             .Select(s => servers is null ? s : servers(s))
             .OfType<PbsServer>()
             .ToList();
         var services = new ServiceCollection()
             .AddSingleton(time ?? TimeProvider.System)
             .AddSingleton(memory ?? new Core.Sync.ReadMemory(null))
-            .AddProxmox(new ProxmoxTopology(clusters, pbs), new ProxmoxDoctorOptions(false, TagVocabulary.Default.Names), new ResilienceSettings { MaxRetries = 0 })
+            .AddProxmox(
+                new ProxmoxTopology(clusters, pbs),
+                new ProxmoxDoctorOptions(false, TagVocabulary.Default.Names),
+                new ResilienceSettings { MaxRetries = 0 }
+            )
             .BuildServiceProvider();
         return new LabGateways(services);
     }
@@ -63,7 +97,10 @@ internal sealed class LabFixture : IAsyncDisposable
     public static ProxmoxEndpoint EndpointOf(ProxmoxProduct product, string name, LabServer server, TokenSpec token, UserSpec? user) =>
         user is null
             ? new ProxmoxEndpoint(product, name, server.Url, token.Id, token.Secret, Fingerprints.Normalize(server.Fingerprint))
-            : new ProxmoxEndpoint(product, name, server.Url, user.Name, string.Empty, Fingerprints.Normalize(server.Fingerprint)) { Password = user.Password };
+            : new ProxmoxEndpoint(product, name, server.Url, user.Name, string.Empty, Fingerprints.Normalize(server.Fingerprint))
+            {
+                Password = user.Password,
+            };
 
     /// <summary>Collects every source twice, writes tag changes, applies the tag style and drills: every kind of request we send.</summary>
     public async Task ExerciseAsync()
@@ -83,11 +120,22 @@ internal sealed class LabFixture : IAsyncDisposable
     {
         var homelab = Lab.Cluster("homelab");
         var range = new VmidRange(9900, 9999);
-        var cluster = new PveCluster(EndpointOf(ProxmoxProduct.Pve, "homelab", homelab.Server, homelab.Spec.Tokens[1], null), HardwareOwner.Self, TimeSpan.FromHours(1)) { ScratchRange = range };
-        var settings = new DrillSettings { Cluster = "homelab", Node = "pve1", TargetStorage = "local-zfs", Range = range };
-        var services = new ServiceCollection()
-            .AddProxmoxDrills(cluster, settings, new ResilienceSettings { MaxRetries = 0 })
-            .BuildServiceProvider();
+        var cluster = new PveCluster(
+            EndpointOf(ProxmoxProduct.Pve, "homelab", homelab.Server, homelab.Spec.Tokens[1], null),
+            HardwareOwner.Self,
+            TimeSpan.FromHours(1)
+        )
+        {
+            ScratchRange = range,
+        };
+        var settings = new DrillSettings
+        {
+            Cluster = "homelab",
+            Node = "pve1",
+            TargetStorage = "local-zfs",
+            Range = range,
+        };
+        var services = new ServiceCollection().AddProxmoxDrills(cluster, settings, new ResilienceSettings { MaxRetries = 0 }).BuildServiceProvider();
         return new LabDrills(cluster, services);
     }
 
@@ -98,16 +146,25 @@ internal sealed class LabFixture : IAsyncDisposable
         using var connection = DrillConnection();
         var settings = new DrillSettings
         {
-            Cluster = "homelab", Node = "pve1", TargetStorage = "local-zfs", Range = range, MaxParallel = 2,
-            PollInterval = TimeSpan.FromMilliseconds(50), RunningTime = TimeSpan.FromMilliseconds(200),
+            Cluster = "homelab",
+            Node = "pve1",
+            TargetStorage = "local-zfs",
+            Range = range,
+            MaxParallel = 2,
+            PollInterval = TimeSpan.FromMilliseconds(50),
+            RunningTime = TimeSpan.FromMilliseconds(200),
         };
         var runner = new DrillRunner(connection.Cluster, new MemoryDrillStore(), settings, TimeProvider.System);
         await runner.SweepAsync(CancellationToken.None);
         var plan = await runner.PlanAsync(
-            [new DrillCandidate(new GuestKey("homelab", 101), Level.Production, null), new DrillCandidate(new GuestKey("homelab", 121), Level.Production, null)],
+            [
+                new DrillCandidate(new GuestKey("homelab", 101), Level.Production, null),
+                new DrillCandidate(new GuestKey("homelab", 121), Level.Production, null),
+            ],
             2,
             explicitGuest: false,
-            CancellationToken.None);
+            CancellationToken.None
+        );
         return await runner.RunAsync(plan, null, CancellationToken.None);
     }
 
@@ -117,9 +174,11 @@ internal sealed class LabFixture : IAsyncDisposable
 
         public Task UpdateDrillAsync(DrillRecord drill, CancellationToken cancellationToken) => Task.CompletedTask;
 
-        public Task FinishDrillAsync(DrillRecord drill, Core.Evidence.RestoreTest? evidence, CancellationToken cancellationToken) => Task.CompletedTask;
+        public Task FinishDrillAsync(DrillRecord drill, Core.Evidence.RestoreTest? evidence, CancellationToken cancellationToken) =>
+            Task.CompletedTask;
 
-        public Task<IReadOnlyList<DrillRecord>> UnfinishedDrillsAsync(CancellationToken cancellationToken) => Task.FromResult<IReadOnlyList<DrillRecord>>([]);
+        public Task<IReadOnlyList<DrillRecord>> UnfinishedDrillsAsync(CancellationToken cancellationToken) =>
+            Task.FromResult<IReadOnlyList<DrillRecord>>([]);
     }
 
     public IEnumerable<(ProxmoxProduct Product, LabServer Server)> Servers =>
@@ -145,11 +204,18 @@ internal sealed class LabGateways(ServiceProvider services) : IDisposable
 
     public RequestMeter Meter => services.GetRequiredService<RequestMeter>();
 
-    public Task<IReadOnlyList<Core.Sync.TagStyleOutcome>> ApplyTagStyleAsync(TagVocabulary vocabulary, bool colorMap, bool register, CancellationToken cancellationToken) =>
-        services.GetRequiredService<Core.Sync.ITagStyleWriter>().ApplyAsync(vocabulary, colorMap, register, cancellationToken);
+    public Task<IReadOnlyList<Core.Sync.TagStyleOutcome>> ApplyTagStyleAsync(
+        TagVocabulary vocabulary,
+        bool colorMap,
+        bool register,
+        CancellationToken cancellationToken
+    ) => services.GetRequiredService<Core.Sync.ITagStyleWriter>().ApplyAsync(vocabulary, colorMap, register, cancellationToken);
 
-    public Task<IReadOnlyList<Core.Sync.Diagnosis>> DiagnoseAsync(bool needsSysModify, IReadOnlyCollection<string> managedTags, CancellationToken cancellationToken) =>
-        Gateways.DiagnoseAsync(needsSysModify, managedTags, cancellationToken);
+    public Task<IReadOnlyList<Core.Sync.Diagnosis>> DiagnoseAsync(
+        bool needsSysModify,
+        IReadOnlyCollection<string> managedTags,
+        CancellationToken cancellationToken
+    ) => Gateways.DiagnoseAsync(needsSysModify, managedTags, cancellationToken);
 
     public void Dispose() => services.Dispose();
 }
@@ -166,7 +232,8 @@ internal sealed class LabDrills(PveCluster cluster, ServiceProvider services) : 
             ProxmoxClients.Pve(services.GetRequiredService<IHttpClientFactory>().CreateClient(ProxmoxHttp.ClientName(cluster.Endpoint, "drills"))),
             Cluster,
             settings,
-            cancellationToken);
+            cancellationToken
+        );
 
     public void Dispose() => services.Dispose();
 }

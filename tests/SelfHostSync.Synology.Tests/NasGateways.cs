@@ -19,10 +19,7 @@ internal sealed class NasGateways(ServiceProvider services) : IAsyncDisposable
         services.GetRequiredService<SynologyGateways>().DiagnoseAsync(cancellationToken);
 
     public static NasGateways For(IReadOnlyList<SynologyEndpoint> endpoints, IStorageDirectory storages) =>
-        new(new ServiceCollection()
-            .AddSingleton(storages)
-            .AddSynology(endpoints, Fast)
-            .BuildServiceProvider());
+        new(new ServiceCollection().AddSingleton(storages).AddSynology(endpoints, Fast).BuildServiceProvider());
 
     public ValueTask DisposeAsync() => services.DisposeAsync();
 }

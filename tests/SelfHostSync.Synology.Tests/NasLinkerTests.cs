@@ -9,7 +9,11 @@ public sealed class NasLinkerTests
         "nas",
         new HashSet<string>(["192.168.1.20", "fd00::20"], StringComparer.OrdinalIgnoreCase),
         new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase) { ["proxmox-dumps"] = "/volume1", ["VMs"] = "/volume2" },
-        [new NasVolume("volume_1", "/volume1", "normal", "reuse_1", "normal", 0), new NasVolume("volume_2", "/volume2", "normal", "reuse_2", "degraded", 1)]);
+        [
+            new NasVolume("volume_1", "/volume1", "normal", "reuse_1", "normal", 0),
+            new NasVolume("volume_2", "/volume2", "normal", "reuse_2", "degraded", 1),
+        ]
+    );
 
     [Theory]
     [InlineData("nfs", "nas.lan", "/volume1/proxmox-dumps", null, null, "/volume1/proxmox-dumps")]
@@ -34,8 +38,7 @@ public sealed class NasLinkerTests
     [InlineData("/volume1/pve", "/volume1/pve-backup/dump", false)]
     [InlineData("/volume1", "/volume1/pve/dump", true)]
     [InlineData("/volume1/pve/dump/sub", "/volume1/pve/dump", false)]
-    public void Covers_PathBoundary(string folder, string path, bool expected) =>
-        Assert.Equal(expected, NasLinker.Covers(folder, path));
+    public void Covers_PathBoundary(string folder, string path, bool expected) => Assert.Equal(expected, NasLinker.Covers(folder, path));
 
     [Fact]
     public void VolumeOf_DegradedPool_UnhealthyWithDetail()

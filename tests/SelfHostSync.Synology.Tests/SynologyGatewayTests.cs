@@ -1,7 +1,7 @@
-using SelfHostSync.Lab;
 using SelfHostSync.Core.Evidence;
 using SelfHostSync.Core.Sync;
 using SelfHostSync.Http;
+using SelfHostSync.Lab;
 using SelfHostSync.Lab.Dsm;
 using SelfHostSync.Lab.Hosting;
 using SelfHostSync.Lab.Scenario;
@@ -22,12 +22,27 @@ public sealed class SynologyGatewayTests
 
     private static async Task<(LabHost Lab, DsmSimulator Nas)> StartAsync(Func<SynologySpec, SynologySpec>? edit = null)
     {
-        var lab = await DemoLab.StartAsync(scenario => scenario with { Clusters = [], BackupServers = [], Synology = [.. scenario.Synology.Select(s => edit is null ? s : edit(s))] });
+        var lab = await DemoLab.StartAsync(scenario =>
+            scenario with
+            {
+                Clusters = [],
+                BackupServers = [],
+                Synology = [.. scenario.Synology.Select(s => edit is null ? s : edit(s))],
+            }
+        );
         return (lab, lab.Nas("nas"));
     }
 
     private static SynologyEndpoint Endpoint(DsmSimulator nas, string? password = null, string? deviceId = null) =>
-        new("nas", nas.Server.Url, "selfhostsync", password ?? nas.Spec.Password, "selfhostsync", deviceId, Fingerprints.Normalize(nas.Server.Fingerprint));
+        new(
+            "nas",
+            nas.Server.Url,
+            "selfhostsync",
+            password ?? nas.Spec.Password,
+            "selfhostsync",
+            deviceId,
+            Fingerprints.Normalize(nas.Server.Fingerprint)
+        );
 
     private static NasGateways Gateways(SynologyEndpoint endpoint, params StorageRef[] storages) =>
         NasGateways.For([endpoint], new FixedStorageDirectory(storages.Length == 0 ? HomelabStorages : storages));
@@ -175,7 +190,10 @@ public sealed class SynologyGatewayTests
         await using (lab)
         {
             nas.Server.Faults.Down = true;
-            await using var gateways = Gateways(Endpoint(nas), [.. HomelabStorages, new StorageRef("rented", "local", "dir", null, null, null, null)]);
+            await using var gateways = Gateways(
+                Endpoint(nas),
+                [.. HomelabStorages, new StorageRef("rented", "local", "dir", null, null, null, null)]
+            );
 
             var batch = await gateways.Sources[0].CollectAsync(CancellationToken.None);
 
@@ -224,7 +242,13 @@ public sealed class SynologyGatewayTests
         await using (lab)
         {
             nas.Server.Faults.Latency = TimeSpan.FromSeconds(2);
-            await using var gateways = Gateways(Endpoint(nas) with { Timeout = TimeSpan.FromMilliseconds(200) }, [.. HomelabStorages, new StorageRef("rented", "local", "dir", null, null, null, null)]);
+            await using var gateways = Gateways(
+                Endpoint(nas) with
+                {
+                    Timeout = TimeSpan.FromMilliseconds(200),
+                },
+                [.. HomelabStorages, new StorageRef("rented", "local", "dir", null, null, null, null)]
+            );
 
             var batch = await gateways.Sources[0].CollectAsync(CancellationToken.None);
 
@@ -251,17 +275,34 @@ public sealed class SynologyGatewayTests
     [Fact]
     public async Task Collect_RemoteVaultNotDeclaredOffsite_NoReplica()
     {
-        var (lab, nas) = await StartAsync(s => s with
-        {
-            HyperBackupTasks = [new HyperBackupSpec { Id = 9, Name = "to the other NAS", Sources = ["/volume1/proxmox-dumps"], TargetType = "image", TransferType = "image_remote", LastSuccessAgeHours = 2 }],
-        });
+        var (lab, nas) = await StartAsync(s =>
+            s with
+            {
+                HyperBackupTasks =
+                [
+                    new HyperBackupSpec
+                    {
+                        Id = 9,
+                        Name = "to the other NAS",
+                        Sources = ["/volume1/proxmox-dumps"],
+                        TargetType = "image",
+                        TransferType = "image_remote",
+                        LastSuccessAgeHours = 2,
+                    },
+                ],
+            }
+        );
         await using (lab)
         {
             await using var plain = Gateways(Endpoint(nas));
             Assert.Empty((await plain.Sources[0].CollectAsync(CancellationToken.None)).Replicas);
 
             await using var declared = Gateways(Endpoint(nas) with { RemoteVaultOffsite = true });
-            Assert.Contains("remote Synology", Assert.Single((await declared.Sources[0].CollectAsync(CancellationToken.None)).Replicas).Via, StringComparison.Ordinal);
+            Assert.Contains(
+                "remote Synology",
+                Assert.Single((await declared.Sources[0].CollectAsync(CancellationToken.None)).Replicas).Via,
+                StringComparison.Ordinal
+            );
         }
     }
 
@@ -271,10 +312,22 @@ public sealed class SynologyGatewayTests
     [InlineData("normal", false, true, "Drive 2: remaining life below the threshold")]
     public async Task Collect_DiskOfThePoolFailing_StorageUnhealthyNamingTheDisk(string smart, bool badSectors, bool lowLife, string detail)
     {
-        var (lab, nas) = await StartAsync(s => s with
-        {
-            Pools = [.. s.Pools.Select(p => p.Id != "reuse_1" ? p : p with { Disks = [new NasDiskSpec("sata1", "Drive 1"), new NasDiskSpec("sata2", "Drive 2", smart, badSectors, lowLife)] })],
-        });
+        var (lab, nas) = await StartAsync(s =>
+            s with
+            {
+                Pools =
+                [
+                    .. s.Pools.Select(p =>
+                        p.Id != "reuse_1"
+                            ? p
+                            : p with
+                            {
+                                Disks = [new NasDiskSpec("sata1", "Drive 1"), new NasDiskSpec("sata2", "Drive 2", smart, badSectors, lowLife)],
+                            }
+                    ),
+                ],
+            }
+        );
         await using (lab)
         {
             await using var gateways = Gateways(Endpoint(nas));
@@ -290,10 +343,23 @@ public sealed class SynologyGatewayTests
     public async Task Collect_S3DestinationNotDeclared_NoReplicaAndFindingSaysHowToDeclare()
     {
         // An S3 target may be a MinIO in the same rack: only C2 is off site unless the configuration says so.
-        var (lab, nas) = await StartAsync(s => s with
-        {
-            HyperBackupTasks = [new HyperBackupSpec { Id = 7, Name = "dumps to S3", Sources = ["/volume1/proxmox-dumps"], TargetType = "cloud_image", TransferType = "s3", LastSuccessAgeHours = 2 }],
-        });
+        var (lab, nas) = await StartAsync(s =>
+            s with
+            {
+                HyperBackupTasks =
+                [
+                    new HyperBackupSpec
+                    {
+                        Id = 7,
+                        Name = "dumps to S3",
+                        Sources = ["/volume1/proxmox-dumps"],
+                        TargetType = "cloud_image",
+                        TransferType = "s3",
+                        LastSuccessAgeHours = 2,
+                    },
+                ],
+            }
+        );
         await using (lab)
         {
             await using var plain = Gateways(Endpoint(nas));
@@ -301,27 +367,42 @@ public sealed class SynologyGatewayTests
             Assert.Empty(batch.Replicas);
             Assert.Contains(batch.Findings, f => f.Contains("list 'cloud_image:s3' in OffsiteDestinations", StringComparison.Ordinal));
 
-            await using var declared = Gateways(Endpoint(nas) with { OffsiteDestinations = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { "cloud_image:s3" } });
-            Assert.Contains("cloud_image:s3", Assert.Single((await declared.Sources[0].CollectAsync(CancellationToken.None)).Replicas).Via, StringComparison.Ordinal);
+            await using var declared = Gateways(
+                Endpoint(nas) with
+                {
+                    OffsiteDestinations = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { "cloud_image:s3" },
+                }
+            );
+            Assert.Contains(
+                "cloud_image:s3",
+                Assert.Single((await declared.Sources[0].CollectAsync(CancellationToken.None)).Replicas).Via,
+                StringComparison.Ordinal
+            );
         }
     }
 
     [Fact]
     public async Task Collect_AbbAndSnapshotReplicationInstalled_ShownAsFindings()
     {
-        var (lab, nas) = await StartAsync(s => s with
-        {
-            ActiveBackupTasks = new Dictionary<string, int> { ["vmware-fleet"] = 2, ["old-pc"] = 4 },
-            ReplicationPlans = new Dictionary<string, string> { ["proxmox-dumps"] = "nas-dr" },
-        });
+        var (lab, nas) = await StartAsync(s =>
+            s with
+            {
+                ActiveBackupTasks = new Dictionary<string, int> { ["vmware-fleet"] = 2, ["old-pc"] = 4 },
+                ReplicationPlans = new Dictionary<string, string> { ["proxmox-dumps"] = "nas-dr" },
+            }
+        );
         await using (lab)
         {
             await using var gateways = Gateways(Endpoint(nas));
 
             var findings = (await gateways.Sources[0].CollectAsync(CancellationToken.None)).Findings;
 
-            Assert.Contains(findings, f => f.Contains("Active Backup for Business on nas: 2 task(s), not successful: old-pc", StringComparison.Ordinal));
-            Assert.Contains(findings, f => f.Contains("Snapshot Replication of proxmox-dumps on nas to nas-dr: last sync succeeded", StringComparison.Ordinal));
+            Assert.Contains(findings, f =>
+                f.Contains("Active Backup for Business on nas: 2 task(s), not successful: old-pc", StringComparison.Ordinal)
+            );
+            Assert.Contains(findings, f =>
+                f.Contains("Snapshot Replication of proxmox-dumps on nas to nas-dr: last sync succeeded", StringComparison.Ordinal)
+            );
         }
     }
 }

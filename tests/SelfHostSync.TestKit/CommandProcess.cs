@@ -9,35 +9,35 @@ namespace SelfHostSync.TestKit;
 /// </summary>
 public sealed class CommandProcess : IAsyncDisposable
 {
-    private readonly Process process;
-    private readonly string command;
-    private readonly Task<string> stdout;
-    private readonly Task<string> stderr;
-    private int recorded;
+    private readonly Process _process;
+    private readonly string _command;
+    private readonly Task<string> _stdout;
+    private readonly Task<string> _stderr;
+    private int _recorded;
 
     internal CommandProcess(Process process, string command)
     {
-        this.process = process;
-        this.command = command;
-        stdout = process.StandardOutput.ReadToEndAsync();
-        stderr = process.StandardError.ReadToEndAsync();
+        _process = process;
+        _command = command;
+        _stdout = process.StandardOutput.ReadToEndAsync();
+        _stderr = process.StandardError.ReadToEndAsync();
     }
 
-    public int Id => process.Id;
+    public int Id => _process.Id;
 
-    public bool HasExited => process.HasExited;
+    public bool HasExited => _process.HasExited;
 
-    public int ExitCode => process.ExitCode;
+    public int ExitCode => _process.ExitCode;
 
     /// <summary>SIGKILL, as a crash or the OOM killer would end it.</summary>
-    public void Kill() => process.Kill(entireProcessTree: true);
+    public void Kill() => _process.Kill(entireProcessTree: true);
 
     /// <summary>SIGTERM, as <c>systemctl stop</c> sends it.</summary>
     public void Terminate()
     {
-        if (!process.HasExited)
+        if (!_process.HasExited)
         {
-            using var kill = Process.Start("kill", ["-TERM", process.Id.ToString(CultureInfo.InvariantCulture)]);
+            using var kill = Process.Start("kill", ["-TERM", _process.Id.ToString(CultureInfo.InvariantCulture)]);
             kill.WaitForExit();
         }
     }
@@ -45,17 +45,17 @@ public sealed class CommandProcess : IAsyncDisposable
     public async Task WaitForExitAsync(TimeSpan? timeout = null)
     {
         using var cts = new CancellationTokenSource(timeout ?? TimeSpan.FromMinutes(2));
-        await process.WaitForExitAsync(cts.Token);
+        await _process.WaitForExitAsync(cts.Token);
     }
 
     /// <summary>Waits for the end: everything it wrote to standard output and standard error.</summary>
     public async Task<(string Stdout, string Stderr)> OutputAsync(TimeSpan? timeout = null)
     {
         await WaitForExitAsync(timeout);
-        var output = (await stdout, await stderr);
-        if (Interlocked.Exchange(ref recorded, 1) == 0)
+        var output = (await _stdout, await _stderr);
+        if (Interlocked.Exchange(ref _recorded, 1) == 0)
         {
-            ErrorLog.Record(command, output.Item1 + "\n" + output.Item2);
+            ErrorLog.Record(_command, output.Item1 + "\n" + output.Item2);
         }
 
         return output;
@@ -63,12 +63,12 @@ public sealed class CommandProcess : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        if (!process.HasExited)
+        if (!_process.HasExited)
         {
             Kill();
         }
 
         await OutputAsync(TimeSpan.FromSeconds(30));
-        process.Dispose();
+        _process.Dispose();
     }
 }

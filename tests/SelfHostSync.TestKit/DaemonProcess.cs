@@ -9,7 +9,7 @@ public sealed class DaemonProcess : IAsyncDisposable
 {
     private const int PortCount = 8000;
     private static readonly int PortsFrom = EphemeralPortsFrom() - PortCount;
-    private static int nextPort = Random.Shared.Next(PortCount);
+    private static int _nextPort = Random.Shared.Next(PortCount);
 
     private DaemonProcess(LabRun run, CommandProcess process, Uri url)
     {
@@ -27,7 +27,11 @@ public sealed class DaemonProcess : IAsyncDisposable
 
     public HttpClient Http { get; }
 
-    public static async Task<DaemonProcess> StartAsync(string? token = null, Func<LabScenario, LabScenario>? scenario = null, Func<string, string>? editConfig = null)
+    public static async Task<DaemonProcess> StartAsync(
+        string? token = null,
+        Func<LabScenario, LabScenario>? scenario = null,
+        Func<string, string>? editConfig = null
+    )
     {
         var port = FreePort();
         var control = token is null
@@ -36,10 +40,15 @@ public sealed class DaemonProcess : IAsyncDisposable
         var run = await LabRun.StartAsync(
             text =>
             {
-                var edited = text.Replace("\"StateDirectory\":", control + " \"Schedule\": \"0 0 3 * * ?\", \"StateDirectory\":", StringComparison.Ordinal);
+                var edited = text.Replace(
+                    "\"StateDirectory\":",
+                    control + " \"Schedule\": \"0 0 3 * * ?\", \"StateDirectory\":",
+                    StringComparison.Ordinal
+                );
                 return editConfig is null ? edited : editConfig(edited);
             },
-            scenario);
+            scenario
+        );
         var daemon = new DaemonProcess(run, Executable.Start("run", "--config", run.ConfigPath), new Uri($"http://127.0.0.1:{port}/"));
         try
         {
@@ -62,16 +71,14 @@ public sealed class DaemonProcess : IAsyncDisposable
     {
         for (var tries = 0; tries < 2000; tries++)
         {
-            var port = PortsFrom + ((Interlocked.Increment(ref nextPort) & int.MaxValue) % PortCount);
+            var port = PortsFrom + ((Interlocked.Increment(ref _nextPort) & int.MaxValue) % PortCount);
             try
             {
                 using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, port);
                 listener.Start();
                 return port;
             }
-            catch (System.Net.Sockets.SocketException)
-            {
-            }
+            catch (System.Net.Sockets.SocketException) { }
         }
 
         throw new InvalidOperationException($"no free loopback port in {PortsFrom}–{PortsFrom + PortCount - 1}");
@@ -95,9 +102,7 @@ public sealed class DaemonProcess : IAsyncDisposable
                     return;
                 }
             }
-            catch (HttpRequestException)
-            {
-            }
+            catch (HttpRequestException) { }
 
             Assert.True(DateTime.UtcNow < deadline, "daemon did not become healthy within 60 s");
             await Task.Delay(250);
@@ -114,8 +119,11 @@ public sealed class DaemonProcess : IAsyncDisposable
 
     private static int EphemeralPortsFrom()
     {
-        const string range = "/proc/sys/net/ipv4/ip_local_port_range";
-        return File.Exists(range) && int.TryParse(File.ReadAllText(range).Split((char[])['\t', ' '], StringSplitOptions.RemoveEmptyEntries)[0], out var low) && low > PortCount + 1024
+        const string Range = "/proc/sys/net/ipv4/ip_local_port_range";
+        return
+            File.Exists(Range)
+            && int.TryParse(File.ReadAllText(Range).Split((char[])['\t', ' '], StringSplitOptions.RemoveEmptyEntries)[0], out var low)
+            && low > PortCount + 1024
             ? low
             : 32768;
     }

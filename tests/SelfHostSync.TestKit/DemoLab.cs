@@ -20,26 +20,54 @@ public static class DemoLab
     /// The demo lab with guest 100's raw GPU passthrough taken out: only root@pam may restore raw passthrough, so with
     /// the documented drill token the demo's 100 is passed over, and tests that drill it need it without.
     /// </summary>
-    public static LabScenario WithoutPassthrough(LabScenario s) => s with
-    {
-        Clusters = [.. s.Clusters.Select(c => c.Name != "homelab" ? c : c with
+    public static LabScenario WithoutPassthrough(LabScenario s) =>
+        s with
         {
-            Guests = [.. c.Guests.Select(g => g.Vmid != 100 ? g : g with { Disks = new Dictionary<string, string>(g.Disks.Where(d => d.Key != "hostpci0")) })],
-        })],
-    };
+            Clusters =
+            [
+                .. s.Clusters.Select(c =>
+                    c.Name != "homelab"
+                        ? c
+                        : c with
+                        {
+                            Guests =
+                            [
+                                .. c.Guests.Select(g =>
+                                    g.Vmid != 100 ? g : g with { Disks = new Dictionary<string, string>(g.Disks.Where(d => d.Key != "hostpci0")) }
+                                ),
+                            ],
+                        }
+                ),
+            ],
+        };
 
     /// <summary>
     /// The demo lab with container 121 as a non-root drill token can restore it (unprivileged, no bind mount): the
     /// demo's 121 is privileged with a bind mount, which only root@pam may restore, and its drills are passed over.
     /// </summary>
-    public static LabScenario DrillableContainer(LabScenario s) => s with
-    {
-        Clusters = [.. s.Clusters.Select(c => c.Name != "homelab" ? c : c with
+    public static LabScenario DrillableContainer(LabScenario s) =>
+        s with
         {
-            Guests = [.. c.Guests.Select(g => g.Vmid != 121 ? g : g with
-            {
-                Disks = new Dictionary<string, string>(g.Disks.Where(d => d.Key != "mp0")) { ["unprivileged"] = "1" },
-            })],
-        })],
-    };
+            Clusters =
+            [
+                .. s.Clusters.Select(c =>
+                    c.Name != "homelab"
+                        ? c
+                        : c with
+                        {
+                            Guests =
+                            [
+                                .. c.Guests.Select(g =>
+                                    g.Vmid != 121
+                                        ? g
+                                        : g with
+                                        {
+                                            Disks = new Dictionary<string, string>(g.Disks.Where(d => d.Key != "mp0")) { ["unprivileged"] = "1" },
+                                        }
+                                ),
+                            ],
+                        }
+                ),
+            ],
+        };
 }

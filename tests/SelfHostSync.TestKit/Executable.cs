@@ -23,7 +23,12 @@ public static class Executable
 
     private static CommandProcess Start(IReadOnlyDictionary<string, string> environment, bool debug, string[] args)
     {
-        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        var psi = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
         psi.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "selfhostsync.dll"));
         foreach (var a in args)
         {

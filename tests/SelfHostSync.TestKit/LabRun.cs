@@ -1,5 +1,5 @@
-using SelfHostSync.Lab;
 using System.Text.Json;
+using SelfHostSync.Lab;
 using SelfHostSync.Lab.Hosting;
 using SelfHostSync.Lab.Scenario;
 
@@ -40,8 +40,6 @@ public sealed class LabRun : IAsyncDisposable
         {
             System.IO.Directory.Delete(Directory, recursive: true);
         }
-        catch (IOException)
-        {
-        }
+        catch (IOException) { }
     }
 }

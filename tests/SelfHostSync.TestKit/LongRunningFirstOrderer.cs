@@ -23,9 +23,7 @@ public sealed class LongRunningFirstOrderer : ITestCollectionOrderer
         where TTestCollection : ITestCollection
     {
         ArgumentNullException.ThrowIfNull(testCollections);
-        return [.. testCollections
-            .OrderBy(c => IsLongRunning(c) ? 0 : 1)
-            .ThenBy(c => c.TestCollectionDisplayName, StringComparer.Ordinal)];
+        return [.. testCollections.OrderBy(c => IsLongRunning(c) ? 0 : 1).ThenBy(c => c.TestCollectionDisplayName, StringComparer.Ordinal)];
     }
 
     private static bool IsLongRunning(ITestCollection collection)

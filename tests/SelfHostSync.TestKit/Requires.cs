@@ -16,7 +16,9 @@ public static class Requires
     {
         var found = Path.IsPathRooted(executable)
             ? File.Exists(executable)
-            : (Environment.GetEnvironmentVariable("PATH") ?? string.Empty).Split(':').Any(d => d.Length > 0 && File.Exists(Path.Combine(d, executable)));
+            : (Environment.GetEnvironmentVariable("PATH") ?? string.Empty)
+                .Split(':')
+                .Any(d => d.Length > 0 && File.Exists(Path.Combine(d, executable)));
         if (!found)
         {
             Missing($"needs {executable}: apt-get install {debianPackage}");

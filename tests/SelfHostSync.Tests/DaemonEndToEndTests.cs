@@ -24,15 +24,19 @@ public sealed class DaemonEndToEndTests
             // Ten concurrent requests while nothing runs: one pass answers them all.
             using var status = await http.GetFromJsonAsync<JsonDocument>("api/status");
             var csrf = status!.RootElement.GetProperty("csrfToken").GetString()!;
-            var ids = await Task.WhenAll(Enumerable.Range(0, 10).Select(async _ =>
-            {
-                using var request = new HttpRequestMessage(HttpMethod.Post, "api/sync");
-                request.Headers.Add("X-CSRF-Token", csrf);
-                using var response = await http.SendAsync(request);
-                Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
-                using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
-                return body.RootElement.GetProperty("runId").GetString()!;
-            }));
+            var ids = await Task.WhenAll(
+                Enumerable
+                    .Range(0, 10)
+                    .Select(async _ =>
+                    {
+                        using var request = new HttpRequestMessage(HttpMethod.Post, "api/sync");
+                        request.Headers.Add("X-CSRF-Token", csrf);
+                        using var response = await http.SendAsync(request);
+                        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+                        using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+                        return body.RootElement.GetProperty("runId").GetString()!;
+                    })
+            );
 
             Assert.Single(ids.Distinct());
 
@@ -98,12 +102,26 @@ public sealed class DaemonEndToEndTests
 
             using var status = await http.GetFromJsonAsync<JsonDocument>("api/status");
             var csrf = status!.RootElement.GetProperty("csrfToken").GetString()!;
-            using var text = new HttpRequestMessage(HttpMethod.Post, "api/restore-tests") { Content = new StringContent("{\"cluster\":\"homelab\",\"vmid\":100,\"result\":\"passed\"}") };
+            using var text = new HttpRequestMessage(HttpMethod.Post, "api/restore-tests")
+            {
+                Content = new StringContent("{\"cluster\":\"homelab\",\"vmid\":100,\"result\":\"passed\"}"),
+            };
             text.Headers.Add("X-CSRF-Token", csrf);
             Assert.Equal(HttpStatusCode.UnsupportedMediaType, (await http.SendAsync(text)).StatusCode);
             for (var i = 0; i < 2; i++)
             {
-                using var json = new HttpRequestMessage(HttpMethod.Post, "api/restore-tests") { Content = JsonContent.Create(new { cluster = "homelab", vmid = 100, result = i == 0 ? "failed" : "passed", at = "2026-11-20T10:00:00Z" }) };
+                using var json = new HttpRequestMessage(HttpMethod.Post, "api/restore-tests")
+                {
+                    Content = JsonContent.Create(
+                        new
+                        {
+                            cluster = "homelab",
+                            vmid = 100,
+                            result = i == 0 ? "failed" : "passed",
+                            at = "2026-11-20T10:00:00Z",
+                        }
+                    ),
+                };
                 json.Headers.Add("X-CSRF-Token", csrf);
                 Assert.Equal(HttpStatusCode.Created, (await http.SendAsync(json)).StatusCode);
             }
@@ -111,21 +129,42 @@ public sealed class DaemonEndToEndTests
             // Only configured clusters and real VMIDs: anything else would be kept and loaded on every pass.
             foreach (var (cluster, vmid) in new[] { ("nowhere", 100), ("homelab", 5), (new string('x', 65), 100) })
             {
-                using var bad = new HttpRequestMessage(HttpMethod.Post, "api/restore-tests") { Content = JsonContent.Create(new { cluster, vmid, result = "passed" }) };
+                using var bad = new HttpRequestMessage(HttpMethod.Post, "api/restore-tests")
+                {
+                    Content = JsonContent.Create(
+                        new
+                        {
+                            cluster,
+                            vmid,
+                            result = "passed",
+                        }
+                    ),
+                };
                 bad.Headers.Add("X-CSRF-Token", csrf);
                 Assert.Equal(HttpStatusCode.BadRequest, (await http.SendAsync(bad)).StatusCode);
             }
 
             await daemon.StopAsync();
             using var store = SelfHostSync.Tests.State.OpenState.In(Path.Combine(run.Directory, "state"));
-            Assert.Equal(2, (await store.Runs.LoadRestoreTestsAsync(CancellationToken.None)).Count(t => t.Kind == SelfHostSync.Core.Evidence.RestoreTestKind.Manual));
+            Assert.Equal(
+                2,
+                (await store.Runs.LoadRestoreTestsAsync(CancellationToken.None)).Count(t =>
+                    t.Kind == SelfHostSync.Core.Evidence.RestoreTestKind.Manual
+                )
+            );
         }
     }
 
     [Fact]
     public async Task Resync_NoDaemon_Exits69()
     {
-        await using var run = await LabRun.StartAsync(text => text.Replace("\"StateDirectory\":", $"\"ControlApi\": {{ \"Urls\": \"http://127.0.0.1:{DaemonProcess.FreePort()}\" }}, \"StateDirectory\":", StringComparison.Ordinal));
+        await using var run = await LabRun.StartAsync(text =>
+            text.Replace(
+                "\"StateDirectory\":",
+                $"\"ControlApi\": {{ \"Urls\": \"http://127.0.0.1:{DaemonProcess.FreePort()}\" }}, \"StateDirectory\":",
+                StringComparison.Ordinal
+            )
+        );
 
         var (code, _, stderr) = await Executable.RunAsync("resync", "--config", run.ConfigPath);
 
@@ -136,7 +175,13 @@ public sealed class DaemonEndToEndTests
     [Fact]
     public async Task Run_NonLoopbackWithoutToken_Exits78()
     {
-        await using var run = await LabRun.StartAsync(text => text.Replace("\"StateDirectory\":", "\"ControlApi\": { \"Urls\": \"http://0.0.0.0:8785\" }, \"StateDirectory\":", StringComparison.Ordinal));
+        await using var run = await LabRun.StartAsync(text =>
+            text.Replace(
+                "\"StateDirectory\":",
+                "\"ControlApi\": { \"Urls\": \"http://0.0.0.0:8785\" }, \"StateDirectory\":",
+                StringComparison.Ordinal
+            )
+        );
 
         var (code, _, stderr) = await Executable.RunAsync("run", "--config", run.ConfigPath);
 
@@ -152,7 +197,17 @@ public sealed class DaemonEndToEndTests
         Assert.True(code == 0, stderr);
         Assert.Contains("warn-restore-untested", run.Lab.Cluster("homelab").TagsOf(100), StringComparison.Ordinal);
 
-        (code, var stdout, stderr) = await Executable.RunAsync("restore-test", "record", "homelab/100", "--result", "passed", "--note", "booted, checked the API", "--config", run.ConfigPath);
+        (code, var stdout, stderr) = await Executable.RunAsync(
+            "restore-test",
+            "record",
+            "homelab/100",
+            "--result",
+            "passed",
+            "--note",
+            "booted, checked the API",
+            "--config",
+            run.ConfigPath
+        );
         Assert.True(code == 0, stderr);
         Assert.Contains("recorded", stdout, StringComparison.Ordinal);
         (code, _, stderr) = await Executable.RunAsync("sync", "--config", run.ConfigPath);
@@ -162,7 +217,10 @@ public sealed class DaemonEndToEndTests
         (code, stdout, _) = await Executable.RunAsync("status", "--json", "--config", run.ConfigPath);
         Assert.Equal(0, code);
         using var report = JsonDocument.Parse(stdout);
-        var inference = report.RootElement.GetProperty("guests").EnumerateArray().Single(g => g.GetProperty("vmid").GetInt32() == 100 && g.GetProperty("cluster").GetString() == "homelab");
+        var inference = report
+            .RootElement.GetProperty("guests")
+            .EnumerateArray()
+            .Single(g => g.GetProperty("vmid").GetInt32() == 100 && g.GetProperty("cluster").GetString() == "homelab");
         var restore = inference.GetProperty("checks").EnumerateArray().Single(c => c.GetProperty("id").GetString() == "restore.tested");
         Assert.Equal("pass", restore.GetProperty("status").GetString());
     }
@@ -226,7 +284,9 @@ public sealed class DaemonEndToEndTests
                 await again.WaitForExitAsync();
             }
 
-            using var db = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={Path.Combine(first.Run.Directory, "state", "selfhostsync.db")};Mode=ReadOnly;Pooling=False");
+            using var db = new Microsoft.Data.Sqlite.SqliteConnection(
+                $"Data Source={Path.Combine(first.Run.Directory, "state", "selfhostsync.db")};Mode=ReadOnly;Pooling=False"
+            );
             db.Open();
             using var check = db.CreateCommand();
             check.CommandText = "PRAGMA integrity_check";

@@ -8,14 +8,16 @@ public sealed class DoctorEndToEndTests
 {
     // The new token replaces the sync token, and the demo's ACL entries for the sync token go with it: the token has
     // only the privileges given here (its user keeps the demo's, so the privilege-separated intersection is these).
-    private static LabScenario WithHomelabToken(LabScenario s, TokenSpec token) => s with
-    {
-        Clusters = [.. s.Clusters.Select(c => c.Name != "homelab" ? c : c with
+    private static LabScenario WithHomelabToken(LabScenario s, TokenSpec token) =>
+        s with
         {
-            Tokens = [token, .. c.Tokens.Skip(1)],
-            Acl = [.. c.Acl.Where(a => a.Token != c.Tokens[0].Id)],
-        })],
-    };
+            Clusters =
+            [
+                .. s.Clusters.Select(c =>
+                    c.Name != "homelab" ? c : c with { Tokens = [token, .. c.Tokens.Skip(1)], Acl = [.. c.Acl.Where(a => a.Token != c.Tokens[0].Id)] }
+                ),
+            ],
+        };
 
     [Fact]
     public async Task Doctor_DemoLab_AllGoodWithFindingsAsWarnings()
@@ -29,7 +31,11 @@ public sealed class DoctorEndToEndTests
         Assert.Contains("ok      pbs:pbs: reachable", stdout, StringComparison.Ordinal);
         Assert.Contains("ok      dsm:nas: reachable; 3 PVE storage(s) linked, 1 offsite replica(s)", stdout, StringComparison.Ordinal);
         Assert.Contains("doctor: all good", stdout, StringComparison.Ordinal);
-        Assert.Contains("ok      drills:homelab: token selfhostsync@pve!drill may restore, start, probe and destroy in 9900-9999", stdout, StringComparison.Ordinal);
+        Assert.Contains(
+            "ok      drills:homelab: token selfhostsync@pve!drill may restore, start, probe and destroy in 9900-9999",
+            stdout,
+            StringComparison.Ordinal
+        );
         Assert.DoesNotContain("demo-nas-password", stdout + stderr, StringComparison.Ordinal);
         Assert.DoesNotContain("demo-homelab-drill-token", stdout + stderr, StringComparison.Ordinal);
     }
@@ -40,8 +46,13 @@ public sealed class DoctorEndToEndTests
         // A regular file where the state directory's parent should be: the database cannot be made.
         var file = Path.Combine(Path.GetTempPath(), "shs-not-a-dir-" + Guid.NewGuid().ToString("N")[..8]);
         await File.WriteAllTextAsync(file, "not a directory");
-        await using var run = await LabRun.StartAsync(text => System.Text.RegularExpressions.Regex.Replace(
-            text, "\"StateDirectory\": \"[^\"]*\"", "\"StateDirectory\": \"" + JsonEncodedText.Encode(file + "/state") + "\""));
+        await using var run = await LabRun.StartAsync(text =>
+            System.Text.RegularExpressions.Regex.Replace(
+                text,
+                "\"StateDirectory\": \"[^\"]*\"",
+                "\"StateDirectory\": \"" + JsonEncodedText.Encode(file + "/state") + "\""
+            )
+        );
         try
         {
             var (code, stdout, stderr) = await Executable.RunAsync("doctor", "--config", run.ConfigPath);
@@ -60,14 +71,27 @@ public sealed class DoctorEndToEndTests
     [Fact]
     public async Task Doctor_DrillTokenCannotCreateGuests_ProblemAndExit1()
     {
-        await using var run = await LabRun.StartAsync(editScenario: s => s with
-        {
-            Clusters = [.. s.Clusters.Select(c => c.Name != "homelab" ? c : c with
+        await using var run = await LabRun.StartAsync(editScenario: s =>
+            s with
             {
-                Tokens = [c.Tokens[0], new TokenSpec("selfhostsync@pve!drill", "demo-homelab-drill-token", ["VM.Audit", "Sys.Audit", "Datastore.Audit"])],
-                Acl = [.. c.Acl.Where(a => a.Token != "selfhostsync@pve!drill")],
-            })],
-        });
+                Clusters =
+                [
+                    .. s.Clusters.Select(c =>
+                        c.Name != "homelab"
+                            ? c
+                            : c with
+                            {
+                                Tokens =
+                                [
+                                    c.Tokens[0],
+                                    new TokenSpec("selfhostsync@pve!drill", "demo-homelab-drill-token", ["VM.Audit", "Sys.Audit", "Datastore.Audit"]),
+                                ],
+                                Acl = [.. c.Acl.Where(a => a.Token != "selfhostsync@pve!drill")],
+                            }
+                    ),
+                ],
+            }
+        );
 
         var (code, stdout, _) = await Executable.RunAsync("doctor", "--config", run.ConfigPath);
 
@@ -78,7 +102,9 @@ public sealed class DoctorEndToEndTests
     [Fact]
     public async Task Doctor_TokenWithoutTagPrivilege_ProblemAndExit1()
     {
-        await using var run = await LabRun.StartAsync(editScenario: s => WithHomelabToken(s, new TokenSpec("selfhostsync@pve!sync", "demo-homelab-token", ["VM.Audit", "Sys.Audit"])));
+        await using var run = await LabRun.StartAsync(editScenario: s =>
+            WithHomelabToken(s, new TokenSpec("selfhostsync@pve!sync", "demo-homelab-token", ["VM.Audit", "Sys.Audit"]))
+        );
 
         var (code, stdout, _) = await Executable.RunAsync("doctor", "--config", run.ConfigPath);
 
@@ -90,7 +116,9 @@ public sealed class DoctorEndToEndTests
     [Fact]
     public async Task Doctor_AdministratorToken_WarnsOverPrivileged()
     {
-        await using var run = await LabRun.StartAsync(editScenario: s => WithHomelabToken(s, new TokenSpec("selfhostsync@pve!sync", "demo-homelab-token", ["Administrator"])));
+        await using var run = await LabRun.StartAsync(editScenario: s =>
+            WithHomelabToken(s, new TokenSpec("selfhostsync@pve!sync", "demo-homelab-token", ["Administrator"]))
+        );
 
         var (code, stdout, _) = await Executable.RunAsync("doctor", "--config", run.ConfigPath);
 
@@ -102,8 +130,22 @@ public sealed class DoctorEndToEndTests
     public async Task Doctor_RootPamToken_WarnsToUseADedicatedUser()
     {
         await using var run = await LabRun.StartAsync(
-            editConfig: c => c.Replace("\"TokenId\": \"selfhostsync@pve!sync\", \"TokenSecret\": \"demo-homelab-token\"", "\"TokenId\": \"root@pam!sync\", \"TokenSecret\": \"demo-homelab-token\"", StringComparison.Ordinal),
-            editScenario: s => WithHomelabToken(s, new TokenSpec("root@pam!sync", "demo-homelab-token", ["VM.Audit", "VM.Config.Options", "Sys.Audit", "Datastore.Audit", "Pool.Audit", "VM.Backup", "Datastore.AllocateSpace"])));
+            editConfig: c =>
+                c.Replace(
+                    "\"TokenId\": \"selfhostsync@pve!sync\", \"TokenSecret\": \"demo-homelab-token\"",
+                    "\"TokenId\": \"root@pam!sync\", \"TokenSecret\": \"demo-homelab-token\"",
+                    StringComparison.Ordinal
+                ),
+            editScenario: s =>
+                WithHomelabToken(
+                    s,
+                    new TokenSpec(
+                        "root@pam!sync",
+                        "demo-homelab-token",
+                        ["VM.Audit", "VM.Config.Options", "Sys.Audit", "Datastore.Audit", "Pool.Audit", "VM.Backup", "Datastore.AllocateSpace"]
+                    )
+                )
+        );
 
         var (code, stdout, stderr) = await Executable.RunAsync("doctor", "--config", run.ConfigPath);
 
@@ -115,7 +157,12 @@ public sealed class DoctorEndToEndTests
     [Fact]
     public async Task Doctor_SynologyOtp_PrintsDeviceIdThatThenLogsInWithoutCode()
     {
-        await using var run = await LabRun.StartAsync(editScenario: s => s with { Synology = [.. s.Synology.Select(n => n with { Otp = "123456" })] });
+        await using var run = await LabRun.StartAsync(editScenario: s =>
+            s with
+            {
+                Synology = [.. s.Synology.Select(n => n with { Otp = "123456" })],
+            }
+        );
         var (code, stdout, _) = await Executable.RunAsync("doctor", "--config", run.ConfigPath);
         Assert.Equal(1, code);
         Assert.Contains("--synology-otp", stdout, StringComparison.Ordinal);
@@ -126,7 +173,14 @@ public sealed class DoctorEndToEndTests
         Assert.Equal(0, run.Lab.Nas("nas").ActiveSessions);
 
         var config = await File.ReadAllTextAsync(run.ConfigPath);
-        await File.WriteAllTextAsync(run.ConfigPath, config.Replace("\"Username\": \"selfhostsync\",", $"\"Username\": \"selfhostsync\", \"DeviceId\": \"{device}\",", StringComparison.Ordinal));
+        await File.WriteAllTextAsync(
+            run.ConfigPath,
+            config.Replace(
+                "\"Username\": \"selfhostsync\",",
+                $"\"Username\": \"selfhostsync\", \"DeviceId\": \"{device}\",",
+                StringComparison.Ordinal
+            )
+        );
         (code, stdout, _) = await Executable.RunAsync("doctor", "--config", run.ConfigPath);
         Assert.True(code == 0, stdout);
         Assert.DoesNotContain(device, stdout, StringComparison.Ordinal);

@@ -21,17 +21,38 @@ public sealed class InitEndToEndTests
         var config = Path.Combine(etc, "appsettings.json");
         string[] args =
         [
-            "init", "--config", config, "--yes",
-            "--pve-url", homelab.Url.ToString(), "--pve-token-id", "selfhostsync@pve!sync", "--pve-secret-file", pveSecret,
-            "--pbs-url", pbs.Url.ToString(), "--pbs-token-id", "selfhostsync@pbs!sync", "--pbs-secret-file", pbsSecret,
+            "init",
+            "--config",
+            config,
+            "--yes",
+            "--pve-url",
+            homelab.Url.ToString(),
+            "--pve-token-id",
+            "selfhostsync@pve!sync",
+            "--pve-secret-file",
+            pveSecret,
+            "--pbs-url",
+            pbs.Url.ToString(),
+            "--pbs-token-id",
+            "selfhostsync@pbs!sync",
+            "--pbs-secret-file",
+            pbsSecret,
         ];
 
         var (code, stdout, stderr) = await Executable.RunAsync(args);
 
         Assert.True(code == 0, stdout + stderr);
-        Assert.Contains($"presents certificate SHA-256 {Fingerprints.Display(Fingerprints.Normalize(homelab.Fingerprint)!)}", stdout, StringComparison.Ordinal);
+        Assert.Contains(
+            $"presents certificate SHA-256 {Fingerprints.Display(Fingerprints.Normalize(homelab.Fingerprint)!)}",
+            stdout,
+            StringComparison.Ordinal
+        );
         Assert.Contains("doctor: all good", stdout, StringComparison.Ordinal);
-        Assert.Contains("pveum acl modify / --users selfhostsync@pve --tokens 'selfhostsync@pve!sync' --roles SelfHostSync", stdout, StringComparison.Ordinal);
+        Assert.Contains(
+            "pveum acl modify / --users selfhostsync@pve --tokens 'selfhostsync@pve!sync' --roles SelfHostSync",
+            stdout,
+            StringComparison.Ordinal
+        );
         Assert.Contains("proxmox-backup-manager acl update /remote RemoteAudit", stdout, StringComparison.Ordinal);
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(Path.Combine(etc, "credentials", "pve-homelab")));
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead, File.GetUnixFileMode(config));
@@ -40,7 +61,14 @@ public sealed class InitEndToEndTests
         Assert.DoesNotContain("demo-homelab-token", stdout + stderr, StringComparison.Ordinal);
 
         // The state directory of the lab run, so the pass does not need /var/lib.
-        await File.WriteAllTextAsync(config, written.Replace("\"SelfHostSync\": {", $"\"SelfHostSync\": {{ \"StateDirectory\": \"{Path.Combine(run.Directory, "state")}\",", StringComparison.Ordinal));
+        await File.WriteAllTextAsync(
+            config,
+            written.Replace(
+                "\"SelfHostSync\": {",
+                $"\"SelfHostSync\": {{ \"StateDirectory\": \"{Path.Combine(run.Directory, "state")}\",",
+                StringComparison.Ordinal
+            )
+        );
         var (dry, _, dryErr) = await Executable.RunAsync("sync", "--dry-run", "--config", config);
         Assert.True(dry == 0, dryErr);
 

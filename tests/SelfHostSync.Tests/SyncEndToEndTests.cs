@@ -6,10 +6,20 @@ namespace SelfHostSync.Tests;
 [LongRunning]
 public sealed class SyncEndToEndTests
 {
-    private static readonly string[] Secrets = ["demo-homelab-token", "demo-homelab-drill-token", "demo-rented-token", "demo-pbs-token", "demo-offsite-token", "demo-nas-password"];
+    private static readonly string[] Secrets =
+    [
+        "demo-homelab-token",
+        "demo-homelab-drill-token",
+        "demo-rented-token",
+        "demo-pbs-token",
+        "demo-offsite-token",
+        "demo-nas-password",
+    ];
 
     private static JsonElement Guest(JsonDocument report, string cluster, int vmid) =>
-        report.RootElement.GetProperty("guests").EnumerateArray()
+        report
+            .RootElement.GetProperty("guests")
+            .EnumerateArray()
             .Single(g => g.GetProperty("cluster").GetString() == cluster && g.GetProperty("vmid").GetInt32() == vmid);
 
     private static string[] Strings(JsonElement array) => array.EnumerateArray().Select(e => e.GetString()!).ToArray();
@@ -57,8 +67,15 @@ public sealed class SyncEndToEndTests
 
         Assert.Null(homelab.TagsOf(9000));
         Assert.Equal("level-2;warn-no-backup;warn-no-job", run.Lab.Cluster("rented").TagsOf(101));
-        Assert.Equal("fail", Guest(report, "homelab", 100).GetProperty("checks").EnumerateArray()
-            .Single(c => c.GetProperty("id").GetString() == "restore.tested").GetProperty("status").GetString());
+        Assert.Equal(
+            "fail",
+            Guest(report, "homelab", 100)
+                .GetProperty("checks")
+                .EnumerateArray()
+                .Single(c => c.GetProperty("id").GetString() == "restore.tested")
+                .GetProperty("status")
+                .GetString()
+        );
 
         // Only tags and the digest were ever sent.
         Assert.All(homelab.WritesOf(100), w => Assert.Equal(["digest", "tags"], w.Keys.Order(StringComparer.Ordinal)));
@@ -85,7 +102,9 @@ public sealed class SyncEndToEndTests
     }
 
     private static bool IsGuestConfigRead(Lab.Hosting.LabCall call) =>
-        call.Method == "GET" && call.Path.EndsWith("/config", StringComparison.Ordinal) && (call.Path.Contains("/qemu/", StringComparison.Ordinal) || call.Path.Contains("/lxc/", StringComparison.Ordinal));
+        call.Method == "GET"
+        && call.Path.EndsWith("/config", StringComparison.Ordinal)
+        && (call.Path.Contains("/qemu/", StringComparison.Ordinal) || call.Path.Contains("/lxc/", StringComparison.Ordinal));
 
     /// <summary>The calls the lab's PVE and PBS servers receive from now on.</summary>
     private static Func<List<Lab.Hosting.LabCall>> CallsFrom(LabRun run)
@@ -118,7 +137,12 @@ public sealed class SyncEndToEndTests
     }
 
     private static string? Check(JsonDocument report, string cluster, int vmid, string id) =>
-        Guest(report, cluster, vmid).GetProperty("checks").EnumerateArray().Single(c => c.GetProperty("id").GetString() == id).GetProperty("status").GetString();
+        Guest(report, cluster, vmid)
+            .GetProperty("checks")
+            .EnumerateArray()
+            .Single(c => c.GetProperty("id").GetString() == id)
+            .GetProperty("status")
+            .GetString();
 
     [Fact]
     public async Task SyncDryRun_FirstPass_WritesNothingAndPrintsThePlan()
@@ -140,7 +164,12 @@ public sealed class SyncEndToEndTests
         await using var run = await LabRun.StartAsync();
         run.Lab.BackupServer("pbs").Server.Faults.Down = true;
 
-        var (code, _, stderr) = await Executable.RunAsync(new Dictionary<string, string> { ["JOURNAL_STREAM"] = "8:12345" }, "sync", "--config", run.ConfigPath);
+        var (code, _, stderr) = await Executable.RunAsync(
+            new Dictionary<string, string> { ["JOURNAL_STREAM"] = "8:12345" },
+            "sync",
+            "--config",
+            run.ConfigPath
+        );
 
         Assert.Equal(3, code);
         var lines = stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries);
@@ -212,7 +241,10 @@ public sealed class SyncEndToEndTests
         using var report = JsonDocument.Parse(stdout);
         Assert.Equal("written", Guest(report, "homelab", 110).GetProperty("writeStatus").GetString());
         Assert.Equal("edited-by-operator;level-3a;wipe", homelab.TagsOf(110));
-        Assert.Equal(["GET", "PUT", "GET", "PUT"], homelab.Server.Calls.Where(c => c.Path.EndsWith("/110/config", StringComparison.Ordinal)).Select(c => c.Method));
+        Assert.Equal(
+            ["GET", "PUT", "GET", "PUT"],
+            homelab.Server.Calls.Where(c => c.Path.EndsWith("/110/config", StringComparison.Ordinal)).Select(c => c.Method)
+        );
     }
 
     [Fact]
@@ -271,24 +303,69 @@ public sealed class SyncEndToEndTests
     [Theory]
     [InlineData("{ \"SelfHostSync\": { ", "invalid JSON")]
     [InlineData("{ \"SelfHostSync\": { \"Proxmox\": [ { \"Name\": \"x\", \"Url\": \"http://pve\", \"TokenId\": \"nobang\" } ] } }", "Proxmox[0].Url")]
-    [InlineData("{ \"SelfHostSync\": { \"Proxmox\": [ { \"Name\": \"x\", \"Url\": \"https://pve:8006\", \"TokenId\": \"a@pve!b\", \"TokenSecretFile\": \"/nonexistent/secret\" } ] } }", "no such file")]
-    [InlineData("{ \"SelfHostSync\": { \"Intent\": { \"Rules\": [ { \"Pool\": \"p\", \"Level\": \"4\" } ] }, \"Proxmox\": [] } }", "Intent.Rules[0].Level")]
+    [InlineData(
+        "{ \"SelfHostSync\": { \"Proxmox\": [ { \"Name\": \"x\", \"Url\": \"https://pve:8006\", \"TokenId\": \"a@pve!b\", \"TokenSecretFile\": \"/nonexistent/secret\" } ] } }",
+        "no such file"
+    )]
+    [InlineData(
+        "{ \"SelfHostSync\": { \"Intent\": { \"Rules\": [ { \"Pool\": \"p\", \"Level\": \"4\" } ] }, \"Proxmox\": [] } }",
+        "Intent.Rules[0].Level"
+    )]
     [InlineData("{ \"SelfHostSync\": { \"Tags\": { \"Names\": { \"level-3b\": \"-bad\" } }, \"Proxmox\": [] } }", "Tags.Names.level-3b")]
-    [InlineData("{ \"SelfHostSync\": { \"Proxmox\": [ { \"Name\": \"x\", \"Url\": \"https://pve:8006\", \"TokenId\": \"a@pve!b\", \"TokenSecret\": \"s\", \"Username\": \"a@pve\" } ] } }", "either TokenId")]
-    [InlineData("{ \"SelfHostSync\": { \"Proxmox\": [ { \"Name\": \"x\", \"Url\": \"https://pve:8006\", \"Username\": \"a@pve\" } ] } }", "Proxmox[0].Password: missing")]
-    [InlineData("{ \"SelfHostSync\": { \"Proxmox\": [ { \"Name\": \"x\", \"Url\": \"https://pve:8006\", \"TokenId\": \"a@pve!b\", \"TokenSecret\": \"s\" } ], \"RestoreDrills\": { \"Cluster\": \"x\", \"Node\": \"pve1\", \"TargetStorage\": \"local-zfs\", \"VmidRange\": \"9999-9900\" } } }", "RestoreDrills.VmidRange: '9999-9900' must lie within")]
-    [InlineData("{ \"SelfHostSync\": { \"Proxmox\": [ { \"Name\": \"x\", \"Url\": \"https://pve:8006\", \"TokenId\": \"a@pve!b\", \"TokenSecret\": \"s\" } ], \"RestoreDrills\": { \"Enabled\": true, \"Cluster\": \"nope\", \"Node\": \"pve1\", \"TargetStorage\": \"local-zfs\", \"VmidRange\": \"9900-9999\" } } }", "RestoreDrills.Cluster: 'nope' is not a configured Proxmox cluster")]
-    [InlineData("{ \"SelfHostSync\": { \"Proxmox\": [ { \"Name\": \"x\", \"Url\": \"https://pve:8006\", \"TokenId\": \"a@pve!b\", \"TokenSecret\": \"s\" } ], \"RestoreDrills\": { \"Cluster\": \"x\", \"Node\": \"pve1\", \"TargetStorage\": \"local-zfs\", \"VmidRange\": \"9900-9999\", \"Isolation\": \"vlan:5\", \"Probe\": \"ping\" } } }", "RestoreDrills.Isolation: 'vlan:5' is not link-down or bridge:<name>")]
-    [InlineData("{ \"SelfHostSync\": { \"Intent\": { \"InferProductionFrom\": \"two\" }, \"Proxmox\": [] } }", "Intent.InferProductionFrom: 'two' is not a whole number")]
+    [InlineData(
+        "{ \"SelfHostSync\": { \"Proxmox\": [ { \"Name\": \"x\", \"Url\": \"https://pve:8006\", \"TokenId\": \"a@pve!b\", \"TokenSecret\": \"s\", \"Username\": \"a@pve\" } ] } }",
+        "either TokenId"
+    )]
+    [InlineData(
+        "{ \"SelfHostSync\": { \"Proxmox\": [ { \"Name\": \"x\", \"Url\": \"https://pve:8006\", \"Username\": \"a@pve\" } ] } }",
+        "Proxmox[0].Password: missing"
+    )]
+    [InlineData(
+        "{ \"SelfHostSync\": { \"Proxmox\": [ { \"Name\": \"x\", \"Url\": \"https://pve:8006\", \"TokenId\": \"a@pve!b\", \"TokenSecret\": \"s\" } ], \"RestoreDrills\": { \"Cluster\": \"x\", \"Node\": \"pve1\", \"TargetStorage\": \"local-zfs\", \"VmidRange\": \"9999-9900\" } } }",
+        "RestoreDrills.VmidRange: '9999-9900' must lie within"
+    )]
+    [InlineData(
+        "{ \"SelfHostSync\": { \"Proxmox\": [ { \"Name\": \"x\", \"Url\": \"https://pve:8006\", \"TokenId\": \"a@pve!b\", \"TokenSecret\": \"s\" } ], \"RestoreDrills\": { \"Enabled\": true, \"Cluster\": \"nope\", \"Node\": \"pve1\", \"TargetStorage\": \"local-zfs\", \"VmidRange\": \"9900-9999\" } } }",
+        "RestoreDrills.Cluster: 'nope' is not a configured Proxmox cluster"
+    )]
+    [InlineData(
+        "{ \"SelfHostSync\": { \"Proxmox\": [ { \"Name\": \"x\", \"Url\": \"https://pve:8006\", \"TokenId\": \"a@pve!b\", \"TokenSecret\": \"s\" } ], \"RestoreDrills\": { \"Cluster\": \"x\", \"Node\": \"pve1\", \"TargetStorage\": \"local-zfs\", \"VmidRange\": \"9900-9999\", \"Isolation\": \"vlan:5\", \"Probe\": \"ping\" } } }",
+        "RestoreDrills.Isolation: 'vlan:5' is not link-down or bridge:<name>"
+    )]
+    [InlineData(
+        "{ \"SelfHostSync\": { \"Intent\": { \"InferProductionFrom\": \"two\" }, \"Proxmox\": [] } }",
+        "Intent.InferProductionFrom: 'two' is not a whole number"
+    )]
     [InlineData("{ \"SelfHostSync\": { \"Proxmox\": { \"Name\": \"x\" } } }", "Proxmox: expected a list [ … ], found an object")]
     [InlineData("{ \"SelfHostSync\": { \"Tags\": { \"Wirte\": false }, \"Proxmox\": [] } }", "Tags.Wirte: unknown key (did you mean Tags.Write?)")]
-    [InlineData("{ \"SelfHostSync\": { \"Proxmox\": [ { \"Name\": \"x\", \"Url\": \"https://pve:8006\", \"TokenId\": \"a@pve!b\" } ] } }", "Proxmox[0].TokenSecret: missing")]
-    [InlineData("{ \"SelfHostSync\": { \"Intent\": { \"Rules\": [ { \"Pool\": \"p\", \"Level\": \"3b\" }, { \"Pool\": \"p\", \"Node\": \"pve1\", \"Level\": \"3a\" } ] }, \"Proxmox\": [] } }", "Intent.Rules[1]: never applies, Intent.Rules[0] (pool=p) already matches")]
-    [InlineData("{ \"SelfHostSync\": { \"Proxmox\": [ { \"Name\": \"x\", \"Url\": \"https://pve:8006\", \"TokenId\": \"a@pve!b\", \"TokenSecret\": \"s\", \"Fingerprint\": \"AA:BB:CC:DD:EE:FF:00:11:22:33:44:55:66:77:88:99:AA:BB:CC:DD:EE:FF:00:11:22:33:44:55:66:77:88:99\", \"InsecureSkipVerify\": true } ] } }", "Proxmox[0]: Fingerprint and InsecureSkipVerify together would ignore the pin")]
-    [InlineData("{ \"SelfHostSync\": { \"Proxmox\": [ { \"Name\": \"x\", \"Url\": \"https://pve:8006\", \"TokenId\": \"a@pve!sync=0b7e1c55-d00d\", \"TokenSecret\": \"s\" } ] } }", "Proxmox[0].TokenId: 'a@pve!sync' is followed by more (the secret?)")]
-    [InlineData("{ \"SelfHostSync\": { \"Proxmox\": [ { \"Name\": \"x\", \"Url\": \"https://pve:8006\", \"TokenId\": \"a@pve!b\", \"TokenSecret\": \"s\" } ], \"SourceTimeout\": \"banana\" } }", "SourceTimeout: 'banana' is not a positive duration")]
-    [InlineData("{ \"SelfHostSync\": { \"Proxmox\": [ { \"Name\": \"x\", \"Url\": \"https://pve:8006\", \"TokenId\": \"a@pve!b\", \"TokenSecret\": \"s\" } ], \"Synology\": [ { \"Name\": \"nas\", \"Url\": \"https://nas:5001\", \"Username\": \"u\", \"Password\": \"p\", \"Timeout\": \"12:00:00\" } ] } }", "Synology[0].Timeout: '12:00:00' is not between 10 milliseconds and 1 hour")]
-    [InlineData("{ \"SelfHostSync\": { \"Proxmox\": [ { \"Name\": \"x\", \"Url\": \"https://pve:8006\", \"TokenId\": \"a@pve!b\", \"TokenSecret\": \"s\", \"Timeout\": \"00:00:00.001\" } ] } }", "Proxmox[0].Timeout: '00:00:00.001' is not between 10 milliseconds and 1 hour")]
+    [InlineData(
+        "{ \"SelfHostSync\": { \"Proxmox\": [ { \"Name\": \"x\", \"Url\": \"https://pve:8006\", \"TokenId\": \"a@pve!b\" } ] } }",
+        "Proxmox[0].TokenSecret: missing"
+    )]
+    [InlineData(
+        "{ \"SelfHostSync\": { \"Intent\": { \"Rules\": [ { \"Pool\": \"p\", \"Level\": \"3b\" }, { \"Pool\": \"p\", \"Node\": \"pve1\", \"Level\": \"3a\" } ] }, \"Proxmox\": [] } }",
+        "Intent.Rules[1]: never applies, Intent.Rules[0] (pool=p) already matches"
+    )]
+    [InlineData(
+        "{ \"SelfHostSync\": { \"Proxmox\": [ { \"Name\": \"x\", \"Url\": \"https://pve:8006\", \"TokenId\": \"a@pve!b\", \"TokenSecret\": \"s\", \"Fingerprint\": \"AA:BB:CC:DD:EE:FF:00:11:22:33:44:55:66:77:88:99:AA:BB:CC:DD:EE:FF:00:11:22:33:44:55:66:77:88:99\", \"InsecureSkipVerify\": true } ] } }",
+        "Proxmox[0]: Fingerprint and InsecureSkipVerify together would ignore the pin"
+    )]
+    [InlineData(
+        "{ \"SelfHostSync\": { \"Proxmox\": [ { \"Name\": \"x\", \"Url\": \"https://pve:8006\", \"TokenId\": \"a@pve!sync=0b7e1c55-d00d\", \"TokenSecret\": \"s\" } ] } }",
+        "Proxmox[0].TokenId: 'a@pve!sync' is followed by more (the secret?)"
+    )]
+    [InlineData(
+        "{ \"SelfHostSync\": { \"Proxmox\": [ { \"Name\": \"x\", \"Url\": \"https://pve:8006\", \"TokenId\": \"a@pve!b\", \"TokenSecret\": \"s\" } ], \"SourceTimeout\": \"banana\" } }",
+        "SourceTimeout: 'banana' is not a positive duration"
+    )]
+    [InlineData(
+        "{ \"SelfHostSync\": { \"Proxmox\": [ { \"Name\": \"x\", \"Url\": \"https://pve:8006\", \"TokenId\": \"a@pve!b\", \"TokenSecret\": \"s\" } ], \"Synology\": [ { \"Name\": \"nas\", \"Url\": \"https://nas:5001\", \"Username\": \"u\", \"Password\": \"p\", \"Timeout\": \"12:00:00\" } ] } }",
+        "Synology[0].Timeout: '12:00:00' is not between 10 milliseconds and 1 hour"
+    )]
+    [InlineData(
+        "{ \"SelfHostSync\": { \"Proxmox\": [ { \"Name\": \"x\", \"Url\": \"https://pve:8006\", \"TokenId\": \"a@pve!b\", \"TokenSecret\": \"s\", \"Timeout\": \"00:00:00.001\" } ] } }",
+        "Proxmox[0].Timeout: '00:00:00.001' is not between 10 milliseconds and 1 hour"
+    )]
     public async Task Sync_BadConfig_Exits78WithOneLinePerProblem(string json, string expected)
     {
         var dir = Path.Combine(Path.GetTempPath(), "shs-badcfg-" + Guid.NewGuid().ToString("N")[..8]);
@@ -311,7 +388,10 @@ public sealed class SyncEndToEndTests
         var dir = Path.Combine(Path.GetTempPath(), "shs-badcfg-" + Guid.NewGuid().ToString("N")[..8]);
         Directory.CreateDirectory(dir);
         var path = Path.Combine(dir, "appsettings.json");
-        await File.WriteAllTextAsync(path, "{ \"SelfHostSync\": { \"DryRun\": \"maybe\", \"Tags\": { \"Wirte\": false }, \"Inventory\": { \"Name\": \"Mail\" } } }");
+        await File.WriteAllTextAsync(
+            path,
+            "{ \"SelfHostSync\": { \"DryRun\": \"maybe\", \"Tags\": { \"Wirte\": false }, \"Inventory\": { \"Name\": \"Mail\" } } }"
+        );
 
         var (code, stdout, stderr) = await Executable.RunAsync("sync", "--config", path);
 
@@ -332,13 +412,24 @@ public sealed class SyncEndToEndTests
     [Fact]
     public async Task Sync_TicketLoginFromPasswordFile_WritesTagsAndColoursWithoutLeakingPassword()
     {
-        await using var run = await LabRun.StartAsync(text => text
-            .Replace("\"TokenId\": \"selfhostsync@pve!sync\", \"TokenSecret\": \"demo-homelab-token\"", "\"Username\": \"selfhostsync@pve\", \"PasswordFile\": \"homelab.password\"", StringComparison.Ordinal)
-            .Replace("\"Inventory\"", "\"Tags\": { \"ColorMap\": true, \"Register\": true }, \"Inventory\"", StringComparison.Ordinal));
+        await using var run = await LabRun.StartAsync(text =>
+            text.Replace(
+                    "\"TokenId\": \"selfhostsync@pve!sync\", \"TokenSecret\": \"demo-homelab-token\"",
+                    "\"Username\": \"selfhostsync@pve\", \"PasswordFile\": \"homelab.password\"",
+                    StringComparison.Ordinal
+                )
+                .Replace("\"Inventory\"", "\"Tags\": { \"ColorMap\": true, \"Register\": true }, \"Inventory\"", StringComparison.Ordinal)
+        );
         await File.WriteAllTextAsync(Path.Combine(run.Directory, "homelab.password"), "demo-homelab-password\n");
 
         // Relative secret files resolve in $CREDENTIALS_DIRECTORY, as systemd's LoadCredential= provides it.
-        var (code, stdout, stderr) = await Executable.RunAsync(new Dictionary<string, string> { ["CREDENTIALS_DIRECTORY"] = run.Directory }, "sync", "--json", "--config", run.ConfigPath);
+        var (code, stdout, stderr) = await Executable.RunAsync(
+            new Dictionary<string, string> { ["CREDENTIALS_DIRECTORY"] = run.Directory },
+            "sync",
+            "--json",
+            "--config",
+            run.ConfigPath
+        );
 
         Assert.True(code == 0, stderr);
         Assert.DoesNotContain("demo-homelab-password", stdout + stderr, StringComparison.Ordinal);

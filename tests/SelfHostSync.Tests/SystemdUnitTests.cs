@@ -11,13 +11,24 @@ public sealed class SystemdUnitTests
         // systemctl stop during a drill: the cleanup must finish before the host, the process and systemd give up.
         var unit = await File.ReadAllTextAsync(Path.Combine(AppContext.BaseDirectory, "systemd", "selfhostsync.service"));
         var line = unit.Split('\n').Single(l => l.StartsWith("TimeoutStopSec=", StringComparison.Ordinal));
-        var unitStop = TimeSpan.FromSeconds(int.Parse(line["TimeoutStopSec=".Length..].TrimEnd('s', '\r'), System.Globalization.CultureInfo.InvariantCulture));
-        var drills = new SelfHostSync.Core.Drills.DrillSettings { Cluster = "c", Node = "n", TargetStorage = "s", Range = new SelfHostSync.Core.Drills.VmidRange(9900, 9999) };
+        var unitStop = TimeSpan.FromSeconds(
+            int.Parse(line["TimeoutStopSec=".Length..].TrimEnd('s', '\r'), System.Globalization.CultureInfo.InvariantCulture)
+        );
+        var drills = new SelfHostSync.Core.Drills.DrillSettings
+        {
+            Cluster = "c",
+            Node = "n",
+            TargetStorage = "s",
+            Range = new SelfHostSync.Core.Drills.VmidRange(9900, 9999),
+        };
 
         Assert.True(drills.CleanupTimeout <= SelfHostSync.Daemon.StopBudget.Cleanup);
         Assert.True(SelfHostSync.Daemon.StopBudget.Cleanup < SelfHostSync.Daemon.StopBudget.HostShutdown);
         Assert.True(SelfHostSync.Daemon.StopBudget.HostShutdown < SelfHostSync.Daemon.StopBudget.ProcessTermination);
-        Assert.True(SelfHostSync.Daemon.StopBudget.ProcessTermination < unitStop, $"TimeoutStopSec={unitStop.TotalSeconds}s does not outlast the process's {SelfHostSync.Daemon.StopBudget.ProcessTermination.TotalSeconds}s");
+        Assert.True(
+            SelfHostSync.Daemon.StopBudget.ProcessTermination < unitStop,
+            $"TimeoutStopSec={unitStop.TotalSeconds}s does not outlast the process's {SelfHostSync.Daemon.StopBudget.ProcessTermination.TotalSeconds}s"
+        );
     }
 
     [Fact]
@@ -38,7 +49,12 @@ public sealed class SystemdUnitTests
             var path = Path.Combine(dir.FullName, "selfhostsync.service");
             await File.WriteAllTextAsync(path, unit.Replace("/usr/bin/selfhostsync", binary, StringComparison.Ordinal));
 
-            var psi = new ProcessStartInfo("systemd-analyze") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+            var psi = new ProcessStartInfo("systemd-analyze")
+            {
+                RedirectStandardOutput = true,
+                RedirectStandardError = true,
+                UseShellExecute = false,
+            };
             psi.ArgumentList.Add("verify");
 
             // The man page is installed by the package (PackageTests verify it there).

@@ -33,12 +33,13 @@ public sealed record OpenAlert(string Key, string Subject, string? CheckId, stri
 public sealed record AlertEvent(AlertKind Kind, OpenAlert Alert)
 {
     /// <summary>Untested restores lead, then other failures, degraded sources, and good news last.</summary>
-    public int Rank => (Kind, Alert.CheckId) switch
-    {
-        (AlertKind.NewFailure or AlertKind.StillOpen, Checks.CheckIds.RestoreTested) => 0,
-        (AlertKind.NewFailure or AlertKind.StillOpen, _) when Alert.CheckId is not null => 1,
-        (AlertKind.SourceDegraded or AlertKind.StillOpen, _) => 2,
-        (AlertKind.SourceRecovered, _) => 3,
-        _ => 4,
-    };
+    public int Rank =>
+        (Kind, Alert.CheckId) switch
+        {
+            (AlertKind.NewFailure or AlertKind.StillOpen, Checks.CheckIds.RestoreTested) => 0,
+            (AlertKind.NewFailure or AlertKind.StillOpen, _) when Alert.CheckId is not null => 1,
+            (AlertKind.SourceDegraded or AlertKind.StillOpen, _) => 2,
+            (AlertKind.SourceRecovered, _) => 3,
+            _ => 4,
+        };
 }

@@ -14,7 +14,8 @@ public static class AlertTracker
     public static (IReadOnlyList<AlertEvent> Events, IReadOnlyDictionary<string, OpenAlert> Open) Advance(
         IReadOnlyDictionary<string, OpenAlert> open,
         RunReport run,
-        DateTimeOffset now)
+        DateTimeOffset now
+    )
     {
         var next = new Dictionary<string, OpenAlert>(open, StringComparer.Ordinal);
         var events = new List<AlertEvent>();
@@ -73,10 +74,24 @@ public static class AlertTracker
         }
 
         // Sources and inventory entries come from the configuration: one that is gone was removed on purpose.
-        foreach (var (key, alert) in next.Where(kv => (kv.Key.StartsWith("inventory:", StringComparison.Ordinal) || kv.Key.StartsWith("source:", StringComparison.Ordinal)) && !seen.Contains(kv.Key)).ToList())
+        foreach (
+            var (key, alert) in next.Where(kv =>
+                    (kv.Key.StartsWith("inventory:", StringComparison.Ordinal) || kv.Key.StartsWith("source:", StringComparison.Ordinal))
+                    && !seen.Contains(kv.Key)
+                )
+                .ToList()
+        )
         {
             next.Remove(key);
-            events.Add(new AlertEvent(key.StartsWith("source:", StringComparison.Ordinal) ? AlertKind.SourceRecovered : AlertKind.Resolved, alert with { Detail = "no longer configured" }));
+            events.Add(
+                new AlertEvent(
+                    key.StartsWith("source:", StringComparison.Ordinal) ? AlertKind.SourceRecovered : AlertKind.Resolved,
+                    alert with
+                    {
+                        Detail = "no longer configured",
+                    }
+                )
+            );
         }
 
         return (events.OrderBy(e => e.Rank).ThenBy(e => e.Alert.Key, StringComparer.Ordinal).ToList(), next);
@@ -91,7 +106,8 @@ public static class AlertTracker
         string subject,
         string level,
         IReadOnlyList<CheckResult> checks,
-        DateTimeOffset now)
+        DateTimeOffset now
+    )
     {
         foreach (var c in checks)
         {

@@ -14,7 +14,8 @@ public static class AgeRule
         }
 
         var detail = $"{what} {Durations.Format(age)} old, policy {Durations.Format(maxAge)}";
-        var status = age > maxAge ? CheckStatus.Fail
+        var status =
+            age > maxAge ? CheckStatus.Fail
             : age > maxAge * 0.75 ? CheckStatus.Warn
             : CheckStatus.Pass;
         return new CheckResult(id, status, detail, at);

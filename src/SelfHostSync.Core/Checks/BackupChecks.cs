@@ -21,7 +21,11 @@ internal static class BackupChecks
 
         var places = list.Select(c => c.Location).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
         var newest = list.Max(c => c.Time);
-        return CheckResult.Pass(CheckIds.BackupPresent, $"{list.Count} {(list.Count == 1 ? "copy" : "copies")} on {string.Join(", ", places)}", newest);
+        return CheckResult.Pass(
+            CheckIds.BackupPresent,
+            $"{list.Count} {(list.Count == 1 ? "copy" : "copies")} on {string.Join(", ", places)}",
+            newest
+        );
     }
 
     public static CheckResult Fresh(Observed<IReadOnlyList<BackupCopy>> copies, TimeSpan maxAge, DateTimeOffset now)
@@ -42,7 +46,8 @@ internal static class BackupChecks
         Observed<IReadOnlyList<BackupCopy>> copies,
         Observed<IReadOnlyList<RestoreTest>> tests,
         TimeSpan maxAge,
-        DateTimeOffset now)
+        DateTimeOffset now
+    )
     {
         // Not monotone (an unread newer copy may have failed verification): partial copies leave it unknown.
         if (!copies.IsKnown)
@@ -54,12 +59,14 @@ internal static class BackupChecks
         var newest = list.MaxBy(c => c.Time)!;
         if (newest.Kind == BackupCopyKind.PbsSnapshot && newest.Verification == VerificationState.Failed)
         {
-            return CheckResult.Fail(CheckIds.BackupVerified, $"newest snapshot ({Durations.Format(now - newest.Time)} old, {newest.Location}) failed verification", newest.Time);
+            return CheckResult.Fail(
+                CheckIds.BackupVerified,
+                $"newest snapshot ({Durations.Format(now - newest.Time)} old, {newest.Location}) failed verification",
+                newest.Time
+            );
         }
 
-        var verified = list
-            .Where(c => c.Kind == BackupCopyKind.PbsSnapshot && c.Verification == VerificationState.Ok)
-            .MaxBy(c => c.Time);
+        var verified = list.Where(c => c.Kind == BackupCopyKind.PbsSnapshot && c.Verification == VerificationState.Ok).MaxBy(c => c.Time);
 
         // Copies PBS cannot verify (vzdump files): a successful restore test stands in for verification.
         RestoreTest? restored = null;
@@ -75,9 +82,10 @@ internal static class BackupChecks
 
         if (verified is null && restored is null)
         {
-            return CheckResult.Fail(CheckIds.BackupVerified, list.Any(c => c.Kind == BackupCopyKind.PbsSnapshot)
-                ? "no verified snapshot"
-                : "vzdump files cannot be verified and none was restored");
+            return CheckResult.Fail(
+                CheckIds.BackupVerified,
+                list.Any(c => c.Kind == BackupCopyKind.PbsSnapshot) ? "no verified snapshot" : "vzdump files cannot be verified and none was restored"
+            );
         }
 
         if (restored is not null && (verified is null || restored.At > verified.Time))

@@ -22,11 +22,9 @@ public static class CheckIds
 
     /// <summary>Guest checks in the order they are shown.</summary>
     public static IReadOnlyList<string> GuestChecks { get; } =
-        [BackupPresent, BackupFresh, BackupVerified, RestoreTested, OffsitePresent, CoverageJob, DocsPresent, IntentConsistent, StorageHealthy];
+    [BackupPresent, BackupFresh, BackupVerified, RestoreTested, OffsitePresent, CoverageJob, DocsPresent, IntentConsistent, StorageHealthy];
 
     /// <summary>Checks that need a backup copy: with no copy at all only <c>warn-no-backup</c> is tagged.</summary>
-    public static IReadOnlySet<string> NeedACopy { get; } = new HashSet<string>(StringComparer.Ordinal)
-    {
-        BackupFresh, BackupVerified, OffsitePresent, RestoreTested,
-    };
+    public static IReadOnlySet<string> NeedACopy { get; } =
+        new HashSet<string>(StringComparer.Ordinal) { BackupFresh, BackupVerified, OffsitePresent, RestoreTested };
 }

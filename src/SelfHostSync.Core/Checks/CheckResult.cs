@@ -24,11 +24,12 @@ public sealed record CheckResult(string Id, CheckStatus Status, string Detail, D
 
 public static class CheckStatusCodes
 {
-    public static string ToCode(this CheckStatus status) => status switch
-    {
-        CheckStatus.Pass => "pass",
-        CheckStatus.Warn => "warn",
-        CheckStatus.Fail => "fail",
-        _ => "unknown",
-    };
+    public static string ToCode(this CheckStatus status) =>
+        status switch
+        {
+            CheckStatus.Pass => "pass",
+            CheckStatus.Warn => "warn",
+            CheckStatus.Fail => "fail",
+            _ => "unknown",
+        };
 }

@@ -10,7 +10,13 @@ public static class GuestAssessor
     public const string NoBackup = "no backup";
 
     /// <param name="noteExcerpts">Show the first line of the guest's notes in <c>docs.present</c> (homelab notes may hold credentials).</param>
-    public static IReadOnlyList<CheckResult> Assess(GuestEvidence evidence, GuestClassification classification, LevelPolicy policy, DateTimeOffset now, bool noteExcerpts = true)
+    public static IReadOnlyList<CheckResult> Assess(
+        GuestEvidence evidence,
+        GuestClassification classification,
+        LevelPolicy policy,
+        DateTimeOffset now,
+        bool noteExcerpts = true
+    )
     {
         var results = new List<CheckResult>();
         var copies = evidence.Copies;
@@ -28,17 +34,23 @@ public static class GuestAssessor
 
         if (policy.VerifyMaxAge is { } verifyMax)
         {
-            results.Add(noCopy ? CheckResult.Fail(CheckIds.BackupVerified, NoBackup) : BackupChecks.Verified(copies, evidence.RestoreTests, verifyMax, now));
+            results.Add(
+                noCopy ? CheckResult.Fail(CheckIds.BackupVerified, NoBackup) : BackupChecks.Verified(copies, evidence.RestoreTests, verifyMax, now)
+            );
         }
 
         if (policy.RestoreTestMaxAge is { } restoreMax)
         {
-            results.Add(noCopy ? CheckResult.Fail(CheckIds.RestoreTested, NoBackup) : RestoreChecks.Tested(copies, evidence.RestoreTests, restoreMax, now));
+            results.Add(
+                noCopy ? CheckResult.Fail(CheckIds.RestoreTested, NoBackup) : RestoreChecks.Tested(copies, evidence.RestoreTests, restoreMax, now)
+            );
         }
 
         if (policy.OffsiteMaxAge is { } offsiteMax)
         {
-            results.Add(noCopy ? CheckResult.Fail(CheckIds.OffsitePresent, NoBackup) : OffsiteChecks.Present(copies, evidence.Replicas, offsiteMax, now));
+            results.Add(
+                noCopy ? CheckResult.Fail(CheckIds.OffsitePresent, NoBackup) : OffsiteChecks.Present(copies, evidence.Replicas, offsiteMax, now)
+            );
         }
 
         if (policy.RequireJob)

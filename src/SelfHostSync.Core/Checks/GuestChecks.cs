@@ -36,15 +36,30 @@ internal static class GuestChecks
         var notes = Notes.WithoutManagedBlock(guest.Config.Description);
         return string.IsNullOrWhiteSpace(notes)
             ? CheckResult.Fail(CheckIds.DocsPresent, "no notes: a lab must be rebuildable from documentation")
-            : CheckResult.Pass(CheckIds.DocsPresent, excerpt ? $"notes: {Notes.FirstLine(notes)}" : $"notes present ({notes.Split('\n').Length} line(s); excerpts off)");
+            : CheckResult.Pass(
+                CheckIds.DocsPresent,
+                excerpt ? $"notes: {Notes.FirstLine(notes)}" : $"notes present ({notes.Split('\n').Length} line(s); excerpts off)"
+            );
     }
 
-    public static CheckResult Intent(GuestClassification classification) => classification.InDenial switch
-    {
-        true => CheckResult.Fail(CheckIds.IntentConsistent, $"declared lab but shows {classification.Signals.Count} production signals ({string.Join(", ", classification.Signals.Present)}): production in denial"),
-        null => CheckResult.Unknown(CheckIds.IntentConsistent, $"production signals could not be read ({string.Join(", ", classification.Signals.Unknown)})"),
-        _ => CheckResult.Pass(CheckIds.IntentConsistent, classification.Signals.Count == 0 ? "no production signals" : $"production signals ({string.Join(", ", classification.Signals.Present)}) below threshold"),
-    };
+    public static CheckResult Intent(GuestClassification classification) =>
+        classification.InDenial switch
+        {
+            true => CheckResult.Fail(
+                CheckIds.IntentConsistent,
+                $"declared lab but shows {classification.Signals.Count} production signals ({string.Join(", ", classification.Signals.Present)}): production in denial"
+            ),
+            null => CheckResult.Unknown(
+                CheckIds.IntentConsistent,
+                $"production signals could not be read ({string.Join(", ", classification.Signals.Unknown)})"
+            ),
+            _ => CheckResult.Pass(
+                CheckIds.IntentConsistent,
+                classification.Signals.Count == 0
+                    ? "no production signals"
+                    : $"production signals ({string.Join(", ", classification.Signals.Present)}) below threshold"
+            ),
+        };
 
     public static CheckResult Storage(GuestEvidence evidence)
     {

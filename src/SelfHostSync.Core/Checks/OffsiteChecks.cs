@@ -8,7 +8,8 @@ internal static class OffsiteChecks
         Observed<IReadOnlyList<BackupCopy>> copies,
         Observed<IReadOnlyList<StorageReplica>> replicas,
         TimeSpan maxAge,
-        DateTimeOffset now)
+        DateTimeOffset now
+    )
     {
         if (!copies.IsKnown && !copies.IsPartial)
         {
@@ -31,9 +32,11 @@ internal static class OffsiteChecks
             // A replica of the storage that finished after the copy was written carries that copy off site.
             foreach (var replica in replicas.Value!)
             {
-                if (string.Equals(replica.StorageId, copy.StorageId, StringComparison.Ordinal)
+                if (
+                    string.Equals(replica.StorageId, copy.StorageId, StringComparison.Ordinal)
                     && replica.CompletedAt >= copy.Time
-                    && copy.Time > best.At)
+                    && copy.Time > best.At
+                )
                 {
                     best = (copy.Time, replica.Via);
                 }

@@ -9,7 +9,8 @@ internal static class RestoreChecks
         Observed<IReadOnlyList<BackupCopy>> copies,
         Observed<IReadOnlyList<RestoreTest>> tests,
         TimeSpan maxAge,
-        DateTimeOffset now)
+        DateTimeOffset now
+    )
     {
         // The copies matter only as "there is something to restore": a copy seen is enough.
         if (!copies.IsKnown && !(copies.IsPartial && copies.Value!.Count > 0))
@@ -32,17 +33,22 @@ internal static class RestoreChecks
         if (!latest.Passed)
         {
             var why = string.IsNullOrWhiteSpace(latest.Note) ? string.Empty : $": {latest.Note}";
-            return CheckResult.Fail(CheckIds.RestoreTested, $"last restore test ({KindName(latest.Kind)}, {Durations.Format(now - latest.At)} ago) failed{why}", latest.At);
+            return CheckResult.Fail(
+                CheckIds.RestoreTested,
+                $"last restore test ({KindName(latest.Kind)}, {Durations.Format(now - latest.At)} ago) failed{why}",
+                latest.At
+            );
         }
 
         var passed = list.Where(t => t.Passed).MaxBy(t => (t.At, t.Kind))!;
         return AgeRule.Judge(CheckIds.RestoreTested, $"last successful restore test ({KindName(passed.Kind)})", passed.At, maxAge, now);
     }
 
-    public static string KindName(RestoreTestKind kind) => kind switch
-    {
-        RestoreTestKind.Drill => "drill",
-        RestoreTestKind.Task => "restore task",
-        _ => "manual record",
-    };
+    public static string KindName(RestoreTestKind kind) =>
+        kind switch
+        {
+            RestoreTestKind.Drill => "drill",
+            RestoreTestKind.Task => "restore task",
+            _ => "manual record",
+        };
 }

@@ -29,4 +29,5 @@ public sealed record GuestClassification(
     IReadOnlyList<string> Reasons,
     bool Certain,
     ProductionSignals Signals,
-    bool? InDenial);
+    bool? InDenial
+);

@@ -25,7 +25,8 @@ public sealed class Classifier(IntentSettings intent, IReadOnlyDictionary<string
                 [$"cluster '{guest.Key.Cluster}' runs on provider hardware (HardwareOwner: Provider)"],
                 Certain: true,
                 signals,
-                InDenial: false);
+                InDenial: false
+            );
         }
 
         var threshold = intent.InferProductionFrom;
@@ -36,12 +37,15 @@ public sealed class Classifier(IntentSettings intent, IReadOnlyDictionary<string
             bool? denial = false;
             if (level == Level.Homelab)
             {
-                denial = signals.Count >= threshold ? true
+                denial =
+                    signals.Count >= threshold ? true
                     : signals.Count + signals.Unknown.Count >= threshold ? null
                     : false;
                 if (denial == true)
                 {
-                    reasons.Add($"but shows {Count(signals.Count, "production signal")} ({string.Join(", ", signals.Present)}), threshold {threshold}: production in denial");
+                    reasons.Add(
+                        $"but shows {Count(signals.Count, "production signal")} ({string.Join(", ", signals.Present)}), threshold {threshold}: production in denial"
+                    );
                 }
                 else if (denial is null)
                 {
@@ -58,9 +62,8 @@ public sealed class Classifier(IntentSettings intent, IReadOnlyDictionary<string
         {
             production
                 ? $"inferred production: {Count(signals.Count, "production signal")} ({string.Join(", ", signals.Present)}), threshold {threshold}"
-                : signals.Count == 0
-                    ? $"inferred lab: no production signals, threshold {threshold}"
-                    : $"inferred lab: {Count(signals.Count, "production signal")} ({string.Join(", ", signals.Present)}), below threshold {threshold}",
+            : signals.Count == 0 ? $"inferred lab: no production signals, threshold {threshold}"
+            : $"inferred lab: {Count(signals.Count, "production signal")} ({string.Join(", ", signals.Present)}), below threshold {threshold}",
             "no intent tag or rule",
         };
         if (!certain)
@@ -74,13 +77,14 @@ public sealed class Classifier(IntentSettings intent, IReadOnlyDictionary<string
             inferred,
             certain,
             signals,
-            InDenial: false);
+            InDenial: false
+        );
     }
 
     private (Level? Level, IntentSource Source, string Reason) Declared(Guest guest)
     {
-        var byTag = guest.Tags
-            .Select(t => (Tag: t, Level: intent.Tags.TryGetValue(t, out var l) ? l : (Level?)null))
+        var byTag = guest
+            .Tags.Select(t => (Tag: t, Level: intent.Tags.TryGetValue(t, out var l) ? l : (Level?)null))
             .Where(x => x.Level is not null)
             .ToList();
         if (byTag.Count > 0)
@@ -88,9 +92,7 @@ public sealed class Classifier(IntentSettings intent, IReadOnlyDictionary<string
             var levels = byTag.Select(x => x.Level!.Value).Distinct().ToList();
             var chosen = levels.Contains(Level.Production) ? Level.Production : levels.Max();
             var tags = string.Join(", ", byTag.Select(x => $"'{x.Tag.ToLowerInvariant()}'"));
-            var reason = levels.Count == 1
-                ? $"intent tag {tags}"
-                : $"conflicting intent tags {tags}: the stricter level wins";
+            var reason = levels.Count == 1 ? $"intent tag {tags}" : $"conflicting intent tags {tags}: the stricter level wins";
             return (chosen, IntentSource.Tag, reason);
         }
 
@@ -156,6 +158,5 @@ public sealed class Classifier(IntentSettings intent, IReadOnlyDictionary<string
         return new ProductionSignals(present, unknown);
     }
 
-    private static string Count(int n, string noun) =>
-        string.Create(CultureInfo.InvariantCulture, $"{n} {noun}{(n == 1 ? string.Empty : "s")}");
+    private static string Count(int n, string noun) => string.Create(CultureInfo.InvariantCulture, $"{n} {noun}{(n == 1 ? string.Empty : "s")}");
 }

@@ -1,6 +1,6 @@
-using SelfHostSync.Core.Evidence;
 using System.Text;
 using System.Text.RegularExpressions;
+using SelfHostSync.Core.Evidence;
 using SelfHostSync.Core.Matrix;
 using SelfHostSync.Core.Tags;
 
@@ -30,10 +30,13 @@ public readonly record struct VmidRange(int From, int To)
             return true;
         }
 
-        if (parts.Length == 2
+        if (
+            parts.Length == 2
             && int.TryParse(parts[0], System.Globalization.NumberStyles.None, ci, out var from)
             && int.TryParse(parts[1], System.Globalization.NumberStyles.None, ci, out var to)
-            && from > 0 && to >= from)
+            && from > 0
+            && to >= from
+        )
         {
             range = new VmidRange(from, to);
             return true;
@@ -51,7 +54,15 @@ public sealed record IntentRule
 {
     private readonly Regex? _nameRegex;
 
-    public IntentRule(Level level, VmidRange? vmids = null, string? name = null, string? pool = null, string? node = null, string? tag = null, string? cluster = null)
+    public IntentRule(
+        Level level,
+        VmidRange? vmids = null,
+        string? name = null,
+        string? pool = null,
+        string? node = null,
+        string? tag = null,
+        string? cluster = null
+    )
     {
         if (vmids is null && name is null && pool is null && node is null && tag is null && cluster is null)
         {
@@ -172,12 +183,14 @@ public sealed record IntentRule
         var sb = new StringBuilder("^");
         foreach (var ch in glob)
         {
-            sb.Append(ch switch
-            {
-                '*' => ".*",
-                '?' => ".",
-                _ => Regex.Escape(ch.ToString()),
-            });
+            sb.Append(
+                ch switch
+                {
+                    '*' => ".*",
+                    '?' => ".",
+                    _ => Regex.Escape(ch.ToString()),
+                }
+            );
         }
 
         sb.Append('$');

@@ -9,14 +9,9 @@ public sealed record DrillCandidate(GuestKey Key, Level Level, string? Name);
 /// <summary>Drill order: never successfully restored first, then the oldest last successful restore test; VMID breaks ties.</summary>
 public static class DrillCandidates
 {
-    public static IReadOnlyList<DrillCandidate> Order(
-        IEnumerable<DrillCandidate> guests,
-        IEnumerable<RestoreTest> tests,
-        DrillSettings settings)
+    public static IReadOnlyList<DrillCandidate> Order(IEnumerable<DrillCandidate> guests, IEnumerable<RestoreTest> tests, DrillSettings settings)
     {
-        var lastPassed = tests.Where(t => t.Passed)
-            .GroupBy(t => t.Guest)
-            .ToDictionary(g => g.Key, g => g.Max(t => t.At));
+        var lastPassed = tests.Where(t => t.Passed).GroupBy(t => t.Guest).ToDictionary(g => g.Key, g => g.Max(t => t.At));
         return guests
             .Where(g => g.Key.Cluster == settings.Cluster && settings.Levels.Contains(g.Level) && !settings.Range.Contains(g.Key.Vmid))
             .OrderBy(g => lastPassed.TryGetValue(g.Key, out var at) ? at : DateTimeOffset.MinValue)

@@ -9,9 +9,24 @@ public static class DrillFailures
 {
     private static readonly string[] Environment =
     [
-        "permission", "only root", "not allowed", "no space left", "not enough space", "out of space", "disk quota",
-        "cannot allocate memory", "not enough memory", "out of memory", "bridge", "sdn", "already exists", "is locked",
-        "does not exist on node", "storage '", "unable to activate storage", "no such vnet",
+        "permission",
+        "only root",
+        "not allowed",
+        "no space left",
+        "not enough space",
+        "out of space",
+        "disk quota",
+        "cannot allocate memory",
+        "not enough memory",
+        "out of memory",
+        "bridge",
+        "sdn",
+        "already exists",
+        "is locked",
+        "does not exist on node",
+        "storage '",
+        "unable to activate storage",
+        "no such vnet",
     ];
 
     public static DrillState StateOf(string? detail) =>

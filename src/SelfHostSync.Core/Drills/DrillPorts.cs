@@ -3,7 +3,16 @@ using SelfHostSync.Core.Evidence;
 namespace SelfHostSync.Core.Drills;
 
 /// <summary>A guest as the cluster lists it: just what drills need to choose and guard.</summary>
-public sealed record ClusterGuest(int Vmid, string Node, string Type, string? Name, IReadOnlyList<string> Tags, string? Lock, string Status, bool Template)
+public sealed record ClusterGuest(
+    int Vmid,
+    string Node,
+    string Type,
+    string? Name,
+    IReadOnlyList<string> Tags,
+    string? Lock,
+    string Status,
+    bool Template
+)
 {
     public bool IsDrillGuest => Tags.Contains(DrillSettings.Tag, StringComparer.OrdinalIgnoreCase);
 }
@@ -27,8 +36,8 @@ public sealed record DrillTaskStatus(DrillTaskState State, string? Detail);
 /// <summary>The restored guest's config as read, with the digest to write against.</summary>
 public sealed record ScratchConfig(IReadOnlyDictionary<string, string> Values, string Digest)
 {
-    public IReadOnlyList<string> Tags => (Values.GetValueOrDefault("tags") ?? string.Empty)
-        .Split([';', ',', ' '], StringSplitOptions.RemoveEmptyEntries);
+    public IReadOnlyList<string> Tags =>
+        (Values.GetValueOrDefault("tags") ?? string.Empty).Split([';', ',', ' '], StringSplitOptions.RemoveEmptyEntries);
 
     public bool IsDrillGuest => Tags.Contains(DrillSettings.Tag, StringComparer.OrdinalIgnoreCase);
 }

@@ -18,7 +18,14 @@ public static partial class DrillPreflight
     /// <param name="zoneOf">The SDN zone of each bridge the restore node has: <c>localnetwork</c> for its own bridges, the
     /// vnet's zone for an SDN vnet, null for a bridge it does not have (or a vnet the token cannot see). Without it, every
     /// bridge counts as a plain one.</param>
-    public static IReadOnlyList<string> Blockers(IReadOnlyDictionary<string, string> config, string type, DrillIsolation isolation, Func<string, string, bool> has, bool root, Func<string, string?>? zoneOf = null)
+    public static IReadOnlyList<string> Blockers(
+        IReadOnlyDictionary<string, string> config,
+        string type,
+        DrillIsolation isolation,
+        Func<string, string, bool> has,
+        bool root,
+        Func<string, string?>? zoneOf = null
+    )
     {
         if (root)
         {
@@ -54,7 +61,12 @@ public static partial class DrillPreflight
             found.Add("a privileged container: restoring one needs Sys.Modify on /");
         }
 
-        if (isolation.Bridge is { } bridge && config.Keys.Any(k => NetKey().IsMatch(k)) && SdnPaths($"bridge={bridge}", zoneOf)[0] is var isolated && !has("SDN.Use", isolated))
+        if (
+            isolation.Bridge is { } bridge
+            && config.Keys.Any(k => NetKey().IsMatch(k))
+            && SdnPaths($"bridge={bridge}", zoneOf)[0] is var isolated
+            && !has("SDN.Use", isolated)
+        )
         {
             found.Add($"the isolated bridge needs SDN.Use on {isolated}");
         }
@@ -121,8 +133,10 @@ public static partial class DrillPreflight
     }
 
     private static string? Field(string value, string name) =>
-        value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-            .FirstOrDefault(p => p.StartsWith(name + "=", StringComparison.Ordinal))?[(name.Length + 1)..];
+        value
+            .Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .FirstOrDefault(p => p.StartsWith(name + "=", StringComparison.Ordinal))
+            ?[(name.Length + 1)..];
 
     /// <summary>
     /// The mapping a VM key uses, whose Mapping.Use PVE checks on restore (qemu-server <c>check_mapping_access</c>):
@@ -137,7 +151,8 @@ public static partial class DrillPreflight
             _ when HostPciKey().IsMatch(key) && Field("mapping") is { } pci => $"/mapping/pci/{pci}",
             _ when UsbKey().IsMatch(key) && Field("mapping") is { } usb => $"/mapping/usb/{usb}",
             _ when RngKey().IsMatch(key) && Field("source") == "/dev/hwrng" => "/mapping/hwrng",
-            _ when VirtiofsKey().IsMatch(key) && (Field("dirid") ?? parts.FirstOrDefault(p => !p.Contains('=', StringComparison.Ordinal))) is { } dir => $"/mapping/dir/{dir}",
+            _ when VirtiofsKey().IsMatch(key)
+                    && (Field("dirid") ?? parts.FirstOrDefault(p => !p.Contains('=', StringComparison.Ordinal))) is { } dir => $"/mapping/dir/{dir}",
             _ => null,
         };
     }

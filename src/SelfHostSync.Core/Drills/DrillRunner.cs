@@ -33,7 +33,8 @@ public sealed class DrillRunner(IDrillCluster cluster, IDrillStore store, DrillS
         if (foreign.Count > 0)
         {
             throw new DrillRefusedException(
-                $"VMID {string.Join(", ", foreign)} in the drill range {settings.Range} {(foreign.Count == 1 ? "is not a drill guest" : "are not drill guests")} (no '{DrillSettings.Tag}' tag): drills refuse to run until the range holds only drill guests");
+                $"VMID {string.Join(", ", foreign)} in the drill range {settings.Range} {(foreign.Count == 1 ? "is not a drill guest" : "are not drill guests")} (no '{DrillSettings.Tag}' tag): drills refuse to run until the range holds only drill guests"
+            );
         }
 
         var byVmid = guests.GroupBy(g => g.Vmid).ToDictionary(g => g.Key, g => g.First());
@@ -74,7 +75,8 @@ public sealed class DrillRunner(IDrillCluster cluster, IDrillStore store, DrillS
     private async Task<(string? Reason, ClusterGuest? Source, BackupArchive? Archive)> ReasonNotToDrillAsync(
         DrillCandidate candidate,
         ClusterGuest? source,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken
+    )
     {
         if (candidate.Key.Cluster != settings.Cluster)
         {
@@ -121,7 +123,9 @@ public sealed class DrillRunner(IDrillCluster cluster, IDrillStore store, DrillS
 
         // A restore into a thin pool shared with production guests must not fill it.
         var space = await cluster.TargetSpaceAsync(settings.Node, settings.TargetStorage, cancellationToken);
-        return DrillSpace.Refusal(archive, settings.TargetStorage, space, settings.FreeSpaceMargin) is { } full ? (full, null, null) : (null, source, archive);
+        return DrillSpace.Refusal(archive, settings.TargetStorage, space, settings.FreeSpaceMargin) is { } full
+            ? (full, null, null)
+            : (null, source, archive);
     }
 
     /// <summary>Runs the plan, at most <see cref="DrillSettings.MaxParallel"/> drills at a time (callers sweep first, holding the drill lock).</summary>
@@ -131,24 +135,28 @@ public sealed class DrillRunner(IDrillCluster cluster, IDrillStore store, DrillS
         await Parallel.ForEachAsync(
             Enumerable.Range(0, plan.Items.Count),
             new ParallelOptions { MaxDegreeOfParallelism = settings.MaxParallel, CancellationToken = CancellationToken.None },
-            async (i, _) => results[i] = await RunOneAsync(plan.Items[i], observe, cancellationToken));
+            async (i, _) => results[i] = await RunOneAsync(plan.Items[i], observe, cancellationToken)
+        );
         return results;
     }
 
     private async Task<DrillRecord> RunOneAsync(DrillPlanItem item, Action<DrillRecord>? observe, CancellationToken cancellationToken)
     {
-        var tracker = new Tracker(new DrillRecord
-        {
-            Id = Guid.CreateVersion7(time.GetUtcNow()).ToString(),
-            Guest = item.Candidate.Key,
-            GuestName = item.Source.Name,
-            Type = item.Source.Type,
-            Node = settings.Node,
-            ScratchVmid = item.ScratchVmid,
-            Archive = item.Archive.Volid,
-            BackupTime = item.Archive.Time,
-            StartedAt = time.GetUtcNow(),
-        }, observe);
+        var tracker = new DrillTracker(
+            new DrillRecord
+            {
+                Id = Guid.CreateVersion7(time.GetUtcNow()).ToString(),
+                Guest = item.Candidate.Key,
+                GuestName = item.Source.Name,
+                Type = item.Source.Type,
+                Node = settings.Node,
+                ScratchVmid = item.ScratchVmid,
+                Archive = item.Archive.Volid,
+                BackupTime = item.Archive.Time,
+                StartedAt = time.GetUtcNow(),
+            },
+            observe
+        );
         await store.BeginDrillAsync(tracker.Current, cancellationToken);
         tracker.Report();
 
@@ -160,13 +168,21 @@ public sealed class DrillRunner(IDrillCluster cluster, IDrillStore store, DrillS
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            tracker.Current = tracker.Current with { State = DrillState.Aborted, Reason = $"cancelled in phase {tracker.Current.Phase} (SelfHostSync is stopping)" };
+            tracker.Current = tracker.Current with
+            {
+                State = DrillState.Aborted,
+                Reason = $"cancelled in phase {tracker.Current.Phase} (SelfHostSync is stopping)",
+            };
         }
         catch (OperationCanceledException) when (deadline.IsCancellationRequested)
         {
             // A restore that never ends or a guest that never answers speaks against the backup; a stuck config write or start does not.
             var phase = tracker.Current.Phase;
-            tracker.Current = tracker.Current with { State = phase is "restore" or "probe" ? DrillState.Failed : DrillState.Error, Reason = _waits.TimeoutReason(phase) };
+            tracker.Current = tracker.Current with
+            {
+                State = phase is "restore" or "probe" ? DrillState.Failed : DrillState.Error,
+                Reason = _waits.TimeoutReason(phase),
+            };
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -178,10 +194,21 @@ public sealed class DrillRunner(IDrillCluster cluster, IDrillStore store, DrillS
         {
             FinishedAt = time.GetUtcNow(),
             CleanedUp = cleaned,
-            Reason = (problem is null ? tracker.Current.Reason : Join(tracker.Current.Reason, problem)) is { } reason ? settings.Redact(reason) : null,
+            Reason = (problem is null ? tracker.Current.Reason : Join(tracker.Current.Reason, problem)) is { } reason
+                ? settings.Redact(reason)
+                : null,
         };
         var evidence = done.State is DrillState.Passed or DrillState.Failed
-            ? new RestoreTest($"drill:{done.Id}", done.Guest, RestoreTestKind.Drill, done.FinishedAt!.Value, done.State == DrillState.Passed, done.Archive, done.Target, Note(done))
+            ? new RestoreTest(
+                $"drill:{done.Id}",
+                done.Guest,
+                RestoreTestKind.Drill,
+                done.FinishedAt!.Value,
+                done.State == DrillState.Passed,
+                done.Archive,
+                done.Target,
+                Note(done)
+            )
             : null;
         await store.FinishDrillAsync(done, evidence, CancellationToken.None);
         tracker.Current = done;
@@ -189,7 +216,7 @@ public sealed class DrillRunner(IDrillCluster cluster, IDrillStore store, DrillS
         return done;
     }
 
-    private async Task DrillAsync(Tracker tracker, DrillPlanItem item, CancellationToken token)
+    private async Task DrillAsync(DrillTracker tracker, DrillPlanItem item, CancellationToken token)
     {
         var node = settings.Node;
         var type = item.Source.Type;
@@ -197,7 +224,10 @@ public sealed class DrillRunner(IDrillCluster cluster, IDrillStore store, DrillS
         var restoreStart = time.GetTimestamp();
 
         // Not cancellable: once PVE may have accepted the restore, we must know its task (and so that the stub is ours).
-        var upid = await cluster.RestoreAsync(new RestoreRequest(node, type, vmid, item.Archive.Volid, settings.TargetStorage, item.ScratchName), CancellationToken.None);
+        var upid = await cluster.RestoreAsync(
+            new RestoreRequest(node, type, vmid, item.Archive.Volid, settings.TargetStorage, item.ScratchName),
+            CancellationToken.None
+        );
         tracker.Current = tracker.Current with { RestoreUpid = upid };
         await store.UpdateDrillAsync(tracker.Current, CancellationToken.None);
 
@@ -218,7 +248,9 @@ public sealed class DrillRunner(IDrillCluster cluster, IDrillStore store, DrillS
 
         if (IsolationPlanner.Unisolatable(config.Values) is { } raw)
         {
-            throw new InvalidOperationException($"restored guest {vmid} has {raw}, which the API cannot remove; not starting it (drill this guest with a root@pam token after removing it, or exclude it)");
+            throw new InvalidOperationException(
+                $"restored guest {vmid} has {raw}, which the API cannot remove; not starting it (drill this guest with a root@pam token after removing it, or exclude it)"
+            );
         }
 
         var change = IsolationPlanner.Plan(config.Values, type, settings.Isolation);
@@ -275,19 +307,4 @@ public sealed class DrillRunner(IDrillCluster cluster, IDrillStore store, DrillS
     private static string Join(string? a, string b) => string.IsNullOrEmpty(a) ? b : $"{a}; {b}";
 
     private double Seconds(long since) => Math.Round(time.GetElapsedTime(since).TotalSeconds, 1);
-
-    /// <summary>The drill as it advances; each phase is written to the store so a crash shows where it stopped.</summary>
-    private sealed class Tracker(DrillRecord initial, Action<DrillRecord>? observe)
-    {
-        public DrillRecord Current { get; set; } = initial;
-
-        public void Report() => observe?.Invoke(Current);
-
-        public async Task PhaseAsync(string phase, IDrillStore store)
-        {
-            Current = Current with { Phase = phase };
-            await store.UpdateDrillAsync(Current, CancellationToken.None);
-            Report();
-        }
-    }
 }

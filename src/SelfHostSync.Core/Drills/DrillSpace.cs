@@ -25,8 +25,11 @@ public static class DrillSpace
         }
 
         var reserve = (long)(space.Total * margin);
-        return space.Available - size >= reserve ? null : string.Create(
-            CultureInfo.InvariantCulture,
-            $"target storage {storage} has {space.Available / GiB:0.0} GiB free of {space.Total / GiB:0.0} GiB; restoring {size / GiB:0.0} GiB would leave less than the {margin:P0} that must stay free");
+        return space.Available - size >= reserve
+            ? null
+            : string.Create(
+                CultureInfo.InvariantCulture,
+                $"target storage {storage} has {space.Available / GiB:0.0} GiB free of {space.Total / GiB:0.0} GiB; restoring {size / GiB:0.0} GiB would leave less than the {margin:P0} that must stay free"
+            );
     }
 }

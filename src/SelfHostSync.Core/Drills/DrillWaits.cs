@@ -50,10 +50,12 @@ internal sealed class DrillWaits(IDrillCluster cluster, DrillSettings settings, 
         }
     }
 
-    public string TimeoutReason(string phase) => $"timed out after {Durations.Format(settings.Timeout)} in phase {phase}" + phase switch
-    {
-        "restore" => ": the restore task never finished",
-        "probe" => settings.Probe == DrillProbe.Agent ? ": the guest agent never answered (the guest never booted?)" : string.Empty,
-        _ => string.Empty,
-    };
+    public string TimeoutReason(string phase) =>
+        $"timed out after {Durations.Format(settings.Timeout)} in phase {phase}"
+        + phase switch
+        {
+            "restore" => ": the restore task never finished",
+            "probe" => settings.Probe == DrillProbe.Agent ? ": the guest agent never answered (the guest never booted?)" : string.Empty,
+            _ => string.Empty,
+        };
 }

@@ -28,7 +28,10 @@ public static partial class IsolationPlanner
                 // host entropy devices bind to the host; protection would stop the scratch guest from being destroyed.
                 delete.Add(key);
             }
-            else if (type == "qemu" && (PassthroughKey().IsMatch(key) || (HostPortKey().IsMatch(key) && value.StartsWith("/dev/", StringComparison.Ordinal))))
+            else if (
+                type == "qemu"
+                && (PassthroughKey().IsMatch(key) || (HostPortKey().IsMatch(key) && value.StartsWith("/dev/", StringComparison.Ordinal)))
+            )
             {
                 delete.Add(key);
             }

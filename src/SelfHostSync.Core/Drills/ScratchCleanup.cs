@@ -31,7 +31,8 @@ internal sealed class ScratchCleanup(IDrillCluster cluster, IDrillStore store, D
                     Reason = running ? $"interrupted in phase {drill.Phase}: SelfHostSync stopped before the drill finished" : drill.Reason,
                 },
                 null,
-                cancellationToken);
+                cancellationToken
+            );
         }
 
         var guests = await cluster.GuestsAsync(cancellationToken);
@@ -39,13 +40,19 @@ internal sealed class ScratchCleanup(IDrillCluster cluster, IDrillStore store, D
         var removed = await RemoveLeftoversAsync(leftovers, problems, cancellationToken);
         foreach (var g in guests.Where(g => settings.Range.Contains(g.Vmid) && !g.IsDrillGuest && !removed.Contains(g.Vmid)))
         {
-            problems.Add($"VMID {g.Vmid} in the drill range {settings.Range} is not a drill guest; left alone, and drills refuse to run until it moves");
+            problems.Add(
+                $"VMID {g.Vmid} in the drill range {settings.Range} is not a drill guest; left alone, and drills refuse to run until it moves"
+            );
         }
 
         return new DrillSweep(interrupted, removed, problems);
     }
 
-    private async Task<List<int>> RemoveLeftoversAsync(IReadOnlyList<ClusterGuest> leftovers, List<string> problems, CancellationToken cancellationToken)
+    private async Task<List<int>> RemoveLeftoversAsync(
+        IReadOnlyList<ClusterGuest> leftovers,
+        List<string> problems,
+        CancellationToken cancellationToken
+    )
     {
         var removed = new List<int>();
         foreach (var guest in leftovers)
@@ -104,14 +111,20 @@ internal sealed class ScratchCleanup(IDrillCluster cluster, IDrillStore store, D
             if (notOurs && !fresh)
             {
                 // Nothing proves the guest there is the stub of this old drill: close the record, touch nothing, say so.
-                return (true, $"VMID {drill.ScratchVmid} holds a guest without the '{DrillSettings.Tag}' tag, and nothing proves it is the stub this drill's restore left on {drill.StartedAt:yyyy-MM-dd HH:mm} UTC: left alone and the drill closed; if it is that stub, remove it by hand ({(drill.Type == "lxc" ? "pct" : "qm")} destroy {drill.ScratchVmid} --purge)");
+                return (
+                    true,
+                    $"VMID {drill.ScratchVmid} holds a guest without the '{DrillSettings.Tag}' tag, and nothing proves it is the stub this drill's restore left on {drill.StartedAt:yyyy-MM-dd HH:mm} UTC: left alone and the drill closed; if it is that stub, remove it by hand ({(drill.Type == "lxc" ? "pct" : "qm")} destroy {drill.ScratchVmid} --purge)"
+                );
             }
 
             return (problem is null, problem);
         }
         catch (Exception ex)
         {
-            return (false, $"scratch guest {drill.ScratchVmid} not removed ({(ex is OperationCanceledException ? "cleanup timed out" : ex.Message)}); retried at the next sweep");
+            return (
+                false,
+                $"scratch guest {drill.ScratchVmid} not removed ({(ex is OperationCanceledException ? "cleanup timed out" : ex.Message)}); retried at the next sweep"
+            );
         }
     }
 
@@ -139,7 +152,10 @@ internal sealed class ScratchCleanup(IDrillCluster cluster, IDrillStore store, D
 
             if (config.Values.GetValueOrDefault("lock") is { Length: > 0 } held)
             {
-                return ($"scratch guest {guest.Vmid} is locked ({held}) after its restore was stopped; remove it by hand: qm unlock {guest.Vmid} && qm destroy {guest.Vmid} --purge (retried at the next sweep)", false);
+                return (
+                    $"scratch guest {guest.Vmid} is locked ({held}) after its restore was stopped; remove it by hand: qm unlock {guest.Vmid} && qm destroy {guest.Vmid} --purge (retried at the next sweep)",
+                    false
+                );
             }
 
             if (await cluster.StatusAsync(guest.Node, guest.Type, guest.Vmid, budget) != "stopped")
@@ -152,15 +168,22 @@ internal sealed class ScratchCleanup(IDrillCluster cluster, IDrillStore store, D
             }
 
             var destroyed = await waits.WaitAsync(guest.Node, await cluster.DestroyAsync(guest.Node, guest.Type, guest.Vmid, budget), budget);
-            return (destroyed.State == DrillTaskState.Ok ? null : $"scratch guest {guest.Vmid} not destroyed ({destroyed.Detail}); retried at the next sweep", false);
+            return (
+                destroyed.State == DrillTaskState.Ok
+                    ? null
+                    : $"scratch guest {guest.Vmid} not destroyed ({destroyed.Detail}); retried at the next sweep",
+                false
+            );
         }
         catch (Exception ex)
         {
-            return ($"scratch guest {guest.Vmid} not removed ({(ex is OperationCanceledException ? "timed out" : ex.Message)}); retried at the next sweep", false);
+            return (
+                $"scratch guest {guest.Vmid} not removed ({(ex is OperationCanceledException ? "timed out" : ex.Message)}); retried at the next sweep",
+                false
+            );
         }
     }
 
     private static bool IsRestoreStub(ScratchConfig config) =>
-        config.Values.GetValueOrDefault("lock") == "create"
-        || !(config.Values.ContainsKey("name") || config.Values.ContainsKey("hostname"));
+        config.Values.GetValueOrDefault("lock") == "create" || !(config.Values.ContainsKey("name") || config.Values.ContainsKey("hostname"));
 }

@@ -24,9 +24,11 @@ public sealed record VmidRange(int First, int Last)
         range = null;
         error = null;
         var parts = (text ?? string.Empty).Split('-', StringSplitOptions.TrimEntries);
-        if (parts.Length != 2
+        if (
+            parts.Length != 2
             || !int.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out var first)
-            || !int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var last))
+            || !int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var last)
+        )
         {
             error = $"'{text}' is not <first>-<last> (e.g. 9900-9999)";
             return false;

@@ -41,4 +41,5 @@ public sealed record BackupCopy(
     VerificationState Verification,
     bool Protected,
     bool Encrypted,
-    bool Offsite);
+    bool Offsite
+);

@@ -10,14 +10,7 @@ namespace SelfHostSync.Core.Evidence;
 /// <param name="Selection">Which guests it backs up.</param>
 /// <param name="Node">When set, the job only runs on this node and only covers guests there.</param>
 /// <param name="Storage">The target storage.</param>
-public sealed record BackupJob(
-    string Cluster,
-    string Id,
-    bool Enabled,
-    string? Schedule,
-    JobSelection Selection,
-    string? Node,
-    string? Storage)
+public sealed record BackupJob(string Cluster, string Id, bool Enabled, string? Schedule, JobSelection Selection, string? Node, string? Storage)
 {
     public bool Covers(Guest guest) =>
         string.Equals(guest.Key.Cluster, Cluster, StringComparison.Ordinal)

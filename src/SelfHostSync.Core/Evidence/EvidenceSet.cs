@@ -24,7 +24,8 @@ public sealed class EvidenceSet
         IEnumerable<StorageReplica> replicas,
         IEnumerable<StorageHealth> storageHealth,
         IEnumerable<EvidenceGap> gaps,
-        IEnumerable<GuestKey>? notBackedUp = null)
+        IEnumerable<GuestKey>? notBackedUp = null
+    )
     {
         Guests = guests.OrderBy(g => g.Key).ToList();
         _copies = Group(copies, c => c.Guest);
@@ -53,9 +54,7 @@ public sealed class EvidenceSet
     public static EvidenceSet From(IEnumerable<EvidenceBatch> batches, IEnumerable<RestoreTest> storedRestoreTests)
     {
         var list = batches.ToList();
-        var tests = list.SelectMany(b => b.RestoreTests).Concat(storedRestoreTests)
-            .GroupBy(t => t.Id, StringComparer.Ordinal)
-            .Select(g => g.First());
+        var tests = list.SelectMany(b => b.RestoreTests).Concat(storedRestoreTests).GroupBy(t => t.Id, StringComparer.Ordinal).Select(g => g.First());
         return new EvidenceSet(
             list.SelectMany(b => b.Guests),
             list.SelectMany(b => b.Copies),
@@ -64,12 +63,12 @@ public sealed class EvidenceSet
             list.SelectMany(b => b.Replicas),
             list.SelectMany(b => b.StorageHealth),
             list.SelectMany(b => b.Gaps),
-            list.SelectMany(b => b.NotBackedUp));
+            list.SelectMany(b => b.NotBackedUp)
+        );
     }
 
     /// <summary>The first gap that leaves <paramref name="kind"/> wholly unknown for <paramref name="cluster"/>, if any.</summary>
-    public EvidenceGap? GapFor(EvidenceKind kind, string cluster) =>
-        _gaps.FirstOrDefault(g => !g.Scope.IsPartial && g.Scope.Covers(kind, cluster));
+    public EvidenceGap? GapFor(EvidenceKind kind, string cluster) => _gaps.FirstOrDefault(g => !g.Scope.IsPartial && g.Scope.Covers(kind, cluster));
 
     public GuestEvidence For(Guest guest)
     {
@@ -79,24 +78,21 @@ public sealed class EvidenceSet
             Observe(EvidenceKind.RestoreTests, guest.Key, _tests.TryGetValue(guest.Key, out var t) ? t : NoTests),
             Observe(EvidenceKind.BackupJobs, guest.Key, CoveringJobs(guest)),
             Observe(EvidenceKind.Replicas, guest.Key, ReplicasOf(guest)),
-            Observe(EvidenceKind.StorageHealth, guest.Key, HealthOf(guest)));
+            Observe(EvidenceKind.StorageHealth, guest.Key, HealthOf(guest))
+        );
     }
 
     // PVE's own not-backed-up list has the last word when it disagrees with our reading of the job selections
     // (pools, node restrictions, legacy vzdump.cron); it ignores `enabled`, which the coverage check handles.
     private IReadOnlyList<BackupJob> CoveringJobs(Guest guest) =>
-        _notBackedUp.Contains(guest.Key) || !_jobs.TryGetValue(guest.Key.Cluster, out var jobs)
-            ? []
-            : jobs.Where(job => job.Covers(guest)).ToList();
+        _notBackedUp.Contains(guest.Key) || !_jobs.TryGetValue(guest.Key.Cluster, out var jobs) ? [] : jobs.Where(job => job.Covers(guest)).ToList();
 
     private IReadOnlyList<StorageReplica> ReplicasOf(Guest guest)
     {
         var storages = _copies.TryGetValue(guest.Key, out var copies)
             ? copies.Select(c => c.StorageId).OfType<string>().Distinct(StringComparer.Ordinal)
             : [];
-        return storages
-            .SelectMany(s => _replicas.TryGetValue((guest.Key.Cluster, s), out var r) ? r : [])
-            .ToList();
+        return storages.SelectMany(s => _replicas.TryGetValue((guest.Key.Cluster, s), out var r) ? r : []).ToList();
     }
 
     private IReadOnlyList<StorageHealth> HealthOf(Guest guest)

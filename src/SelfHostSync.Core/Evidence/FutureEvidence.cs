@@ -32,14 +32,36 @@ public static class FutureEvidence
         foreach (var cluster in copies.GroupBy(c => c.Guest.Cluster, StringComparer.Ordinal))
         {
             var reason = Reason(source, "backup(s)", cluster.Max(c => c.Time), now, cluster.Count());
-            gaps.Add(new EvidenceGap(new EvidenceScope(EvidenceKind.BackupCopies, cluster.Key, "copies dated in the future", cluster.Select(c => c.Guest.Vmid).ToHashSet()), source, reason));
+            gaps.Add(
+                new EvidenceGap(
+                    new EvidenceScope(
+                        EvidenceKind.BackupCopies,
+                        cluster.Key,
+                        "copies dated in the future",
+                        cluster.Select(c => c.Guest.Vmid).ToHashSet()
+                    ),
+                    source,
+                    reason
+                )
+            );
             findings.Add(reason);
         }
 
         foreach (var cluster in tests.GroupBy(t => t.Guest.Cluster, StringComparer.Ordinal))
         {
             var reason = Reason(source, "restore test(s)", cluster.Max(t => t.At), now, cluster.Count());
-            gaps.Add(new EvidenceGap(new EvidenceScope(EvidenceKind.RestoreTests, cluster.Key, "restore tests dated in the future", cluster.Select(t => t.Guest.Vmid).ToHashSet()), source, reason));
+            gaps.Add(
+                new EvidenceGap(
+                    new EvidenceScope(
+                        EvidenceKind.RestoreTests,
+                        cluster.Key,
+                        "restore tests dated in the future",
+                        cluster.Select(t => t.Guest.Vmid).ToHashSet()
+                    ),
+                    source,
+                    reason
+                )
+            );
             findings.Add(reason);
         }
 
@@ -61,8 +83,10 @@ public static class FutureEvidence
     }
 
     private static string Reason(string source, string what, DateTimeOffset newest, DateTimeOffset now, int count) =>
-        string.Create(CultureInfo.InvariantCulture,
-            $"{count} {what} dated up to {Ahead(newest - now)} in the future: the clock of {source} (or of the host that wrote them) is wrong; they count as unknown until it is fixed");
+        string.Create(
+            CultureInfo.InvariantCulture,
+            $"{count} {what} dated up to {Ahead(newest - now)} in the future: the clock of {source} (or of the host that wrote them) is wrong; they count as unknown until it is fixed"
+        );
 
     private static string Ahead(TimeSpan span) => span.TotalDays > 3650 ? "more than 10 years" : Durations.Format(span);
 }

@@ -32,4 +32,5 @@ public sealed record RestoreTest(
     bool Passed,
     string? SourceArchive,
     string? Target,
-    string? Note);
+    string? Note
+);

@@ -27,8 +27,7 @@ public static partial class TagList
     public static StringComparer Comparer => StringComparer.OrdinalIgnoreCase;
 
     /// <summary>True when both lists hold the same tags, compared as sets.</summary>
-    public static bool SetEquals(IEnumerable<string> a, IEnumerable<string> b) =>
-        new HashSet<string>(a, Comparer).SetEquals(b);
+    public static bool SetEquals(IEnumerable<string> a, IEnumerable<string> b) => new HashSet<string>(a, Comparer).SetEquals(b);
 
     [GeneratedRegex(@"^[a-z0-9_][a-z0-9_\-+.]*$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex TagPattern();

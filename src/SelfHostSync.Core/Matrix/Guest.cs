@@ -51,8 +51,4 @@ public sealed record Guest
 }
 
 /// <summary>The parts of a guest configuration that classification and checks use.</summary>
-public sealed record GuestConfig(
-    bool OnBoot,
-    bool Protection,
-    string? Description,
-    IReadOnlyList<string> DiskStorages);
+public sealed record GuestConfig(bool OnBoot, bool Protection, string? Description, IReadOnlyList<string> DiskStorages);

@@ -23,37 +23,51 @@ public static class LevelCodes
 {
     public static IReadOnlyList<Level> All { get; } = [Level.Saas, Level.Managed, Level.Vps, Level.Homelab, Level.Production];
 
-    public static string ToCode(this Level level) => level switch
-    {
-        Level.Saas => "0",
-        Level.Managed => "1",
-        Level.Vps => "2",
-        Level.Homelab => "3a",
-        Level.Production => "3b",
-        _ => throw new ArgumentOutOfRangeException(nameof(level), level, "unknown level"),
-    };
+    public static string ToCode(this Level level) =>
+        level switch
+        {
+            Level.Saas => "0",
+            Level.Managed => "1",
+            Level.Vps => "2",
+            Level.Homelab => "3a",
+            Level.Production => "3b",
+            _ => throw new ArgumentOutOfRangeException(nameof(level), level, "unknown level"),
+        };
 
-    public static string Environment(this Level level) => level switch
-    {
-        Level.Saas => "SaaS",
-        Level.Managed => "Hosted / managed platform",
-        Level.Vps => "VPS / cloud VM",
-        Level.Homelab => "Full-stack homelab",
-        Level.Production => "Full-stack production",
-        _ => throw new ArgumentOutOfRangeException(nameof(level), level, "unknown level"),
-    };
+    public static string Environment(this Level level) =>
+        level switch
+        {
+            Level.Saas => "SaaS",
+            Level.Managed => "Hosted / managed platform",
+            Level.Vps => "VPS / cloud VM",
+            Level.Homelab => "Full-stack homelab",
+            Level.Production => "Full-stack production",
+            _ => throw new ArgumentOutOfRangeException(nameof(level), level, "unknown level"),
+        };
 
     /// <summary>Parses "0", "1", "2", "3a" or "3b" (case-insensitive, surrounding blanks ignored).</summary>
     public static bool TryParse(string? code, out Level level)
     {
         switch (code?.Trim().ToUpperInvariant())
         {
-            case "0": level = Level.Saas; return true;
-            case "1": level = Level.Managed; return true;
-            case "2": level = Level.Vps; return true;
-            case "3A": level = Level.Homelab; return true;
-            case "3B": level = Level.Production; return true;
-            default: level = default; return false;
+            case "0":
+                level = Level.Saas;
+                return true;
+            case "1":
+                level = Level.Managed;
+                return true;
+            case "2":
+                level = Level.Vps;
+                return true;
+            case "3A":
+                level = Level.Homelab;
+                return true;
+            case "3B":
+                level = Level.Production;
+                return true;
+            default:
+                level = default;
+                return false;
         }
     }
 }

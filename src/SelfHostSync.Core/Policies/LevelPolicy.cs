@@ -44,35 +44,32 @@ public sealed class PolicyTable
         }
     }
 
-    public static IReadOnlyDictionary<Level, LevelPolicy> DefaultPolicies { get; } = new Dictionary<Level, LevelPolicy>
-    {
-        [Level.Saas] = new() { ExportMaxAge = TimeSpan.FromDays(365) },
-        [Level.Managed] = new() { ExportMaxAge = TimeSpan.FromDays(365) },
-        [Level.Vps] = new()
+    public static IReadOnlyDictionary<Level, LevelPolicy> DefaultPolicies { get; } =
+        new Dictionary<Level, LevelPolicy>
         {
-            RequireBackup = true,
-            BackupMaxAge = TimeSpan.FromHours(30),
-            RestoreTestMaxAge = TimeSpan.FromDays(180),
-            RequireJob = true,
-            RequireHealthyStorage = true,
-            PatchMaxAge = TimeSpan.FromDays(35),
-        },
-        [Level.Homelab] = new()
-        {
-            RequireDocs = true,
-            RequireIntentConsistency = true,
-        },
-        [Level.Production] = new()
-        {
-            RequireBackup = true,
-            BackupMaxAge = TimeSpan.FromHours(30),
-            VerifyMaxAge = TimeSpan.FromDays(35),
-            RestoreTestMaxAge = TimeSpan.FromDays(90),
-            OffsiteMaxAge = TimeSpan.FromDays(8),
-            RequireJob = true,
-            RequireHealthyStorage = true,
-        },
-    };
+            [Level.Saas] = new() { ExportMaxAge = TimeSpan.FromDays(365) },
+            [Level.Managed] = new() { ExportMaxAge = TimeSpan.FromDays(365) },
+            [Level.Vps] = new()
+            {
+                RequireBackup = true,
+                BackupMaxAge = TimeSpan.FromHours(30),
+                RestoreTestMaxAge = TimeSpan.FromDays(180),
+                RequireJob = true,
+                RequireHealthyStorage = true,
+                PatchMaxAge = TimeSpan.FromDays(35),
+            },
+            [Level.Homelab] = new() { RequireDocs = true, RequireIntentConsistency = true },
+            [Level.Production] = new()
+            {
+                RequireBackup = true,
+                BackupMaxAge = TimeSpan.FromHours(30),
+                VerifyMaxAge = TimeSpan.FromDays(35),
+                RestoreTestMaxAge = TimeSpan.FromDays(90),
+                OffsiteMaxAge = TimeSpan.FromDays(8),
+                RequireJob = true,
+                RequireHealthyStorage = true,
+            },
+        };
 
     public static PolicyTable Default { get; } = new();
 

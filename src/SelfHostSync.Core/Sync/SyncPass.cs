@@ -11,12 +11,7 @@ namespace SelfHostSync.Core.Sync;
 /// One pass: collect → classify → assess → plan → apply → record. Degraded-source semantics live here, once:
 /// a failed source turns everything it speaks for into unknown evidence, and unknown evidence freezes its tags.
 /// </summary>
-public sealed class SyncPass(
-    IReadOnlyList<IEvidenceSource> sources,
-    ITagWriter writer,
-    IStateStore store,
-    SyncSettings settings,
-    TimeProvider time)
+public sealed class SyncPass(IReadOnlyList<IEvidenceSource> sources, ITagWriter writer, IStateStore store, SyncSettings settings, TimeProvider time)
 {
     public async Task<RunReport> RunAsync(SyncRequest request, IProgress<SyncProgress>? progress, CancellationToken cancellationToken)
     {
@@ -54,9 +49,7 @@ public sealed class SyncPass(
             Guests = verdicts.Select((v, i) => ReportOf(v, outcomes[i], request.DryRun)).ToList(),
             Writes = outcomes.Count(o => o?.Status == TagWriteStatus.Written),
             WriteFailures = outcomes.Count(o => o?.Status == TagWriteStatus.Failed),
-            Skipped = evidence.Guests.Where(g => g.Template)
-                .Select(g => new SkippedGuest(g.Key.Cluster, g.Key.Vmid, g.Name, "template"))
-                .ToList(),
+            Skipped = evidence.Guests.Where(g => g.Template).Select(g => new SkippedGuest(g.Key.Cluster, g.Key.Vmid, g.Name, "template")).ToList(),
             Inventory = settings.Inventory.Select(e => InventoryReportOf(e, now)).ToList(),
         };
         await store.CompleteRunAsync(report, cancellationToken);
@@ -75,7 +68,9 @@ public sealed class SyncPass(
             try
             {
                 // Cancelled at the deadline, and not waited for any longer should the source not stop in time.
-                var batch = await source.CollectAsync(linked.Token).WaitAsync(settings.SourceTimeout + TimeSpan.FromSeconds(5), time, cancellationToken);
+                var batch = await source
+                    .CollectAsync(linked.Token)
+                    .WaitAsync(settings.SourceTimeout + TimeSpan.FromSeconds(5), time, cancellationToken);
                 batch = FutureEvidence.Screen(batch, source.Id.ToString(), time.GetUtcNow());
 
                 // Server and exception texts reach checks, reports, the store and notifications from here.
@@ -89,9 +84,10 @@ public sealed class SyncPass(
             }
             catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
             {
-                var why = deadline.IsCancellationRequested || ex is TimeoutException
-                    ? $"{source.Id}: did not finish collecting within {Durations.Format(settings.SourceTimeout)} (SourceTimeout)"
-                    : ex.Message;
+                var why =
+                    deadline.IsCancellationRequested || ex is TimeoutException
+                        ? $"{source.Id}: did not finish collecting within {Durations.Format(settings.SourceTimeout)} (SourceTimeout)"
+                        : ex.Message;
                 why = settings.Redact(why);
                 var gaps = source.Scope.Select(s => new EvidenceGap(s, source.Id.ToString(), why)).ToList();
                 result = new Collected(new EvidenceBatch { Gaps = gaps }, new SourceReport(source.Id.Kind, source.Id.Name, false, why));
@@ -115,7 +111,8 @@ public sealed class SyncPass(
         const int Shown = 4;
         return reasons.Count <= Shown
             ? string.Join("; ", reasons)
-            : string.Join("; ", reasons.Take(Shown)) + string.Create(System.Globalization.CultureInfo.InvariantCulture, $"; and {reasons.Count - Shown} more");
+            : string.Join("; ", reasons.Take(Shown))
+                + string.Create(System.Globalization.CultureInfo.InvariantCulture, $"; and {reasons.Count - Shown} more");
     }
 
     private async Task<TagWriteOutcome?[]> ApplyAsync(
@@ -123,7 +120,8 @@ public sealed class SyncPass(
         IReadOnlyList<GuestVerdict> verdicts,
         bool dryRun,
         IProgress<SyncProgress>? progress,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken
+    )
     {
         var outcomes = new TagWriteOutcome?[verdicts.Count];
         if (dryRun || !settings.WriteTags)
@@ -133,11 +131,7 @@ public sealed class SyncPass(
 
         var pending = Enumerable.Range(0, verdicts.Count).Where(i => verdicts[i].Plan.HasChanges).ToList();
         var done = 0;
-        var options = new ParallelOptions
-        {
-            MaxDegreeOfParallelism = Math.Max(1, settings.WriteParallelism),
-            CancellationToken = cancellationToken,
-        };
+        var options = new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, settings.WriteParallelism), CancellationToken = cancellationToken };
         // Cancellation (a stopping daemon) stops new writes; a write already sent finishes and is audited, so the
         // audit table never misses a write that happened. The HTTP timeouts bound how long that can take.
         await Parallel.ForEachAsync(pending, options, async (i, _) =>
@@ -151,13 +145,17 @@ public sealed class SyncPass(
             else
             {
                 // Intent first: a crash between the PUT and the audit row must not lose the fact that a write may have happened.
-                var intent = await store.RecordWriteIntentAsync(new TagWriteAudit(runId, verdict.Guest.Key, time.GetUtcNow(), verdict.Plan.Before, verdict.Plan.After), CancellationToken.None);
+                var intent = await store.RecordWriteIntentAsync(
+                    new TagWriteAudit(runId, verdict.Guest.Key, time.GetUtcNow(), verdict.Plan.Before, verdict.Plan.After),
+                    CancellationToken.None
+                );
                 outcome = await writer.WriteAsync(verdict.Guest, verdict.Plan.Change, CancellationToken.None);
                 await store.ResolveWriteAsync(
                     intent,
                     new TagWriteAudit(runId, verdict.Guest.Key, time.GetUtcNow(), outcome.Before, outcome.After),
                     outcome.Status == TagWriteStatus.Written,
-                    CancellationToken.None);
+                    CancellationToken.None
+                );
             }
 
             outcomes[i] = outcome;
@@ -203,8 +201,7 @@ public sealed class SyncPass(
     private InventoryReport InventoryReportOf(InventoryEntry entry, DateTimeOffset now) =>
         new(entry.Name, entry.Level.ToCode(), entry.Vendor, InventoryAssessor.Assess(entry, settings.Policies.For(entry.Level), now));
 
-    private static IReadOnlyList<string> Sorted(IReadOnlyList<string> tags) =>
-        tags.Order(StringComparer.OrdinalIgnoreCase).ToList();
+    private static IReadOnlyList<string> Sorted(IReadOnlyList<string> tags) => tags.Order(StringComparer.OrdinalIgnoreCase).ToList();
 
     private sealed record Collected(EvidenceBatch Batch, SourceReport Report);
 }

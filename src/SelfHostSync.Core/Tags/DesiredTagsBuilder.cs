@@ -1,6 +1,6 @@
-using SelfHostSync.Core.Evidence;
 using SelfHostSync.Core.Checks;
 using SelfHostSync.Core.Classification;
+using SelfHostSync.Core.Evidence;
 
 namespace SelfHostSync.Core.Tags;
 

@@ -21,22 +21,23 @@ public static class TagNames
     public static IReadOnlyList<string> LevelTags { get; } = [Level2, Level3a, Level3b];
 
     public static IReadOnlyList<string> WarningTags { get; } =
-        [NoBackup, BackupStale, Unverified, RestoreUntested, NoOffsite, NoJob, Undocumented, ProdInDenial, StorageDegraded];
+    [NoBackup, BackupStale, Unverified, RestoreUntested, NoOffsite, NoJob, Undocumented, ProdInDenial, StorageDegraded];
 
     public static IReadOnlyList<string> All { get; } = [.. LevelTags, .. WarningTags];
 
     /// <summary>The warning tag a check controls.</summary>
-    public static string WarningOf(string checkId) => checkId switch
-    {
-        CheckIds.BackupPresent => NoBackup,
-        CheckIds.BackupFresh => BackupStale,
-        CheckIds.BackupVerified => Unverified,
-        CheckIds.RestoreTested => RestoreUntested,
-        CheckIds.OffsitePresent => NoOffsite,
-        CheckIds.CoverageJob => NoJob,
-        CheckIds.DocsPresent => Undocumented,
-        CheckIds.IntentConsistent => ProdInDenial,
-        CheckIds.StorageHealthy => StorageDegraded,
-        _ => throw new ArgumentOutOfRangeException(nameof(checkId), checkId, "check has no warning tag"),
-    };
+    public static string WarningOf(string checkId) =>
+        checkId switch
+        {
+            CheckIds.BackupPresent => NoBackup,
+            CheckIds.BackupFresh => BackupStale,
+            CheckIds.BackupVerified => Unverified,
+            CheckIds.RestoreTested => RestoreUntested,
+            CheckIds.OffsitePresent => NoOffsite,
+            CheckIds.CoverageJob => NoJob,
+            CheckIds.DocsPresent => Undocumented,
+            CheckIds.IntentConsistent => ProdInDenial,
+            CheckIds.StorageHealthy => StorageDegraded,
+            _ => throw new ArgumentOutOfRangeException(nameof(checkId), checkId, "check has no warning tag"),
+        };
 }

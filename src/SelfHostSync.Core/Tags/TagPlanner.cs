@@ -1,4 +1,5 @@
 using SelfHostSync.Core.Evidence;
+
 namespace SelfHostSync.Core.Tags;
 
 /// <summary>Plans and applies changes to the managed subset of a guest's tags; every other tag is preserved.</summary>
@@ -56,8 +57,6 @@ public static class TagPlanner
     public static TagChange Effective(IReadOnlyList<string> current, TagChange change)
     {
         var present = new HashSet<string>(current, TagList.Comparer);
-        return new TagChange(
-            change.Add.Where(t => !present.Contains(t)).ToList(),
-            change.Remove.Where(present.Contains).ToList());
+        return new TagChange(change.Add.Where(t => !present.Contains(t)).ToList(), change.Remove.Where(present.Contains).ToList());
     }
 }

@@ -1,4 +1,5 @@
 using SelfHostSync.Core.Evidence;
+
 namespace SelfHostSync.Core.Tags;
 
 /// <summary>
@@ -8,13 +9,14 @@ namespace SelfHostSync.Core.Tags;
 public static class TagStyle
 {
     /// <summary>Background and text colour (hex, no #) for a managed tag by its default name.</summary>
-    public static (string Background, string Text) ColourOf(string defaultName) => defaultName switch
-    {
-        TagNames.Level3b => ("b60205", "ffffff"),
-        TagNames.Level3a => ("2e7d32", "ffffff"),
-        TagNames.Level2 => ("1565c0", "ffffff"),
-        _ => ("f9a825", "000000"),
-    };
+    public static (string Background, string Text) ColourOf(string defaultName) =>
+        defaultName switch
+        {
+            TagNames.Level3b => ("b60205", "ffffff"),
+            TagNames.Level3a => ("2e7d32", "ffffff"),
+            TagNames.Level2 => ("1565c0", "ffffff"),
+            _ => ("f9a825", "000000"),
+        };
 
     /// <summary>
     /// Merges the managed colours into a <c>color-map</c> value (<c>tag:bg[:fg];…</c>). Entries for other tags keep their

@@ -1,5 +1,5 @@
-using SelfHostSync.Core.Evidence;
 using SelfHostSync.Core.Checks;
+using SelfHostSync.Core.Evidence;
 using SelfHostSync.Core.Matrix;
 
 namespace SelfHostSync.Core.Tags;
@@ -64,13 +64,14 @@ public sealed class TagVocabulary
     /// <summary>The configured name for a default name.</summary>
     public string this[string defaultName] => _byDefault[defaultName];
 
-    public string? LevelTag(Level level) => level switch
-    {
-        Level.Vps => this[TagNames.Level2],
-        Level.Homelab => this[TagNames.Level3a],
-        Level.Production => this[TagNames.Level3b],
-        _ => null,
-    };
+    public string? LevelTag(Level level) =>
+        level switch
+        {
+            Level.Vps => this[TagNames.Level2],
+            Level.Homelab => this[TagNames.Level3a],
+            Level.Production => this[TagNames.Level3b],
+            _ => null,
+        };
 
     public IEnumerable<string> LevelTags => TagNames.LevelTags.Select(n => this[n]);
 

@@ -26,13 +26,9 @@ public static class Durations
         if (span.TotalHours < 48)
         {
             var hours = (int)span.TotalHours;
-            return span.Minutes == 0 || hours >= 10
-                ? string.Create(c, $"{hours} h")
-                : string.Create(c, $"{hours} h {span.Minutes} min");
+            return span.Minutes == 0 || hours >= 10 ? string.Create(c, $"{hours} h") : string.Create(c, $"{hours} h {span.Minutes} min");
         }
 
-        return span.Hours == 0
-            ? string.Create(c, $"{span.Days} d")
-            : string.Create(c, $"{span.Days} d {span.Hours} h");
+        return span.Hours == 0 ? string.Create(c, $"{span.Days} d") : string.Create(c, $"{span.Days} d {span.Hours} h");
     }
 }

@@ -98,8 +98,12 @@ public sealed class DsmSimulator
             return Error(407);
         }
 
-        if (!p.TryGetValue("api", out var api) || !p.TryGetValue("method", out var method) || !p.TryGetValue("version", out var versionText)
-            || !int.TryParse(versionText, NumberStyles.None, CultureInfo.InvariantCulture, out var version))
+        if (
+            !p.TryGetValue("api", out var api)
+            || !p.TryGetValue("method", out var method)
+            || !p.TryGetValue("version", out var versionText)
+            || !int.TryParse(versionText, NumberStyles.None, CultureInfo.InvariantCulture, out var version)
+        )
         {
             return Error(101);
         }
@@ -117,7 +121,22 @@ public sealed class DsmSimulator
 
         if (api == "SYNO.API.Info")
         {
-            return method == "query" ? Ok(apis.ToDictionary(kv => kv.Key, kv => (object)new { maxVersion = kv.Value.Max, minVersion = kv.Value.Min, path = kv.Key == "SYNO.API.Info" ? "query.cgi" : "entry.cgi", requestFormat = "JSON" })) : Error(103);
+            return method == "query"
+                ? Ok(
+                    apis.ToDictionary(
+                        kv => kv.Key,
+                        kv =>
+                            (object)
+                                new
+                                {
+                                    maxVersion = kv.Value.Max,
+                                    minVersion = kv.Value.Min,
+                                    path = kv.Key == "SYNO.API.Info" ? "query.cgi" : "entry.cgi",
+                                    requestFormat = "JSON",
+                                }
+                    )
+                )
+                : Error(103);
         }
 
         if (api == "SYNO.API.Auth")
@@ -262,5 +281,6 @@ public sealed class DsmSimulator
 
     internal static object Error(int code) => new { error = new { code }, success = false };
 
-    private static string Random(int bytes) => Convert.ToBase64String(RandomNumberGenerator.GetBytes(bytes)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+    private static string Random(int bytes) =>
+        Convert.ToBase64String(RandomNumberGenerator.GetBytes(bytes)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 }

@@ -9,26 +9,37 @@ namespace SelfHostSync.Lab.Hosting;
 internal static class LabAuth
 {
     /// <summary>Every route of the group needs a valid token; the token is kept in <c>HttpContext.Items["token"]</c>.</summary>
-    public static RouteGroupBuilder RequireToken(this RouteGroupBuilder group, IReadOnlyList<TokenSpec> tokens, string scheme, char separator, LabFaults faults, LabTickets? tickets = null, string? cookie = null)
+    public static RouteGroupBuilder RequireToken(
+        this RouteGroupBuilder group,
+        IReadOnlyList<TokenSpec> tokens,
+        string scheme,
+        char separator,
+        LabFaults faults,
+        LabTickets? tickets = null,
+        string? cookie = null
+    )
     {
-        group.AddEndpointFilter(async (ctx, next) =>
-        {
-            if (ctx.HttpContext.Request.Path.Value?.EndsWith("/access/ticket", StringComparison.Ordinal) == true)
+        group.AddEndpointFilter(
+            async (ctx, next) =>
             {
+                if (ctx.HttpContext.Request.Path.Value?.EndsWith("/access/ticket", StringComparison.Ordinal) == true)
+                {
+                    return await next(ctx);
+                }
+
+                var token =
+                    tickets is not null && cookie is not null && ctx.HttpContext.Request.Cookies.TryGetValue(cookie, out var ticket)
+                        ? FromTicket(ctx.HttpContext, tickets, ticket, faults)
+                        : Authenticate(ctx.HttpContext, tokens, scheme, separator, faults);
+                if (token is null)
+                {
+                    return Results.Empty;
+                }
+
+                ctx.HttpContext.Items["token"] = token;
                 return await next(ctx);
             }
-
-            var token = tickets is not null && cookie is not null && ctx.HttpContext.Request.Cookies.TryGetValue(cookie, out var ticket)
-                ? FromTicket(ctx.HttpContext, tickets, ticket, faults)
-                : Authenticate(ctx.HttpContext, tokens, scheme, separator, faults);
-            if (token is null)
-            {
-                return Results.Empty;
-            }
-
-            ctx.HttpContext.Items["token"] = token;
-            return await next(ctx);
-        });
+        );
         return group;
     }
 
@@ -42,8 +53,7 @@ internal static class LabAuth
             return null;
         }
 
-        if (!HttpMethods.IsGet(context.Request.Method)
-            && context.Request.Headers["CSRFPreventionToken"].ToString() != session.Value.Csrf)
+        if (!HttpMethods.IsGet(context.Request.Method) && context.Request.Headers["CSRFPreventionToken"].ToString() != session.Value.Csrf)
         {
             LabResults.Error(context, StatusCodes.Status401Unauthorized, "Permission denied - invalid csrf token");
             return null;
@@ -87,8 +97,12 @@ internal static class LabAuth
     {
         var header = context.Request.Headers.Authorization.ToString();
         TokenSpec? token = null;
-        if (!faults.RevokeTokens && header.StartsWith(scheme, StringComparison.Ordinal) && header.Length > scheme.Length + 1
-            && (header[scheme.Length] == '=' || header[scheme.Length] == ' '))
+        if (
+            !faults.RevokeTokens
+            && header.StartsWith(scheme, StringComparison.Ordinal)
+            && header.Length > scheme.Length + 1
+            && (header[scheme.Length] == '=' || header[scheme.Length] == ' ')
+        )
         {
             var value = Uri.UnescapeDataString(header[(scheme.Length + 1)..]);
             var split = separator == '=' ? value.LastIndexOf('=') : value.IndexOf(':', StringComparison.Ordinal);

@@ -22,7 +22,11 @@ public sealed class LabFaults
     public bool Down { get; set; }
 
     /// <summary>Answer this many of the next requests with 503, then serve again (a reverse proxy's hiccup).</summary>
-    public int Hiccups { get => _hiccups; set => _hiccups = value; }
+    public int Hiccups
+    {
+        get => _hiccups;
+        set => _hiccups = value;
+    }
 
     private int _hiccups;
 
@@ -94,12 +98,21 @@ public sealed class LabServer : IAsyncDisposable
 
     /// <summary>Every route the simulator serves: method and pattern (e.g. <c>GET /api2/json/nodes/{node}/tasks</c>).</summary>
     public IReadOnlyList<(string Method, string Pattern)> Routes =>
-        _app.Services.GetRequiredService<EndpointDataSource>().Endpoints
-            .OfType<RouteEndpoint>()
-            .SelectMany(e => (e.Metadata.GetMetadata<IHttpMethodMetadata>()?.HttpMethods ?? ["*"]).Select(m => (m, e.RoutePattern.RawText ?? string.Empty)))
+        _app
+            .Services.GetRequiredService<EndpointDataSource>()
+            .Endpoints.OfType<RouteEndpoint>()
+            .SelectMany(e =>
+                (e.Metadata.GetMetadata<IHttpMethodMetadata>()?.HttpMethods ?? ["*"]).Select(m => (m, e.RoutePattern.RawText ?? string.Empty))
+            )
             .ToList();
 
-    public static async Task<LabServer> StartAsync(string name, int port, Action<WebApplication, LabServer> map, CancellationToken cancellationToken, bool pbsErrors = false)
+    public static async Task<LabServer> StartAsync(
+        string name,
+        int port,
+        Action<WebApplication, LabServer> map,
+        CancellationToken cancellationToken,
+        bool pbsErrors = false
+    )
     {
         var certificate = LabCertificate.Create(name);
         var builder = WebApplication.CreateSlimBuilder();
@@ -112,59 +125,64 @@ public sealed class LabServer : IAsyncDisposable
         var app = builder.Build();
         var faults = new LabFaults();
         var server = new LabServer(app, certificate, faults);
-        app.Use(async (context, next) =>
-        {
-            if (pbsErrors)
+        app.Use(
+            async (context, next) =>
             {
-                LabResults.UsePbsErrors(context);
-            }
-
-            server.RequestLog.Enqueue($"{context.Request.Method} {context.Request.Path}{context.Request.QueryString}");
-            var fields = context.Request.HasFormContentType ? await context.Request.ReadFormAsync(context.RequestAborted) : null;
-            server.CallLog.Enqueue(new LabCall(
-                context.Request.Method,
-                context.Request.Path.Value ?? string.Empty,
-                [.. context.Request.Query.Keys],
-                fields is null ? [] : [.. fields.Keys],
-                fields?["vmid"].ToString() is { Length: > 0 } vmid ? vmid : null));
-            var now = Interlocked.Increment(ref server._inFlight);
-            for (var max = Volatile.Read(ref server._maxInFlight); now > max; max = Volatile.Read(ref server._maxInFlight))
-            {
-                Interlocked.CompareExchange(ref server._maxInFlight, now, max);
-            }
-
-            try
-            {
-                if (faults.Latency > TimeSpan.Zero)
+                if (pbsErrors)
                 {
-                    await Task.Delay(faults.Latency, context.RequestAborted);
+                    LabResults.UsePbsErrors(context);
                 }
 
-                if (faults.Down || faults.TakeHiccup())
+                server.RequestLog.Enqueue($"{context.Request.Method} {context.Request.Path}{context.Request.QueryString}");
+                var fields = context.Request.HasFormContentType ? await context.Request.ReadFormAsync(context.RequestAborted) : null;
+                server.CallLog.Enqueue(
+                    new LabCall(
+                        context.Request.Method,
+                        context.Request.Path.Value ?? string.Empty,
+                        [.. context.Request.Query.Keys],
+                        fields is null ? [] : [.. fields.Keys],
+                        fields?["vmid"].ToString() is { Length: > 0 } vmid ? vmid : null
+                    )
+                );
+                var now = Interlocked.Increment(ref server._inFlight);
+                for (var max = Volatile.Read(ref server._maxInFlight); now > max; max = Volatile.Read(ref server._maxInFlight))
                 {
-                    context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
-                    return;
+                    Interlocked.CompareExchange(ref server._maxInFlight, now, max);
                 }
 
-                if (faults.FailPaths.TryGetValue(context.Request.Path.Value ?? string.Empty, out var failure))
+                try
                 {
-                    LabResults.Error(context, failure.Status, failure.Message);
-                    return;
-                }
+                    if (faults.Latency > TimeSpan.Zero)
+                    {
+                        await Task.Delay(faults.Latency, context.RequestAborted);
+                    }
 
-                if (faults.StallBodyPaths.TryGetValue(context.Request.Path.Value ?? string.Empty, out var drip))
+                    if (faults.Down || faults.TakeHiccup())
+                    {
+                        context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+                        return;
+                    }
+
+                    if (faults.FailPaths.TryGetValue(context.Request.Path.Value ?? string.Empty, out var failure))
+                    {
+                        LabResults.Error(context, failure.Status, failure.Message);
+                        return;
+                    }
+
+                    if (faults.StallBodyPaths.TryGetValue(context.Request.Path.Value ?? string.Empty, out var drip))
+                    {
+                        await StallAsync(context, drip);
+                        return;
+                    }
+
+                    await next(context);
+                }
+                finally
                 {
-                    await StallAsync(context, drip);
-                    return;
+                    Interlocked.Decrement(ref server._inFlight);
                 }
-
-                await next(context);
             }
-            finally
-            {
-                Interlocked.Decrement(ref server._inFlight);
-            }
-        });
+        );
         map(app, server);
         await app.StartAsync(cancellationToken);
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();

@@ -24,8 +24,7 @@ internal sealed class LabTickets(string prefix, IReadOnlyList<UserSpec> users)
             return null;
         }
 
-        var ok = password == user.Password
-            || (_sessions.TryGetValue(password, out var renewing) && renewing.User == user && renewing.IsValid);
+        var ok = password == user.Password || (_sessions.TryGetValue(password, out var renewing) && renewing.User == user && renewing.IsValid);
         if (!ok)
         {
             return null;
@@ -35,10 +34,15 @@ internal sealed class LabTickets(string prefix, IReadOnlyList<UserSpec> users)
         if (user.TwoFactor && password == user.Password)
         {
             var challenge = Uri.EscapeDataString("{\"totp\":true}");
-            return ($"{prefix}:!tfa!{challenge}:{DateTimeOffset.UtcNow.ToUnixTimeSeconds():X8}::{Convert.ToBase64String(RandomNumberGenerator.GetBytes(24))}", csrf, true);
+            return (
+                $"{prefix}:!tfa!{challenge}:{DateTimeOffset.UtcNow.ToUnixTimeSeconds():X8}::{Convert.ToBase64String(RandomNumberGenerator.GetBytes(24))}",
+                csrf,
+                true
+            );
         }
 
-        var ticket = $"{prefix}:{user.Name}:{DateTimeOffset.UtcNow.ToUnixTimeSeconds():X8}::{Convert.ToBase64String(RandomNumberGenerator.GetBytes(24))}";
+        var ticket =
+            $"{prefix}:{user.Name}:{DateTimeOffset.UtcNow.ToUnixTimeSeconds():X8}::{Convert.ToBase64String(RandomNumberGenerator.GetBytes(24))}";
         _sessions[ticket] = new Session(user, csrf, DateTimeOffset.UtcNow);
         Issued++;
         return (ticket, csrf, false);
@@ -46,9 +50,7 @@ internal sealed class LabTickets(string prefix, IReadOnlyList<UserSpec> users)
 
     /// <summary>The principal behind a ticket cookie, as a token-shaped record for privilege checks; null when invalid.</summary>
     public (TokenSpec Principal, string Csrf)? Validate(string ticket) =>
-        _sessions.TryGetValue(ticket, out var s) && s.IsValid
-            ? (new TokenSpec(s.User.Name, string.Empty, s.User.Privileges), s.Csrf)
-            : null;
+        _sessions.TryGetValue(ticket, out var s) && s.IsValid ? (new TokenSpec(s.User.Name, string.Empty, s.User.Privileges), s.Csrf) : null;
 
     /// <summary>Expires every ticket (as after a key rotation), for tests.</summary>
     public void ExpireAll() => _sessions.Clear();

@@ -9,5 +9,10 @@ internal static class PbsAuth
     public static TokenSpec Token(HttpContext ctx) => (TokenSpec)ctx.Items["token"]!;
 
     public static bool Has(HttpContext ctx, string privilege) =>
-        Token(ctx).Privileges is { } p && (p.Contains(privilege, StringComparer.Ordinal) || p.Contains("Admin", StringComparer.Ordinal) || p.Contains("Administrator", StringComparer.Ordinal));
+        Token(ctx).Privileges is { } p
+        && (
+            p.Contains(privilege, StringComparer.Ordinal)
+            || p.Contains("Admin", StringComparer.Ordinal)
+            || p.Contains("Administrator", StringComparer.Ordinal)
+        );
 }

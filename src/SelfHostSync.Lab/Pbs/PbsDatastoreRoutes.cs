@@ -17,45 +17,62 @@ internal sealed class PbsDatastoreRoutes(PbsServerState s)
     public void Map(RouteGroupBuilder api)
     {
         api.MapGet("/admin/datastore/{store}/groups", (HttpContext ctx, string store, string? ns) =>
-            Readable(ctx, store, "Datastore.Audit|Datastore.Backup") is null ? Results.Empty
-                : LabResults.Data(s.Snapshots
-                    .Where(s => s.Datastore == store && s.Namespace == (ns ?? string.Empty))
-                    .GroupBy(s => (s.Type, s.Id))
-                    .Select(g => GroupRow(g.ToList()))
-                    .ToList()));
+            Readable(ctx, store, "Datastore.Audit|Datastore.Backup") is null
+                ? Results.Empty
+                : LabResults.Data(
+                    s.Snapshots.Where(s => s.Datastore == store && s.Namespace == (ns ?? string.Empty))
+                        .GroupBy(s => (s.Type, s.Id))
+                        .Select(g => GroupRow(g.ToList()))
+                        .ToList()
+                )
+        );
 
         api.MapGet("/admin/datastore", (HttpContext ctx) => LabResults.Data(
-            s.Spec.Datastores.Where(_ => PbsAuth.Has(ctx, "Datastore.Audit") || PbsAuth.Has(ctx, "Datastore.Backup")).Select(d =>
-            {
-                var row = new Dictionary<string, object?>(StringComparer.Ordinal)
-                {
-                    ["store"] = d.Name,
-                    ["backend-type"] = d.Backend,
-                    ["mount-status"] = d.NotMounted ? "notmounted" : "nonremovable",
-                };
-                if (d.Maintenance is not null)
-                {
-                    row["maintenance"] = d.Maintenance;
-                }
+                s.Spec.Datastores.Where(_ => PbsAuth.Has(ctx, "Datastore.Audit") || PbsAuth.Has(ctx, "Datastore.Backup"))
+                    .Select(d =>
+                    {
+                        var row = new Dictionary<string, object?>(StringComparer.Ordinal)
+                        {
+                            ["store"] = d.Name,
+                            ["backend-type"] = d.Backend,
+                            ["mount-status"] = d.NotMounted ? "notmounted" : "nonremovable",
+                        };
+                        if (d.Maintenance is not null)
+                        {
+                            row["maintenance"] = d.Maintenance;
+                        }
 
-                return row;
-            })));
+                        return row;
+                    })
+            ));
 
         api.MapGet("/admin/datastore/{store}/namespace", (HttpContext ctx, string store) =>
-            Readable(ctx, store, "Datastore.Audit|Datastore.Backup") is not { } ds ? Results.Empty
-                : LabResults.Data(new[] { string.Empty }.Concat(ds.Namespaces ?? []).Select(ns => new { ns })));
+            Readable(ctx, store, "Datastore.Audit|Datastore.Backup") is not { } ds
+                ? Results.Empty
+                : LabResults.Data(new[] { string.Empty }.Concat(ds.Namespaces ?? []).Select(ns => new { ns }))
+        );
 
-        api.MapGet("/admin/datastore/{store}/snapshots", (
-            HttpContext ctx,
-            string store,
-            string? ns,
-            [Microsoft.AspNetCore.Mvc.FromQuery(Name = "backup-type")] string? type,
-            [Microsoft.AspNetCore.Mvc.FromQuery(Name = "backup-id")] string? id) =>
-            Readable(ctx, store, "Datastore.Audit|Datastore.Backup") is null ? Results.Empty
-                : LabResults.Data(s.Snapshots
-                    .Where(s => s.Datastore == store && s.Namespace == (ns ?? string.Empty)
-                        && (type is null || s.Type == type) && (id is null || s.Id.ToString(CultureInfo.InvariantCulture) == id))
-                    .Select(ToApi)));
+        api.MapGet(
+            "/admin/datastore/{store}/snapshots",
+            (
+                HttpContext ctx,
+                string store,
+                string? ns,
+                [Microsoft.AspNetCore.Mvc.FromQuery(Name = "backup-type")] string? type,
+                [Microsoft.AspNetCore.Mvc.FromQuery(Name = "backup-id")] string? id
+            ) =>
+                Readable(ctx, store, "Datastore.Audit|Datastore.Backup") is null
+                    ? Results.Empty
+                    : LabResults.Data(
+                        s.Snapshots.Where(s =>
+                                s.Datastore == store
+                                && s.Namespace == (ns ?? string.Empty)
+                                && (type is null || s.Type == type)
+                                && (id is null || s.Id.ToString(CultureInfo.InvariantCulture) == id)
+                            )
+                            .Select(ToApi)
+                    )
+        );
     }
 
     /// <summary>
@@ -74,7 +91,8 @@ internal sealed class PbsDatastoreRoutes(PbsServerState s)
         var refusal = ds switch
         {
             null => $"no such datastore '{store}'",
-            { Maintenance: { } m } when MaintenanceType(m) == "offline" => $"datastore '{store}' is unavailable: offline maintenance mode: {MaintenanceMessage(m)}",
+            { Maintenance: { } m } when MaintenanceType(m) == "offline" =>
+                $"datastore '{store}' is unavailable: offline maintenance mode: {MaintenanceMessage(m)}",
             { Maintenance: { } m } when MaintenanceType(m) == "unmount" => $"datastore '{store}' is unavailable: datastore is being unmounted",
             { Maintenance: { } m } when MaintenanceType(m) == "delete" => $"datastore '{store}' is unavailable: datastore is being deleted",
             { NotMounted: true } => $"datastore '{store}' is not mounted",
@@ -141,8 +159,18 @@ internal sealed class PbsDatastoreRoutes(PbsServerState s)
         var crypt = s.Encrypted ? "encrypt" : "none";
         item["files"] = new object[]
         {
-            new Dictionary<string, object> { ["filename"] = "index.json.blob", ["crypt-mode"] = "none", ["size"] = 512 },
-            new Dictionary<string, object> { ["filename"] = data, ["crypt-mode"] = crypt, ["size"] = 34359738368L },
+            new Dictionary<string, object>
+            {
+                ["filename"] = "index.json.blob",
+                ["crypt-mode"] = "none",
+                ["size"] = 512,
+            },
+            new Dictionary<string, object>
+            {
+                ["filename"] = data,
+                ["crypt-mode"] = crypt,
+                ["size"] = 34359738368L,
+            },
         };
         item["size"] = 34359738880L;
         if (s.Encrypted)

@@ -18,35 +18,55 @@ internal sealed class PbsJobRoutes(PbsServerState s)
     {
         // PBS: path → privilege → propagate (a boolean, where PVE sends 1/0).
         api.MapGet("/access/permissions", (HttpContext ctx) => LabResults.Data(
-            (PbsAuth.Token(ctx).Privileges ?? [])
-                .GroupBy(p => p.StartsWith("Remote.", StringComparison.Ordinal) ? "/remote" : p.StartsWith("Datastore.", StringComparison.Ordinal) ? "/datastore" : "/")
-                .ToDictionary(g => g.Key, g => g.ToDictionary(p => p, _ => true, StringComparer.Ordinal), StringComparer.Ordinal)));
+                (PbsAuth.Token(ctx).Privileges ?? [])
+                    .GroupBy(p =>
+                        p.StartsWith("Remote.", StringComparison.Ordinal) ? "/remote"
+                        : p.StartsWith("Datastore.", StringComparison.Ordinal) ? "/datastore"
+                        : "/"
+                    )
+                    .ToDictionary(g => g.Key, g => g.ToDictionary(p => p, _ => true, StringComparer.Ordinal), StringComparer.Ordinal)
+            ));
 
         api.MapGet("/config/remote", (HttpContext ctx) => LabResults.Data(
-            !PbsAuth.Has(ctx, "Remote.Audit") ? [] : s.Spec.Remotes.Select(r => s.Peers(r.Server) is { } peer
-                ? new Dictionary<string, object>(StringComparer.Ordinal)
-                {
-                    ["name"] = r.Name,
-                    ["host"] = peer.Server.Url.Host,
-                    ["port"] = peer.Server.Url.Port,
-                    ["auth-id"] = "sync@pbs",
-                }
-                : throw new InvalidOperationException($"remote {r.Name}: no Lab PBS named {r.Server}")).ToList()));
+                !PbsAuth.Has(ctx, "Remote.Audit")
+                    ? []
+                    : s
+                        .Spec.Remotes.Select(r =>
+                            s.Peers(r.Server) is { } peer
+                                ? new Dictionary<string, object>(StringComparer.Ordinal)
+                                {
+                                    ["name"] = r.Name,
+                                    ["host"] = peer.Server.Url.Host,
+                                    ["port"] = peer.Server.Url.Port,
+                                    ["auth-id"] = "sync@pbs",
+                                }
+                                : throw new InvalidOperationException($"remote {r.Name}: no Lab PBS named {r.Server}")
+                        )
+                        .ToList()
+            ));
 
         api.MapGet("/config/datastore", (HttpContext ctx) => LabResults.Data(
-            s.Spec.Datastores.Where(_ => PbsAuth.Has(ctx, "Datastore.Audit")).Select(d =>
-            {
-                var row = new Dictionary<string, object>(StringComparer.Ordinal) { ["name"] = d.Name, ["path"] = $"/mnt/datastore/{d.Name}" };
-                if (d.VerifyNew)
-                {
-                    row["verify-new"] = true;
-                }
+                s.Spec.Datastores.Where(_ => PbsAuth.Has(ctx, "Datastore.Audit"))
+                    .Select(d =>
+                    {
+                        var row = new Dictionary<string, object>(StringComparer.Ordinal) { ["name"] = d.Name, ["path"] = $"/mnt/datastore/{d.Name}" };
+                        if (d.VerifyNew)
+                        {
+                            row["verify-new"] = true;
+                        }
 
-                return row;
-            })));
+                        return row;
+                    })
+            ));
 
-        api.MapGet("/admin/verify", (HttpContext ctx, string? store) => LabResults.Data(
-            s.Spec.VerifyJobs.Where(j => (store is null || j.Store == store) && (PbsAuth.Has(ctx, "Datastore.Audit") || PbsAuth.Has(ctx, "Datastore.Verify"))).Select(JobRow)));
+        api.MapGet("/admin/verify", (HttpContext ctx, string? store) =>
+            LabResults.Data(
+                s.Spec.VerifyJobs.Where(j =>
+                        (store is null || j.Store == store) && (PbsAuth.Has(ctx, "Datastore.Audit") || PbsAuth.Has(ctx, "Datastore.Verify"))
+                    )
+                    .Select(JobRow)
+            )
+        );
 
         api.MapGet("/admin/sync", (HttpContext ctx, string? store, [Microsoft.AspNetCore.Mvc.FromQuery(Name = "sync-direction")] string? direction) =>
         {
@@ -60,10 +80,11 @@ internal sealed class PbsJobRoutes(PbsServerState s)
             var want = direction ?? "pull";
 
             // Listed only with Datastore.Audit on the local store and Remote.Audit on the remote: silently.
-            return LabResults.Data(s.Spec.SyncJobs
-                .Where(j => (store is null || j.Store == store) && (want == "all" || j.Direction == want))
-                .Where(j => PbsAuth.Has(ctx, "Datastore.Audit") && (j.Remote is null || PbsAuth.Has(ctx, "Remote.Audit")))
-                .Select(j => SyncRow(j, s.Spec.PushSync)));
+            return LabResults.Data(
+                s.Spec.SyncJobs.Where(j => (store is null || j.Store == store) && (want == "all" || j.Direction == want))
+                    .Where(j => PbsAuth.Has(ctx, "Datastore.Audit") && (j.Remote is null || PbsAuth.Has(ctx, "Remote.Audit")))
+                    .Select(j => SyncRow(j, s.Spec.PushSync))
+            );
         });
 
         api.MapGet("/nodes/{node}/tasks", (HttpContext ctx, string node, long? since, string? typefilter, int? limit) =>
@@ -78,7 +99,11 @@ internal sealed class PbsJobRoutes(PbsServerState s)
                     break;
                 }
 
-                if ((since is { } after && t.Start < after) || !MayList(ctx, t) || (typefilter is not null && !t.Type.Contains(typefilter, StringComparison.Ordinal)))
+                if (
+                    (since is { } after && t.Start < after)
+                    || !MayList(ctx, t)
+                    || (typefilter is not null && !t.Type.Contains(typefilter, StringComparison.Ordinal))
+                )
                 {
                     continue;
                 }

@@ -23,7 +23,19 @@ internal sealed class PbsServerState
             for (var i = 0; i < s.Count; i++)
             {
                 var time = now - TimeSpan.FromHours(s.AgeHours + (i * s.EveryHours));
-                _snapshots.Add(new PbsSnapshot(s.Datastore, s.Namespace, s.Type, s.Id, time.ToUnixTimeSeconds(), s.Verification, s.Protected, s.Encrypted, s.InProgress && i == 0));
+                _snapshots.Add(
+                    new PbsSnapshot(
+                        s.Datastore,
+                        s.Namespace,
+                        s.Type,
+                        s.Id,
+                        time.ToUnixTimeSeconds(),
+                        s.Verification,
+                        s.Protected,
+                        s.Encrypted,
+                        s.InProgress && i == 0
+                    )
+                );
             }
         }
     }
@@ -120,8 +132,10 @@ internal sealed class PbsServerState
     {
         lock (_snapshots)
         {
-            var group = _snapshots.Where(s => s.Datastore == datastore && s.Namespace == ns && s.Type == type && s.Id == id && !s.InProgress)
-                .OrderByDescending(s => s.Time).ToList();
+            var group = _snapshots
+                .Where(s => s.Datastore == datastore && s.Namespace == ns && s.Type == type && s.Id == id && !s.InProgress)
+                .OrderByDescending(s => s.Time)
+                .ToList();
             foreach (var gone in group.Skip(keepLast).Where(s => !s.Protected))
             {
                 _snapshots.Remove(gone);
@@ -137,8 +151,10 @@ internal sealed class PbsServerState
     {
         lock (_snapshots)
         {
-            var newest = _snapshots.Where(s => s.Datastore == datastore && s.Namespace == ns && s.Type == type && s.Id == id)
-                .OrderByDescending(s => s.Time).FirstOrDefault();
+            var newest = _snapshots
+                .Where(s => s.Datastore == datastore && s.Namespace == ns && s.Type == type && s.Id == id)
+                .OrderByDescending(s => s.Time)
+                .FirstOrDefault();
             if (newest is not null)
             {
                 _snapshots.Remove(newest);

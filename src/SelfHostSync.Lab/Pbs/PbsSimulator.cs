@@ -5,7 +5,17 @@ using SelfHostSync.Lab.Scenario;
 namespace SelfHostSync.Lab.Pbs;
 
 /// <summary>A simulated snapshot on a PBS datastore.</summary>
-internal sealed record PbsSnapshot(string Datastore, string Namespace, string Type, int Id, long Time, string? Verification, bool Protected, bool Encrypted, bool InProgress);
+internal sealed record PbsSnapshot(
+    string Datastore,
+    string Namespace,
+    string Type,
+    int Id,
+    long Time,
+    string? Verification,
+    bool Protected,
+    bool Encrypted,
+    bool InProgress
+);
 
 /// <summary>
 /// A stateful Proxmox Backup Server: datastores (with maintenance modes and removable devices), namespaces, snapshots
@@ -58,7 +68,8 @@ public sealed class PbsSimulator
     public void SetProtected(string datastore, string ns, string type, int id, bool value) => _state.SetProtected(datastore, ns, type, id, value);
 
     /// <summary>Prunes a group to its newest <paramref name="keepLast"/> finished snapshots (protected ones stay): a prune task.</summary>
-    public void Prune(string datastore, string ns, string type, int id, int keepLast, DateTimeOffset at) => _state.Prune(datastore, ns, type, id, keepLast, at);
+    public void Prune(string datastore, string ns, string type, int id, int keepLast, DateTimeOffset at) =>
+        _state.Prune(datastore, ns, type, id, keepLast, at);
 
     /// <summary>Forgets the newest snapshot of a group by hand (<c>DELETE …/snapshots</c>: no worker task).</summary>
     public void Forget(string datastore, string ns, string type, int id) => _state.Forget(datastore, ns, type, id);

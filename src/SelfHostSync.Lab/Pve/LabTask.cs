@@ -4,7 +4,17 @@ using SelfHostSync.Lab.Scenario;
 namespace SelfHostSync.Lab.Pve;
 
 /// <summary>A finished task with its UPID and log lines.</summary>
-internal sealed record LabTask(string Upid, string Node, string Type, string Id, string User, long StartTime, long EndTime, string Status, IReadOnlyList<string> Log)
+internal sealed record LabTask(
+    string Upid,
+    string Node,
+    string Type,
+    string Id,
+    string User,
+    long StartTime,
+    long EndTime,
+    string Status,
+    IReadOnlyList<string> Log
+)
 {
     private static int _pid = 0x1000;
 
@@ -29,20 +39,27 @@ internal sealed record LabTask(string Upid, string Node, string Type, string Id,
         var log = new List<string>();
         var stamp = backupTime.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture);
         var fileStamp = backupTime.UtcDateTime.ToString("yyyy_MM_dd-HH_mm_ss", CultureInfo.InvariantCulture);
-        var dumpStorage = cluster.Storages.FirstOrDefault(s => s.Type is "nfs" or "cifs" or "dir" && s.Content.Contains("backup", StringComparison.Ordinal))?.Storage ?? "local";
+        var dumpStorage = cluster
+            .Storages.FirstOrDefault(s => s.Type is "nfs" or "cifs" or "dir" && s.Content.Contains("backup", StringComparison.Ordinal))
+            ?.Storage
+            ?? "local";
         var pbs = cluster.Storages.FirstOrDefault(s => s.Type == "pbs");
         switch (spec.From)
         {
             case "pbs":
                 var ns = string.IsNullOrEmpty(pbs?.Namespace) ? string.Empty : $" --ns {pbs!.Namespace}";
                 log.Add($"new volume ID is 'local-zfs:vm-{spec.TargetVmid}-disk-0'");
-                log.Add($"restore proxmox backup image: /usr/bin/pbs-restore --repository pve-backup@pbs!pve@127.0.0.1:{pbs?.Datastore ?? "main"}{ns} vm/{spec.SourceVmid}/{stamp} drive-scsi0.img.fidx /dev/zvol/rpool/data/vm-{spec.TargetVmid}-disk-0 --verbose --format raw --skip-zero");
+                log.Add(
+                    $"restore proxmox backup image: /usr/bin/pbs-restore --repository pve-backup@pbs!pve@127.0.0.1:{pbs?.Datastore ?? "main"}{ns} vm/{spec.SourceVmid}/{stamp} drive-scsi0.img.fidx /dev/zvol/rpool/data/vm-{spec.TargetVmid}-disk-0 --verbose --format raw --skip-zero"
+                );
                 log.Add($"connecting to repository 'pve-backup@pbs!pve@127.0.0.1:{pbs?.Datastore ?? "main"}'");
                 log.Add($"starting to restore snapshot 'vm/{spec.SourceVmid}/{stamp}'");
                 log.Add("download and verify backup index");
                 break;
             case "vma":
-                log.Add($"restore vma archive: zstd -q -d -c /mnt/pve/{dumpStorage}/dump/vzdump-qemu-{spec.SourceVmid}-{fileStamp}.vma.zst | vma extract -v -r /var/tmp/vzdumptmp{pid}.fifo - /var/tmp/vzdumptmp{pid}");
+                log.Add(
+                    $"restore vma archive: zstd -q -d -c /mnt/pve/{dumpStorage}/dump/vzdump-qemu-{spec.SourceVmid}-{fileStamp}.vma.zst | vma extract -v -r /var/tmp/vzdumptmp{pid}.fifo - /var/tmp/vzdumptmp{pid}"
+                );
                 log.Add("DEV: dev_id=1 size: 34359738368 devname: drive-scsi0");
                 break;
             default:

@@ -142,7 +142,9 @@ internal sealed class PveAccess
     {
         var roles = new Dictionary<string, bool>(StringComparer.Ordinal);
         var parts = Components(path);
-        var groups = isToken ? [] : _spec.Groups.Where(g => g.Members.Contains(ugid, StringComparer.Ordinal)).Select(g => g.Name).ToHashSet(StringComparer.Ordinal);
+        var groups = isToken
+            ? []
+            : _spec.Groups.Where(g => g.Members.Contains(ugid, StringComparer.Ordinal)).Select(g => g.Name).ToHashSet(StringComparer.Ordinal);
         for (var depth = 0; depth <= parts.Count; depth++)
         {
             var node = "/" + string.Join('/', parts.Take(depth));
@@ -189,8 +191,7 @@ internal sealed class PveAccess
         : PveRoles.BuiltIn.TryGetValue(role, out var builtIn) ? builtIn
         : _shorthandRoles.GetValueOrDefault(role) ?? [];
 
-    private static List<string> Components(string path) =>
-        path.Split('/', StringSplitOptions.RemoveEmptyEntries).ToList();
+    private static List<string> Components(string path) => path.Split('/', StringSplitOptions.RemoveEmptyEntries).ToList();
 
     private static string Normalize(string path) => "/" + string.Join('/', Components(path));
 

@@ -13,7 +13,9 @@ internal sealed class PveClusterRoutes(PveClusterState s)
 {
     public void Map(RouteGroupBuilder api)
     {
-        api.MapGet("/cluster/backup", (HttpContext ctx) => !s.Need(ctx, "Sys.Audit", "/") ? Results.Empty : LabResults.Data(s.Spec.BackupJobs.Select(JobRow)));
+        api.MapGet("/cluster/backup", (HttpContext ctx) =>
+            !s.Need(ctx, "Sys.Audit", "/") ? Results.Empty : LabResults.Data(s.Spec.BackupJobs.Select(JobRow))
+        );
 
         // Only storages with Datastore.Audit or Datastore.AllocateSpace on /storage/<sid>, silently.
         api.MapGet("/storage", (HttpContext ctx) => LabResults.Data(s.Spec.Storages.Where(x => s.CanSeeStorage(ctx, x.Storage)).Select(StorageRow)));
@@ -24,10 +26,12 @@ internal sealed class PveClusterRoutes(PveClusterState s)
             var auth = PveClusterState.AuthId(ctx);
             if (path is not null)
             {
-                return LabResults.Data(new Dictionary<string, Dictionary<string, int>>(StringComparer.Ordinal)
-                {
-                    [path] = s.Access.Privileges(auth, path).ToDictionary(p => p.Key, p => p.Value ? 1 : 0, StringComparer.Ordinal),
-                });
+                return LabResults.Data(
+                    new Dictionary<string, Dictionary<string, int>>(StringComparer.Ordinal)
+                    {
+                        [path] = s.Access.Privileges(auth, path).ToDictionary(p => p.Key, p => p.Value ? 1 : 0, StringComparer.Ordinal),
+                    }
+                );
             }
 
             return LabResults.Data(s.Access.Effective(auth));
@@ -42,15 +46,20 @@ internal sealed class PveClusterRoutes(PveClusterState s)
 
             lock (s.Gate)
             {
-                return LabResults.Data(s.Guests.Values.Where(g => g.HaState is not null).OrderBy(g => g.Vmid).Select(g => new
-                {
-                    sid = $"{(g.Type == "lxc" ? "ct" : "vm")}:{g.Vmid}",
-                    type = g.Type == "lxc" ? "ct" : "vm",
-                    state = g.HaState,
-                    max_restart = 1,
-                    max_relocate = 1,
-                    digest = "0000000000000000000000000000000000000000",
-                }).ToList());
+                return LabResults.Data(
+                    s.Guests.Values.Where(g => g.HaState is not null)
+                        .OrderBy(g => g.Vmid)
+                        .Select(g => new
+                        {
+                            sid = $"{(g.Type == "lxc" ? "ct" : "vm")}:{g.Vmid}",
+                            type = g.Type == "lxc" ? "ct" : "vm",
+                            state = g.HaState,
+                            max_restart = 1,
+                            max_relocate = 1,
+                            digest = "0000000000000000000000000000000000000000",
+                        })
+                        .ToList()
+                );
             }
         });
 
@@ -64,11 +73,17 @@ internal sealed class PveClusterRoutes(PveClusterState s)
 
             lock (s.Gate)
             {
-                return LabResults.Data(s.Guests.Values
-                    .Where(g => !g.Template && !s.Spec.BackupJobs.Any(j => Includes(j, g)))
-                    .OrderBy(g => g.Vmid)
-                    .Select(g => new { vmid = g.Vmid, type = g.Type, name = g.Name })
-                    .ToList());
+                return LabResults.Data(
+                    s.Guests.Values.Where(g => !g.Template && !s.Spec.BackupJobs.Any(j => Includes(j, g)))
+                        .OrderBy(g => g.Vmid)
+                        .Select(g => new
+                        {
+                            vmid = g.Vmid,
+                            type = g.Type,
+                            name = g.Name,
+                        })
+                        .ToList()
+                );
             }
         });
 
@@ -85,7 +100,8 @@ internal sealed class PveClusterRoutes(PveClusterState s)
                 if ((s.TagStyle ?? s.Spec.TagStyle) is { Length: > 0 } style)
                 {
                     // GET returns the property string parsed into an object.
-                    data["tag-style"] = style.Split(',', StringSplitOptions.RemoveEmptyEntries)
+                    data["tag-style"] = style
+                        .Split(',', StringSplitOptions.RemoveEmptyEntries)
                         .Select(p => p.Split('=', 2))
                         .ToDictionary(kv => kv[0], kv => kv.Length > 1 ? kv[1] : string.Empty, StringComparer.Ordinal);
                 }
@@ -96,7 +112,11 @@ internal sealed class PveClusterRoutes(PveClusterState s)
                     if (s.Spec.UserTagAccess is not null)
                     {
                         var (mode, list) = s.TagPolicy.UserTagAccess();
-                        data["user-tag-access"] = new Dictionary<string, object>(StringComparer.Ordinal) { ["user-allow"] = mode, ["user-allow-list"] = list };
+                        data["user-tag-access"] = new Dictionary<string, object>(StringComparer.Ordinal)
+                        {
+                            ["user-allow"] = mode,
+                            ["user-allow-list"] = list,
+                        };
                     }
                 }
 
@@ -154,8 +174,13 @@ internal sealed class PveClusterRoutes(PveClusterState s)
     {
         var row = new Dictionary<string, object?>
         {
-            ["id"] = j.Id, ["type"] = "vzdump", ["enabled"] = j.Enabled ? 1 : 0, ["schedule"] = j.Schedule,
-            ["storage"] = j.Storage, ["mode"] = "snapshot", ["compress"] = "zstd",
+            ["id"] = j.Id,
+            ["type"] = "vzdump",
+            ["enabled"] = j.Enabled ? 1 : 0,
+            ["schedule"] = j.Schedule,
+            ["storage"] = j.Storage,
+            ["mode"] = "snapshot",
+            ["compress"] = "zstd",
         };
         if (j.All)
         {
@@ -187,7 +212,13 @@ internal sealed class PveClusterRoutes(PveClusterState s)
 
     private object StorageRow(StorageSpec storage)
     {
-        var row = new Dictionary<string, object?> { ["storage"] = storage.Storage, ["type"] = storage.Type, ["content"] = storage.Content, ["digest"] = "0000000000000000000000000000000000000000" };
+        var row = new Dictionary<string, object?>
+        {
+            ["storage"] = storage.Storage,
+            ["type"] = storage.Type,
+            ["content"] = storage.Content,
+            ["digest"] = "0000000000000000000000000000000000000000",
+        };
         if (storage.Shared)
         {
             row["shared"] = 1;

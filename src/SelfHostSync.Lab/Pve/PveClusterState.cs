@@ -102,7 +102,11 @@ internal sealed class PveClusterState
     {
         if (!Guests.TryGetValue(vmid, out guest) || guest.Type != type)
         {
-            LabResults.Error(ctx, 500, string.Create(CultureInfo.InvariantCulture, $"Configuration file 'nodes/{node}/{type}-server/{vmid}.conf' does not exist"));
+            LabResults.Error(
+                ctx,
+                500,
+                string.Create(CultureInfo.InvariantCulture, $"Configuration file 'nodes/{node}/{type}-server/{vmid}.conf' does not exist")
+            );
             return false;
         }
 
@@ -122,7 +126,15 @@ internal sealed class PveClusterState
     {
         var pid = Interlocked.Increment(ref _taskPid);
         var start = (startedAt ?? DateTimeOffset.UtcNow).ToUnixTimeSeconds();
-        var task = new LiveTask { Upid = Upid(node, pid, start, type, id, user), Node = node, Type = type, Id = id, User = user, StartTime = start };
+        var task = new LiveTask
+        {
+            Upid = Upid(node, pid, start, type, id, user),
+            Node = node,
+            Type = type,
+            Id = id,
+            User = user,
+            StartTime = start,
+        };
         Live[task.Upid] = task;
         return task;
     }
@@ -156,8 +168,13 @@ internal sealed class PveClusterState
 
     /// <summary>PVE's canonical form: lower-case, de-duplicated, sorted, joined with ';'.</summary>
     public static string Canonical(string tags) =>
-        string.Join(';', tags.Split([';', ',', ' '], StringSplitOptions.RemoveEmptyEntries)
-            .Select(t => t.ToLowerInvariant()).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal));
+        string.Join(
+            ';',
+            tags.Split([';', ',', ' '], StringSplitOptions.RemoveEmptyEntries)
+                .Select(t => t.ToLowerInvariant())
+                .Distinct(StringComparer.Ordinal)
+                .Order(StringComparer.Ordinal)
+        );
 
     public static string Upid(string node, int pid, long start, string type, string id, string user) =>
         string.Create(CultureInfo.InvariantCulture, $"UPID:{node}:{pid:X8}:{pid * 7:X8}:{start:X8}:{type}:{id}:{user}:");

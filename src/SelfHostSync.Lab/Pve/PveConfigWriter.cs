@@ -23,9 +23,13 @@ internal sealed partial class PveConfigWriter(PveClusterState s)
 
         if (fields.TryGetValue("digest", out var digest) && digest != guest.Digest)
         {
-            LabResults.Error(ctx, 500, guest.Type == "lxc"
-                ? "detected modified configuration - file changed by other user? Try again."
-                : "checksum mismatch (file change by other user?)");
+            LabResults.Error(
+                ctx,
+                500,
+                guest.Type == "lxc"
+                    ? "detected modified configuration - file changed by other user? Try again."
+                    : "checksum mismatch (file change by other user?)"
+            );
             return Results.Empty;
         }
 
@@ -36,7 +40,10 @@ internal sealed partial class PveConfigWriter(PveClusterState s)
         }
 
         var deletesTags = fields.TryGetValue("delete", out var deleting) && PveTagPolicy.Split(deleting).Contains("tags", StringComparer.Ordinal);
-        if ((fields.ContainsKey("tags") || deletesTags) && !s.TagPolicy.TagsPermitted(ctx, guest.Config.GetValueOrDefault("tags"), deletesTags ? null : fields["tags"]))
+        if (
+            (fields.ContainsKey("tags") || deletesTags)
+            && !s.TagPolicy.TagsPermitted(ctx, guest.Config.GetValueOrDefault("tags"), deletesTags ? null : fields["tags"])
+        )
         {
             return Results.Empty;
         }
@@ -47,7 +54,10 @@ internal sealed partial class PveConfigWriter(PveClusterState s)
             if (bad is not null)
             {
                 ctx.Response.StatusCode = 400;
-                return Results.Json(new { data = (object?)null, errors = new { tags = $"invalid format - invalid characters in tag '{bad}'" } }, statusCode: 400);
+                return Results.Json(
+                    new { data = (object?)null, errors = new { tags = $"invalid format - invalid characters in tag '{bad}'" } },
+                    statusCode: 400
+                );
             }
 
             guest.Config["tags"] = PveClusterState.Canonical(tags);
@@ -90,7 +100,9 @@ internal sealed partial class PveConfigWriter(PveClusterState s)
         }
 
         var deleted = fields.GetValueOrDefault("delete", string.Empty).Split([',', ';', ' '], StringSplitOptions.RemoveEmptyEntries);
-        var changes = fields.Where(f => f.Key is not ("digest" or "delete")).Select(f => (Key: f.Key, Value: (string?)f.Value))
+        var changes = fields
+            .Where(f => f.Key is not ("digest" or "delete"))
+            .Select(f => (Key: f.Key, Value: (string?)f.Value))
             .Concat(deleted.Select(k => (Key: k, Value: (string?)null)));
         var root = PveClusterState.AuthId(ctx) == "root@pam";
         foreach (var (key, value) in changes)
@@ -109,7 +121,12 @@ internal sealed partial class PveConfigWriter(PveClusterState s)
                     return Results.Empty;
                 }
 
-                foreach (var path in PveRestoreRules.SdnPaths(value, s.ZoneOf).Concat(PveRestoreRules.SdnPaths(old, s.ZoneOf)).Distinct(StringComparer.Ordinal))
+                foreach (
+                    var path in PveRestoreRules
+                        .SdnPaths(value, s.ZoneOf)
+                        .Concat(PveRestoreRules.SdnPaths(old, s.ZoneOf))
+                        .Distinct(StringComparer.Ordinal)
+                )
                 {
                     if (!root && !s.Need(ctx, "SDN.Use", path))
                     {

@@ -51,8 +51,12 @@ internal sealed class PveGuestRoutes(PveClusterState s)
             }
         });
 
-        api.MapPost("/nodes/{node}/{type}/{vmid:int}/status/start", (HttpContext ctx, string node, string type, int vmid) => Power(ctx, node, type, vmid, start: true));
-        api.MapPost("/nodes/{node}/{type}/{vmid:int}/status/stop", (HttpContext ctx, string node, string type, int vmid) => Power(ctx, node, type, vmid, start: false));
+        api.MapPost("/nodes/{node}/{type}/{vmid:int}/status/start", (HttpContext ctx, string node, string type, int vmid) =>
+            Power(ctx, node, type, vmid, start: true)
+        );
+        api.MapPost("/nodes/{node}/{type}/{vmid:int}/status/stop", (HttpContext ctx, string node, string type, int vmid) =>
+            Power(ctx, node, type, vmid, start: false)
+        );
 
         api.MapGet("/nodes/{node}/{type}/{vmid:int}/status/current", (HttpContext ctx, string node, string type, int vmid) =>
         {
@@ -63,7 +67,12 @@ internal sealed class PveGuestRoutes(PveClusterState s)
                     return Results.Empty;
                 }
 
-                var data = new Dictionary<string, object?> { ["vmid"] = vmid, ["status"] = g!.Status, ["name"] = g.Name };
+                var data = new Dictionary<string, object?>
+                {
+                    ["vmid"] = vmid,
+                    ["status"] = g!.Status,
+                    ["name"] = g.Name,
+                };
                 if (g.Lock is not null)
                 {
                     data["lock"] = g.Lock;
@@ -89,7 +98,11 @@ internal sealed class PveGuestRoutes(PveClusterState s)
 
                 if (g!.Status == "running")
                 {
-                    LabResults.Error(ctx, 500, type == "lxc" ? $"unable to destroy CT {vmid} - container is running" : $"VM {vmid} is running - destroy failed");
+                    LabResults.Error(
+                        ctx,
+                        500,
+                        type == "lxc" ? $"unable to destroy CT {vmid} - container is running" : $"VM {vmid} is running - destroy failed"
+                    );
                     return Results.Empty;
                 }
 
@@ -105,7 +118,12 @@ internal sealed class PveGuestRoutes(PveClusterState s)
                     return Results.Empty;
                 }
 
-                var task = s.NewTask(node, type == "lxc" ? "vzdestroy" : "qmdestroy", vmid.ToString(CultureInfo.InvariantCulture), PveClusterState.AuthId(ctx));
+                var task = s.NewTask(
+                    node,
+                    type == "lxc" ? "vzdestroy" : "qmdestroy",
+                    vmid.ToString(CultureInfo.InvariantCulture),
+                    PveClusterState.AuthId(ctx)
+                );
                 PveClusterState.Later(task, async ct =>
                 {
                     await Task.Delay(s.TaskDuration, ct);
@@ -132,7 +150,8 @@ internal sealed class PveGuestRoutes(PveClusterState s)
                     return Results.Empty;
                 }
 
-                string? error = !g!.Config.ContainsKey("agent") ? "No QEMU guest agent configured"
+                string? error =
+                    !g!.Config.ContainsKey("agent") ? "No QEMU guest agent configured"
                     : g.Status != "running" ? $"VM {vmid} is not running"
                     : (g.AgentReadyAt is null || g.AgentReadyAt > DateTimeOffset.UtcNow) && FaultOfScratch(g) == DrillFault.SlowAgent
                         ? $"VM {vmid} qmp command 'guest-ping' failed - got timeout"
@@ -159,7 +178,8 @@ internal sealed class PveGuestRoutes(PveClusterState s)
             }
 
             var kind = type == "lxc" ? "CT" : "VM";
-            var problem = g!.Lock is { } held ? $"{kind} is locked ({held})"
+            var problem =
+                g!.Lock is { } held ? $"{kind} is locked ({held})"
                 : start && g.Status == "running" ? $"{kind} {vmid} already running"
                 : !start && type == "lxc" && g.Status != "running" ? $"CT {vmid} not running"
                 : null;
@@ -170,7 +190,12 @@ internal sealed class PveGuestRoutes(PveClusterState s)
             }
 
             var fault = FaultOfScratch(g);
-            var task = s.NewTask(node, (type == "lxc" ? "vz" : "qm") + (start ? "start" : "stop"), vmid.ToString(CultureInfo.InvariantCulture), PveClusterState.AuthId(ctx));
+            var task = s.NewTask(
+                node,
+                (type == "lxc" ? "vz" : "qm") + (start ? "start" : "stop"),
+                vmid.ToString(CultureInfo.InvariantCulture),
+                PveClusterState.AuthId(ctx)
+            );
             PveClusterState.Later(task, async ct =>
             {
                 await Task.Delay(s.TaskDuration, ct);
@@ -182,7 +207,17 @@ internal sealed class PveGuestRoutes(PveClusterState s)
 
                 if (start && fault == DrillFault.NeverBoots && type == "lxc")
                 {
-                    _ = Task.Delay(s.BootDuration, CancellationToken.None).ContinueWith(_ => { lock (s.Gate) { g.Status = "stopped"; } }, TaskScheduler.Default);
+                    _ = Task.Delay(s.BootDuration, CancellationToken.None)
+                        .ContinueWith(
+                            _ =>
+                            {
+                                lock (s.Gate)
+                                {
+                                    g.Status = "stopped";
+                                }
+                            },
+                            TaskScheduler.Default
+                        );
                 }
             });
             return LabResults.Data(task.Upid);
@@ -192,5 +227,6 @@ internal sealed class PveGuestRoutes(PveClusterState s)
     /// <summary>The fault of the guest a scratch guest was restored from (its name is drill-&lt;vmid&gt;-&lt;date&gt;).</summary>
     private DrillFault FaultOfScratch(PveGuestState g) =>
         g.Restored && g.Name.Split('-') is ["drill", var src, _] && int.TryParse(src, NumberStyles.None, CultureInfo.InvariantCulture, out var vmid)
-            ? s.Faults.GetValueOrDefault(vmid) : DrillFault.None;
+            ? s.Faults.GetValueOrDefault(vmid)
+            : DrillFault.None;
 }

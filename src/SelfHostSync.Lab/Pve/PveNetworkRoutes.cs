@@ -26,25 +26,46 @@ internal sealed partial class PveNetworkRoutes(PveClusterState s)
 
             lock (s.Gate)
             {
-                var bridges = s.Guests.Values.Where(g => g.Node == node)
+                var bridges = s
+                    .Guests.Values.Where(g => g.Node == node)
                     .SelectMany(g => g.Config.Where(kv => NetKey().IsMatch(kv.Key)).Select(kv => BridgeOf(kv.Value)))
                     .OfType<string>()
                     .Append("vmbr0")
                     .Where(b => s.Spec.Vnets.All(v => v.Name != b))
                     .Distinct(StringComparer.Ordinal)
                     .Order(StringComparer.Ordinal)
-                    .Select(b => new Dictionary<string, object>(StringComparer.Ordinal) { ["iface"] = b, ["type"] = "bridge", ["active"] = 1, ["autostart"] = 1 });
+                    .Select(b => new Dictionary<string, object>(StringComparer.Ordinal)
+                    {
+                        ["iface"] = b,
+                        ["type"] = "bridge",
+                        ["active"] = 1,
+                        ["autostart"] = 1,
+                    });
                 var vnets = type is "any_bridge" or "include_sdn" or "vnet"
-                    ? s.Spec.Vnets.Select(v => new Dictionary<string, object>(StringComparer.Ordinal) { ["iface"] = v.Name, ["type"] = "vnet", ["active"] = 1 })
+                    ? s.Spec.Vnets.Select(v => new Dictionary<string, object>(StringComparer.Ordinal)
+                    {
+                        ["iface"] = v.Name,
+                        ["type"] = "vnet",
+                        ["active"] = 1,
+                    })
                     : [];
                 return LabResults.Data((type == "vnet" ? [] : bridges).Concat(vnets).ToList());
             }
         });
 
         api.MapGet("/cluster/sdn/vnets", (HttpContext ctx) => LabResults.Data(
-            s.Spec.Vnets.Where(v => s.Has(ctx, "SDN.Audit", $"/sdn/zones/{v.Zone}/{v.Name}") || s.Has(ctx, "SDN.Allocate", $"/sdn/zones/{v.Zone}/{v.Name}"))
-                .Select(v => new Dictionary<string, object>(StringComparer.Ordinal) { ["vnet"] = v.Name, ["zone"] = v.Zone, ["type"] = "vnet", ["digest"] = "0" })
-                .ToList()));
+                s.Spec.Vnets.Where(v =>
+                        s.Has(ctx, "SDN.Audit", $"/sdn/zones/{v.Zone}/{v.Name}") || s.Has(ctx, "SDN.Allocate", $"/sdn/zones/{v.Zone}/{v.Name}")
+                    )
+                    .Select(v => new Dictionary<string, object>(StringComparer.Ordinal)
+                    {
+                        ["vnet"] = v.Name,
+                        ["zone"] = v.Zone,
+                        ["type"] = "vnet",
+                        ["digest"] = "0",
+                    })
+                    .ToList()
+            ));
     }
 
     private static string? BridgeOf(string net) =>

@@ -19,12 +19,14 @@ internal sealed class PveResourceRoutes(PveClusterState s)
     {
         api.MapGet("/cluster/resources", Resources);
 
-        api.MapGet("/nodes", () => LabResults.Data(s.Spec.Nodes.Select(n => new
-        {
-            node = n,
-            status = s.Spec.OfflineNodes.Contains(n) ? "offline" : "online",
-            type = "node",
-        })));
+        api.MapGet("/nodes", () => LabResults.Data(
+                s.Spec.Nodes.Select(n => new
+                {
+                    node = n,
+                    status = s.Spec.OfflineNodes.Contains(n) ? "offline" : "online",
+                    type = "node",
+                })
+            ));
     }
 
     private IResult Resources(HttpContext ctx, string? type)
@@ -43,16 +45,28 @@ internal sealed class PveResourceRoutes(PveClusterState s)
         {
             if (type is null or "pool")
             {
-                rows.AddRange(s.Guests.Values.Select(g => g.Pool).OfType<string>().Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)
-                    .Where(p => s.Access.Has(auth, "Pool.Audit", $"/pool/{p}"))
-                    .Select(p => new Dictionary<string, object?> { ["id"] = $"/pool/{p}", ["pool"] = p, ["type"] = "pool" }));
+                rows.AddRange(
+                    s.Guests.Values.Select(g => g.Pool)
+                        .OfType<string>()
+                        .Distinct(StringComparer.Ordinal)
+                        .Order(StringComparer.Ordinal)
+                        .Where(p => s.Access.Has(auth, "Pool.Audit", $"/pool/{p}"))
+                        .Select(p => new Dictionary<string, object?>
+                        {
+                            ["id"] = $"/pool/{p}",
+                            ["pool"] = p,
+                            ["type"] = "pool",
+                        })
+                );
             }
 
             if (type is null or "vm")
             {
-                rows.AddRange(s.Guests.Values.OrderBy(g => g.Vmid)
-                    .Where(g => s.Access.Has(auth, "VM.Audit", $"/vms/{g.Vmid}"))
-                    .Select(g => ResourceRow(g, g.Pool is null || s.Access.Has(auth, "Pool.Audit", $"/pool/{g.Pool}"))));
+                rows.AddRange(
+                    s.Guests.Values.OrderBy(g => g.Vmid)
+                        .Where(g => s.Access.Has(auth, "VM.Audit", $"/vms/{g.Vmid}"))
+                        .Select(g => ResourceRow(g, g.Pool is null || s.Access.Has(auth, "Pool.Audit", $"/pool/{g.Pool}")))
+                );
             }
         }
 
@@ -66,7 +80,9 @@ internal sealed class PveResourceRoutes(PveClusterState s)
             foreach (var storage in s.Spec.Storages.Where(x => s.Access.Has(auth, "Datastore.Audit", $"/storage/{x.Storage}")))
             {
                 var on = storage.Nodes?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-                rows.AddRange(s.Spec.Nodes.Where(n => on is null || on.Contains(n, StringComparer.Ordinal)).Select(n => StorageResourceRow(storage, n)));
+                rows.AddRange(
+                    s.Spec.Nodes.Where(n => on is null || on.Contains(n, StringComparer.Ordinal)).Select(n => StorageResourceRow(storage, n))
+                );
             }
         }
 
@@ -79,7 +95,11 @@ internal sealed class PveResourceRoutes(PveClusterState s)
         var online = !s.Spec.OfflineNodes.Contains(node);
         var row = new Dictionary<string, object?>(StringComparer.Ordinal)
         {
-            ["id"] = $"node/{node}", ["node"] = node, ["type"] = "node", ["status"] = online ? "online" : "offline", ["level"] = string.Empty,
+            ["id"] = $"node/{node}",
+            ["node"] = node,
+            ["type"] = "node",
+            ["status"] = online ? "online" : "offline",
+            ["level"] = string.Empty,
         };
         if (audit)
         {
@@ -103,8 +123,13 @@ internal sealed class PveResourceRoutes(PveClusterState s)
     {
         var row = new Dictionary<string, object?>(StringComparer.Ordinal)
         {
-            ["id"] = $"storage/{node}/{storage.Storage}", ["storage"] = storage.Storage, ["node"] = node, ["type"] = "storage",
-            ["plugintype"] = storage.Type, ["status"] = storage.Offline ? "unknown" : "available", ["shared"] = storage.Shared ? 1 : 0,
+            ["id"] = $"storage/{node}/{storage.Storage}",
+            ["storage"] = storage.Storage,
+            ["node"] = node,
+            ["type"] = "storage",
+            ["plugintype"] = storage.Type,
+            ["status"] = storage.Offline ? "unknown" : "available",
+            ["shared"] = storage.Shared ? 1 : 0,
             ["content"] = storage.Content,
         };
         if (!storage.Offline)

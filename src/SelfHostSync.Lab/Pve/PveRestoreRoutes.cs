@@ -17,7 +17,11 @@ internal sealed partial class PveRestoreRoutes(PveClusterState s)
         {
             api.MapPost($"/nodes/{{node}}/{type}", async (HttpContext ctx, string node) =>
             {
-                var form = (await ctx.Request.ReadFormAsync(ctx.RequestAborted)).ToDictionary(f => f.Key, f => f.Value.ToString(), StringComparer.Ordinal);
+                var form = (await ctx.Request.ReadFormAsync(ctx.RequestAborted)).ToDictionary(
+                    f => f.Key,
+                    f => f.Value.ToString(),
+                    StringComparer.Ordinal
+                );
                 return Restore(ctx, node, type, form);
             });
         }
@@ -26,8 +30,11 @@ internal sealed partial class PveRestoreRoutes(PveClusterState s)
     private IResult Restore(HttpContext ctx, string node, string type, Dictionary<string, string> form)
     {
         var archive = form.GetValueOrDefault(type == "lxc" ? "ostemplate" : "archive");
-        if (!int.TryParse(form.GetValueOrDefault("vmid"), NumberStyles.None, CultureInfo.InvariantCulture, out var vmid) || archive is null
-            || (type == "lxc" && form.GetValueOrDefault("restore") != "1"))
+        if (
+            !int.TryParse(form.GetValueOrDefault("vmid"), NumberStyles.None, CultureInfo.InvariantCulture, out var vmid)
+            || archive is null
+            || (type == "lxc" && form.GetValueOrDefault("restore") != "1")
+        )
         {
             LabResults.Error(ctx, 400, "lab: only restores are simulated (vmid and archive/ostemplate+restore=1 required)");
             return Results.Empty;
@@ -52,7 +59,10 @@ internal sealed partial class PveRestoreRoutes(PveClusterState s)
         if (drive is not null)
         {
             ctx.Response.StatusCode = 400;
-            return Results.Json(new { data = (object?)null, errors = new Dictionary<string, string> { [drive] = "option conflicts with option 'archive'" } }, statusCode: 400);
+            return Results.Json(
+                new { data = (object?)null, errors = new Dictionary<string, string> { [drive] = "option conflicts with option 'archive'" } },
+                statusCode: 400
+            );
         }
 
         if (!MayRestoreFrom(ctx, archive, vmid))
@@ -71,7 +81,10 @@ internal sealed partial class PveRestoreRoutes(PveClusterState s)
         {
             ctx.Response.StatusCode = 400;
             var why = type == "lxc" ? "does not support container directories" : "does not support vm images";
-            return Results.Json(new { data = (object?)null, errors = new Dictionary<string, string> { ["storage"] = $"storage '{storageId}' {why}" } }, statusCode: 400);
+            return Results.Json(
+                new { data = (object?)null, errors = new Dictionary<string, string> { ["storage"] = $"storage '{storageId}' {why}" } },
+                statusCode: 400
+            );
         }
 
         var source = SourceOf(archive, type);
@@ -85,7 +98,11 @@ internal sealed partial class PveRestoreRoutes(PveClusterState s)
         {
             if (s.Guests.TryGetValue(vmid, out var existing))
             {
-                LabResults.Error(ctx, 500, $"unable to create {(type == "lxc" ? "CT" : "VM")} {vmid} - {(type == "lxc" ? "CT" : "VM")} {vmid} already exists on node '{existing.Node}'");
+                LabResults.Error(
+                    ctx,
+                    500,
+                    $"unable to create {(type == "lxc" ? "CT" : "VM")} {vmid} - {(type == "lxc" ? "CT" : "VM")} {vmid} already exists on node '{existing.Node}'"
+                );
                 return Results.Empty;
             }
 
@@ -93,7 +110,12 @@ internal sealed partial class PveRestoreRoutes(PveClusterState s)
         }
 
         var fault = s.Faults.GetValueOrDefault(source.Vmid);
-        var task = s.NewTask(node, type == "lxc" ? "vzrestore" : "qmrestore", vmid.ToString(CultureInfo.InvariantCulture), PveClusterState.AuthId(ctx));
+        var task = s.NewTask(
+            node,
+            type == "lxc" ? "vzrestore" : "qmrestore",
+            vmid.ToString(CultureInfo.InvariantCulture),
+            PveClusterState.AuthId(ctx)
+        );
         task.Log.Add(type == "lxc" ? $"restoring '{archive}' now.." : $"starting to restore snapshot '{archive.Split(":backup/").Last()}'");
         PveClusterState.Later(task, async ct =>
         {
@@ -111,7 +133,11 @@ internal sealed partial class PveRestoreRoutes(PveClusterState s)
             {
                 task.Log.Add("restore failed: detected chunk with wrong digest.");
                 RestoreFailed(vmid, type);
-                throw new InvalidOperationException(type == "lxc" ? "unable to restore CT - corrupted archive" : "command '/usr/bin/pbs-restore --repository lab drive-scsi0.img.fidx' failed: exit code 255");
+                throw new InvalidOperationException(
+                    type == "lxc"
+                        ? "unable to restore CT - corrupted archive"
+                        : "command '/usr/bin/pbs-restore --repository lab drive-scsi0.img.fidx' failed: exit code 255"
+                );
             }
 
             var restored = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -122,7 +148,11 @@ internal sealed partial class PveRestoreRoutes(PveClusterState s)
                     restored[k] = DriveKey().IsMatch(k) || k == "rootfs" ? $"{target.Storage}:vm-{vmid}-disk-0,size=8G" : v;
                 }
 
-                foreach (var (k, v) in form.Where(kv => kv.Key is not ("vmid" or "archive" or "ostemplate" or "restore" or "storage" or "unique" or "start" or "force" or "pool")))
+                foreach (
+                    var (k, v) in form.Where(kv =>
+                        kv.Key is not ("vmid" or "archive" or "ostemplate" or "restore" or "storage" or "unique" or "start" or "force" or "pool")
+                    )
+                )
                 {
                     restored[k] = k == "tags" ? PveClusterState.Canonical(v) : v;
                 }
@@ -130,7 +160,10 @@ internal sealed partial class PveRestoreRoutes(PveClusterState s)
 
             // The restore worker's own checks on the config it is about to write (bridges, devices, privileged CTs,
             // bind mounts): the data is in, the guest is not.
-            if (PveRestoreRules.RestoreRefusal(type, restored, (p, path) => s.Access.Has(task.User, p, path), task.User == "root@pam", s.ZoneOf) is { } refusal)
+            if (
+                PveRestoreRules.RestoreRefusal(type, restored, (p, path) => s.Access.Has(task.User, p, path), task.User == "root@pam", s.ZoneOf) is
+                { } refusal
+            )
             {
                 RestoreFailed(vmid, type);
                 throw new InvalidOperationException(type == "lxc" ? $"unable to restore CT {vmid} - {refusal}" : refusal);
@@ -192,7 +225,10 @@ internal sealed partial class PveRestoreRoutes(PveClusterState s)
     private PveGuestState? SourceOf(string archive, string type)
     {
         var storage = s.Spec.Storages.FirstOrDefault(x => archive.StartsWith(x.Storage + ":", StringComparison.Ordinal));
-        if (storage is null || !s.Content.Of(storage, "pve1", "backup").OfType<Dictionary<string, object?>>().Any(i => (string?)i["volid"] == archive))
+        if (
+            storage is null
+            || !s.Content.Of(storage, "pve1", "backup").OfType<Dictionary<string, object?>>().Any(i => (string?)i["volid"] == archive)
+        )
         {
             return null;
         }

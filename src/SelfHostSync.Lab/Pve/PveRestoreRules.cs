@@ -30,7 +30,11 @@ internal static partial class PveRestoreRules
         {
             foreach (var range in trunks.Split(';', StringSplitOptions.RemoveEmptyEntries).Select(r => r.Split('-')))
             {
-                for (var vlan = int.Parse(range[0], System.Globalization.CultureInfo.InvariantCulture); vlan <= int.Parse(range[^1], System.Globalization.CultureInfo.InvariantCulture); vlan++)
+                for (
+                    var vlan = int.Parse(range[0], System.Globalization.CultureInfo.InvariantCulture);
+                    vlan <= int.Parse(range[^1], System.Globalization.CultureInfo.InvariantCulture);
+                    vlan++
+                )
                 {
                     yield return $"{root}/{vlan}";
                 }
@@ -43,7 +47,13 @@ internal static partial class PveRestoreRules
     }
 
     /// <summary>Checks the restore worker makes on the restored config; null when it may go on.</summary>
-    public static string? RestoreRefusal(string type, IReadOnlyDictionary<string, string> config, Func<string, string, bool> has, bool root, Func<string, string> zoneOf)
+    public static string? RestoreRefusal(
+        string type,
+        IReadOnlyDictionary<string, string> config,
+        Func<string, string, bool> has,
+        bool root,
+        Func<string, string> zoneOf
+    )
     {
         foreach (var (key, value) in config.Where(kv => NetKey().IsMatch(kv.Key)))
         {
@@ -67,14 +77,19 @@ internal static partial class PveRestoreRules
                     return $"only root can set '{key}' config for non-mapped devices";
                 }
 
-                if (UsbKey().IsMatch(key) && !value.Contains("mapping=", StringComparison.Ordinal) && !value.StartsWith("spice", StringComparison.Ordinal))
+                if (
+                    UsbKey().IsMatch(key)
+                    && !value.Contains("mapping=", StringComparison.Ordinal)
+                    && !value.StartsWith("spice", StringComparison.Ordinal)
+                )
                 {
                     return $"only root can set '{key}' config for real devices";
                 }
 
                 // check_mapping_access: a mapped device needs Mapping.Use on its mapping.
                 var fields = Parse(value);
-                var mapping = HostPciKey().IsMatch(key) && fields.TryGetValue("mapping", out var pci) ? $"/mapping/pci/{pci}"
+                var mapping =
+                    HostPciKey().IsMatch(key) && fields.TryGetValue("mapping", out var pci) ? $"/mapping/pci/{pci}"
                     : UsbKey().IsMatch(key) && fields.TryGetValue("mapping", out var usb) ? $"/mapping/usb/{usb}"
                     : null;
                 if (mapping is not null && !has("Mapping.Use", mapping))
@@ -107,7 +122,10 @@ internal static partial class PveRestoreRules
 
             if (SerialKey().IsMatch(key) && (oldValue ?? "socket") != "socket")
             {
-                return (500, delete ? $"only root can delete '{key}' config for real devices" : $"only root can modify '{key}' config for real devices");
+                return (
+                    500,
+                    delete ? $"only root can delete '{key}' config for real devices" : $"only root can modify '{key}' config for real devices"
+                );
             }
 
             if (HostPciKey().IsMatch(key) && oldValue is not null && !oldValue.Contains("mapping=", StringComparison.Ordinal))
@@ -115,7 +133,12 @@ internal static partial class PveRestoreRules
                 return (500, $"only root can set '{key}' config for non-mapped devices");
             }
 
-            if (UsbKey().IsMatch(key) && oldValue is not null && !oldValue.Contains("mapping=", StringComparison.Ordinal) && !oldValue.StartsWith("spice", StringComparison.Ordinal))
+            if (
+                UsbKey().IsMatch(key)
+                && oldValue is not null
+                && !oldValue.Contains("mapping=", StringComparison.Ordinal)
+                && !oldValue.StartsWith("spice", StringComparison.Ordinal)
+            )
             {
                 return (500, $"only root can set '{key}' config for real devices");
             }
@@ -139,7 +162,8 @@ internal static partial class PveRestoreRules
     }
 
     private static Dictionary<string, string> Parse(string? value) =>
-        (value ?? string.Empty).Split(',', StringSplitOptions.RemoveEmptyEntries)
+        (value ?? string.Empty)
+            .Split(',', StringSplitOptions.RemoveEmptyEntries)
             .Select(p => p.Split('=', 2))
             .Where(p => p.Length == 2)
             .GroupBy(p => p[0], StringComparer.Ordinal)

@@ -49,13 +49,25 @@ public sealed class PveSimulator
     internal Dictionary<int, PveGuestState> Destroyed => _state.Destroyed;
 
     /// <summary>How long restore, start, stop and destroy tasks take.</summary>
-    public TimeSpan TaskDuration { get => _state.TaskDuration; set => _state.TaskDuration = value; }
+    public TimeSpan TaskDuration
+    {
+        get => _state.TaskDuration;
+        set => _state.TaskDuration = value;
+    }
 
     /// <summary>From start until the guest agent answers.</summary>
-    public TimeSpan BootDuration { get => _state.BootDuration; set => _state.BootDuration = value; }
+    public TimeSpan BootDuration
+    {
+        get => _state.BootDuration;
+        set => _state.BootDuration = value;
+    }
 
     /// <summary>Runs the action right before the next config write is checked (a concurrent edit).</summary>
-    public Action? BeforeNextWrite { get => _state.BeforeNextWrite; set => _state.BeforeNextWrite = value; }
+    public Action? BeforeNextWrite
+    {
+        get => _state.BeforeNextWrite;
+        set => _state.BeforeNextWrite = value;
+    }
 
     /// <summary>The datacenter <c>tag-style</c> property string, as stored.</summary>
     public string? TagStyle
@@ -149,7 +161,17 @@ public sealed class PveSimulator
     /// <summary>A restore task by hand, still running, started <paramref name="startedAgo"/> ago (its log names the source backup).</summary>
     public string StartRestoreTask(string node, int targetVmid, int sourceVmid, TimeSpan startedAgo)
     {
-        var template = LabTask.Restore(new RestoreTaskSpec { Node = node, TargetVmid = targetVmid, SourceVmid = sourceVmid, AgeHours = 0 }, DateTimeOffset.UtcNow, _state.Spec);
+        var template = LabTask.Restore(
+            new RestoreTaskSpec
+            {
+                Node = node,
+                TargetVmid = targetVmid,
+                SourceVmid = sourceVmid,
+                AgeHours = 0,
+            },
+            DateTimeOffset.UtcNow,
+            _state.Spec
+        );
         var task = _state.NewTask(node, template.Type, template.Id, "root@pam", DateTimeOffset.UtcNow - startedAgo);
         task.Log.AddRange(template.Log.Where(l => !l.StartsWith("TASK ", StringComparison.Ordinal)));
         return task.Upid;

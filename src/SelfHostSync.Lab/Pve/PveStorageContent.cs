@@ -24,24 +24,31 @@ internal sealed class PveStorageContent(PveClusterState s)
         }
 
         // A storage that is not shared has a directory per node: each node lists its own files.
-        return s.Spec.Dumps.Where(d => d.Storage == storage.Storage && (storage.Shared || d.Node is null || d.Node == node)).Select(d =>
-        {
-            var time = s.Now - TimeSpan.FromHours(d.AgeHours);
-            var local = time.UtcDateTime.ToString("yyyy_MM_dd-HH_mm_ss", CultureInfo.InvariantCulture);
-            var ext = d.Type == "lxc" ? "tar.zst" : "vma.zst";
-            var item = new Dictionary<string, object?>
+        return s
+            .Spec.Dumps.Where(d => d.Storage == storage.Storage && (storage.Shared || d.Node is null || d.Node == node))
+            .Select(d =>
             {
-                ["volid"] = $"{storage.Storage}:backup/vzdump-{d.Type}-{d.Vmid}-{local}.{ext}",
-                ["vmid"] = d.Vmid, ["format"] = ext, ["size"] = 2147483648L, ["ctime"] = time.ToUnixTimeSeconds(),
-                ["content"] = "backup", ["subtype"] = d.Type,
-            };
-            if (d.Protected)
-            {
-                item["protected"] = 1;
-            }
+                var time = s.Now - TimeSpan.FromHours(d.AgeHours);
+                var local = time.UtcDateTime.ToString("yyyy_MM_dd-HH_mm_ss", CultureInfo.InvariantCulture);
+                var ext = d.Type == "lxc" ? "tar.zst" : "vma.zst";
+                var item = new Dictionary<string, object?>
+                {
+                    ["volid"] = $"{storage.Storage}:backup/vzdump-{d.Type}-{d.Vmid}-{local}.{ext}",
+                    ["vmid"] = d.Vmid,
+                    ["format"] = ext,
+                    ["size"] = 2147483648L,
+                    ["ctime"] = time.ToUnixTimeSeconds(),
+                    ["content"] = "backup",
+                    ["subtype"] = d.Type,
+                };
+                if (d.Protected)
+                {
+                    item["protected"] = 1;
+                }
 
-            return (object)item;
-        }).ToList();
+                return (object)item;
+            })
+            .ToList();
     }
 
     /// <summary>A PBS storage as PVE lists it: the linked datastore namespace's snapshots, volid <c>storage:backup/vm/100/…Z</c>.</summary>
@@ -53,8 +60,8 @@ internal sealed class PveStorageContent(PveClusterState s)
             return [];
         }
 
-        return pbs.Snapshots
-            .Where(x => x.Datastore == storage.Datastore && x.Namespace == (storage.Namespace ?? string.Empty))
+        return pbs
+            .Snapshots.Where(x => x.Datastore == storage.Datastore && x.Namespace == (storage.Namespace ?? string.Empty))
             .Select(x =>
             {
                 var stamp = DateTimeOffset.FromUnixTimeSeconds(x.Time).UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture);
@@ -62,12 +69,20 @@ internal sealed class PveStorageContent(PveClusterState s)
                 {
                     ["volid"] = $"{storage.Storage}:backup/{x.Type}/{x.Id}/{stamp}",
                     // PBSPlugin list_volumes: `size => $item->{size} // 1`, so a backup still running is 1 byte.
-                    ["vmid"] = x.Id, ["format"] = $"pbs-{x.Type}", ["size"] = x.InProgress ? 1 : 34359738880L, ["ctime"] = x.Time,
-                    ["content"] = "backup", ["subtype"] = x.Type == "ct" ? "lxc" : "qemu",
+                    ["vmid"] = x.Id,
+                    ["format"] = $"pbs-{x.Type}",
+                    ["size"] = x.InProgress ? 1 : 34359738880L,
+                    ["ctime"] = x.Time,
+                    ["content"] = "backup",
+                    ["subtype"] = x.Type == "ct" ? "lxc" : "qemu",
                 };
                 if (x.Verification is not null && !x.InProgress)
                 {
-                    item["verification"] = new { state = x.Verification, upid = "UPID:pbs:0000A1B2:0012C3D4:00000000:00000000:verificationjob::root@pam:" };
+                    item["verification"] = new
+                    {
+                        state = x.Verification,
+                        upid = "UPID:pbs:0000A1B2:0012C3D4:00000000:00000000:verificationjob::root@pam:",
+                    };
                 }
 
                 if (x.Protected)

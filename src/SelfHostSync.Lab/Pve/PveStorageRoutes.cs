@@ -48,7 +48,9 @@ internal sealed class PveStorageRoutes(PveClusterState s)
             }
 
             // Content.pm: every item passes check_volume_access or is dropped, silently.
-            var items = s.Content.Of(spec, node, content).OfType<Dictionary<string, object?>>()
+            var items = s
+                .Content.Of(spec, node, content)
+                .OfType<Dictionary<string, object?>>()
                 .Where(i => (vmid is null || Equals(i["vmid"], vmid.Value)) && s.MayAccessVolume(ctx, storage, (int)i["vmid"]!))
                 .Cast<object>()
                 .ToList();
@@ -78,17 +80,19 @@ internal sealed class PveStorageRoutes(PveClusterState s)
 
             var enabled = spec.Nodes is null || spec.Nodes.Split(',').Contains(node);
             var active = enabled && !spec.Offline;
-            return LabResults.Data(new Dictionary<string, object>(StringComparer.Ordinal)
-            {
-                ["type"] = spec.Type,
-                ["content"] = spec.Content,
-                ["shared"] = spec.Shared ? 1 : 0,
-                ["enabled"] = enabled ? 1 : 0,
-                ["active"] = active ? 1 : 0,
-                ["total"] = active ? (long)(spec.TotalGiB * GiB) : 0,
-                ["used"] = active ? (long)(spec.UsedGiB * GiB) : 0,
-                ["avail"] = active ? (long)((spec.TotalGiB - spec.UsedGiB) * GiB) : 0,
-            });
+            return LabResults.Data(
+                new Dictionary<string, object>(StringComparer.Ordinal)
+                {
+                    ["type"] = spec.Type,
+                    ["content"] = spec.Content,
+                    ["shared"] = spec.Shared ? 1 : 0,
+                    ["enabled"] = enabled ? 1 : 0,
+                    ["active"] = active ? 1 : 0,
+                    ["total"] = active ? (long)(spec.TotalGiB * GiB) : 0,
+                    ["used"] = active ? (long)(spec.UsedGiB * GiB) : 0,
+                    ["avail"] = active ? (long)((spec.TotalGiB - spec.UsedGiB) * GiB) : 0,
+                }
+            );
         });
     }
 }

@@ -22,7 +22,9 @@ internal sealed class PveTagPolicy(PveClusterState s)
     {
         var mode = "free";
         var list = new List<string>();
-        foreach (var part in (s.Spec.UserTagAccess ?? string.Empty).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        foreach (
+            var part in (s.Spec.UserTagAccess ?? string.Empty).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+        )
         {
             var kv = part.Split('=', 2);
             if (kv[0] == "user-allow" && kv.Length == 2)
@@ -106,6 +108,5 @@ internal sealed class PveTagPolicy(PveClusterState s)
         return true;
     }
 
-    public static IEnumerable<string> Split(string? tags) =>
-        (tags ?? string.Empty).Split([';', ',', ' '], StringSplitOptions.RemoveEmptyEntries);
+    public static IEnumerable<string> Split(string? tags) => (tags ?? string.Empty).Split([';', ',', ' '], StringSplitOptions.RemoveEmptyEntries);
 }

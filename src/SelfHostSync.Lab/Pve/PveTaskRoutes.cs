@@ -24,7 +24,8 @@ internal sealed class PveTaskRoutes(PveClusterState s)
             // Tasks.pm: without Sys.Audit on /nodes/<node> only the caller's own tasks, silently; limit 0 lists nothing.
             var auth = PveClusterState.AuthId(ctx);
             var auditor = s.Access.Has(auth, "Sys.Audit", $"/nodes/{node}");
-            bool Visible(string user) => auditor || user == auth || (!auth.Contains('!', StringComparison.Ordinal) && user.StartsWith(auth + "!", StringComparison.Ordinal));
+            bool Visible(string user) =>
+                auditor || user == auth || (!auth.Contains('!', StringComparison.Ordinal) && user.StartsWith(auth + "!", StringComparison.Ordinal));
             if (limit == 0)
             {
                 return LabResults.Data(Array.Empty<object>());
@@ -36,8 +37,14 @@ internal sealed class PveTaskRoutes(PveClusterState s)
             var archivedBefore = DateTimeOffset.UtcNow.ToUnixTimeSeconds() - 60;
             var wanted = limit ?? 50;
             var active = source is "active" or "all"
-                ? s.Live.Values.Where(t => t.Node == node && (t.EndTime is null || t.EndTime >= archivedBefore) && Visible(t.User)
-                        && (since is null || t.StartTime >= since) && (typefilter is null || t.Type == typefilter))
+                ? s
+                    .Live.Values.Where(t =>
+                        t.Node == node
+                        && (t.EndTime is null || t.EndTime >= archivedBefore)
+                        && Visible(t.User)
+                        && (since is null || t.StartTime >= since)
+                        && (typefilter is null || t.Type == typefilter)
+                    )
                     .OrderByDescending(t => t.StartTime)
                     .Take(wanted)
                     .Select(ActiveRow)
@@ -49,17 +56,30 @@ internal sealed class PveTaskRoutes(PveClusterState s)
             }
 
             // The archive is two rotating files of about 1,000 tasks each: older tasks are gone, whatever their type.
-            var archived = s.Live.Values.Where(t => t.Node == node && t.EndTime < archivedBefore)
+            var archived = s
+                .Live.Values.Where(t => t.Node == node && t.EndTime < archivedBefore)
                 .Select(t => new LabTask(t.Upid, t.Node, t.Type, t.Id, t.User, t.StartTime, t.EndTime!.Value, t.ExitStatus ?? "unknown", [.. t.Log]));
             var archive = s.Tasks.Where(t => t.Node == node).Concat(archived).OrderByDescending(t => t.StartTime).Take(2000);
-            var tasks = archive.Where(t => Visible(t.User) && (since is null || t.StartTime >= since) && (typefilter is null || t.Type == typefilter))
+            var tasks = archive
+                .Where(t => Visible(t.User) && (since is null || t.StartTime >= since) && (typefilter is null || t.Type == typefilter))
                 .OrderByDescending(t => t.StartTime)
                 .Take(wanted - active.Count)
-                .Select(t => (object)new
-                {
-                    upid = t.Upid, node = t.Node, pid = PveClusterState.PidOf(t.Upid), pstart = PveClusterState.PstartOf(t.Upid),
-                    type = t.Type, id = t.Id, user = t.User, starttime = t.StartTime, endtime = t.EndTime, status = t.Status,
-                });
+                .Select(t =>
+                    (object)
+                        new
+                        {
+                            upid = t.Upid,
+                            node = t.Node,
+                            pid = PveClusterState.PidOf(t.Upid),
+                            pstart = PveClusterState.PstartOf(t.Upid),
+                            type = t.Type,
+                            id = t.Id,
+                            user = t.User,
+                            starttime = t.StartTime,
+                            endtime = t.EndTime,
+                            status = t.Status,
+                        }
+                );
             return LabResults.Data(active.Concat(tasks));
         });
 
@@ -117,8 +137,14 @@ internal sealed class PveTaskRoutes(PveClusterState s)
     {
         var row = new Dictionary<string, object?>(StringComparer.Ordinal)
         {
-            ["upid"] = t.Upid, ["node"] = t.Node, ["type"] = t.Type, ["id"] = t.Id, ["user"] = t.User, ["starttime"] = t.StartTime,
-            ["pid"] = PveClusterState.PidOf(t.Upid), ["pstart"] = PveClusterState.PstartOf(t.Upid),
+            ["upid"] = t.Upid,
+            ["node"] = t.Node,
+            ["type"] = t.Type,
+            ["id"] = t.Id,
+            ["user"] = t.User,
+            ["starttime"] = t.StartTime,
+            ["pid"] = PveClusterState.PidOf(t.Upid),
+            ["pstart"] = PveClusterState.PstartOf(t.Upid),
             ["status"] = t.ExitStatus ?? "RUNNING",
         };
         if (t.EndTime is { } end)
@@ -133,8 +159,14 @@ internal sealed class PveTaskRoutes(PveClusterState s)
     {
         var data = new Dictionary<string, object?>
         {
-            ["upid"] = upid, ["node"] = node, ["type"] = type, ["id"] = id, ["user"] = user, ["starttime"] = start,
-            ["pid"] = PveClusterState.PidOf(upid), ["pstart"] = PveClusterState.PstartOf(upid),
+            ["upid"] = upid,
+            ["node"] = node,
+            ["type"] = type,
+            ["id"] = id,
+            ["user"] = user,
+            ["starttime"] = start,
+            ["pid"] = PveClusterState.PidOf(upid),
+            ["pstart"] = PveClusterState.PstartOf(upid),
             ["status"] = exit is null ? "running" : "stopped",
         };
         if (exit is not null)

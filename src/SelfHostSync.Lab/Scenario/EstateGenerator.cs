@@ -11,7 +11,16 @@ namespace SelfHostSync.Lab.Scenario;
 /// <param name="DatastoresPerServer">Datastores on each PBS.</param>
 /// <param name="NamespacesPerDatastore">Namespaces in each datastore.</param>
 /// <param name="SnapshotsPerGuest">Snapshots kept of every guest.</param>
-public sealed record EstateSize(string Name, int Clusters, int GuestsPerCluster, int NodesPerCluster, int BackupServers, int DatastoresPerServer, int NamespacesPerDatastore, int SnapshotsPerGuest)
+public sealed record EstateSize(
+    string Name,
+    int Clusters,
+    int GuestsPerCluster,
+    int NodesPerCluster,
+    int BackupServers,
+    int DatastoresPerServer,
+    int NamespacesPerDatastore,
+    int SnapshotsPerGuest
+)
 {
     public static EstateSize Homelab { get; } = new("homelab", 1, 30, 3, 1, 1, 1, 100);
 
@@ -19,13 +28,14 @@ public sealed record EstateSize(string Name, int Clusters, int GuestsPerCluster,
 
     public static EstateSize Large { get; } = new("large", 3, 1000, 8, 2, 2, 2, 100);
 
-    public static EstateSize? Parse(string name) => name.ToLowerInvariant() switch
-    {
-        "homelab" => Homelab,
-        "business" => Business,
-        "large" => Large,
-        _ => null,
-    };
+    public static EstateSize? Parse(string name) =>
+        name.ToLowerInvariant() switch
+        {
+            "homelab" => Homelab,
+            "business" => Business,
+            "large" => Large,
+            _ => null,
+        };
 
     public int Guests => Clusters * GuestsPerCluster;
 
@@ -63,70 +73,140 @@ public static class EstateGenerator
         {
             var name = $"cluster{c + 1}";
             var nodes = Enumerable.Range(1, size.NodesPerCluster).Select(i => $"{name}-n{i}").ToList();
-            var storages = new List<StorageSpec> { new() { Storage = "local-zfs", Type = "zfspool" } };
-            storages.AddRange(locations.Select((l, i) => new StorageSpec
+            var storages = new List<StorageSpec>
             {
-                Storage = $"pbs-{i + 1}", Type = "pbs", Content = "backup", BackupServer = l.Server, Datastore = l.Datastore,
-                Namespace = $"{name}/{l.Namespace}", Shared = true,
-            }));
-            storages.Add(new StorageSpec { Storage = "nas-dumps", Type = "nfs", Content = "backup", Server = "nas.lan", Export = "/volume1/dumps", Shared = true });
+                new() { Storage = "local-zfs", Type = "zfspool" },
+            };
+            storages.AddRange(
+                locations.Select(
+                    (l, i) =>
+                        new StorageSpec
+                        {
+                            Storage = $"pbs-{i + 1}",
+                            Type = "pbs",
+                            Content = "backup",
+                            BackupServer = l.Server,
+                            Datastore = l.Datastore,
+                            Namespace = $"{name}/{l.Namespace}",
+                            Shared = true,
+                        }
+                )
+            );
+            storages.Add(
+                new StorageSpec
+                {
+                    Storage = "nas-dumps",
+                    Type = "nfs",
+                    Content = "backup",
+                    Server = "nas.lan",
+                    Export = "/volume1/dumps",
+                    Shared = true,
+                }
+            );
 
             var guests = new List<GuestSpec>();
             for (var g = 0; g < size.GuestsPerCluster; g++)
             {
                 var vmid = 100 + g;
                 var kind = g % 10;
-                guests.Add(new GuestSpec
-                {
-                    Vmid = vmid,
-                    Type = g % 3 == 0 ? "lxc" : "qemu",
-                    Name = string.Create(CultureInfo.InvariantCulture, $"guest-{vmid}"),
-                    Node = nodes[g % nodes.Count],
-                    Tags = kind switch { 0 or 1 or 2 => "prod", 3 or 4 => "lab", _ => null },
-                    OnBoot = kind is 0 or 1 or 5 or 6,
-                    Protection = kind is 0,
-                    Description = kind == 9 ? null : "Rebuild: see the runbook",
-                    Disks = new Dictionary<string, string> { ["scsi0"] = $"local-zfs:vm-{vmid}-disk-0,size=32G" },
-                });
+                guests.Add(
+                    new GuestSpec
+                    {
+                        Vmid = vmid,
+                        Type = g % 3 == 0 ? "lxc" : "qemu",
+                        Name = string.Create(CultureInfo.InvariantCulture, $"guest-{vmid}"),
+                        Node = nodes[g % nodes.Count],
+                        Tags = kind switch
+                        {
+                            0 or 1 or 2 => "prod",
+                            3 or 4 => "lab",
+                            _ => null,
+                        },
+                        OnBoot = kind is 0 or 1 or 5 or 6,
+                        Protection = kind is 0,
+                        Description = kind == 9 ? null : "Rebuild: see the runbook",
+                        Disks = new Dictionary<string, string> { ["scsi0"] = $"local-zfs:vm-{vmid}-disk-0,size=32G" },
+                    }
+                );
 
                 // Four in five guests are backed up, to one PBS location chosen by vmid.
                 if (kind != 8 && kind != 7)
                 {
                     var location = locations[g % locations.Count];
-                    snapshots[location].Add(new SnapshotSpec
-                    {
-                        Datastore = location.Datastore,
-                        Namespace = $"{name}/{location.Namespace}",
-                        Type = g % 3 == 0 ? "ct" : "vm",
-                        Id = vmid,
-                        AgeHours = 3 + (g % 20),
-                        Verification = g % 4 == 0 ? null : "ok",
-                        Count = size.SnapshotsPerGuest,
-                    });
+                    snapshots[location]
+                        .Add(
+                            new SnapshotSpec
+                            {
+                                Datastore = location.Datastore,
+                                Namespace = $"{name}/{location.Namespace}",
+                                Type = g % 3 == 0 ? "ct" : "vm",
+                                Id = vmid,
+                                AgeHours = 3 + (g % 20),
+                                Verification = g % 4 == 0 ? null : "ok",
+                                Count = size.SnapshotsPerGuest,
+                            }
+                        );
                 }
             }
 
-            clusters.Add(new ClusterSpec
-            {
-                Name = name,
-                Nodes = nodes,
-                Tokens = [new TokenSpec(TokenId, Secret, ["VM.Audit", "VM.Config.Options", "Sys.Audit", "Datastore.Audit", "Pool.Audit", "VM.Backup", "Datastore.AllocateSpace"])],
-                Storages = storages,
-                Guests = guests,
-                BackupJobs = [new JobSpec { Id = "nightly", Schedule = "02:00", Storage = "pbs-1", All = true, Exclude = "107,108" }],
-            });
+            clusters.Add(
+                new ClusterSpec
+                {
+                    Name = name,
+                    Nodes = nodes,
+                    Tokens =
+                    [
+                        new TokenSpec(
+                            TokenId,
+                            Secret,
+                            ["VM.Audit", "VM.Config.Options", "Sys.Audit", "Datastore.Audit", "Pool.Audit", "VM.Backup", "Datastore.AllocateSpace"]
+                        ),
+                    ],
+                    Storages = storages,
+                    Guests = guests,
+                    BackupJobs =
+                    [
+                        new JobSpec
+                        {
+                            Id = "nightly",
+                            Schedule = "02:00",
+                            Storage = "pbs-1",
+                            All = true,
+                            Exclude = "107,108",
+                        },
+                    ],
+                }
+            );
         }
 
-        var servers = Enumerable.Range(1, size.BackupServers).Select(s => new BackupServerSpec
-        {
-            Name = $"pbs{s}",
-            Tokens = [new TokenSpec(PbsTokenId, Secret, ["Datastore.Audit", "Sys.Audit"])],
-            Datastores = [.. Enumerable.Range(1, size.DatastoresPerServer).Select(d => new DatastoreSpec(
-                $"store{d}",
-                [.. clusters.SelectMany(c => Enumerable.Range(1, size.NamespacesPerDatastore).SelectMany(n => new[] { c.Name, $"{c.Name}/ns{n}" })).Distinct(StringComparer.Ordinal)]))],
-            Snapshots = [.. snapshots.Where(kv => kv.Key.Server == $"pbs{s}").SelectMany(kv => kv.Value)],
-            VerifyJobs = [.. Enumerable.Range(1, size.DatastoresPerServer).Select(d => new PbsJobSpec { Id = $"verify-{d}", Store = $"store{d}" })],
-        }).ToList();
+        var servers = Enumerable
+            .Range(1, size.BackupServers)
+            .Select(s => new BackupServerSpec
+            {
+                Name = $"pbs{s}",
+                Tokens = [new TokenSpec(PbsTokenId, Secret, ["Datastore.Audit", "Sys.Audit"])],
+                Datastores =
+                [
+                    .. Enumerable
+                        .Range(1, size.DatastoresPerServer)
+                        .Select(d => new DatastoreSpec(
+                            $"store{d}",
+                            [
+                                .. clusters
+                                    .SelectMany(c =>
+                                        Enumerable.Range(1, size.NamespacesPerDatastore).SelectMany(n => new[] { c.Name, $"{c.Name}/ns{n}" })
+                                    )
+                                    .Distinct(StringComparer.Ordinal),
+                            ]
+                        )),
+                ],
+                Snapshots = [.. snapshots.Where(kv => kv.Key.Server == $"pbs{s}").SelectMany(kv => kv.Value)],
+                VerifyJobs =
+                [
+                    .. Enumerable.Range(1, size.DatastoresPerServer).Select(d => new PbsJobSpec { Id = $"verify-{d}", Store = $"store{d}" }),
+                ],
+            })
+            .ToList();
 
         return new LabScenario
         {
@@ -139,10 +219,18 @@ public static class EstateGenerator
                     Name = "nas",
                     Password = Secret,
                     Shares = [new NasShareSpec("dumps", "/volume1")],
-                    HyperBackupTasks = [new HyperBackupSpec { Id = 1, Name = "dumps to C2", Sources = ["/volume1/dumps"], LastSuccessAgeHours = 5 }],
+                    HyperBackupTasks =
+                    [
+                        new HyperBackupSpec
+                        {
+                            Id = 1,
+                            Name = "dumps to C2",
+                            Sources = ["/volume1/dumps"],
+                            LastSuccessAgeHours = 5,
+                        },
+                    ],
                 },
             ],
         };
     }
-
 }

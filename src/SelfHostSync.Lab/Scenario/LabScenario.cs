@@ -15,17 +15,17 @@ public sealed record LabScenario
 
     public List<SynologySpec> Synology { get; init; } = [];
 
-    public static JsonSerializerOptions Json { get; } = new()
-    {
-        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
-        ReadCommentHandling = JsonCommentHandling.Skip,
-        AllowTrailingCommas = true,
-        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
-    };
+    public static JsonSerializerOptions Json { get; } =
+        new()
+        {
+            PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+            ReadCommentHandling = JsonCommentHandling.Skip,
+            AllowTrailingCommas = true,
+            DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+        };
 
     public static LabScenario Load(string path) =>
-        JsonSerializer.Deserialize<LabScenario>(File.ReadAllText(path), Json)
-        ?? throw new InvalidDataException($"{path}: empty scenario");
+        JsonSerializer.Deserialize<LabScenario>(File.ReadAllText(path), Json) ?? throw new InvalidDataException($"{path}: empty scenario");
 }
 
 /// <summary>

@@ -13,8 +13,16 @@ namespace SelfHostSync.Proxmox.Gateways;
 internal sealed class ClusterConfigReads(PveCluster cluster, IPveApi api, TimeProvider time, ReadMemory? memory)
 {
     private readonly Refreshing<List<BackupJobDto>> _jobs = new(cluster.ConfigRefresh, time, KeptSlot.For(memory, cluster.Endpoint, "backup-jobs"));
-    private readonly Refreshing<List<NotBackedUpDto>> _notBackedUp = new(cluster.ConfigRefresh, time, KeptSlot.For(memory, cluster.Endpoint, "not-backed-up"));
-    private readonly Refreshing<Dictionary<int, string>> _ha = new(cluster.ConfigRefresh, time, KeptSlot.For(memory, cluster.Endpoint, "ha-resources"));
+    private readonly Refreshing<List<NotBackedUpDto>> _notBackedUp = new(
+        cluster.ConfigRefresh,
+        time,
+        KeptSlot.For(memory, cluster.Endpoint, "not-backed-up")
+    );
+    private readonly Refreshing<Dictionary<int, string>> _ha = new(
+        cluster.ConfigRefresh,
+        time,
+        KeptSlot.For(memory, cluster.Endpoint, "ha-resources")
+    );
 
     public async Task<IReadOnlyList<BackupJob>> JobsAsync(CancellationToken cancellationToken) =>
         JobsOf(await _jobs.GetAsync(() => ReadJobsAsync(cancellationToken), cancellationToken));
@@ -35,11 +43,11 @@ internal sealed class ClusterConfigReads(PveCluster cluster, IPveApi api, TimePr
 
     private async Task<List<BackupJobDto>> ReadJobsAsync(CancellationToken cancellationToken) =>
         await ProxmoxClients.Call(cluster.Endpoint, "GET /cluster/backup", async () =>
-            ProxmoxClients.Require(cluster.Endpoint, "GET /cluster/backup", (await api.GetBackupJobsAsync(cancellationToken)).Data));
+            ProxmoxClients.Require(cluster.Endpoint, "GET /cluster/backup", (await api.GetBackupJobsAsync(cancellationToken)).Data)
+        );
 
     private IReadOnlyList<BackupJob> JobsOf(List<BackupJobDto> jobs) =>
-        jobs
-            .Where(j => j.Id is not null && (j.Type is null or "vzdump"))
+        jobs.Where(j => j.Id is not null && (j.Type is null or "vzdump"))
             .Select(j => new BackupJob(
                 cluster.Name,
                 j.Id!,
@@ -49,7 +57,8 @@ internal sealed class ClusterConfigReads(PveCluster cluster, IPveApi api, TimePr
                     : j.Pool is not null ? JobSelection.OfPool(j.Pool)
                     : new JobSelection(false, Wire.VmidList(j.Vmid), new HashSet<int>(), null),
                 j.Node,
-                j.Storage))
+                j.Storage
+            ))
             .ToList();
 
     /// <summary>
@@ -62,12 +71,21 @@ internal sealed class ClusterConfigReads(PveCluster cluster, IPveApi api, TimePr
         try
         {
             var rows = await ProxmoxClients.Call(cluster.Endpoint, "GET /cluster/ha/resources", async () =>
-                ProxmoxClients.Require(cluster.Endpoint, "GET /cluster/ha/resources", (await api.GetHaResourcesAsync(cancellationToken)).Data));
+                ProxmoxClients.Require(cluster.Endpoint, "GET /cluster/ha/resources", (await api.GetHaResourcesAsync(cancellationToken)).Data)
+            );
             var map = new Dictionary<int, string>();
             foreach (var row in rows)
             {
                 var sep = row.Sid?.IndexOf(':', StringComparison.Ordinal) ?? -1;
-                if (sep > 0 && int.TryParse(row.Sid.AsSpan(sep + 1), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var vmid))
+                if (
+                    sep > 0
+                    && int.TryParse(
+                        row.Sid.AsSpan(sep + 1),
+                        System.Globalization.NumberStyles.None,
+                        System.Globalization.CultureInfo.InvariantCulture,
+                        out var vmid
+                    )
+                )
                 {
                     map[vmid] = row.State ?? "started";
                 }
@@ -85,7 +103,8 @@ internal sealed class ClusterConfigReads(PveCluster cluster, IPveApi api, TimePr
     {
         const string What = "GET /cluster/backup-info/not-backed-up";
         return await ProxmoxClients.Call(cluster.Endpoint, What, async () =>
-            ProxmoxClients.Require(cluster.Endpoint, What, (await api.GetNotBackedUpAsync(cancellationToken)).Data));
+            ProxmoxClients.Require(cluster.Endpoint, What, (await api.GetNotBackedUpAsync(cancellationToken)).Data)
+        );
     }
 
     private IReadOnlyList<GuestKey> NotBackedUpOf(List<NotBackedUpDto> rows) =>

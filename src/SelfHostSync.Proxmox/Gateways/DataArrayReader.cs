@@ -34,7 +34,14 @@ internal static class DataArrayReader
     /// A read that brings nothing for <paramref name="stall"/>, or an answer not complete within <paramref name="deadline"/>
     /// (default <see cref="DefaultDeadline"/>), fails with a <see cref="TimeoutException"/>.
     /// </summary>
-    public static async Task<bool> ReadAsync<T>(Stream stream, JsonSerializerOptions options, TimeSpan stall, Action<T> onItem, CancellationToken cancellationToken, TimeSpan? deadline = null)
+    public static async Task<bool> ReadAsync<T>(
+        Stream stream,
+        JsonSerializerOptions options,
+        TimeSpan stall,
+        Action<T> onItem,
+        CancellationToken cancellationToken,
+        TimeSpan? deadline = null
+    )
     {
         var buffer = ArrayPool<byte>.Shared.Rent(InitialBuffer);
         using var overall = new CancellationTokenSource(deadline ?? DefaultDeadline);
@@ -130,7 +137,8 @@ internal static class DataArrayReader
         switch (cursor.Phase)
         {
             case Phase.Start:
-                cursor.Phase = reader.TokenType == JsonTokenType.StartObject ? Phase.Envelope : throw new JsonException("the answer is not a JSON object");
+                cursor.Phase =
+                    reader.TokenType == JsonTokenType.StartObject ? Phase.Envelope : throw new JsonException("the answer is not a JSON object");
                 return true;
 
             case Phase.Envelope when reader.TokenType == JsonTokenType.EndObject:

@@ -22,8 +22,12 @@ internal sealed class KnownSnapshots(DateTimeOffset fullAt)
     /// listing (no summary yet) is unchanged when its count and newest backup are what the listing held.
     /// </summary>
     public IEnumerable<GroupDto> Changed(IEnumerable<GroupDto> listed) =>
-        listed.Where(g => !_groups.TryGetValue(Key(g), out var known)
-            || (known.LastBackup ?? Newest(known)) != g.LastBackup || known.Count != g.BackupCount || known.Snapshots.Any(s => !s.Complete));
+        listed.Where(g =>
+            !_groups.TryGetValue(Key(g), out var known)
+            || (known.LastBackup ?? Newest(known)) != g.LastBackup
+            || known.Count != g.BackupCount
+            || known.Snapshots.Any(s => !s.Complete)
+        );
 
     /// <summary>Records the summaries of the groups that did not change (those known from a full listing had none).</summary>
     public void Summarise(IEnumerable<GroupDto> listed)
@@ -42,7 +46,11 @@ internal sealed class KnownSnapshots(DateTimeOffset fullAt)
     /// summaries; without one (a first listing), every group listed, its count what the listing held and its newest
     /// backup learnt from the next group list.
     /// </summary>
-    public static KnownSnapshots Listed(DateTimeOffset at, Dictionary<(string Type, string Id), List<SnapshotFact>> listing, IReadOnlyList<GroupDto>? groups)
+    public static KnownSnapshots Listed(
+        DateTimeOffset at,
+        Dictionary<(string Type, string Id), List<SnapshotFact>> listing,
+        IReadOnlyList<GroupDto>? groups
+    )
     {
         var known = new KnownSnapshots(at);
         if (groups is null)
@@ -90,7 +98,11 @@ internal sealed class KnownSnapshots(DateTimeOffset fullAt)
 /// <summary>One snapshot as a copy needs it: its time, whether it is complete, protected, encrypted, and its verification.</summary>
 internal readonly record struct SnapshotFact(long Time, byte Flags)
 {
-    private const byte CompleteBit = 1, ProtectedBit = 2, EncryptedBit = 4, VerifiedOk = 8, VerifyFailed = 16;
+    private const byte CompleteBit = 1,
+        ProtectedBit = 2,
+        EncryptedBit = 4,
+        VerifiedOk = 8,
+        VerifyFailed = 16;
 
     public bool Complete => (Flags & CompleteBit) != 0;
 
@@ -98,10 +110,23 @@ internal readonly record struct SnapshotFact(long Time, byte Flags)
 
     public bool Encrypted => (Flags & EncryptedBit) != 0;
 
-    public string? Verification => (Flags & VerifiedOk) != 0 ? "ok" : (Flags & VerifyFailed) != 0 ? "failed" : null;
+    public string? Verification =>
+        (Flags & VerifiedOk) != 0 ? "ok"
+        : (Flags & VerifyFailed) != 0 ? "failed"
+        : null;
 
-    public static SnapshotFact Of(SnapshotDto s) => new(
-        s.BackupTime ?? 0,
-        (byte)((s.Complete ? CompleteBit : 0) | (s.Protected ? ProtectedBit : 0) | (s.Encrypted ? EncryptedBit : 0)
-            | (s.VerificationState == "ok" ? VerifiedOk : s.VerificationState == "failed" ? VerifyFailed : 0)));
+    public static SnapshotFact Of(SnapshotDto s) =>
+        new(
+            s.BackupTime ?? 0,
+            (byte)(
+                (s.Complete ? CompleteBit : 0)
+                | (s.Protected ? ProtectedBit : 0)
+                | (s.Encrypted ? EncryptedBit : 0)
+                | (
+                    s.VerificationState == "ok" ? VerifiedOk
+                    : s.VerificationState == "failed" ? VerifyFailed
+                    : 0
+                )
+            )
+        );
 }

@@ -11,18 +11,39 @@ namespace SelfHostSync.Proxmox.Gateways;
 /// </summary>
 internal sealed class PbsJobReader(PbsServer server, IPbsApi api, StorageCatalog storages, TimeProvider time, ReadMemory? memory, SourceId source)
 {
-    private readonly Refreshing<List<VerifyJobDto>> _verify = new(PbsServerGateway.ConfigLifetime, time, KeptSlot.For(memory, server.Endpoint, "verify-jobs"));
-    private readonly Refreshing<List<SyncJobDto>> _sync = new(PbsServerGateway.ConfigLifetime, time, KeptSlot.For(memory, server.Endpoint, "sync-jobs"));
-    private readonly Refreshing<List<DatastoreConfigDto>> _datastoreConfigs = new(PbsServerGateway.ConfigLifetime, time, KeptSlot.For(memory, server.Endpoint, "datastore-configs"));
-    private readonly Refreshing<List<RemoteDto>> _remotes = new(PbsServerGateway.ConfigLifetime, time, KeptSlot.For(memory, server.Endpoint, "remotes"));
-    private readonly Refreshing<TokenPermissions> _permissions = new(PbsServerGateway.ConfigLifetime, time, KeptSlot.For(memory, server.Endpoint, "permissions"));
+    private readonly Refreshing<List<VerifyJobDto>> _verify = new(
+        PbsServerGateway.ConfigLifetime,
+        time,
+        KeptSlot.For(memory, server.Endpoint, "verify-jobs")
+    );
+    private readonly Refreshing<List<SyncJobDto>> _sync = new(
+        PbsServerGateway.ConfigLifetime,
+        time,
+        KeptSlot.For(memory, server.Endpoint, "sync-jobs")
+    );
+    private readonly Refreshing<List<DatastoreConfigDto>> _datastoreConfigs = new(
+        PbsServerGateway.ConfigLifetime,
+        time,
+        KeptSlot.For(memory, server.Endpoint, "datastore-configs")
+    );
+    private readonly Refreshing<List<RemoteDto>> _remotes = new(
+        PbsServerGateway.ConfigLifetime,
+        time,
+        KeptSlot.For(memory, server.Endpoint, "remotes")
+    );
+    private readonly Refreshing<TokenPermissions> _permissions = new(
+        PbsServerGateway.ConfigLifetime,
+        time,
+        KeptSlot.For(memory, server.Endpoint, "permissions")
+    );
 
     private ProxmoxEndpoint Endpoint => server.Endpoint;
 
     public async Task<(IReadOnlyList<StorageReplica> Replicas, IReadOnlyList<string> Findings)> ReadAsync(
         List<DatastoreLink> links,
         List<EvidenceGap> gaps,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken
+    )
     {
         var findings = new List<string>();
         var replicas = new List<StorageReplica>();
@@ -47,7 +68,9 @@ internal sealed class PbsJobReader(PbsServer server, IPbsApi api, StorageCatalog
             return (replicas, findings);
         }
 
-        findings.AddRange(sync.Where(j => JobState.Notable(j.LastRunState)).Select(j => $"sync job {j.Id} last run: {JobState.Describe(j.LastRunState)}"));
+        findings.AddRange(
+            sync.Where(j => JobState.Notable(j.LastRunState)).Select(j => $"sync job {j.Id} last run: {JobState.Describe(j.LastRunState)}")
+        );
         await ReplicasHiddenAsync(gaps, findings, cancellationToken);
         foreach (var job in sync.Where(j => JobState.Completed(j.LastRunState) && j.LastRunEndtime is not null))
         {
@@ -55,7 +78,9 @@ internal sealed class PbsJobReader(PbsServer server, IPbsApi api, StorageCatalog
             {
                 foreach (var link in links.Where(l => l.Datastore == store && Covers(job.Ns, job.MaxDepth, l.Namespace)))
                 {
-                    replicas.Add(new StorageReplica(link.Cluster, link.StorageId, Wire.Epoch(job.LastRunEndtime!.Value), $"PBS sync job {job.Id} → {remote}"));
+                    replicas.Add(
+                        new StorageReplica(link.Cluster, link.StorageId, Wire.Epoch(job.LastRunEndtime!.Value), $"PBS sync job {job.Id} → {remote}")
+                    );
                 }
             }
             else if (server.Offsite && job is { SyncDirection: null or "pull", Remote: { } source })
@@ -71,18 +96,27 @@ internal sealed class PbsJobReader(PbsServer server, IPbsApi api, StorageCatalog
     {
         try
         {
-            var verify = await _verify.GetAsync(() => ProxmoxClients.Call(Endpoint, "GET /admin/verify", async () =>
-                ProxmoxClients.Require(Endpoint, "GET /admin/verify", (await api.GetVerifyJobsAsync(cancellationToken)).Data)), cancellationToken);
+            var verify = await _verify.GetAsync(
+                () =>
+                    ProxmoxClients.Call(Endpoint, "GET /admin/verify", async () =>
+                        ProxmoxClients.Require(Endpoint, "GET /admin/verify", (await api.GetVerifyJobsAsync(cancellationToken)).Data)
+                    ),
+                cancellationToken
+            );
             var verifyNew = await VerifyNewAsync(cancellationToken);
             foreach (var (store, ns) in links.Select(l => (l.Datastore, l.Namespace)).Distinct())
             {
                 if (!verifyNew.Contains(store) && !verify.Any(j => j.Store == store && Covers(j.Ns, j.MaxDepth, ns)))
                 {
-                    findings.Add($"no verify job covers datastore {store}{NsText(ns)}, and it does not verify new snapshots (verify-new): snapshots there stay unverified");
+                    findings.Add(
+                        $"no verify job covers datastore {store}{NsText(ns)}, and it does not verify new snapshots (verify-new): snapshots there stay unverified"
+                    );
                 }
             }
 
-            findings.AddRange(verify.Where(j => JobState.Notable(j.LastRunState)).Select(j => $"verify job {j.Id} last run: {JobState.Describe(j.LastRunState)}"));
+            findings.AddRange(
+                verify.Where(j => JobState.Notable(j.LastRunState)).Select(j => $"verify job {j.Id} last run: {JobState.Describe(j.LastRunState)}")
+            );
         }
         catch (ProxmoxApiException ex)
         {
@@ -95,8 +129,13 @@ internal sealed class PbsJobReader(PbsServer server, IPbsApi api, StorageCatalog
     {
         try
         {
-            var configs = await _datastoreConfigs.GetAsync(() => ProxmoxClients.Call(Endpoint, "GET /config/datastore", async () =>
-                ProxmoxClients.Require(Endpoint, "GET /config/datastore", (await api.GetDatastoreConfigsAsync(cancellationToken)).Data)), cancellationToken);
+            var configs = await _datastoreConfigs.GetAsync(
+                () =>
+                    ProxmoxClients.Call(Endpoint, "GET /config/datastore", async () =>
+                        ProxmoxClients.Require(Endpoint, "GET /config/datastore", (await api.GetDatastoreConfigsAsync(cancellationToken)).Data)
+                    ),
+                cancellationToken
+            );
             return configs.Where(c => c.Name is not null && Wire.Bool(c.VerifyNew)).Select(c => c.Name!).ToHashSet(StringComparer.Ordinal);
         }
         catch (ProxmoxApiException)
@@ -127,8 +166,15 @@ internal sealed class PbsJobReader(PbsServer server, IPbsApi api, StorageCatalog
 
     /// <summary>The token's own privileges on this PBS, kept like the job lists.</summary>
     internal Task<TokenPermissions> PermissionsAsync(CancellationToken cancellationToken) =>
-        _permissions.GetAsync(async () => new TokenPermissions(await ProxmoxClients.Call(Endpoint, "GET /access/permissions", async () =>
-            ProxmoxClients.Require(Endpoint, "GET /access/permissions", (await api.GetPermissionsAsync(cancellationToken)).Data))), cancellationToken);
+        _permissions.GetAsync(
+            async () =>
+                new TokenPermissions(
+                    await ProxmoxClients.Call(Endpoint, "GET /access/permissions", async () =>
+                        ProxmoxClients.Require(Endpoint, "GET /access/permissions", (await api.GetPermissionsAsync(cancellationToken)).Data)
+                    )
+                ),
+            cancellationToken
+        );
 
     private void ReplicasUnknown(List<EvidenceGap> gaps, List<string> findings, string reason)
     {
@@ -146,13 +192,24 @@ internal sealed class PbsJobReader(PbsServer server, IPbsApi api, StorageCatalog
     /// A pull sync on this off-site server copies <c>remote-store</c>/<c>remote-ns</c> of the remote's PBS here: every PVE
     /// storage linked to that datastore and namespace on that PBS is carried off site when the job last completed.
     /// </summary>
-    private async Task<IEnumerable<StorageReplica>> PulledAsync(SyncJobDto job, string remote, List<EvidenceGap> gaps, List<string> findings, CancellationToken cancellationToken)
+    private async Task<IEnumerable<StorageReplica>> PulledAsync(
+        SyncJobDto job,
+        string remote,
+        List<EvidenceGap> gaps,
+        List<string> findings,
+        CancellationToken cancellationToken
+    )
     {
         List<RemoteDto> remotes;
         try
         {
-            remotes = await _remotes.GetAsync(() => ProxmoxClients.Call(Endpoint, "GET /config/remote", async () =>
-                ProxmoxClients.Require(Endpoint, "GET /config/remote", (await api.GetRemotesAsync(cancellationToken)).Data)), cancellationToken);
+            remotes = await _remotes.GetAsync(
+                () =>
+                    ProxmoxClients.Call(Endpoint, "GET /config/remote", async () =>
+                        ProxmoxClients.Require(Endpoint, "GET /config/remote", (await api.GetRemotesAsync(cancellationToken)).Data)
+                    ),
+                cancellationToken
+            );
         }
         catch (ProxmoxApiException ex)
         {
@@ -162,7 +219,11 @@ internal sealed class PbsJobReader(PbsServer server, IPbsApi api, StorageCatalog
 
         if (remotes.FirstOrDefault(r => r.Name == remote) is not { Host: { } host } definition)
         {
-            ReplicasUnknown(gaps, findings, $"sync job {job.Id} pulls from remote '{remote}', which {Endpoint.Identity} cannot read (Remote.Audit on /remote/{remote})");
+            ReplicasUnknown(
+                gaps,
+                findings,
+                $"sync job {job.Id} pulls from remote '{remote}', which {Endpoint.Identity} cannot read (Remote.Audit on /remote/{remote})"
+            );
             return [];
         }
 
@@ -182,11 +243,24 @@ internal sealed class PbsJobReader(PbsServer server, IPbsApi api, StorageCatalog
                 continue;
             }
 
-            foreach (var s in defined.Where(s => s is { Type: "pbs", Storage: not null } && !Wire.Bool(s.Disable)
-                && s.Datastore == job.RemoteStore && source.Find(s.Server, Wire.Int(s.Port)) is not null
-                && Covers(job.RemoteNs, job.MaxDepth, s.Namespace ?? string.Empty)))
+            foreach (
+                var s in defined.Where(s =>
+                    s is { Type: "pbs", Storage: not null }
+                    && !Wire.Bool(s.Disable)
+                    && s.Datastore == job.RemoteStore
+                    && source.Find(s.Server, Wire.Int(s.Port)) is not null
+                    && Covers(job.RemoteNs, job.MaxDepth, s.Namespace ?? string.Empty)
+                )
+            )
             {
-                replicas.Add(new StorageReplica(cluster, s.Storage!, Wire.Epoch(job.LastRunEndtime!.Value), $"PBS sync job {job.Id} on {server.Name} ← {remote}"));
+                replicas.Add(
+                    new StorageReplica(
+                        cluster,
+                        s.Storage!,
+                        Wire.Epoch(job.LastRunEndtime!.Value),
+                        $"PBS sync job {job.Id} on {server.Name} ← {remote}"
+                    )
+                );
             }
         }
 
@@ -202,14 +276,18 @@ internal sealed class PbsJobReader(PbsServer server, IPbsApi api, StorageCatalog
         try
         {
             return await ProxmoxClients.Call(Endpoint, "GET /admin/sync", async () =>
-                ProxmoxClients.Require(Endpoint, "GET /admin/sync", (await api.GetSyncJobsAsync("all", cancellationToken)).Data));
+                ProxmoxClients.Require(Endpoint, "GET /admin/sync", (await api.GetSyncJobsAsync("all", cancellationToken)).Data)
+            );
         }
-        catch (ProxmoxApiException ex) when (ex.Status == System.Net.HttpStatusCode.BadRequest
-            && ex.Message.Contains("'sync-direction'", StringComparison.Ordinal)
-            && ex.Message.Contains("additional properties", StringComparison.Ordinal))
+        catch (ProxmoxApiException ex)
+            when (ex.Status == System.Net.HttpStatusCode.BadRequest
+                && ex.Message.Contains("'sync-direction'", StringComparison.Ordinal)
+                && ex.Message.Contains("additional properties", StringComparison.Ordinal)
+            )
         {
             return await ProxmoxClients.Call(Endpoint, "GET /admin/sync", async () =>
-                ProxmoxClients.Require(Endpoint, "GET /admin/sync", (await api.GetSyncJobsAsync(null, cancellationToken)).Data));
+                ProxmoxClients.Require(Endpoint, "GET /admin/sync", (await api.GetSyncJobsAsync(null, cancellationToken)).Data)
+            );
         }
     }
 

@@ -13,7 +13,14 @@ namespace SelfHostSync.Proxmox.Gateways;
 /// <c>pbs</c> links to this server (server + datastore + namespace), and attributes them to that storage's cluster.
 /// A datastore that cannot be listed (maintenance, unmounted, an error) leaves a gap for its storages only.
 /// </summary>
-internal sealed class PbsServerGateway(PbsServer server, IPbsApi api, StorageCatalog storages, PbsHosts hosts, TimeProvider time, ReadMemory? memory = null) : IEvidenceSource
+internal sealed class PbsServerGateway(
+    PbsServer server,
+    IPbsApi api,
+    StorageCatalog storages,
+    PbsHosts hosts,
+    TimeProvider time,
+    ReadMemory? memory = null
+) : IEvidenceSource
 {
     // Datastores and job definitions are configuration; their last-run states are refreshed at the same pace.
     internal static readonly TimeSpan ConfigLifetime = TimeSpan.FromMinutes(15);
@@ -30,9 +37,10 @@ internal sealed class PbsServerGateway(PbsServer server, IPbsApi api, StorageCat
 
     public SourceId Id { get; } = new("pbs", server.Name);
 
-    public IReadOnlyList<EvidenceScope> Scope { get; } = CarriesReplicas(server)
-        ? [new EvidenceScope(EvidenceKind.BackupCopies, null), new EvidenceScope(EvidenceKind.Replicas, null)]
-        : [new EvidenceScope(EvidenceKind.BackupCopies, null)];
+    public IReadOnlyList<EvidenceScope> Scope { get; } =
+        CarriesReplicas(server)
+            ? [new EvidenceScope(EvidenceKind.BackupCopies, null), new EvidenceScope(EvidenceKind.Replicas, null)]
+            : [new EvidenceScope(EvidenceKind.BackupCopies, null)];
 
     /// <summary>Push syncs to offsite remotes, or (an offsite server) pull syncs from our PBS, are replica evidence.</summary>
     internal static bool CarriesReplicas(PbsServer server) => server.OffsiteRemoteNames.Count > 0 || server.Offsite;
@@ -41,8 +49,13 @@ internal sealed class PbsServerGateway(PbsServer server, IPbsApi api, StorageCat
 
     public async Task<EvidenceBatch> CollectAsync(CancellationToken cancellationToken)
     {
-        var datastores = await _datastores.GetAsync(() => ProxmoxClients.Call(Endpoint, "GET /admin/datastore", async () =>
-            ProxmoxClients.Require(Endpoint, "GET /admin/datastore", (await api.GetDatastoresAsync(cancellationToken)).Data)), cancellationToken);
+        var datastores = await _datastores.GetAsync(
+            () =>
+                ProxmoxClients.Call(Endpoint, "GET /admin/datastore", async () =>
+                    ProxmoxClients.Require(Endpoint, "GET /admin/datastore", (await api.GetDatastoresAsync(cancellationToken)).Data)
+                ),
+            cancellationToken
+        );
         var known = datastores.ToDictionary(d => d.Store, StringComparer.Ordinal);
 
         var gaps = new List<EvidenceGap>();
@@ -53,7 +66,13 @@ internal sealed class PbsServerGateway(PbsServer server, IPbsApi api, StorageCat
             {
                 foreach (var s in await storages.GetAsync(cluster, cancellationToken))
                 {
-                    if (s.Type == "pbs" && s.Storage is not null && s.Datastore is not null && !Wire.Bool(s.Disable) && hosts.Is(server, s.Server, Wire.Int(s.Port)))
+                    if (
+                        s.Type == "pbs"
+                        && s.Storage is not null
+                        && s.Datastore is not null
+                        && !Wire.Bool(s.Disable)
+                        && hosts.Is(server, s.Server, Wire.Int(s.Port))
+                    )
                     {
                         links.Add(new DatastoreLink(cluster, s.Storage, s.Datastore, s.Namespace ?? string.Empty));
                     }
@@ -61,7 +80,13 @@ internal sealed class PbsServerGateway(PbsServer server, IPbsApi api, StorageCat
             }
             catch (ProxmoxApiException ex)
             {
-                gaps.Add(new EvidenceGap(new EvidenceScope(EvidenceKind.BackupCopies, cluster), Id.ToString(), $"cannot link datastores to cluster {cluster}: {ex.Message}"));
+                gaps.Add(
+                    new EvidenceGap(
+                        new EvidenceScope(EvidenceKind.BackupCopies, cluster),
+                        Id.ToString(),
+                        $"cannot link datastores to cluster {cluster}: {ex.Message}"
+                    )
+                );
             }
         }
 
@@ -90,15 +115,26 @@ internal sealed class PbsServerGateway(PbsServer server, IPbsApi api, StorageCat
             }
 
             _known.Remove((store, ns));
-            gaps.AddRange(groupLinks.Select(l => new EvidenceGap(
-                new EvidenceScope(EvidenceKind.BackupCopies, l.Cluster, $"PVE storage {l.StorageId}"), Id.ToString(), why)));
+            gaps.AddRange(
+                groupLinks.Select(l => new EvidenceGap(
+                    new EvidenceScope(EvidenceKind.BackupCopies, l.Cluster, $"PVE storage {l.StorageId}"),
+                    Id.ToString(),
+                    why
+                ))
+            );
         }
 
         // Kept for the next pass: sized once, a list of 100,000s does not leave its doubling arrays behind.
         _copiesLastPass = copies.Count;
 
         var jobs = await _jobs.ReadAsync(links, gaps, cancellationToken);
-        return new EvidenceBatch { Copies = copies, Replicas = jobs.Replicas, Findings = jobs.Findings, Gaps = gaps };
+        return new EvidenceBatch
+        {
+            Copies = copies,
+            Replicas = jobs.Replicas,
+            Findings = jobs.Findings,
+            Gaps = gaps,
+        };
     }
 
     /// <summary>
@@ -106,7 +142,14 @@ internal sealed class PbsServerGateway(PbsServer server, IPbsApi api, StorageCat
     /// snapshots only of groups that changed; everything is listed again after a verify, prune or garbage collection task
     /// on the datastore, when a group lost snapshots, when the tasks cannot be seen, and every <c>FullListingEvery</c>.
     /// </summary>
-    private async Task ReadSnapshotsAsync(DatastoreDto datastore, string ns, List<DatastoreLink> groupLinks, List<BackupCopy> copies, ISet<string>? touched, CancellationToken cancellationToken)
+    private async Task ReadSnapshotsAsync(
+        DatastoreDto datastore,
+        string ns,
+        List<DatastoreLink> groupLinks,
+        List<BackupCopy> copies,
+        ISet<string>? touched,
+        CancellationToken cancellationToken
+    )
     {
         var key = (datastore.Store, ns);
         var now = time.GetUtcNow();
@@ -124,7 +167,13 @@ internal sealed class PbsServerGateway(PbsServer server, IPbsApi api, StorageCat
 
         // The first listing learns the group summaries next pass, from the group list that pass reads anyway.
         var groups = known is null ? null : await ReadGroupsAsync(datastore.Store, ns, cancellationToken);
-        if (known is null || groups is null || touched.Contains(datastore.Store) || now - known.FullAt >= server.FullListingEvery || known.AnyCountDropped(groups))
+        if (
+            known is null
+            || groups is null
+            || touched.Contains(datastore.Store)
+            || now - known.FullAt >= server.FullListingEvery
+            || known.AnyCountDropped(groups)
+        )
         {
             var all = await ListAllAsync(datastore.Store, ns, cancellationToken);
 
@@ -150,16 +199,22 @@ internal sealed class PbsServerGateway(PbsServer server, IPbsApi api, StorageCat
         Emit(known.All, groupLinks, copies, offsite);
     }
 
-    private static IEnumerable<(string Type, string Id, SnapshotFact Snapshot)> Flatten(Dictionary<(string Type, string Id), List<SnapshotFact>> groups) =>
-        groups.SelectMany(g => g.Value.Select(f => (g.Key.Type, g.Key.Id, f)));
+    private static IEnumerable<(string Type, string Id, SnapshotFact Snapshot)> Flatten(
+        Dictionary<(string Type, string Id), List<SnapshotFact>> groups
+    ) => groups.SelectMany(g => g.Value.Select(f => (g.Key.Type, g.Key.Id, f)));
 
-    private void Emit(IEnumerable<(string Type, string Id, SnapshotFact Snapshot)> snapshots, List<DatastoreLink> groupLinks, List<BackupCopy> copies, bool offsite)
+    private void Emit(
+        IEnumerable<(string Type, string Id, SnapshotFact Snapshot)> snapshots,
+        List<DatastoreLink> groupLinks,
+        List<BackupCopy> copies,
+        bool offsite
+    )
     {
         foreach (var (type, id, snapshot) in snapshots)
         {
             foreach (var link in groupLinks)
             {
-                if (CopyOf(link, type, id, snapshot, offsite) is { } copy)
+                if (link.CopyOf(server.Name, type, id, snapshot, offsite) is { } copy)
                 {
                     copies.Add(copy);
                 }
@@ -168,19 +223,29 @@ internal sealed class PbsServerGateway(PbsServer server, IPbsApi api, StorageCat
     }
 
     /// <summary>Every snapshot of the namespace, by group (a snapshot without a group name is of no guest and is dropped later).</summary>
-    private async Task<Dictionary<(string Type, string Id), List<SnapshotFact>>> ListAllAsync(string store, string ns, CancellationToken cancellationToken)
+    private async Task<Dictionary<(string Type, string Id), List<SnapshotFact>>> ListAllAsync(
+        string store,
+        string ns,
+        CancellationToken cancellationToken
+    )
     {
         var read = new Dictionary<(string Type, string Id), List<SnapshotFact>>();
-        await ListAsync(store, ns, null, snapshot =>
-        {
-            var group = (snapshot.BackupType ?? string.Empty, snapshot.BackupId ?? string.Empty);
-            if (!read.TryGetValue(group, out var facts))
+        await ListAsync(
+            store,
+            ns,
+            null,
+            snapshot =>
             {
-                read[group] = facts = [];
-            }
+                var group = (snapshot.BackupType ?? string.Empty, snapshot.BackupId ?? string.Empty);
+                if (!read.TryGetValue(group, out var facts))
+                {
+                    read[group] = facts = [];
+                }
 
-            facts.Add(SnapshotFact.Of(snapshot));
-        }, cancellationToken);
+                facts.Add(SnapshotFact.Of(snapshot));
+            },
+            cancellationToken
+        );
         return read;
     }
 
@@ -188,7 +253,8 @@ internal sealed class PbsServerGateway(PbsServer server, IPbsApi api, StorageCat
     {
         var what = $"GET /admin/datastore/{store}/groups";
         return ProxmoxClients.Call(Endpoint, what, async () =>
-            ProxmoxClients.Require(Endpoint, what, (await api.GetGroupsAsync(store, ns.Length == 0 ? null : ns, cancellationToken)).Data));
+            ProxmoxClients.Require(Endpoint, what, (await api.GetGroupsAsync(store, ns.Length == 0 ? null : ns, cancellationToken)).Data)
+        );
     }
 
     /// <summary>A snapshot listing (of a namespace, or of one group), streamed: PBS builds the whole list before it sends a byte.</summary>
@@ -199,41 +265,19 @@ internal sealed class PbsServerGateway(PbsServer server, IPbsApi api, StorageCat
         {
             await using var answer = group is null
                 ? await api.GetSnapshotsAsync(store, ns.Length == 0 ? null : ns, cancellationToken)
-                : await api.GetGroupSnapshotsAsync(store, ns.Length == 0 ? null : ns, group.BackupType ?? string.Empty, group.BackupId ?? string.Empty, cancellationToken);
+                : await api.GetGroupSnapshotsAsync(
+                    store,
+                    ns.Length == 0 ? null : ns,
+                    group.BackupType ?? string.Empty,
+                    group.BackupId ?? string.Empty,
+                    cancellationToken
+                );
             return await DataArrayReader.ReadAsync(answer, ProxmoxClients.Json, StallTimeout, each, cancellationToken);
         });
         if (!found)
         {
             throw ProxmoxClients.NoData(Endpoint, what);
         }
-    }
-
-    private BackupCopy? CopyOf(DatastoreLink link, string type, string id, SnapshotFact snapshot, bool offsite)
-    {
-        // Without a manifest (no size) the backup is still being written, or broke: not a copy, and not to be drilled.
-        if (type is not ("vm" or "ct") || snapshot.Time == 0 || !snapshot.Complete
-            || !int.TryParse(id, NumberStyles.None, CultureInfo.InvariantCulture, out var vmid) || vmid <= 0)
-        {
-            return null;
-        }
-
-        var time = Wire.Epoch(snapshot.Time);
-        var location = link.Location(server.Name);
-        return new BackupCopy(
-            new GuestKey(link.Cluster, vmid),
-            BackupCopyKind.PbsSnapshot,
-            location,
-            link.StorageId,
-            time,
-            snapshot.Verification switch
-            {
-                "ok" => VerificationState.Ok,
-                "failed" => VerificationState.Failed,
-                _ => VerificationState.None,
-            },
-            snapshot.Protected,
-            snapshot.Encrypted,
-            offsite);
     }
 }
 
@@ -243,6 +287,40 @@ internal sealed record DatastoreLink(string Cluster, string StorageId, string Da
     private string? _location;
 
     /// <summary>Shared by every copy of this link (hundreds of thousands on a large estate).</summary>
-    public string Location(string server) =>
-        _location ??= Namespace.Length == 0 ? $"{server}/{Datastore}" : $"{server}/{Datastore} (ns {Namespace})";
+    public string Location(string server) => _location ??= Namespace.Length == 0 ? $"{server}/{Datastore}" : $"{server}/{Datastore} (ns {Namespace})";
+
+    /// <summary>A snapshot of this link's datastore and namespace as a copy of its guest's backup, or null when it is none.</summary>
+    public BackupCopy? CopyOf(string server, string type, string id, SnapshotFact snapshot, bool offsite)
+    {
+        // Without a manifest (no size) the backup is still being written, or broke: not a copy, and not to be drilled.
+        if (
+            type is not ("vm" or "ct")
+            || snapshot.Time == 0
+            || !snapshot.Complete
+            || !int.TryParse(id, NumberStyles.None, CultureInfo.InvariantCulture, out var vmid)
+            || vmid <= 0
+        )
+        {
+            return null;
+        }
+
+        var time = Wire.Epoch(snapshot.Time);
+        var location = Location(server);
+        return new BackupCopy(
+            new GuestKey(Cluster, vmid),
+            BackupCopyKind.PbsSnapshot,
+            location,
+            StorageId,
+            time,
+            snapshot.Verification switch
+            {
+                "ok" => VerificationState.Ok,
+                "failed" => VerificationState.Failed,
+                _ => VerificationState.None,
+            },
+            snapshot.Protected,
+            snapshot.Encrypted,
+            offsite
+        );
+    }
 }

@@ -38,7 +38,8 @@ internal sealed class PbsTaskWatch(PbsServer server, IPbsApi api, PbsJobReader j
 
             const string What = "GET /nodes/localhost/tasks";
             var tasks = await ProxmoxClients.Call(server.Endpoint, What, async () =>
-                ProxmoxClients.Require(server.Endpoint, What, (await api.GetTasksAsync(since, 0, cancellationToken)).Data));
+                ProxmoxClients.Require(server.Endpoint, What, (await api.GetTasksAsync(since, 0, cancellationToken)).Data)
+            );
             var touched = new HashSet<string>(StringComparer.Ordinal);
             long? stillRunning = null;
             foreach (var task in tasks)
@@ -74,9 +75,13 @@ internal sealed class PbsTaskWatch(PbsServer server, IPbsApi api, PbsJobReader j
     }
 
     private static bool ChangesSnapshots(string? workerType) =>
-        workerType is not null && (workerType.StartsWith("verif", StringComparison.Ordinal) || workerType.StartsWith("prune", StringComparison.Ordinal) || workerType == "garbage_collection");
+        workerType is not null
+        && (
+            workerType.StartsWith("verif", StringComparison.Ordinal)
+            || workerType.StartsWith("prune", StringComparison.Ordinal)
+            || workerType == "garbage_collection"
+        );
 
     /// <summary>The datastore a task worked on: its worker id up to the first colon (<c>store</c>, <c>store:job</c>, <c>store:ns:type/id</c>).</summary>
-    private static string? StoreOf(string? workerId) =>
-        string.IsNullOrEmpty(workerId) ? null : workerId.Split(':')[0];
+    private static string? StoreOf(string? workerId) => string.IsNullOrEmpty(workerId) ? null : workerId.Split(':')[0];
 }

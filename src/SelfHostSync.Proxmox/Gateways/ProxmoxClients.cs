@@ -17,10 +17,7 @@ internal static class ProxmoxClients
         PropertyNameCaseInsensitive = false,
     };
 
-    private static readonly RefitSettings Settings = new()
-    {
-        ContentSerializer = new SystemTextJsonContentSerializer(Json),
-    };
+    private static readonly RefitSettings Settings = new() { ContentSerializer = new SystemTextJsonContentSerializer(Json) };
 
     public static IPveApi Pve(HttpClient http) => RestService.For<IPveApi>(http, Settings);
 
@@ -66,8 +63,7 @@ internal static class ProxmoxClients
     }
 
     public static T Require<T>(ProxmoxEndpoint endpoint, string what, T? data)
-        where T : class =>
-        data ?? throw NoData(endpoint, what);
+        where T : class => data ?? throw NoData(endpoint, what);
 
     public static ProxmoxApiException NoData(ProxmoxEndpoint endpoint, string what) =>
         new(ProxmoxErrorKind.BadResponse, null, $"{endpoint.Kind}:{endpoint.Name}: {what}: response has no data");

@@ -25,7 +25,8 @@ internal sealed class ProxmoxGateways
         _clusters = _pve.ToDictionary(
             x => x.Cluster.Name,
             x => new PveClusterGateway(x.Cluster, x.Api, _catalog, _direct, time, memory),
-            StringComparer.Ordinal);
+            StringComparer.Ordinal
+        );
         Sources = [.. _clusters.Values, .. _pbs.Select(x => new PbsServerGateway(x.Server, x.Api, _catalog, _direct, time, memory))];
         TagWriter = new PveTagWriter(_clusters);
         TagStyle = new PveTagStyleWriter(_pve);
@@ -44,7 +45,11 @@ internal sealed class ProxmoxGateways
     /// <param name="needsSysModify">Tags.ColorMap or Tags.Register is on.</param>
     /// <param name="managedTags">The tags SelfHostSync writes: the datacenter tag policy may reserve them.</param>
     /// <param name="cancellationToken">Stops the checks.</param>
-    public async Task<IReadOnlyList<Diagnosis>> DiagnoseAsync(bool needsSysModify, IReadOnlyCollection<string> managedTags, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<Diagnosis>> DiagnoseAsync(
+        bool needsSysModify,
+        IReadOnlyCollection<string> managedTags,
+        CancellationToken cancellationToken
+    )
     {
         var found = new List<Diagnosis>();
         foreach (var (c, api) in _pve)

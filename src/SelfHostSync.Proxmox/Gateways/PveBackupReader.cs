@@ -18,14 +18,29 @@ internal sealed class PveBackupReader(PveCluster cluster, IPveApi api, StorageCa
     /// (<c>check_volume_access</c>: Datastore.Allocate on the storage, or Datastore.AllocateSpace there plus VM.Backup on
     /// the guest).
     /// </summary>
-    public async Task<IReadOnlyList<BackupCopy>> ReadAsync(IReadOnlyList<NodeDto> nodes, IReadOnlyList<Guest> guests, TokenPermissions? permissions, ConcurrentBag<EvidenceGap> gaps, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<BackupCopy>> ReadAsync(
+        IReadOnlyList<NodeDto> nodes,
+        IReadOnlyList<Guest> guests,
+        TokenPermissions? permissions,
+        ConcurrentBag<EvidenceGap> gaps,
+        CancellationToken cancellationToken
+    )
     {
         var storages = (await catalog.GetAsync(cluster.Name, cancellationToken))
             .Where(s => s.Storage is not null && !Wire.Bool(s.Disable) && HoldsBackups(s))
             .ToList();
-        if (permissions is not null && !permissions.Propagates("Datastore.Audit", "/storage") && !permissions.Propagates("Datastore.AllocateSpace", "/storage"))
+        if (
+            permissions is not null
+            && !permissions.Propagates("Datastore.Audit", "/storage")
+            && !permissions.Propagates("Datastore.AllocateSpace", "/storage")
+        )
         {
-            Partial(gaps, "storage list", null, "PVE lists only the storages a token has Datastore.Audit on: without it on /storage, backup storages may be missing");
+            Partial(
+                gaps,
+                "storage list",
+                null,
+                "PVE lists only the storages a token has Datastore.Audit on: without it on /storage, backup storages may be missing"
+            );
         }
 
         if (storages.Count == 0)
@@ -55,7 +70,12 @@ internal sealed class PveBackupReader(PveCluster cluster, IPveApi api, StorageCa
                 listings = online;
                 foreach (var node in candidates.Where(PveClusterGateway.IsOffline))
                 {
-                    Partial(gaps, $"storage {storage.Storage} on {node.Node}", null, $"node '{node.Node}' is offline: the backups on its storage '{storage.Storage}' are unknown");
+                    Partial(
+                        gaps,
+                        $"storage {storage.Storage} on {node.Node}",
+                        null,
+                        $"node '{node.Node}' is offline: the backups on its storage '{storage.Storage}' are unknown"
+                    );
                 }
             }
 
@@ -66,7 +86,12 @@ internal sealed class PveBackupReader(PveCluster cluster, IPveApi api, StorageCa
                 try
                 {
                     var items = await ProxmoxClients.Call(cluster.Endpoint, what, async () =>
-                        ProxmoxClients.Require(cluster.Endpoint, what, (await api.GetStorageContentAsync(node, storage.Storage!, "backup", cancellationToken)).Data));
+                        ProxmoxClients.Require(
+                            cluster.Endpoint,
+                            what,
+                            (await api.GetStorageContentAsync(node, storage.Storage!, "backup", cancellationToken)).Data
+                        )
+                    );
                     copies.AddRange(items.Select(i => CopyOf(storage, i)).OfType<BackupCopy>());
                 }
                 catch (ProxmoxApiException ex)
@@ -91,16 +116,27 @@ internal sealed class PveBackupReader(PveCluster cluster, IPveApi api, StorageCa
 
         if (!permissions.Has("Datastore.AllocateSpace", path))
         {
-            Partial(gaps, $"storage {storage}", null,
-                $"PVE shows the backups on storage '{storage}' only to a token with Datastore.AllocateSpace on {path} and VM.Backup on the guest (or Datastore.Allocate on {path}); this token has neither, so they are unknown");
+            Partial(
+                gaps,
+                $"storage {storage}",
+                null,
+                $"PVE shows the backups on storage '{storage}' only to a token with Datastore.AllocateSpace on {path} and VM.Backup on the guest (or Datastore.Allocate on {path}); this token has neither, so they are unknown"
+            );
             return;
         }
 
         var hidden = guests.Where(g => !g.Template && !permissions.Has("VM.Backup", $"/vms/{g.Key.Vmid}")).Select(g => g.Key.Vmid).Order().ToList();
         if (hidden.Count > 0)
         {
-            Partial(gaps, $"storage {storage}", hidden.ToHashSet(),
-                string.Create(CultureInfo.InvariantCulture, $"PVE hides the backups on storage '{storage}' of {hidden.Count} guest(s) without VM.Backup (e.g. /vms/{hidden[0]}): grant VM.Backup on /vms, or Datastore.Allocate on {path}"));
+            Partial(
+                gaps,
+                $"storage {storage}",
+                hidden.ToHashSet(),
+                string.Create(
+                    CultureInfo.InvariantCulture,
+                    $"PVE hides the backups on storage '{storage}' of {hidden.Count} guest(s) without VM.Backup (e.g. /vms/{hidden[0]}): grant VM.Backup on /vms, or Datastore.Allocate on {path}"
+                )
+            );
         }
     }
 
@@ -133,6 +169,7 @@ internal sealed class PveBackupReader(PveCluster cluster, IPveApi api, StorageCa
             verification,
             Wire.Bool(item.Protected),
             Wire.String(item.Encrypted) is { Length: > 0 } e && e != "0",
-            Offsite: false);
+            Offsite: false
+        );
     }
 }

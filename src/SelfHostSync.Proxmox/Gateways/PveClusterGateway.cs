@@ -27,7 +27,14 @@ internal sealed partial class PveClusterGateway : IEvidenceSource
     private readonly KeptSlot? _keptBasis;
     private TokenPermissions? _basis;
 
-    public PveClusterGateway(PveCluster cluster, IPveApi api, StorageCatalog storages, PbsHosts pbsServersReadDirectly, TimeProvider time, ReadMemory? memory = null)
+    public PveClusterGateway(
+        PveCluster cluster,
+        IPveApi api,
+        StorageCatalog storages,
+        PbsHosts pbsServersReadDirectly,
+        TimeProvider time,
+        ReadMemory? memory = null
+    )
     {
         _cluster = cluster;
         _api = api;
@@ -62,21 +69,40 @@ internal sealed partial class PveClusterGateway : IEvidenceSource
         // Every kind of row in one request: the guests, and the nodes with the status GET /nodes would give
         // (Cluster.pm and Nodes.pm both answer with extract_node_stats); pool and storage rows are passed over.
         var resources = await ProxmoxClients.Call(Endpoint, "GET /cluster/resources", async () =>
-            ProxmoxClients.Require(Endpoint, "GET /cluster/resources", (await _api.GetResourcesAsync(null, cancellationToken)).Data));
-        var nodes = resources.Where(r => r.Type == "node" && r.Node is not null).Select(r => new NodeDto(r.Node!, r.Status)).OrderBy(n => n.Node, StringComparer.Ordinal).ToList();
-        var rows = resources.Where(r => r.Vmid is > 0 && r.Node is not null && (r.Type is "qemu" or "lxc") && !_cluster.IsScratch(r.Vmid.Value, r.Tags)).ToList();
+            ProxmoxClients.Require(Endpoint, "GET /cluster/resources", (await _api.GetResourcesAsync(null, cancellationToken)).Data)
+        );
+        var nodes = resources
+            .Where(r => r.Type == "node" && r.Node is not null)
+            .Select(r => new NodeDto(r.Node!, r.Status))
+            .OrderBy(n => n.Node, StringComparer.Ordinal)
+            .ToList();
+        var rows = resources
+            .Where(r => r.Vmid is > 0 && r.Node is not null && (r.Type is "qemu" or "lxc") && !_cluster.IsScratch(r.Vmid.Value, r.Tags))
+            .ToList();
 
         // The drill range is left out of the matrix (scratch guests get no tags); a guest there that is not a drill
         // guest, named and unlocked, is probably a real one a too-wide range hides: say so every pass.
-        var hidden = resources.Where(r => r.Vmid is { } v && _cluster.ScratchRange?.Contains(v) == true
+        var hidden = resources
+            .Where(r =>
+                r.Vmid is { } v
+                && _cluster.ScratchRange?.Contains(v) == true
                 && !Core.Evidence.TagList.Parse(r.Tags).Contains(Core.Drills.DrillSettings.Tag, StringComparer.OrdinalIgnoreCase)
-                && !string.IsNullOrEmpty(r.Name) && string.IsNullOrEmpty(r.Lock))
-            .Select(r => r.Vmid!.Value).Order().ToList();
-        var rangeFindings = hidden.Count == 0 ? [] : new List<string>
-        {
-            string.Create(System.Globalization.CultureInfo.InvariantCulture,
-                $"{hidden.Count} guest(s) in RestoreDrills.VmidRange {_cluster.ScratchRange} are not drill guests and are left out of the matrix, tags and metrics ({string.Join(", ", hidden.Take(10))}): move them or narrow the range"),
-        };
+                && !string.IsNullOrEmpty(r.Name)
+                && string.IsNullOrEmpty(r.Lock)
+            )
+            .Select(r => r.Vmid!.Value)
+            .Order()
+            .ToList();
+        var rangeFindings =
+            hidden.Count == 0
+                ? []
+                : new List<string>
+                {
+                    string.Create(
+                        System.Globalization.CultureInfo.InvariantCulture,
+                        $"{hidden.Count} guest(s) in RestoreDrills.VmidRange {_cluster.ScratchRange} are not drill guests and are left out of the matrix, tags and metrics ({string.Join(", ", hidden.Take(10))}): move them or narrow the range"
+                    ),
+                };
 
         var gaps = new ConcurrentBag<EvidenceGap>();
         var permissions = await ReadPermissionsAsync(gaps, cancellationToken);
@@ -88,7 +114,10 @@ internal sealed partial class PveClusterGateway : IEvidenceSource
         _configs.Keep(rows);
         var copies = await Guard(EvidenceKind.BackupCopies, gaps, () => _backups.ReadAsync(nodes, guests, permissions, gaps, cancellationToken), []);
         var online = nodes.Where(n => !IsOffline(n)).Select(n => n.Node).ToList();
-        var tests = online.Count == 0 ? [] : await Guard(EvidenceKind.RestoreTests, gaps, () => _restores.ReadAsync(online, permissions, gaps, cancellationToken), []);
+        var tests =
+            online.Count == 0
+                ? []
+                : await Guard(EvidenceKind.RestoreTests, gaps, () => _restores.ReadAsync(online, permissions, gaps, cancellationToken), []);
 
         return new EvidenceBatch
         {
@@ -115,7 +144,12 @@ internal sealed partial class PveClusterGateway : IEvidenceSource
         }
     }
 
-    private async Task<List<Guest>> ReadGuestsAsync(List<ResourceDto> rows, IReadOnlyDictionary<int, string> ha, ConcurrentBag<EvidenceGap> gaps, CancellationToken cancellationToken)
+    private async Task<List<Guest>> ReadGuestsAsync(
+        List<ResourceDto> rows,
+        IReadOnlyDictionary<int, string> ha,
+        ConcurrentBag<EvidenceGap> gaps,
+        CancellationToken cancellationToken
+    )
     {
         var now = _time.GetUtcNow();
         var guests = new Guest[rows.Count];
@@ -148,7 +182,12 @@ internal sealed partial class PveClusterGateway : IEvidenceSource
         return guests.ToList();
     }
 
-    private async Task<GuestConfig?> ConfigOf(ResourceDto row, DateTimeOffset now, ConcurrentBag<EvidenceGap> gaps, CancellationToken cancellationToken)
+    private async Task<GuestConfig?> ConfigOf(
+        ResourceDto row,
+        DateTimeOffset now,
+        ConcurrentBag<EvidenceGap> gaps,
+        CancellationToken cancellationToken
+    )
     {
         var vmid = row.Vmid!.Value;
         if (_configs.Find(row, now) is { } cached)
@@ -165,7 +204,8 @@ internal sealed partial class PveClusterGateway : IEvidenceSource
                 Wire.Bool(raw.GetValueOrDefault("onboot")),
                 Wire.Bool(raw.GetValueOrDefault("protection")),
                 Wire.String(raw.GetValueOrDefault("description")),
-                DiskStorages.Of(raw));
+                DiskStorages.Of(raw)
+            );
             _configs.Set(row, config, now, read.Digest);
             return config;
         }
@@ -180,14 +220,14 @@ internal sealed partial class PveClusterGateway : IEvidenceSource
     /// The config this pass read of <paramref name="vmid"/>, once: the tag writer writes against its digest instead of
     /// reading it again (a change since is PVE's digest refusal: the writer reads afresh and plans once more).
     /// </summary>
-    internal ConfigRead? TakeReadThisPass(int vmid) =>
-        _readThisPass.TryRemove(vmid, out var raw) ? raw : null;
+    internal ConfigRead? TakeReadThisPass(int vmid) => _readThisPass.TryRemove(vmid, out var raw) ? raw : null;
 
     internal async Task<Dictionary<string, JsonElement>> ReadConfigAsync(string node, string type, int vmid, CancellationToken cancellationToken)
     {
         var what = $"GET /nodes/{node}/{type}/{vmid}/config";
         return await ProxmoxClients.Call(Endpoint, what, async () =>
-            ProxmoxClients.Require(Endpoint, what, (await _api.GetGuestConfigAsync(node, type, vmid, cancellationToken)).Data));
+            ProxmoxClients.Require(Endpoint, what, (await _api.GetGuestConfigAsync(node, type, vmid, cancellationToken)).Data)
+        );
     }
 
     internal static bool IsOffline(NodeDto node) => string.Equals(node.Status, "offline", StringComparison.Ordinal);
@@ -241,14 +281,23 @@ internal sealed partial class PveClusterGateway : IEvidenceSource
     {
         try
         {
-            var permissions = new TokenPermissions(await ProxmoxClients.Call(Endpoint, "GET /access/permissions", async () =>
-                ProxmoxClients.Require(Endpoint, "GET /access/permissions", (await _api.GetPermissionsAsync(cancellationToken)).Data)));
+            var permissions = new TokenPermissions(
+                await ProxmoxClients.Call(Endpoint, "GET /access/permissions", async () =>
+                    ProxmoxClients.Require(Endpoint, "GET /access/permissions", (await _api.GetPermissionsAsync(cancellationToken)).Data)
+                )
+            );
             BaseKeptReadsOn(permissions);
             return permissions;
         }
         catch (ProxmoxApiException ex)
         {
-            gaps.Add(new EvidenceGap(new EvidenceScope(EvidenceKind.BackupCopies, _cluster.Name, "token privileges"), Id.ToString(), $"the token's privileges could not be read, so what PVE hides from it is unknown: {ex.Message}"));
+            gaps.Add(
+                new EvidenceGap(
+                    new EvidenceScope(EvidenceKind.BackupCopies, _cluster.Name, "token privileges"),
+                    Id.ToString(),
+                    $"the token's privileges could not be read, so what PVE hides from it is unknown: {ex.Message}"
+                )
+            );
             return null;
         }
     }

@@ -1,7 +1,7 @@
-using SelfHostSync.Core.Evidence;
 using System.Globalization;
 using System.Text.Json;
 using SelfHostSync.Core.Drills;
+using SelfHostSync.Core.Evidence;
 using SelfHostSync.Core.Tags;
 using SelfHostSync.Proxmox.Http;
 using SelfHostSync.Proxmox.Pve;
@@ -17,30 +17,24 @@ internal sealed class PveDrillGateway(PveCluster cluster, IPveApi api, VmidRange
 {
     private ProxmoxEndpoint Endpoint => cluster.Endpoint;
 
+    /// <summary>The reads a drill and <c>doctor</c> make before a restore: privileges, SDN zones, bridges, blockers.</summary>
+    internal PveDrillChecks Checks { get; } = new(cluster, api);
+
     public async Task<IReadOnlyList<ClusterGuest>> GuestsAsync(CancellationToken cancellationToken)
     {
         var rows = await Get("GET /cluster/resources", () => api.GetResourcesAsync("vm", cancellationToken));
-        return rows
-            .Where(r => r.Vmid is > 0 && r.Node is not null && r.Type is "qemu" or "lxc")
-            .Select(r => new ClusterGuest(r.Vmid!.Value, r.Node!, r.Type!, r.Name, TagList.Parse(r.Tags), r.Lock, r.Status ?? "unknown", Wire.Bool(r.Template)))
+        return rows.Where(r => r.Vmid is > 0 && r.Node is not null && r.Type is "qemu" or "lxc")
+            .Select(r => new ClusterGuest(
+                r.Vmid!.Value,
+                r.Node!,
+                r.Type!,
+                r.Name,
+                TagList.Parse(r.Tags),
+                r.Lock,
+                r.Status ?? "unknown",
+                Wire.Bool(r.Template)
+            ))
             .ToList();
-    }
-
-    /// <summary>
-    /// The SDN zone of each vnet the token may audit: a NIC on a vnet needs SDN.Use in that zone, not in localnetwork.
-    /// None when SDN is not there to read (PVE 7, or an error): every bridge is then a plain one.
-    /// </summary>
-    internal static async Task<Dictionary<string, string>> ZonesAsync(IPveApi api, ProxmoxEndpoint endpoint, CancellationToken cancellationToken)
-    {
-        try
-        {
-            var vnets = await ProxmoxClients.Call(endpoint, "GET /cluster/sdn/vnets", async () => (await api.GetVnetsAsync(cancellationToken)).Data ?? []);
-            return vnets.Where(v => v is { Vnet: not null, Zone: not null }).GroupBy(v => v.Vnet!, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First().Zone!, StringComparer.Ordinal);
-        }
-        catch (ProxmoxApiException)
-        {
-            return [];
-        }
     }
 
     public async Task<bool> BackupRunningAsync(ClusterGuest source, CancellationToken cancellationToken)
@@ -77,7 +71,15 @@ internal sealed class PveDrillGateway(PveCluster cluster, IPveApi api, VmidRange
                 continue;
             }
 
-            foreach (var item in items.Where(i => i.Volid is not null && i.Ctime is not null && Wire.Int(i.Vmid) == source.Vmid && IsOfType(i, source.Type) && !BackupStorages.Unfinished(i)))
+            foreach (
+                var item in items.Where(i =>
+                    i.Volid is not null
+                    && i.Ctime is not null
+                    && Wire.Int(i.Vmid) == source.Vmid
+                    && IsOfType(i, source.Type)
+                    && !BackupStorages.Unfinished(i)
+                )
+            )
             {
                 var time = Wire.Epoch(item.Ctime!.Value);
                 if (newest is null || time > newest.Time)
@@ -97,37 +99,12 @@ internal sealed class PveDrillGateway(PveCluster cluster, IPveApi api, VmidRange
     }
 
     /// <summary>A read about the source guest (its config) and about the token (its privileges): allowed outside the range.</summary>
-    public async Task<IReadOnlyList<string>> RestoreBlockersAsync(ClusterGuest source, string node, DrillIsolation isolation, CancellationToken cancellationToken) =>
-        await BlockersAsync(source, await PreflightAsync(node, cancellationToken), isolation, cancellationToken);
-
-    /// <summary>What every preflight on <paramref name="node"/> needs once: the token's privileges, SDN zones, the node's own bridges.</summary>
-    internal async Task<Preflight> PreflightAsync(string node, CancellationToken cancellationToken)
-    {
-        var permissions = new TokenPermissions(await Get("GET /access/permissions", () => api.GetPermissionsAsync(cancellationToken)));
-        var zones = await ZonesAsync(api, Endpoint, cancellationToken);
-        var what = $"GET /nodes/{node}/network";
-        var local = (await Get(what, () => api.GetNetworkAsync(node, "any_local_bridge", cancellationToken))).Select(b => b.Iface).OfType<string>().ToHashSet(StringComparer.Ordinal);
-        return new Preflight(permissions, bridge => zones.TryGetValue(bridge, out var zone) ? zone : local.Contains(bridge) ? "localnetwork" : null);
-    }
-
-    internal async Task<List<string>> BlockersAsync(ClusterGuest source, Preflight preflight, DrillIsolation isolation, CancellationToken cancellationToken)
-    {
-        var raw = await Get($"GET /nodes/{source.Node}/{source.Type}/{source.Vmid}/config", () => api.GetGuestConfigAsync(source.Node, source.Type, source.Vmid, cancellationToken));
-        var config = raw.Where(kv => kv.Value.ValueKind is JsonValueKind.String or JsonValueKind.Number)
-            .ToDictionary(kv => kv.Key, kv => kv.Value.ValueKind == JsonValueKind.String ? kv.Value.GetString()! : kv.Value.GetRawText(), StringComparer.Ordinal);
-        var permissions = preflight.Permissions;
-        var blockers = DrillPreflight.Blockers(config, source.Type, isolation, permissions.Has, Endpoint.TokenId == "root@pam", preflight.ZoneOf).ToList();
-
-        // Without VM.Backup on the source PVE hides its backups and refuses to restore them (unless Datastore.Allocate).
-        if (!permissions.Has("VM.Backup", $"/vms/{source.Vmid}") && !permissions.Propagates("Datastore.Allocate", "/storage"))
-        {
-            blockers.Insert(0, $"VM.Backup on /vms/{source.Vmid} is missing (PVE hides its backups from the drill token and refuses to restore them)");
-        }
-
-        return blockers;
-    }
-
-    internal sealed record Preflight(TokenPermissions Permissions, Func<string, string?> ZoneOf);
+    public async Task<IReadOnlyList<string>> RestoreBlockersAsync(
+        ClusterGuest source,
+        string node,
+        DrillIsolation isolation,
+        CancellationToken cancellationToken
+    ) => await Checks.BlockersAsync(source, await Checks.PreflightAsync(node, cancellationToken), isolation, cancellationToken);
 
     public async Task<string> RestoreAsync(RestoreRequest request, CancellationToken cancellationToken)
     {
@@ -156,7 +133,9 @@ internal sealed class PveDrillGateway(PveCluster cluster, IPveApi api, VmidRange
             form["name"] = request.Name;
         }
 
-        return await Get($"POST /nodes/{request.Node}/{request.Type}", () => api.CreateGuestAsync(request.Node, request.Type, form, cancellationToken));
+        return await Get($"POST /nodes/{request.Node}/{request.Type}", () =>
+            api.CreateGuestAsync(request.Node, request.Type, form, cancellationToken)
+        );
     }
 
     public async Task<DrillTaskStatus> TaskAsync(string node, string upid, CancellationToken cancellationToken)
@@ -178,7 +157,8 @@ internal sealed class PveDrillGateway(PveCluster cluster, IPveApi api, VmidRange
 
     public async Task StopTaskAsync(string node, string upid, CancellationToken cancellationToken)
     {
-        var id = upid.Split(':') is { Length: > 6 } parts && int.TryParse(parts[6], NumberStyles.None, CultureInfo.InvariantCulture, out var v) ? v : -1;
+        var id =
+            upid.Split(':') is { Length: > 6 } parts && int.TryParse(parts[6], NumberStyles.None, CultureInfo.InvariantCulture, out var v) ? v : -1;
         Scratch(id);
         await Call("DELETE task", () => api.StopTaskAsync(node, upid, cancellationToken));
     }
@@ -188,7 +168,11 @@ internal sealed class PveDrillGateway(PveCluster cluster, IPveApi api, VmidRange
         Scratch(vmid);
         var raw = await Get($"GET /nodes/{node}/{type}/{vmid}/config", () => api.GetGuestConfigAsync(node, type, vmid, cancellationToken));
         var values = raw.Where(kv => kv.Key != "digest")
-            .ToDictionary(kv => kv.Key, kv => kv.Value.ValueKind == JsonValueKind.String ? kv.Value.GetString()! : kv.Value.GetRawText(), StringComparer.Ordinal);
+            .ToDictionary(
+                kv => kv.Key,
+                kv => kv.Value.ValueKind == JsonValueKind.String ? kv.Value.GetString()! : kv.Value.GetRawText(),
+                StringComparer.Ordinal
+            );
         return new ScratchConfig(values, Wire.String(raw.GetValueOrDefault("digest")) ?? string.Empty);
     }
 
@@ -214,7 +198,10 @@ internal sealed class PveDrillGateway(PveCluster cluster, IPveApi api, VmidRange
         Get($"DELETE /nodes/{node}/{type}/{Scratch(vmid)}", () => api.DestroyGuestAsync(node, type, vmid, 1, 1, cancellationToken));
 
     public async Task<string> StatusAsync(string node, string type, int vmid, CancellationToken cancellationToken) =>
-        (await Get($"GET /nodes/{node}/{type}/{Scratch(vmid)}/status/current", () => api.GetGuestStatusAsync(node, type, vmid, cancellationToken))).Status ?? "unknown";
+        (
+            await Get($"GET /nodes/{node}/{type}/{Scratch(vmid)}/status/current", () => api.GetGuestStatusAsync(node, type, vmid, cancellationToken))
+        ).Status
+        ?? "unknown";
 
     public async Task<AgentAnswer> PingAgentAsync(string node, int vmid, CancellationToken cancellationToken)
     {
@@ -227,8 +214,10 @@ internal sealed class PveDrillGateway(PveCluster cluster, IPveApi api, VmidRange
         {
             return AgentAnswer.NotConfigured;
         }
-        catch (ProxmoxApiException ex) when (ex.Message.Contains("not running", StringComparison.OrdinalIgnoreCase)
-            || (ex.Kind == ProxmoxErrorKind.Failed && ex.Status == System.Net.HttpStatusCode.InternalServerError))
+        catch (ProxmoxApiException ex)
+            when (ex.Message.Contains("not running", StringComparison.OrdinalIgnoreCase)
+                || (ex.Kind == ProxmoxErrorKind.Failed && ex.Status == System.Net.HttpStatusCode.InternalServerError)
+            )
         {
             // Agent.pm passes QMP errors on as they are ("qmp command 'guest-ping' failed - got timeout", a socket not
             // yet there): a guest still booting. Keep polling until the drill's boot timeout, as for "not running".
@@ -242,7 +231,9 @@ internal sealed class PveDrillGateway(PveCluster cluster, IPveApi api, VmidRange
         try
         {
             var lines = await Get("GET task log", () => api.GetTaskLogAsync(node, upid, 500, cancellationToken));
-            var cause = lines.Select(l => l.T).LastOrDefault(t => t is not null && !t.StartsWith("TASK ERROR", StringComparison.Ordinal) && IsErrorLine(t));
+            var cause = lines
+                .Select(l => l.T)
+                .LastOrDefault(t => t is not null && !t.StartsWith("TASK ERROR", StringComparison.Ordinal) && IsErrorLine(t));
             return cause is null || exit.Contains(cause, StringComparison.Ordinal) ? exit : $"{exit} ({cause.Trim()})";
         }
         catch (ProxmoxApiException)
@@ -252,8 +243,10 @@ internal sealed class PveDrillGateway(PveCluster cluster, IPveApi api, VmidRange
     }
 
     private static bool IsErrorLine(string line) =>
-        line.Contains("failed", StringComparison.OrdinalIgnoreCase) || line.Contains("error", StringComparison.OrdinalIgnoreCase)
-        || line.Contains("wrong", StringComparison.OrdinalIgnoreCase) || line.Contains("corrupt", StringComparison.OrdinalIgnoreCase);
+        line.Contains("failed", StringComparison.OrdinalIgnoreCase)
+        || line.Contains("error", StringComparison.OrdinalIgnoreCase)
+        || line.Contains("wrong", StringComparison.OrdinalIgnoreCase)
+        || line.Contains("corrupt", StringComparison.OrdinalIgnoreCase);
 
     private static bool Holds(StorageDto s, string node) =>
         (s.Content ?? string.Empty).Split(',').Contains("backup", StringComparer.Ordinal)
@@ -262,12 +255,15 @@ internal sealed class PveDrillGateway(PveCluster cluster, IPveApi api, VmidRange
 
     private static bool IsOfType(ContentDto item, string type)
     {
-        var subtype = item.Subtype ?? item.Format switch
-        {
-            "pbs-vm" => "qemu",
-            "pbs-ct" => "lxc",
-            _ => item.Volid!.Contains("vzdump-lxc-", StringComparison.Ordinal) ? "lxc" : item.Volid.Contains("vzdump-qemu-", StringComparison.Ordinal) ? "qemu" : null,
-        };
+        var subtype = item.Subtype
+            ?? item.Format switch
+            {
+                "pbs-vm" => "qemu",
+                "pbs-ct" => "lxc",
+                _ => item.Volid!.Contains("vzdump-lxc-", StringComparison.Ordinal) ? "lxc"
+                : item.Volid.Contains("vzdump-qemu-", StringComparison.Ordinal) ? "qemu"
+                : null,
+            };
         return subtype == type;
     }
 
@@ -275,8 +271,7 @@ internal sealed class PveDrillGateway(PveCluster cluster, IPveApi api, VmidRange
         range.Contains(vmid) ? vmid : throw new InvalidOperationException($"refusing to touch VMID {vmid}: outside the drill range {range}");
 
     private async Task<T> Get<T>(string what, Func<Task<PveData<T>>> call)
-        where T : class =>
-        ProxmoxClients.Require(Endpoint, what, (await ProxmoxClients.Call(Endpoint, what, call)).Data);
+        where T : class => ProxmoxClients.Require(Endpoint, what, (await ProxmoxClients.Call(Endpoint, what, call)).Data);
 
     private Task Call<T>(string what, Func<Task<PveData<T>>> call) => ProxmoxClients.Call(Endpoint, what, call);
 }

@@ -15,14 +15,21 @@ namespace SelfHostSync.Proxmox.Gateways;
 internal sealed class PveTagStyleWriter(IReadOnlyList<(PveCluster Cluster, IPveApi Api)> clusters) : ITagStyleWriter
 {
     /// <summary>One outcome per cluster, in name order; a cluster that refuses does not stop the others.</summary>
-    public async Task<IReadOnlyList<TagStyleOutcome>> ApplyAsync(TagVocabulary vocabulary, bool colorMap, bool register, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<TagStyleOutcome>> ApplyAsync(
+        TagVocabulary vocabulary,
+        bool colorMap,
+        bool register,
+        CancellationToken cancellationToken
+    )
     {
         var results = new List<TagStyleOutcome>();
         foreach (var (cluster, api) in clusters.OrderBy(c => c.Cluster.Name, StringComparer.Ordinal))
         {
             try
             {
-                results.Add(new TagStyleOutcome(cluster.Name, true, await ApplyAsync(cluster, api, vocabulary, colorMap, register, cancellationToken)));
+                results.Add(
+                    new TagStyleOutcome(cluster.Name, true, await ApplyAsync(cluster, api, vocabulary, colorMap, register, cancellationToken))
+                );
             }
             catch (ProxmoxApiException ex)
             {
@@ -33,12 +40,20 @@ internal sealed class PveTagStyleWriter(IReadOnlyList<(PveCluster Cluster, IPveA
         return results;
     }
 
-    private static async Task<string> ApplyAsync(PveCluster cluster, IPveApi api, TagVocabulary vocabulary, bool colorMap, bool register, CancellationToken cancellationToken)
+    private static async Task<string> ApplyAsync(
+        PveCluster cluster,
+        IPveApi api,
+        TagVocabulary vocabulary,
+        bool colorMap,
+        bool register,
+        CancellationToken cancellationToken
+    )
     {
         var endpoint = cluster.Endpoint;
         const string What = "GET /cluster/options";
         var options = await ProxmoxClients.Call(endpoint, What, async () =>
-            ProxmoxClients.Require(endpoint, What, (await api.GetClusterOptionsAsync(cancellationToken)).Data));
+            ProxmoxClients.Require(endpoint, What, (await api.GetClusterOptionsAsync(cancellationToken)).Data)
+        );
         var form = new Dictionary<string, string>(StringComparer.Ordinal);
 
         if (colorMap)
@@ -104,10 +119,11 @@ internal sealed class PveTagStyleWriter(IReadOnlyList<(PveCluster Cluster, IPveA
         return map;
     }
 
-    private static List<string> ListOf(JsonElement value) => value.ValueKind switch
-    {
-        JsonValueKind.Array => value.EnumerateArray().Where(e => e.ValueKind == JsonValueKind.String).Select(e => e.GetString()!).ToList(),
-        JsonValueKind.String => TagList.Parse(value.GetString()).ToList(),
-        _ => [],
-    };
+    private static List<string> ListOf(JsonElement value) =>
+        value.ValueKind switch
+        {
+            JsonValueKind.Array => value.EnumerateArray().Where(e => e.ValueKind == JsonValueKind.String).Select(e => e.GetString()!).ToList(),
+            JsonValueKind.String => TagList.Parse(value.GetString()).ToList(),
+            _ => [],
+        };
 }

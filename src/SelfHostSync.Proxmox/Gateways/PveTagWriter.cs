@@ -32,7 +32,13 @@ internal sealed class PveTagWriter(IReadOnlyDictionary<string, PveClusterGateway
             : outcome;
     }
 
-    private static async Task<TagWriteOutcome> WriteOnceAsync(PveClusterGateway cluster, Guest guest, TagChange change, PveClusterGateway.ConfigRead? read, CancellationToken cancellationToken)
+    private static async Task<TagWriteOutcome> WriteOnceAsync(
+        PveClusterGateway cluster,
+        Guest guest,
+        TagChange change,
+        PveClusterGateway.ConfigRead? read,
+        CancellationToken cancellationToken
+    )
     {
         var type = guest.TypeCode;
         IReadOnlyList<string> before = guest.Tags;

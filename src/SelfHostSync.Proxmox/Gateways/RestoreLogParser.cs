@@ -21,7 +21,10 @@ internal static partial class RestoreLogParser
             if (pbs.Success)
             {
                 var ns = pbs.Groups["ns"].Success ? $" ns {pbs.Groups["ns"].Value}" : string.Empty;
-                return new RestoreSource(Id(pbs.Groups["id"].Value), $"{pbs.Groups["repo"].Value}{ns} {pbs.Groups["kind"].Value}/{pbs.Groups["id"].Value}/{pbs.Groups["time"].Value}");
+                return new RestoreSource(
+                    Id(pbs.Groups["id"].Value),
+                    $"{pbs.Groups["repo"].Value}{ns} {pbs.Groups["kind"].Value}/{pbs.Groups["id"].Value}/{pbs.Groups["time"].Value}"
+                );
             }
 
             var vma = VmaArchive().Match(line);
@@ -47,7 +50,9 @@ internal static partial class RestoreLogParser
 
     private static int Id(string text) => int.Parse(text, NumberStyles.None, CultureInfo.InvariantCulture);
 
-    [GeneratedRegex(@"pbs-restore\s+--repository\s+(?<repo>\S+)(?:\s+--ns\s+(?<ns>\S+))?\s+(?<kind>vm|ct)/(?<id>\d+)/(?<time>\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ)")]
+    [GeneratedRegex(
+        @"pbs-restore\s+--repository\s+(?<repo>\S+)(?:\s+--ns\s+(?<ns>\S+))?\s+(?<kind>vm|ct)/(?<id>\d+)/(?<time>\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ)"
+    )]
     private static partial Regex PbsImage();
 
     [GeneratedRegex(@"restore vma archive:.*?(?<archive>\S*vzdump-qemu-(?<id>\d+)-\d{4}_\d\d_\d\d-\d\d_\d\d_\d\d\.vma(?:\.(?:zst|gz|lzo|bz2))?)")]

@@ -34,7 +34,12 @@ internal sealed class RestoreTaskScan(PveCluster cluster, IPveApi api, SourceId 
         _since.Clear();
     }
 
-    public async Task<IReadOnlyList<RestoreTest>> ReadAsync(IReadOnlyList<string> nodes, TokenPermissions? permissions, ConcurrentBag<EvidenceGap> gaps, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<RestoreTest>> ReadAsync(
+        IReadOnlyList<string> nodes,
+        TokenPermissions? permissions,
+        ConcurrentBag<EvidenceGap> gaps,
+        CancellationToken cancellationToken
+    )
     {
         Recall();
         var tests = new List<RestoreTest>();
@@ -44,8 +49,13 @@ internal sealed class RestoreTaskScan(PveCluster cluster, IPveApi api, SourceId 
             // Tasks.pm: without Sys.Audit on the node the list holds only the token's own tasks, without an error.
             if (permissions?.Has("Sys.Audit", $"/nodes/{node}") == false)
             {
-                gaps.Add(new EvidenceGap(new EvidenceScope(EvidenceKind.RestoreTests, cluster.Name, $"tasks of node {node}"), source.ToString(),
-                    $"PVE lists only the token's own tasks on {node} without Sys.Audit on /nodes/{node}: restores by others are hidden"));
+                gaps.Add(
+                    new EvidenceGap(
+                        new EvidenceScope(EvidenceKind.RestoreTests, cluster.Name, $"tasks of node {node}"),
+                        source.ToString(),
+                        $"PVE lists only the token's own tasks on {node} without Sys.Audit on /nodes/{node}: restores by others are hidden"
+                    )
+                );
             }
 
             long? since = _since.TryGetValue(node, out var s) ? s : null;
@@ -103,7 +113,8 @@ internal sealed class RestoreTaskScan(PveCluster cluster, IPveApi api, SourceId 
     {
         var what = type is null ? $"GET /nodes/{node}/tasks" : $"GET /nodes/{node}/tasks?typefilter={type}";
         return await ProxmoxClients.Call(Endpoint, what, async () =>
-            ProxmoxClients.Require(Endpoint, what, (await api.GetTasksAsync(node, Limit, since, type, "all", cancellationToken)).Data));
+            ProxmoxClients.Require(Endpoint, what, (await api.GetTasksAsync(node, Limit, since, type, "all", cancellationToken)).Data)
+        );
     }
 
     private async Task AddAsync(string node, List<TaskDto> tasks, List<RestoreTest> tests, CancellationToken cancellationToken)
@@ -115,7 +126,10 @@ internal sealed class RestoreTaskScan(PveCluster cluster, IPveApi api, SourceId 
                 continue;
             }
 
-            if (int.TryParse(task.Id, NumberStyles.None, CultureInfo.InvariantCulture, out var target) && cluster.ScratchRange?.Contains(target) == true)
+            if (
+                int.TryParse(task.Id, NumberStyles.None, CultureInfo.InvariantCulture, out var target)
+                && cluster.ScratchRange?.Contains(target) == true
+            )
             {
                 // A drill's own restore: the drill record (restore, boot, probe) is the stronger evidence.
                 continue;
@@ -138,7 +152,8 @@ internal sealed class RestoreTaskScan(PveCluster cluster, IPveApi api, SourceId 
     {
         var what = $"GET /nodes/{node}/tasks/{{upid}}/log";
         var log = await ProxmoxClients.Call(Endpoint, what, async () =>
-            ProxmoxClients.Require(Endpoint, what, (await api.GetTaskLogAsync(node, task.Upid!, 0, cancellationToken)).Data));
+            ProxmoxClients.Require(Endpoint, what, (await api.GetTaskLogAsync(node, task.Upid!, 0, cancellationToken)).Data)
+        );
         var restored = RestoreLogParser.Parse(log.Select(l => l.T ?? string.Empty));
         if (restored is null)
         {
@@ -154,7 +169,8 @@ internal sealed class RestoreTaskScan(PveCluster cluster, IPveApi api, SourceId 
             passed,
             restored.Archive,
             string.Create(CultureInfo.InvariantCulture, $"{node}/{task.Id}"),
-            passed ? null : task.Status);
+            passed ? null : task.Status
+        );
     }
 
     private void Recall()

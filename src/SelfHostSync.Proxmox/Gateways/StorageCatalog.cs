@@ -6,7 +6,11 @@ namespace SelfHostSync.Proxmox.Gateways;
 /// The storage configuration (<c>GET /storage</c>) of every cluster, read at most once per pass and shared by the
 /// cluster gateway (vzdump storages) and the backup-server gateways (which PBS datastore belongs to which cluster).
 /// </summary>
-internal sealed class StorageCatalog(IReadOnlyDictionary<string, (PveCluster Cluster, IPveApi Api)> clusters, TimeProvider time, Core.Sync.ReadMemory? memory = null) : Core.Sync.IStorageDirectory
+internal sealed class StorageCatalog(
+    IReadOnlyDictionary<string, (PveCluster Cluster, IPveApi Api)> clusters,
+    TimeProvider time,
+    Core.Sync.ReadMemory? memory = null
+) : Core.Sync.IStorageDirectory
 {
     IReadOnlyList<string> Core.Sync.IStorageDirectory.Clusters => [.. clusters.Keys];
 
@@ -19,7 +23,11 @@ internal sealed class StorageCatalog(IReadOnlyDictionary<string, (PveCluster Clu
     // Storage definitions are configuration: re-read after the shortest ConfigRefresh of the clusters.
     private readonly TimeSpan _freshness = clusters.Count == 0 ? TimeSpan.FromHours(1) : clusters.Values.Min(c => c.Cluster.ConfigRefresh);
     private readonly Dictionary<string, (DateTimeOffset At, Task<List<StorageDto>> Read)> _cache = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, KeptSlot?> _slots = clusters.ToDictionary(kv => kv.Key, kv => KeptSlot.For(memory, kv.Value.Cluster.Endpoint, "storages"), StringComparer.Ordinal);
+    private readonly Dictionary<string, KeptSlot?> _slots = clusters.ToDictionary(
+        kv => kv.Key,
+        kv => KeptSlot.For(memory, kv.Value.Cluster.Endpoint, "storages"),
+        StringComparer.Ordinal
+    );
     private readonly HashSet<string> _recalled = new(StringComparer.Ordinal);
     private readonly HashSet<string> _fromMemory = new(StringComparer.Ordinal);
     private readonly Lock _gate = new();
@@ -43,10 +51,17 @@ internal sealed class StorageCatalog(IReadOnlyDictionary<string, (PveCluster Clu
         }
     }
 
-    private static async Task<List<StorageDto>> ReadAsync(PveCluster c, IPveApi api, KeptSlot? slot, DateTimeOffset now, CancellationToken cancellationToken)
+    private static async Task<List<StorageDto>> ReadAsync(
+        PveCluster c,
+        IPveApi api,
+        KeptSlot? slot,
+        DateTimeOffset now,
+        CancellationToken cancellationToken
+    )
     {
         var read = await ProxmoxClients.Call(c.Endpoint, "GET /storage", async () =>
-            ProxmoxClients.Require(c.Endpoint, "GET /storage", (await api.GetStoragesAsync(cancellationToken)).Data));
+            ProxmoxClients.Require(c.Endpoint, "GET /storage", (await api.GetStoragesAsync(cancellationToken)).Data)
+        );
         slot?.Keep(read, now);
         return read;
     }

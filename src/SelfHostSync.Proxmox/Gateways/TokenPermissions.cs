@@ -13,9 +13,7 @@ internal sealed class TokenPermissions
     private readonly Dictionary<string, Dictionary<string, bool>> _paths;
 
     public TokenPermissions(Dictionary<string, Dictionary<string, JsonElement>> raw)
-        : this(raw.ToDictionary(kv => kv.Key, kv => kv.Value.ToDictionary(p => p.Key, p => Wire.Bool(p.Value), StringComparer.Ordinal)))
-    {
-    }
+        : this(raw.ToDictionary(kv => kv.Key, kv => kv.Value.ToDictionary(p => p.Key, p => Wire.Bool(p.Value), StringComparer.Ordinal))) { }
 
     /// <summary>Path → privilege → propagates, as kept across processes (<see cref="Paths"/> is what is written).</summary>
     [JsonConstructor]
@@ -33,8 +31,11 @@ internal sealed class TokenPermissions
     /// <summary>Whether both grant the same privileges on the same paths, with the same propagation.</summary>
     public bool SameAs(TokenPermissions other) =>
         _paths.Count == other._paths.Count
-        && _paths.All(kv => other._paths.TryGetValue(kv.Key, out var theirs) && theirs.Count == kv.Value.Count
-            && kv.Value.All(p => theirs.TryGetValue(p.Key, out var propagates) && propagates == p.Value));
+        && _paths.All(kv =>
+            other._paths.TryGetValue(kv.Key, out var theirs)
+            && theirs.Count == kv.Value.Count
+            && kv.Value.All(p => theirs.TryGetValue(p.Key, out var propagates) && propagates == p.Value)
+        );
 
     public bool Has(string privilege, string path)
     {

@@ -6,33 +6,36 @@ namespace SelfHostSync.Proxmox.Gateways;
 /// <summary>Reads PVE's loosely typed values: booleans as 0/1, numbers as strings, lists as comma strings.</summary>
 internal static class Wire
 {
-    public static bool Bool(JsonElement? value, bool fallback = false) => value?.ValueKind switch
-    {
-        JsonValueKind.True => true,
-        JsonValueKind.False => false,
-        JsonValueKind.Number => value.Value.TryGetInt64(out var n) ? n != 0 : fallback,
-        JsonValueKind.String => value.Value.GetString() switch
+    public static bool Bool(JsonElement? value, bool fallback = false) =>
+        value?.ValueKind switch
         {
-            "1" or "true" or "yes" or "on" => true,
-            "0" or "false" or "no" or "off" => false,
+            JsonValueKind.True => true,
+            JsonValueKind.False => false,
+            JsonValueKind.Number => value.Value.TryGetInt64(out var n) ? n != 0 : fallback,
+            JsonValueKind.String => value.Value.GetString() switch
+            {
+                "1" or "true" or "yes" or "on" => true,
+                "0" or "false" or "no" or "off" => false,
+                _ => fallback,
+            },
             _ => fallback,
-        },
-        _ => fallback,
-    };
+        };
 
-    public static int? Int(JsonElement? value) => value?.ValueKind switch
-    {
-        JsonValueKind.Number => value.Value.TryGetInt32(out var n) ? n : null,
-        JsonValueKind.String => int.TryParse(value.Value.GetString(), NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : null,
-        _ => null,
-    };
+    public static int? Int(JsonElement? value) =>
+        value?.ValueKind switch
+        {
+            JsonValueKind.Number => value.Value.TryGetInt32(out var n) ? n : null,
+            JsonValueKind.String => int.TryParse(value.Value.GetString(), NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : null,
+            _ => null,
+        };
 
-    public static string? String(JsonElement? value) => value?.ValueKind switch
-    {
-        JsonValueKind.String => value.Value.GetString(),
-        JsonValueKind.Number => value.Value.GetRawText(),
-        _ => null,
-    };
+    public static string? String(JsonElement? value) =>
+        value?.ValueKind switch
+        {
+            JsonValueKind.String => value.Value.GetString(),
+            JsonValueKind.Number => value.Value.GetRawText(),
+            _ => null,
+        };
 
     /// <summary>A <c>pve-vmid-list</c>: "100,101 102;103".</summary>
     public static HashSet<int> VmidList(JsonElement? value)

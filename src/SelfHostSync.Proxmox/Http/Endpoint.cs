@@ -26,7 +26,8 @@ public sealed record ProxmoxEndpoint(
     string? Fingerprint,
     bool InsecureSkipVerify = false,
     int MaxConcurrentRequests = 4,
-    TimeSpan? Timeout = null)
+    TimeSpan? Timeout = null
+)
 {
     public string Kind => Product == ProxmoxProduct.Pve ? "pve" : "pbs";
 

@@ -1,7 +1,7 @@
-using SelfHostSync.Http;
 using System.Net;
 using System.Security.Authentication;
 using System.Text.Json;
+using SelfHostSync.Http;
 
 namespace SelfHostSync.Proxmox.Http;
 
@@ -24,7 +24,8 @@ internal sealed class ErrorMappingHandler(ProxmoxEndpoint endpoint, TlsPolicy tl
                 ProxmoxErrorKind.Failed,
                 null,
                 $"{endpoint.Kind}:{endpoint.Name}: certificate fingerprint mismatch: pinned {Fingerprints.Display(endpoint.Fingerprint!)}, server presented {Fingerprints.Display(seen)}",
-                ex);
+                ex
+            );
         }
         catch (HttpRequestException ex) when (ex.InnerException is AuthenticationException)
         {
@@ -32,7 +33,8 @@ internal sealed class ErrorMappingHandler(ProxmoxEndpoint endpoint, TlsPolicy tl
                 ProxmoxErrorKind.Failed,
                 null,
                 $"{endpoint.Kind}:{endpoint.Name}: TLS certificate not trusted ({ex.InnerException.Message}); set Fingerprint to pin it",
-                ex);
+                ex
+            );
         }
 
         if (response.IsSuccessStatusCode)
@@ -53,17 +55,32 @@ internal sealed class ErrorMappingHandler(ProxmoxEndpoint endpoint, TlsPolicy tl
         var prefix = $"{endpoint.Kind}:{endpoint.Name}";
         return status switch
         {
-            HttpStatusCode.Unauthorized => new ProxmoxApiException(ProxmoxErrorKind.Unauthorized, status,
-                $"{prefix}: authentication failed for {endpoint.Identity} on {what} ({(endpoint.UsesTicket ? "password wrong or ticket expired" : "token wrong, expired or revoked")})"),
-            HttpStatusCode.Forbidden => new ProxmoxApiException(ProxmoxErrorKind.Forbidden, status,
-                $"{prefix}: permission denied on {what}: {Privileges.Explain(endpoint.Product, request.Method, PathOf(request), message)}"),
-            HttpStatusCode.NotImplemented => new ProxmoxApiException(ProxmoxErrorKind.NotSupported, status,
-                $"{prefix}: {what} is not supported by this {(endpoint.Product == ProxmoxProduct.Pve ? "Proxmox VE" : "Proxmox Backup Server")} version ({message})"),
+            HttpStatusCode.Unauthorized => new ProxmoxApiException(
+                ProxmoxErrorKind.Unauthorized,
+                status,
+                $"{prefix}: authentication failed for {endpoint.Identity} on {what} ({(endpoint.UsesTicket ? "password wrong or ticket expired" : "token wrong, expired or revoked")})"
+            ),
+            HttpStatusCode.Forbidden => new ProxmoxApiException(
+                ProxmoxErrorKind.Forbidden,
+                status,
+                $"{prefix}: permission denied on {what}: {Privileges.Explain(endpoint.Product, request.Method, PathOf(request), message)}"
+            ),
+            HttpStatusCode.NotImplemented => new ProxmoxApiException(
+                ProxmoxErrorKind.NotSupported,
+                status,
+                $"{prefix}: {what} is not supported by this {(endpoint.Product == ProxmoxProduct.Pve ? "Proxmox VE" : "Proxmox Backup Server")} version ({message})"
+            ),
             _ when message.Contains("checksum mismatch", StringComparison.OrdinalIgnoreCase)
-                || message.Contains("detected modified configuration", StringComparison.OrdinalIgnoreCase) =>
-                new ProxmoxApiException(ProxmoxErrorKind.DigestConflict, status, $"{prefix}: {what}: configuration changed since it was read ({message})"),
-            _ when message.Contains("is locked", StringComparison.OrdinalIgnoreCase) =>
-                new ProxmoxApiException(ProxmoxErrorKind.Locked, status, $"{prefix}: {what}: {message}"),
+                    || message.Contains("detected modified configuration", StringComparison.OrdinalIgnoreCase) => new ProxmoxApiException(
+                ProxmoxErrorKind.DigestConflict,
+                status,
+                $"{prefix}: {what}: configuration changed since it was read ({message})"
+            ),
+            _ when message.Contains("is locked", StringComparison.OrdinalIgnoreCase) => new ProxmoxApiException(
+                ProxmoxErrorKind.Locked,
+                status,
+                $"{prefix}: {what}: {message}"
+            ),
             _ => new ProxmoxApiException(ProxmoxErrorKind.Failed, status, $"{prefix}: {what} failed: HTTP {(int)status} {message}"),
         };
     }
@@ -106,10 +123,12 @@ internal sealed class ErrorMappingHandler(ProxmoxEndpoint endpoint, TlsPolicy tl
                 return OneLine(reason);
             }
 
-            var message = doc.RootElement.TryGetProperty("message", out var m) && m.ValueKind == JsonValueKind.String ? m.GetString()!.Trim() : reason;
+            var message =
+                doc.RootElement.TryGetProperty("message", out var m) && m.ValueKind == JsonValueKind.String ? m.GetString()!.Trim() : reason;
             if (doc.RootElement.TryGetProperty("errors", out var e) && e.ValueKind == JsonValueKind.Object && e.EnumerateObject().Any())
             {
-                var parts = e.EnumerateObject().Select(p => $"{p.Name}: {(p.Value.ValueKind == JsonValueKind.String ? p.Value.GetString()!.Trim() : p.Value.GetRawText())}");
+                var parts = e.EnumerateObject()
+                    .Select(p => $"{p.Name}: {(p.Value.ValueKind == JsonValueKind.String ? p.Value.GetString()!.Trim() : p.Value.GetRawText())}");
                 return OneLine($"{message} ({string.Join("; ", parts)})");
             }
 

@@ -7,7 +7,10 @@ namespace SelfHostSync.Proxmox.Http;
 internal interface IAccessApi
 {
     [Post("/access/ticket")]
-    Task<TicketEnvelope> CreateTicketAsync([Body(BodySerializationMethod.UrlEncoded)] Dictionary<string, string> form, CancellationToken cancellationToken);
+    Task<TicketEnvelope> CreateTicketAsync(
+        [Body(BodySerializationMethod.UrlEncoded)] Dictionary<string, string> form,
+        CancellationToken cancellationToken
+    );
 }
 
 internal sealed record TicketEnvelope([property: JsonPropertyName("data")] TicketDto? Data);
@@ -15,12 +18,17 @@ internal sealed record TicketEnvelope([property: JsonPropertyName("data")] Ticke
 internal sealed record TicketDto(
     [property: JsonPropertyName("username")] string? Username,
     [property: JsonPropertyName("ticket")] string? Ticket,
-    [property: JsonPropertyName("CSRFPreventionToken")] string? CsrfPreventionToken)
+    [property: JsonPropertyName("CSRFPreventionToken")] string? CsrfPreventionToken
+)
 {
     /// <summary>1 when the password was right but a second factor is due: the ticket is a challenge (<c>PVE:!tfa!…</c>), not a session.</summary>
-    [JsonPropertyName("NeedTFA")] public System.Text.Json.JsonElement? NeedTfa { get; init; }
+    [JsonPropertyName("NeedTFA")]
+    public System.Text.Json.JsonElement? NeedTfa { get; init; }
 
     public bool IsChallenge =>
-        (NeedTfa is { ValueKind: System.Text.Json.JsonValueKind.True } || (NeedTfa is { ValueKind: System.Text.Json.JsonValueKind.Number } n && n.GetRawText() != "0"))
+        (
+            NeedTfa is { ValueKind: System.Text.Json.JsonValueKind.True }
+            || (NeedTfa is { ValueKind: System.Text.Json.JsonValueKind.Number } n && n.GetRawText() != "0")
+        )
         || Ticket?.Contains(":!tfa!", StringComparison.Ordinal) == true;
 }

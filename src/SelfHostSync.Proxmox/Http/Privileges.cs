@@ -35,9 +35,7 @@ internal static partial class Privileges
         var guest = GuestConfig().Match(path);
         if (guest.Success)
         {
-            return method == HttpMethod.Get
-                ? $"VM.Audit on /vms/{guest.Groups[1].Value}"
-                : $"VM.Config.Options on /vms/{guest.Groups[1].Value}";
+            return method == HttpMethod.Get ? $"VM.Audit on /vms/{guest.Groups[1].Value}" : $"VM.Config.Options on /vms/{guest.Groups[1].Value}";
         }
 
         var content = StorageContent().Match(path);
@@ -51,9 +49,11 @@ internal static partial class Privileges
             return method == HttpMethod.Get ? "Sys.Audit on /" : "Sys.Modify on /";
         }
 
-        if (path.StartsWith("/cluster/backup", StringComparison.Ordinal)
+        if (
+            path.StartsWith("/cluster/backup", StringComparison.Ordinal)
             || path.StartsWith("/cluster/ha", StringComparison.Ordinal)
-            || path.StartsWith("/storage", StringComparison.Ordinal))
+            || path.StartsWith("/storage", StringComparison.Ordinal)
+        )
         {
             return "Sys.Audit on /";
         }

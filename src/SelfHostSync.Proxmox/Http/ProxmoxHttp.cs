@@ -1,17 +1,17 @@
-using SelfHostSync.Http;
 using System.Net;
 using System.Security.Authentication;
 using System.Threading.RateLimiting;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Http.Resilience;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
 using Polly;
 using Polly.CircuitBreaker;
 using Polly.Retry;
 using Polly.Telemetry;
 using Polly.Timeout;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Options;
+using SelfHostSync.Http;
 
 namespace SelfHostSync.Proxmox.Http;
 
@@ -50,7 +50,12 @@ public static partial class ProxmoxHttp
     /// Registers the named client of <paramref name="endpoint"/> (and, for ticket login, the plain client its logins
     /// go through). <paramref name="purpose"/> tells apart two clients of one endpoint (the drills' own token).
     /// </summary>
-    public static string AddProxmoxClient(this IServiceCollection services, ProxmoxEndpoint endpoint, ResilienceSettings? resilience = null, string? purpose = null)
+    public static string AddProxmoxClient(
+        this IServiceCollection services,
+        ProxmoxEndpoint endpoint,
+        ResilienceSettings? resilience = null,
+        string? purpose = null
+    )
     {
         var settings = resilience ?? ResilienceSettings.Default;
         var name = ClientName(endpoint, purpose);
@@ -60,14 +65,16 @@ public static partial class ProxmoxHttp
         if (endpoint.UsesTicket)
         {
             // Logins go around the pipeline (their failures are answers, not glitches) but through the same TLS check.
-            services.AddHttpClient(name + ":login", c => (c.BaseAddress, c.Timeout) = (baseAddress, settings.TotalTimeout))
+            services
+                .AddHttpClient(name + ":login", c => (c.BaseAddress, c.Timeout) = (baseAddress, settings.TotalTimeout))
                 .ConfigurePrimaryHttpMessageHandler(tls.CreatePrimaryHandler)
                 .AddHttpMessageHandler(sp => new MeteringHandler(sp.GetRequiredService<RequestMeter>(), meterName))
                 .SetHandlerLifetime(Timeout.InfiniteTimeSpan)
                 .RemoveAllLoggers();
         }
 
-        var client = services.AddHttpClient(name, c => (c.BaseAddress, c.Timeout) = (baseAddress, Timeout.InfiniteTimeSpan))
+        var client = services
+            .AddHttpClient(name, c => (c.BaseAddress, c.Timeout) = (baseAddress, Timeout.InfiniteTimeSpan))
             .ConfigurePrimaryHttpMessageHandler(tls.CreatePrimaryHandler)
             .AddHttpMessageHandler(() => new ErrorMappingHandler(endpoint, tls));
         client.AddResilienceHandler(name, b =>
@@ -80,9 +87,13 @@ public static partial class ProxmoxHttp
         client
             // Inside the pipeline: each attempt's timeout covers its body, not just the headers (a stall is retried).
             .AddHttpMessageHandler(() => new BufferedBodyHandler(IsStreamed))
-            .AddHttpMessageHandler(sp => endpoint.UsesTicket
-                ? new TicketAuthHandler(endpoint, sp.GetRequiredService<TimeProvider>(), () => sp.GetRequiredService<IHttpClientFactory>().CreateClient(name + ":login"))
-                : new TokenAuthHandler(endpoint))
+            .AddHttpMessageHandler(sp =>
+                endpoint.UsesTicket
+                    ? new TicketAuthHandler(endpoint, sp.GetRequiredService<TimeProvider>(), () =>
+                        sp.GetRequiredService<IHttpClientFactory>().CreateClient(name + ":login")
+                    )
+                    : new TokenAuthHandler(endpoint)
+            )
             .AddHttpMessageHandler(sp => new MeteringHandler(sp.GetRequiredService<RequestMeter>(), meterName))
             // One handler chain for the process: the ticket, the circuit breaker and the connection limit live in it.
             .SetHandlerLifetime(Timeout.InfiniteTimeSpan)
@@ -108,47 +119,67 @@ public static partial class ProxmoxHttp
         public void PostConfigure(string? name, TelemetryOptions options) => options.LoggerFactory = NullLoggerFactory.Instance;
     }
 
-    internal static void ConfigurePipeline(ResiliencePipelineBuilder<HttpResponseMessage> builder, ProxmoxEndpoint endpoint, ResilienceSettings settings)
+    internal static void ConfigurePipeline(
+        ResiliencePipelineBuilder<HttpResponseMessage> builder,
+        ProxmoxEndpoint endpoint,
+        ResilienceSettings settings
+    )
     {
         builder
-            .AddConcurrencyLimiter(new ConcurrencyLimiterOptions
-            {
-                PermitLimit = Math.Max(1, endpoint.MaxConcurrentRequests),
-                QueueLimit = int.MaxValue,
-                QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
-            })
-            .AddTimeout(new TimeoutStrategyOptions
-            {
-                TimeoutGenerator = args => ValueTask.FromResult(IsListing(args.Context)
-                    ? (AttemptTimeout(endpoint, settings, args.Context) * (settings.MaxRetries + 1)) + BackoffBudget(settings)
-                    : endpoint.Timeout is { } t ? (t * (settings.MaxRetries + 1)) + BackoffBudget(settings) : settings.TotalTimeout),
-            });
+            .AddConcurrencyLimiter(
+                new ConcurrencyLimiterOptions
+                {
+                    PermitLimit = Math.Max(1, endpoint.MaxConcurrentRequests),
+                    QueueLimit = int.MaxValue,
+                    QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
+                }
+            )
+            .AddTimeout(
+                new TimeoutStrategyOptions
+                {
+                    TimeoutGenerator = args =>
+                        ValueTask.FromResult(
+                            IsListing(args.Context)
+                                ? (AttemptTimeout(endpoint, settings, args.Context) * (settings.MaxRetries + 1)) + BackoffBudget(settings)
+                            : endpoint.Timeout is { } t ? (t * (settings.MaxRetries + 1)) + BackoffBudget(settings)
+                            : settings.TotalTimeout
+                        ),
+                }
+            );
         if (settings.MaxRetries > 0)
         {
-            builder.AddRetry(new RetryStrategyOptions<HttpResponseMessage>
-            {
-                MaxRetryAttempts = settings.MaxRetries,
-                Delay = settings.RetryDelay,
-                BackoffType = DelayBackoffType.Exponential,
-                UseJitter = true,
-                ShouldHandle = async args => IsIdempotent(args.Context) && IsTransient(args.Outcome)
-                    && !(args.Outcome.Result is { StatusCode: HttpStatusCode.InternalServerError } r && await IsDefinitiveAsync(r, args.Context.CancellationToken)),
-            });
+            builder.AddRetry(
+                new RetryStrategyOptions<HttpResponseMessage>
+                {
+                    MaxRetryAttempts = settings.MaxRetries,
+                    Delay = settings.RetryDelay,
+                    BackoffType = DelayBackoffType.Exponential,
+                    UseJitter = true,
+                    ShouldHandle = async args =>
+                        IsIdempotent(args.Context)
+                        && IsTransient(args.Outcome)
+                        && !(
+                            args.Outcome.Result is { StatusCode: HttpStatusCode.InternalServerError } r
+                            && await IsDefinitiveAsync(r, args.Context.CancellationToken)
+                        ),
+                }
+            );
         }
 
         builder
-            .AddCircuitBreaker(new CircuitBreakerStrategyOptions<HttpResponseMessage>
-            {
-                FailureRatio = 0.9,
-                MinimumThroughput = 20,
-                SamplingDuration = TimeSpan.FromSeconds(30),
-                BreakDuration = TimeSpan.FromSeconds(15),
-                ShouldHandle = args => ValueTask.FromResult(IsTransient(args.Outcome)),
-            })
-            .AddTimeout(new TimeoutStrategyOptions
-            {
-                TimeoutGenerator = args => ValueTask.FromResult(AttemptTimeout(endpoint, settings, args.Context)),
-            });
+            .AddCircuitBreaker(
+                new CircuitBreakerStrategyOptions<HttpResponseMessage>
+                {
+                    FailureRatio = 0.9,
+                    MinimumThroughput = 20,
+                    SamplingDuration = TimeSpan.FromSeconds(30),
+                    BreakDuration = TimeSpan.FromSeconds(15),
+                    ShouldHandle = args => ValueTask.FromResult(IsTransient(args.Outcome)),
+                }
+            )
+            .AddTimeout(
+                new TimeoutStrategyOptions { TimeoutGenerator = args => ValueTask.FromResult(AttemptTimeout(endpoint, settings, args.Context)) }
+            );
     }
 
     private static TimeSpan AttemptTimeout(ProxmoxEndpoint endpoint, ResilienceSettings settings, ResilienceContext context)
@@ -159,12 +190,13 @@ public static partial class ProxmoxHttp
 
     /// <summary>The PBS snapshot listing is read as a stream, one element at a time (<c>DataArrayReader</c>), not buffered.</summary>
     private static bool IsStreamed(HttpRequestMessage request) =>
-        request.RequestUri?.AbsolutePath is { } path && path.EndsWith("/snapshots", StringComparison.Ordinal) && path.Contains("/admin/datastore/", StringComparison.Ordinal);
+        request.RequestUri?.AbsolutePath is { } path
+        && path.EndsWith("/snapshots", StringComparison.Ordinal)
+        && path.Contains("/admin/datastore/", StringComparison.Ordinal);
 
     /// <summary>A PBS snapshot listing, or a PVE storage content listing (which may wait on a PBS behind it).</summary>
     internal static bool IsListing(ResilienceContext context) =>
-        context.GetRequestMessage()?.RequestUri?.AbsolutePath is { } path
-        && (ListingPath().IsMatch(path));
+        context.GetRequestMessage()?.RequestUri?.AbsolutePath is { } path && (ListingPath().IsMatch(path));
 
     [System.Text.RegularExpressions.GeneratedRegex(@"/api2/json/(admin/datastore/[^/]+/snapshots|nodes/[^/]+/storage/[^/]+/content)$")]
     private static partial System.Text.RegularExpressions.Regex ListingPath();
@@ -176,19 +208,24 @@ public static partial class ProxmoxHttp
     private static TimeSpan BackoffBudget(ResilienceSettings settings) =>
         settings.MaxRetries <= 0 ? TimeSpan.Zero : (settings.RetryDelay * (Math.Pow(2, settings.MaxRetries + 1) - 1) * 2) + TimeSpan.FromSeconds(1);
 
-    private static bool IsIdempotent(ResilienceContext context) =>
-        context.GetRequestMessage()?.Method == HttpMethod.Get;
+    private static bool IsIdempotent(ResilienceContext context) => context.GetRequestMessage()?.Method == HttpMethod.Get;
 
-    private static bool IsTransient(Outcome<HttpResponseMessage> outcome) => outcome switch
-    {
-        { Exception: HttpRequestException { InnerException: AuthenticationException } } => false,
-        { Exception: HttpRequestException or TimeoutRejectedException } => true,
-        // 595/596: pveproxy passes on AnyEvent::HTTP's codes when the node it proxies to cannot be reached or times out.
-        { Result: { } r } => r.StatusCode is HttpStatusCode.RequestTimeout or HttpStatusCode.TooManyRequests
-            or HttpStatusCode.BadGateway or HttpStatusCode.ServiceUnavailable or HttpStatusCode.GatewayTimeout
-            || r.StatusCode == HttpStatusCode.InternalServerError || (int)r.StatusCode is 595 or 596,
-        _ => false,
-    };
+    private static bool IsTransient(Outcome<HttpResponseMessage> outcome) =>
+        outcome switch
+        {
+            { Exception: HttpRequestException { InnerException: AuthenticationException } } => false,
+            { Exception: HttpRequestException or TimeoutRejectedException } => true,
+            // 595/596: pveproxy passes on AnyEvent::HTTP's codes when the node it proxies to cannot be reached or times out.
+            { Result: { } r } => r.StatusCode
+                is HttpStatusCode.RequestTimeout
+                    or HttpStatusCode.TooManyRequests
+                    or HttpStatusCode.BadGateway
+                    or HttpStatusCode.ServiceUnavailable
+                    or HttpStatusCode.GatewayTimeout
+                || r.StatusCode == HttpStatusCode.InternalServerError
+                || (int)r.StatusCode is 595 or 596,
+            _ => false,
+        };
 
     // PVE answers 500 for plain die() messages; digest conflicts, locks and missing objects are answers, not glitches.
     // The message is in the reason phrase, and since libpve-http-server-perl 5.2 also in the body's "message".

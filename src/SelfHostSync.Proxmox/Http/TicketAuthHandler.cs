@@ -97,7 +97,8 @@ internal sealed class TicketAuthHandler : DelegatingHandler
                 ?? throw new ProxmoxApiException(
                     ProxmoxErrorKind.Unauthorized,
                     HttpStatusCode.Unauthorized,
-                    $"{_endpoint.Kind}:{_endpoint.Name}: login failed for {_endpoint.Identity} (password wrong, user disabled or two-factor required)");
+                    $"{_endpoint.Kind}:{_endpoint.Name}: login failed for {_endpoint.Identity} (password wrong, user disabled or two-factor required)"
+                );
             _session = fresh;
             return fresh;
         }
@@ -119,7 +120,8 @@ internal sealed class TicketAuthHandler : DelegatingHandler
                 throw new ProxmoxApiException(
                     ProxmoxErrorKind.Unauthorized,
                     HttpStatusCode.Unauthorized,
-                    $"{_endpoint.Kind}:{_endpoint.Name}: {_endpoint.Identity} has two-factor authentication, which ticket login cannot answer: use an API token (TokenId and TokenSecretFile) instead");
+                    $"{_endpoint.Kind}:{_endpoint.Name}: {_endpoint.Identity} has two-factor authentication, which ticket login cannot answer: use an API token (TokenId and TokenSecretFile) instead"
+                );
             }
 
             return data is { Ticket: { Length: > 0 } ticket, CsrfPreventionToken: { Length: > 0 } csrf }

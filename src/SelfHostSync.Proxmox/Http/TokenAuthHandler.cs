@@ -8,9 +8,10 @@ namespace SelfHostSync.Proxmox.Http;
 /// </summary>
 internal sealed class TokenAuthHandler(ProxmoxEndpoint endpoint) : DelegatingHandler
 {
-    private readonly AuthenticationHeaderValue _header = endpoint.Product == ProxmoxProduct.Pve
-        ? new AuthenticationHeaderValue("PVEAPIToken", $"{endpoint.TokenId}={endpoint.TokenSecret}")
-        : new AuthenticationHeaderValue("PBSAPIToken", $"{endpoint.TokenId}:{endpoint.TokenSecret}");
+    private readonly AuthenticationHeaderValue _header =
+        endpoint.Product == ProxmoxProduct.Pve
+            ? new AuthenticationHeaderValue("PVEAPIToken", $"{endpoint.TokenId}={endpoint.TokenSecret}")
+            : new AuthenticationHeaderValue("PBSAPIToken", $"{endpoint.TokenId}:{endpoint.TokenSecret}");
 
     protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {

@@ -25,9 +25,10 @@ internal interface IPbsApi
     Task<Stream> GetGroupSnapshotsAsync(
         string store,
         [Query] string? ns,
-        [AliasAs("backup-type")][Query] string type,
-        [AliasAs("backup-id")][Query] string id,
-        CancellationToken cancellationToken);
+        [AliasAs("backup-type")] [Query] string type,
+        [AliasAs("backup-id")] [Query] string id,
+        CancellationToken cancellationToken
+    );
 
     /// <summary>The backup groups of a datastore namespace: last backup and count per guest (filtered like snapshots).</summary>
     [Get("/admin/datastore/{store}/groups")]
@@ -45,7 +46,7 @@ internal interface IPbsApi
 
     /// <summary>Sync jobs; <paramref name="direction"/> ("all") exists from PBS 3.3 (push sync) and is refused before.</summary>
     [Get("/admin/sync")]
-    Task<PbsData<List<SyncJobDto>>> GetSyncJobsAsync([AliasAs("sync-direction")][Query] string? direction, CancellationToken cancellationToken);
+    Task<PbsData<List<SyncJobDto>>> GetSyncJobsAsync([AliasAs("sync-direction")] [Query] string? direction, CancellationToken cancellationToken);
 
     /// <summary>The caller's own privileges per ACL path (for <c>doctor</c>).</summary>
     [Get("/access/permissions")]

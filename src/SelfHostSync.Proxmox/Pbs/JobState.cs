@@ -19,14 +19,15 @@ internal enum JobOutcome
 /// </summary>
 internal static class JobState
 {
-    public static JobOutcome Of(string? state) => state switch
-    {
-        null or "" => JobOutcome.None,
-        _ when string.Equals(state, "OK", StringComparison.OrdinalIgnoreCase) => JobOutcome.Ok,
-        _ when state.StartsWith("WARNINGS", StringComparison.OrdinalIgnoreCase) => JobOutcome.Warnings,
-        _ when string.Equals(state, "unknown", StringComparison.OrdinalIgnoreCase) => JobOutcome.Unknown,
-        _ => JobOutcome.Failed,
-    };
+    public static JobOutcome Of(string? state) =>
+        state switch
+        {
+            null or "" => JobOutcome.None,
+            _ when string.Equals(state, "OK", StringComparison.OrdinalIgnoreCase) => JobOutcome.Ok,
+            _ when state.StartsWith("WARNINGS", StringComparison.OrdinalIgnoreCase) => JobOutcome.Warnings,
+            _ when string.Equals(state, "unknown", StringComparison.OrdinalIgnoreCase) => JobOutcome.Unknown,
+            _ => JobOutcome.Failed,
+        };
 
     /// <summary>The job ran to its end: what it copied or verified is there (warnings included).</summary>
     public static bool Completed(string? state) => Of(state) is JobOutcome.Ok or JobOutcome.Warnings;
@@ -34,10 +35,11 @@ internal static class JobState
     /// <summary>Worth telling the operator: warnings, an unreadable outcome, or an error.</summary>
     public static bool Notable(string? state) => Of(state) is JobOutcome.Warnings or JobOutcome.Unknown or JobOutcome.Failed;
 
-    public static string Describe(string? state) => Of(state) switch
-    {
-        JobOutcome.Warnings => $"completed with warnings ({state})",
-        JobOutcome.Unknown => "outcome unknown (PBS cannot read the task log)",
-        _ => $"failed: {state}",
-    };
+    public static string Describe(string? state) =>
+        Of(state) switch
+        {
+            JobOutcome.Warnings => $"completed with warnings ({state})",
+            JobOutcome.Unknown => "outcome unknown (PBS cannot read the task log)",
+            _ => $"failed: {state}",
+        };
 }

@@ -5,18 +5,19 @@ namespace SelfHostSync.Proxmox.Pbs;
 
 internal sealed record PbsData<T>([property: JsonPropertyName("data")] T? Data);
 
-internal sealed record DatastoreDto(
-    [property: JsonPropertyName("store")] string Store,
-    [property: JsonPropertyName("comment")] string? Comment)
+internal sealed record DatastoreDto([property: JsonPropertyName("store")] string Store, [property: JsonPropertyName("comment")] string? Comment)
 {
     /// <summary>The <c>maintenance-mode</c> property string (<c>offline,message=…</c>, <c>type=unmount</c>, …); absent when none.</summary>
-    [JsonPropertyName("maintenance")] public string? Maintenance { get; init; }
+    [JsonPropertyName("maintenance")]
+    public string? Maintenance { get; init; }
 
     /// <summary>PBS 3.3+: <c>mounted</c>, <c>notmounted</c> (a removable datastore whose device is away) or <c>nonremovable</c>.</summary>
-    [JsonPropertyName("mount-status")] public string? MountStatus { get; init; }
+    [JsonPropertyName("mount-status")]
+    public string? MountStatus { get; init; }
 
     /// <summary>PBS 4.1.7+: <c>filesystem</c> or <c>s3</c>.</summary>
-    [JsonPropertyName("backend-type")] public string? BackendType { get; init; }
+    [JsonPropertyName("backend-type")]
+    public string? BackendType { get; init; }
 
     /// <summary>Why snapshots cannot be listed now, or null: PBS refuses reads in these maintenance modes, and on an unmounted device.</summary>
     public string? Unavailable()
@@ -34,19 +35,24 @@ internal sealed record DatastoreDto(
 /// <summary>One row of <c>GET /config/datastore</c>: only the option that verifies new snapshots right away.</summary>
 internal sealed record DatastoreConfigDto
 {
-    [JsonPropertyName("name")] public string? Name { get; init; }
+    [JsonPropertyName("name")]
+    public string? Name { get; init; }
 
-    [JsonPropertyName("verify-new")] public JsonElement? VerifyNew { get; init; }
+    [JsonPropertyName("verify-new")]
+    public JsonElement? VerifyNew { get; init; }
 }
 
 /// <summary>One row of <c>GET /config/remote</c> (filtered by Remote.Audit, silently).</summary>
 internal sealed record RemoteDto
 {
-    [JsonPropertyName("name")] public string? Name { get; init; }
+    [JsonPropertyName("name")]
+    public string? Name { get; init; }
 
-    [JsonPropertyName("host")] public string? Host { get; init; }
+    [JsonPropertyName("host")]
+    public string? Host { get; init; }
 
-    [JsonPropertyName("port")] public JsonElement? Port { get; init; }
+    [JsonPropertyName("port")]
+    public JsonElement? Port { get; init; }
 }
 
 /// <summary>
@@ -79,72 +85,99 @@ internal sealed record SnapshotDto
 /// <summary>One row of <c>GET /admin/verify</c> (job config + schedule status).</summary>
 internal sealed record VerifyJobDto
 {
-    [JsonPropertyName("id")] public string? Id { get; init; }
+    [JsonPropertyName("id")]
+    public string? Id { get; init; }
 
-    [JsonPropertyName("store")] public string? Store { get; init; }
+    [JsonPropertyName("store")]
+    public string? Store { get; init; }
 
-    [JsonPropertyName("ns")] public string? Ns { get; init; }
+    [JsonPropertyName("ns")]
+    public string? Ns { get; init; }
 
-    [JsonPropertyName("max-depth")] public int? MaxDepth { get; init; }
+    [JsonPropertyName("max-depth")]
+    public int? MaxDepth { get; init; }
 
-    [JsonPropertyName("schedule")] public string? Schedule { get; init; }
+    [JsonPropertyName("schedule")]
+    public string? Schedule { get; init; }
 
-    [JsonPropertyName("last-run-state")] public string? LastRunState { get; init; }
+    [JsonPropertyName("last-run-state")]
+    public string? LastRunState { get; init; }
 
-    [JsonPropertyName("last-run-endtime")] public long? LastRunEndtime { get; init; }
+    [JsonPropertyName("last-run-endtime")]
+    public long? LastRunEndtime { get; init; }
 }
 
 /// <summary>One row of <c>GET /admin/sync</c> (job config + schedule status).</summary>
 internal sealed record SyncJobDto
 {
-    [JsonPropertyName("id")] public string? Id { get; init; }
+    [JsonPropertyName("id")]
+    public string? Id { get; init; }
 
-    [JsonPropertyName("store")] public string? Store { get; init; }
+    [JsonPropertyName("store")]
+    public string? Store { get; init; }
 
-    [JsonPropertyName("ns")] public string? Ns { get; init; }
+    [JsonPropertyName("ns")]
+    public string? Ns { get; init; }
 
-    [JsonPropertyName("max-depth")] public int? MaxDepth { get; init; }
+    [JsonPropertyName("max-depth")]
+    public int? MaxDepth { get; init; }
 
-    [JsonPropertyName("remote")] public string? Remote { get; init; }
+    [JsonPropertyName("remote")]
+    public string? Remote { get; init; }
 
-    [JsonPropertyName("remote-store")] public string? RemoteStore { get; init; }
+    [JsonPropertyName("remote-store")]
+    public string? RemoteStore { get; init; }
 
-    [JsonPropertyName("remote-ns")] public string? RemoteNs { get; init; }
+    [JsonPropertyName("remote-ns")]
+    public string? RemoteNs { get; init; }
 
-    [JsonPropertyName("sync-direction")] public string? SyncDirection { get; init; }
+    [JsonPropertyName("sync-direction")]
+    public string? SyncDirection { get; init; }
 
-    [JsonPropertyName("schedule")] public string? Schedule { get; init; }
+    [JsonPropertyName("schedule")]
+    public string? Schedule { get; init; }
 
-    [JsonPropertyName("last-run-state")] public string? LastRunState { get; init; }
+    [JsonPropertyName("last-run-state")]
+    public string? LastRunState { get; init; }
 
-    [JsonPropertyName("last-run-endtime")] public long? LastRunEndtime { get; init; }
+    [JsonPropertyName("last-run-endtime")]
+    public long? LastRunEndtime { get; init; }
 }
 
 /// <summary>One row of <c>GET /admin/datastore/{store}/groups</c>: a guest's backups, summarised.</summary>
 internal sealed record GroupDto
 {
-    [JsonPropertyName("backup-type")] public string? BackupType { get; init; }
+    [JsonPropertyName("backup-type")]
+    public string? BackupType { get; init; }
 
-    [JsonPropertyName("backup-id")] public string? BackupId { get; init; }
+    [JsonPropertyName("backup-id")]
+    public string? BackupId { get; init; }
 
-    [JsonPropertyName("last-backup")] public long? LastBackup { get; init; }
+    [JsonPropertyName("last-backup")]
+    public long? LastBackup { get; init; }
 
     /// <summary>Every snapshot directory of the group, running backups included.</summary>
-    [JsonPropertyName("backup-count")] public long? BackupCount { get; init; }
+    [JsonPropertyName("backup-count")]
+    public long? BackupCount { get; init; }
 }
 
 /// <summary>One row of PBS's <c>GET /nodes/{node}/tasks</c>.</summary>
 internal sealed record PbsTaskDto
 {
-    [JsonPropertyName("upid")] public string? Upid { get; init; }
+    [JsonPropertyName("upid")]
+    public string? Upid { get; init; }
 
-    [JsonPropertyName("worker_type")] public string? WorkerType { get; init; }
+    [JsonPropertyName("worker_type")]
+    public string? WorkerType { get; init; }
 
     /// <summary>Starts with the datastore for datastore work (<c>store</c>, <c>store:job</c>, <c>store:ns:type/id</c>).</summary>
-    [JsonPropertyName("worker_id")] public string? WorkerId { get; init; }
+    [JsonPropertyName("worker_id")]
+    public string? WorkerId { get; init; }
 
-    [JsonPropertyName("starttime")] public long? StartTime { get; init; }
+    [JsonPropertyName("starttime")]
+    public long? StartTime { get; init; }
 
     /// <summary>Absent while the task runs.</summary>
-    [JsonPropertyName("endtime")] public long? EndTime { get; init; }
+    [JsonPropertyName("endtime")]
+    public long? EndTime { get; init; }
 }

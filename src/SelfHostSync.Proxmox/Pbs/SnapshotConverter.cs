@@ -46,7 +46,8 @@ internal sealed class SnapshotConverter : JsonConverter<SnapshotDto>
                 {
                     JsonTokenType.Number when reader.TryGetInt64(out var seconds) => seconds,
                     // Our JSON options read numbers given as strings elsewhere; so does this.
-                    JsonTokenType.String when long.TryParse(reader.GetString(), NumberStyles.None, CultureInfo.InvariantCulture, out var seconds) => seconds,
+                    JsonTokenType.String when long.TryParse(reader.GetString(), NumberStyles.None, CultureInfo.InvariantCulture, out var seconds) =>
+                        seconds,
                     JsonTokenType.Null => null,
                     _ => throw Wrong("backup-time", "a whole number", ref reader),
                 };
@@ -103,8 +104,7 @@ internal sealed class SnapshotConverter : JsonConverter<SnapshotDto>
         };
     }
 
-    public override void Write(Utf8JsonWriter writer, SnapshotDto value, JsonSerializerOptions options) =>
-        throw new NotSupportedException();
+    public override void Write(Utf8JsonWriter writer, SnapshotDto value, JsonSerializerOptions options) => throw new NotSupportedException();
 
     /// <summary>The three types PBS knows, without a string per snapshot.</summary>
     private static string? BackupType(ref Utf8JsonReader reader) =>
@@ -191,7 +191,8 @@ internal sealed class SnapshotConverter : JsonConverter<SnapshotDto>
             Next(ref reader);
             if (isState)
             {
-                state = reader.TokenType != JsonTokenType.String ? String(ref reader, "verification.state")
+                state =
+                    reader.TokenType != JsonTokenType.String ? String(ref reader, "verification.state")
                     : reader.ValueTextEquals("ok"u8) ? "ok"
                     : reader.ValueTextEquals("failed"u8) ? "failed"
                     : reader.GetString();
@@ -205,12 +206,13 @@ internal sealed class SnapshotConverter : JsonConverter<SnapshotDto>
         return state;
     }
 
-    private static string? String(ref Utf8JsonReader reader, string field) => reader.TokenType switch
-    {
-        JsonTokenType.String => reader.GetString(),
-        JsonTokenType.Null => null,
-        _ => throw Wrong(field, "a string", ref reader),
-    };
+    private static string? String(ref Utf8JsonReader reader, string field) =>
+        reader.TokenType switch
+        {
+            JsonTokenType.String => reader.GetString(),
+            JsonTokenType.Null => null,
+            _ => throw Wrong(field, "a string", ref reader),
+        };
 
     /// <summary>
     /// The next token. The serializer hands a converter the whole value, but a streamed reader is not a final block,

@@ -21,7 +21,8 @@ internal interface IPveApi
         string type,
         int vmid,
         [Body(BodySerializationMethod.UrlEncoded)] Dictionary<string, string> form,
-        CancellationToken cancellationToken);
+        CancellationToken cancellationToken
+    );
 
     [Get("/cluster/backup")]
     Task<PveData<List<BackupJobDto>>> GetBackupJobsAsync(CancellationToken cancellationToken);
@@ -34,7 +35,14 @@ internal interface IPveApi
 
     /// <summary>Archived tasks of one type (<c>typefilter</c> is an exact match, applied before <c>limit</c>), started at or after <c>since</c>.</summary>
     [Get("/nodes/{node}/tasks")]
-    Task<PveData<List<TaskDto>>> GetTasksAsync(string node, [Query] int limit, [Query] long? since, [Query] string? typefilter, [Query] string? source, CancellationToken cancellationToken);
+    Task<PveData<List<TaskDto>>> GetTasksAsync(
+        string node,
+        [Query] int limit,
+        [Query] long? since,
+        [Query] string? typefilter,
+        [Query] string? source,
+        CancellationToken cancellationToken
+    );
 
     [Get("/nodes/{node}/tasks/{upid}/log")]
     Task<PveData<List<LogLineDto>>> GetTaskLogAsync(string node, string upid, [Query] int limit, CancellationToken cancellationToken);
@@ -49,7 +57,10 @@ internal interface IPveApi
     Task<PveData<Dictionary<string, JsonElement>>> GetClusterOptionsAsync(CancellationToken cancellationToken);
 
     [Put("/cluster/options")]
-    Task<PveData<JsonElement?>> PutClusterOptionsAsync([Body(BodySerializationMethod.UrlEncoded)] Dictionary<string, string> form, CancellationToken cancellationToken);
+    Task<PveData<JsonElement?>> PutClusterOptionsAsync(
+        [Body(BodySerializationMethod.UrlEncoded)] Dictionary<string, string> form,
+        CancellationToken cancellationToken
+    );
 
     /// <summary>A node's interfaces; <c>any_bridge</c> lists Linux and OVS bridges and, on PVE 8+, SDN vnets.</summary>
     [Get("/nodes/{node}/network")]
@@ -70,14 +81,30 @@ internal interface IPveApi
     // Restore drills: only ever called with a scratch VMID inside the drill range (PveDrillGateway guards this).
 
     [Get("/nodes/{node}/tasks")]
-    Task<PveData<List<TaskDto>>> GetActiveTasksAsync(string node, [Query] string source, [Query] string typefilter, CancellationToken cancellationToken);
+    Task<PveData<List<TaskDto>>> GetActiveTasksAsync(
+        string node,
+        [Query] string source,
+        [Query] string typefilter,
+        CancellationToken cancellationToken
+    );
 
     [Get("/nodes/{node}/storage/{storage}/content")]
-    Task<PveData<List<ContentDto>>> GetBackupsOfAsync(string node, string storage, [Query] string content, [Query] int vmid, CancellationToken cancellationToken);
+    Task<PveData<List<ContentDto>>> GetBackupsOfAsync(
+        string node,
+        string storage,
+        [Query] string content,
+        [Query] int vmid,
+        CancellationToken cancellationToken
+    );
 
     /// <summary>Restore into a new guest: <c>archive</c> (qemu) or <c>ostemplate</c> + <c>restore=1</c> (lxc); answers the task UPID.</summary>
     [Post("/nodes/{node}/{type}")]
-    Task<PveData<string>> CreateGuestAsync(string node, string type, [Body(BodySerializationMethod.UrlEncoded)] Dictionary<string, string> form, CancellationToken cancellationToken);
+    Task<PveData<string>> CreateGuestAsync(
+        string node,
+        string type,
+        [Body(BodySerializationMethod.UrlEncoded)] Dictionary<string, string> form,
+        CancellationToken cancellationToken
+    );
 
     [Get("/nodes/{node}/tasks/{upid}/status")]
     Task<PveData<TaskStatusDto>> GetTaskStatusAsync(string node, string upid, CancellationToken cancellationToken);
@@ -101,7 +128,8 @@ internal interface IPveApi
         int vmid,
         [Query] int purge,
         [Query, AliasAs("destroy-unreferenced-disks")] int destroyUnreferencedDisks,
-        CancellationToken cancellationToken);
+        CancellationToken cancellationToken
+    );
 
     [Post("/nodes/{node}/qemu/{vmid}/agent/ping")]
     Task<PveData<JsonElement?>> PingAgentAsync(string node, int vmid, CancellationToken cancellationToken);

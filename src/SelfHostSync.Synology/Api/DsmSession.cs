@@ -30,7 +30,8 @@ internal sealed class DsmSession(SynologyEndpoint endpoint, IDsmApi api) : IDisp
         int wanted,
         IReadOnlyDictionary<string, string> parameters,
         Func<IDsmApi, string, Dictionary<string, string>, CancellationToken, Task<DsmEnvelope<T>>> invoke,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken
+    )
     {
         var info = await InfoAsync(cancellationToken);
         if (!info.TryGetValue(apiName, out var entry))
@@ -41,7 +42,11 @@ internal sealed class DsmSession(SynologyEndpoint endpoint, IDsmApi api) : IDisp
         var version = Math.Min(wanted, entry.MaxVersion);
         if (version < entry.MinVersion)
         {
-            throw new DsmApiException(DsmErrorKind.Failed, 104, $"{Prefix}: {apiName} needs version {entry.MinVersion}+, SelfHostSync speaks {wanted}");
+            throw new DsmApiException(
+                DsmErrorKind.Failed,
+                104,
+                $"{Prefix}: {apiName} needs version {entry.MinVersion}+, SelfHostSync speaks {wanted}"
+            );
         }
 
         for (var attempt = 0; ; attempt++)
@@ -90,8 +95,10 @@ internal sealed class DsmSession(SynologyEndpoint endpoint, IDsmApi api) : IDisp
         _session = null;
         var form = new Dictionary<string, string>(StringComparer.Ordinal)
         {
-            ["api"] = "SYNO.API.Auth", ["version"] = Math.Min(7, auth.MaxVersion).ToString(System.Globalization.CultureInfo.InvariantCulture),
-            ["method"] = "logout", ["_sid"] = session.Sid,
+            ["api"] = "SYNO.API.Auth",
+            ["version"] = Math.Min(7, auth.MaxVersion).ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["method"] = "logout",
+            ["_sid"] = session.Sid,
         };
         try
         {
@@ -108,7 +115,8 @@ internal sealed class DsmSession(SynologyEndpoint endpoint, IDsmApi api) : IDisp
     {
         var login = await LoginAsync(otpCode, cancellationToken);
         _session = (login.Sid!, login.SynoToken);
-        return login.DeviceId ?? login.Did
+        return login.DeviceId
+            ?? login.Did
             ?? throw new DsmApiException(DsmErrorKind.Login, null, $"{Prefix}: DSM accepted the code but returned no device token");
     }
 
@@ -122,7 +130,11 @@ internal sealed class DsmSession(SynologyEndpoint endpoint, IDsmApi api) : IDisp
         var envelope = await Send(() => api.QueryInfoAsync(cancellationToken), "SYNO.API.Info.query");
         if (!envelope.Success || envelope.Data is null)
         {
-            throw new DsmApiException(DsmErrorKind.Failed, envelope.Error?.Code, $"{Prefix}: SYNO.API.Info.query: {DsmErrors.Common(envelope.Error?.Code ?? 100)}");
+            throw new DsmApiException(
+                DsmErrorKind.Failed,
+                envelope.Error?.Code,
+                $"{Prefix}: SYNO.API.Info.query: {DsmErrors.Common(envelope.Error?.Code ?? 100)}"
+            );
         }
 
         _info = envelope.Data;
@@ -193,10 +205,15 @@ internal sealed class DsmSession(SynologyEndpoint endpoint, IDsmApi api) : IDisp
         }
 
         var code = envelope.Error?.Code ?? 100;
-        var hint = code is 403 or 406 && endpoint.DeviceId is null
-            ? ": enrol once with `selfhostsync doctor --synology-otp <code>` and set DeviceId"
-            : string.Empty;
-        var refused = new DsmApiException(DsmErrors.KindOf(code, login: true), code, $"{Prefix}: login as {endpoint.Username} refused: {DsmErrors.Auth(code)} ({code}){hint}");
+        var hint =
+            code is 403 or 406 && endpoint.DeviceId is null
+                ? ": enrol once with `selfhostsync doctor --synology-otp <code>` and set DeviceId"
+                : string.Empty;
+        var refused = new DsmApiException(
+            DsmErrors.KindOf(code, login: true),
+            code,
+            $"{Prefix}: login as {endpoint.Username} refused: {DsmErrors.Auth(code)} ({code}){hint}"
+        );
         if (refused.Kind == DsmErrorKind.Login && otpCode is null)
         {
             _loginRefused = refused;

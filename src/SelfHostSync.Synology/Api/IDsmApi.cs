@@ -12,38 +12,86 @@ internal interface IDsmApi
     Task<DsmEnvelope<Dictionary<string, ApiInfoDto>>> QueryInfoAsync(CancellationToken cancellationToken);
 
     [Post("/webapi/{path}")]
-    Task<DsmEnvelope<LoginDto>> LoginAsync(string path, [Body(BodySerializationMethod.UrlEncoded)] Dictionary<string, string> form, CancellationToken cancellationToken);
+    Task<DsmEnvelope<LoginDto>> LoginAsync(
+        string path,
+        [Body(BodySerializationMethod.UrlEncoded)] Dictionary<string, string> form,
+        CancellationToken cancellationToken
+    );
 
     [Post("/webapi/{path}")]
-    Task<DsmEnvelope<System.Text.Json.JsonElement?>> LogoutAsync(string path, [Body(BodySerializationMethod.UrlEncoded)] Dictionary<string, string> form, CancellationToken cancellationToken);
+    Task<DsmEnvelope<System.Text.Json.JsonElement?>> LogoutAsync(
+        string path,
+        [Body(BodySerializationMethod.UrlEncoded)] Dictionary<string, string> form,
+        CancellationToken cancellationToken
+    );
 
     [Post("/webapi/{path}")]
-    Task<DsmEnvelope<DsmInfoDto>> DsmInfoAsync(string path, [Body(BodySerializationMethod.UrlEncoded)] Dictionary<string, string> form, CancellationToken cancellationToken);
+    Task<DsmEnvelope<DsmInfoDto>> DsmInfoAsync(
+        string path,
+        [Body(BodySerializationMethod.UrlEncoded)] Dictionary<string, string> form,
+        CancellationToken cancellationToken
+    );
 
     [Post("/webapi/{path}")]
-    Task<DsmEnvelope<SystemInfoDto>> SystemInfoAsync(string path, [Body(BodySerializationMethod.UrlEncoded)] Dictionary<string, string> form, CancellationToken cancellationToken);
+    Task<DsmEnvelope<SystemInfoDto>> SystemInfoAsync(
+        string path,
+        [Body(BodySerializationMethod.UrlEncoded)] Dictionary<string, string> form,
+        CancellationToken cancellationToken
+    );
 
     [Post("/webapi/{path}")]
-    Task<DsmEnvelope<NetworkDto>> NetworkAsync(string path, [Body(BodySerializationMethod.UrlEncoded)] Dictionary<string, string> form, CancellationToken cancellationToken);
+    Task<DsmEnvelope<NetworkDto>> NetworkAsync(
+        string path,
+        [Body(BodySerializationMethod.UrlEncoded)] Dictionary<string, string> form,
+        CancellationToken cancellationToken
+    );
 
     [Post("/webapi/{path}")]
-    Task<DsmEnvelope<ShareListDto>> SharesAsync(string path, [Body(BodySerializationMethod.UrlEncoded)] Dictionary<string, string> form, CancellationToken cancellationToken);
+    Task<DsmEnvelope<ShareListDto>> SharesAsync(
+        string path,
+        [Body(BodySerializationMethod.UrlEncoded)] Dictionary<string, string> form,
+        CancellationToken cancellationToken
+    );
 
     [Post("/webapi/{path}")]
-    Task<DsmEnvelope<StorageDto>> StorageAsync(string path, [Body(BodySerializationMethod.UrlEncoded)] Dictionary<string, string> form, CancellationToken cancellationToken);
+    Task<DsmEnvelope<StorageDto>> StorageAsync(
+        string path,
+        [Body(BodySerializationMethod.UrlEncoded)] Dictionary<string, string> form,
+        CancellationToken cancellationToken
+    );
 
     [Post("/webapi/{path}")]
-    Task<DsmEnvelope<TaskListDto>> BackupTasksAsync(string path, [Body(BodySerializationMethod.UrlEncoded)] Dictionary<string, string> form, CancellationToken cancellationToken);
+    Task<DsmEnvelope<TaskListDto>> BackupTasksAsync(
+        string path,
+        [Body(BodySerializationMethod.UrlEncoded)] Dictionary<string, string> form,
+        CancellationToken cancellationToken
+    );
 
     [Post("/webapi/{path}")]
-    Task<DsmEnvelope<TaskStatusDto>> BackupTaskStatusAsync(string path, [Body(BodySerializationMethod.UrlEncoded)] Dictionary<string, string> form, CancellationToken cancellationToken);
+    Task<DsmEnvelope<TaskStatusDto>> BackupTaskStatusAsync(
+        string path,
+        [Body(BodySerializationMethod.UrlEncoded)] Dictionary<string, string> form,
+        CancellationToken cancellationToken
+    );
 
     [Post("/webapi/{path}")]
-    Task<DsmEnvelope<LogListDto>> BackupLogAsync(string path, [Body(BodySerializationMethod.UrlEncoded)] Dictionary<string, string> form, CancellationToken cancellationToken);
+    Task<DsmEnvelope<LogListDto>> BackupLogAsync(
+        string path,
+        [Body(BodySerializationMethod.UrlEncoded)] Dictionary<string, string> form,
+        CancellationToken cancellationToken
+    );
 
     [Post("/webapi/{path}")]
-    Task<DsmEnvelope<AbbTaskListDto>> AbbTasksAsync(string path, [Body(BodySerializationMethod.UrlEncoded)] Dictionary<string, string> form, CancellationToken cancellationToken);
+    Task<DsmEnvelope<AbbTaskListDto>> AbbTasksAsync(
+        string path,
+        [Body(BodySerializationMethod.UrlEncoded)] Dictionary<string, string> form,
+        CancellationToken cancellationToken
+    );
 
     [Post("/webapi/{path}")]
-    Task<DsmEnvelope<DrPlanListDto>> DrPlansAsync(string path, [Body(BodySerializationMethod.UrlEncoded)] Dictionary<string, string> form, CancellationToken cancellationToken);
+    Task<DsmEnvelope<DrPlanListDto>> DrPlansAsync(
+        string path,
+        [Body(BodySerializationMethod.UrlEncoded)] Dictionary<string, string> form,
+        CancellationToken cancellationToken
+    );
 }

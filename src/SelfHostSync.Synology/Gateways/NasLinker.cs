@@ -9,10 +9,19 @@ internal sealed record NasFacts(
     string Hostname,
     IReadOnlySet<string> Addresses,
     IReadOnlyDictionary<string, string> ShareVolumes,
-    IReadOnlyList<NasVolume> Volumes);
+    IReadOnlyList<NasVolume> Volumes
+);
 
 /// <param name="DiskTroubles">Disks of the pool that are failing (SMART, bad sectors, worn out): "Drive 2: SMART failing".</param>
-internal sealed record NasVolume(string Id, string Path, string Status, string? PoolId, string? PoolStatus, int PoolDiskFailures, IReadOnlyList<string>? DiskTroubles = null)
+internal sealed record NasVolume(
+    string Id,
+    string Path,
+    string Status,
+    string? PoolId,
+    string? PoolStatus,
+    int PoolDiskFailures,
+    IReadOnlyList<string>? DiskTroubles = null
+)
 {
     public bool Healthy => Status == "normal" && PoolStatus is null or "normal" && PoolDiskFailures == 0 && DiskTroubles is null or [];
 
@@ -20,16 +29,24 @@ internal sealed record NasVolume(string Id, string Path, string Status, string? 
     {
         get
         {
-            var detail = PoolStatus is null or "normal" || Status != "normal"
-                ? $"{Id}: {Status}"
-                : $"{Id}: {Status}, pool {PoolId}: {PoolStatus}{(PoolDiskFailures > 0 ? string.Create(CultureInfo.InvariantCulture, $", {PoolDiskFailures} failed disks") : string.Empty)}";
+            var detail =
+                PoolStatus is null or "normal" || Status != "normal"
+                    ? $"{Id}: {Status}"
+                    : $"{Id}: {Status}, pool {PoolId}: {PoolStatus}{(PoolDiskFailures > 0 ? string.Create(CultureInfo.InvariantCulture, $", {PoolDiskFailures} failed disks") : string.Empty)}";
             return DiskTroubles is null or [] ? detail : $"{detail}; pool {PoolId} disk {string.Join(", ", DiskTroubles)}";
         }
     }
 }
 
 /// <summary>A Hyper Backup task as the linker needs it.</summary>
-internal sealed record BackupTask(string Name, IReadOnlyList<string> Sources, string Destination, bool Offsite, bool Usable, DateTimeOffset? LastSuccess);
+internal sealed record BackupTask(
+    string Name,
+    IReadOnlyList<string> Sources,
+    string Destination,
+    bool Offsite,
+    bool Usable,
+    DateTimeOffset? LastSuccess
+);
 
 /// <summary>
 /// Links PVE NFS/CIFS storages to this NAS: the server must be one of its addresses or its host name; an NFS export
@@ -62,8 +79,7 @@ internal static class NasLinker
     }
 
     /// <summary>The volume holding a NAS path (longest <c>/volumeN</c> prefix on a path boundary).</summary>
-    public static NasVolume? VolumeOf(string path, NasFacts nas) =>
-        nas.Volumes.Where(v => Covers(v.Path, path)).MaxBy(v => v.Path.Length);
+    public static NasVolume? VolumeOf(string path, NasFacts nas) => nas.Volumes.Where(v => Covers(v.Path, path)).MaxBy(v => v.Path.Length);
 
     /// <summary>Does a backup source folder cover a path? Equal, or a prefix ending on a path boundary.</summary>
     public static bool Covers(string folder, string path)
@@ -97,7 +113,8 @@ internal static class NasTime
     private static readonly string[] Formats = ["yyyy/MM/dd HH:mm:ss", "yyyy/MM/dd HH:mm", "yyyy-MM-dd HH:mm:ss", "yyyy-MM-dd HH:mm"];
 
     public static DateTimeOffset? Parse(string? text, TimeSpan offset) =>
-        text is { Length: > 0 } && text != "N/A"
+        text is { Length: > 0 }
+        && text != "N/A"
         && DateTime.TryParseExact(text.Trim(), Formats, CultureInfo.InvariantCulture, DateTimeStyles.None, out var local)
             ? new DateTimeOffset(local, offset)
             : null;
@@ -141,7 +158,11 @@ internal static class NasTime
             return null;
         }
 
-        var span = new TimeSpan(int.Parse(m.Groups[2].Value, CultureInfo.InvariantCulture), int.Parse(m.Groups[3].Value, CultureInfo.InvariantCulture), 0);
+        var span = new TimeSpan(
+            int.Parse(m.Groups[2].Value, CultureInfo.InvariantCulture),
+            int.Parse(m.Groups[3].Value, CultureInfo.InvariantCulture),
+            0
+        );
         return m.Groups[1].Value == "-" ? -span : span;
     }
 }

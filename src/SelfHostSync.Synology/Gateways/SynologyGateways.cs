@@ -12,12 +12,15 @@ internal sealed class SynologyGateways : IEndpointDoctor, IAsyncDisposable
 
     public SynologyGateways(IReadOnlyList<SynologyEndpoint> endpoints, IStorageDirectory storages, IHttpClientFactory http, TimeProvider time)
     {
-        Sources = [.. endpoints.Select(e =>
-        {
-            var session = new DsmSession(e, RestService.For<IDsmApi>(http.CreateClient(DsmHttp.ClientName(e))));
-            _sessions.Add(session);
-            return (IEvidenceSource)new SynologyGateway(e, session, storages, time);
-        })];
+        Sources =
+        [
+            .. endpoints.Select(e =>
+            {
+                var session = new DsmSession(e, RestService.For<IDsmApi>(http.CreateClient(DsmHttp.ClientName(e))));
+                _sessions.Add(session);
+                return (IEvidenceSource)new SynologyGateway(e, session, storages, time);
+            }),
+        ];
     }
 
     public IReadOnlyList<IEvidenceSource> Sources { get; }
@@ -32,11 +35,19 @@ internal sealed class SynologyGateways : IEndpointDoctor, IAsyncDisposable
             var batch = await source.CollectAsync(cancellationToken);
             if (batch.Gaps.Count > 0)
             {
-                found.AddRange(batch.Gaps.Select(g => g.Reason).Distinct(StringComparer.Ordinal).Select(r => new Diagnosis(subject, DiagnosisLevel.Problem, r)));
+                found.AddRange(
+                    batch.Gaps.Select(g => g.Reason).Distinct(StringComparer.Ordinal).Select(r => new Diagnosis(subject, DiagnosisLevel.Problem, r))
+                );
                 continue;
             }
 
-            found.Add(new Diagnosis(subject, DiagnosisLevel.Ok, $"reachable; {batch.StorageHealth.Count} PVE storage(s) linked, {batch.Replicas.Count} offsite replica(s) from Hyper Backup"));
+            found.Add(
+                new Diagnosis(
+                    subject,
+                    DiagnosisLevel.Ok,
+                    $"reachable; {batch.StorageHealth.Count} PVE storage(s) linked, {batch.Replicas.Count} offsite replica(s) from Hyper Backup"
+                )
+            );
             found.AddRange(batch.Findings.Select(f => new Diagnosis(subject, DiagnosisLevel.Warning, f)));
         }
 

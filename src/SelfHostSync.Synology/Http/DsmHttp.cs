@@ -33,7 +33,8 @@ public static class DsmHttp
         var tls = new TlsPolicy(endpoint.Fingerprint, endpoint.InsecureSkipVerify, 2);
         var baseAddress = new Uri(endpoint.BaseUrl.GetLeftPart(UriPartial.Authority));
         var meterName = $"dsm:{endpoint.Name}";
-        var client = services.AddHttpClient(ClientName(endpoint), c => (c.BaseAddress, c.Timeout) = (baseAddress, Timeout.InfiniteTimeSpan))
+        var client = services
+            .AddHttpClient(ClientName(endpoint), c => (c.BaseAddress, c.Timeout) = (baseAddress, Timeout.InfiniteTimeSpan))
             .ConfigurePrimaryHttpMessageHandler(tls.CreatePrimaryHandler);
         client.AddResilienceHandler(ClientName(endpoint), b =>
         {
@@ -42,11 +43,13 @@ public static class DsmHttp
             b.TimeProvider = TimeProvider.System;
             ConfigurePipeline(b, endpoint, settings);
         });
-        client.AddHttpMessageHandler(() => new BufferedBodyHandler())
+        client
+            .AddHttpMessageHandler(() => new BufferedBodyHandler())
             .AddHttpMessageHandler(sp => new MeteringHandler(sp.GetRequiredService<RequestMeter>(), meterName))
             .SetHandlerLifetime(Timeout.InfiniteTimeSpan)
             .RemoveAllLoggers();
-        services.AddHttpClient(ClientName(endpoint, Enrolment), c => (c.BaseAddress, c.Timeout) = (baseAddress, endpoint.Timeout))
+        services
+            .AddHttpClient(ClientName(endpoint, Enrolment), c => (c.BaseAddress, c.Timeout) = (baseAddress, endpoint.Timeout))
             .ConfigurePrimaryHttpMessageHandler(tls.CreatePrimaryHandler)
             .AddHttpMessageHandler(() => new BufferedBodyHandler())
             .SetHandlerLifetime(Timeout.InfiniteTimeSpan)
@@ -57,32 +60,37 @@ public static class DsmHttp
 
     internal static void ConfigurePipeline(ResiliencePipelineBuilder<HttpResponseMessage> builder, SynologyEndpoint endpoint, DsmResilience settings)
     {
-        builder.AddTimeout(new TimeoutStrategyOptions
-        {
-            Timeout = (endpoint.Timeout * (settings.MaxRetries + 1)) + (settings.RetryDelay * Math.Pow(2, settings.MaxRetries + 2)),
-        });
+        builder.AddTimeout(
+            new TimeoutStrategyOptions
+            {
+                Timeout = (endpoint.Timeout * (settings.MaxRetries + 1)) + (settings.RetryDelay * Math.Pow(2, settings.MaxRetries + 2)),
+            }
+        );
         if (settings.MaxRetries > 0)
         {
-            builder.AddRetry(new RetryStrategyOptions<HttpResponseMessage>
-            {
-                MaxRetryAttempts = settings.MaxRetries,
-                Delay = settings.RetryDelay,
-                BackoffType = DelayBackoffType.Exponential,
-                UseJitter = true,
-                ShouldHandle = args => ValueTask.FromResult(IsTransient(args.Outcome)),
-            });
+            builder.AddRetry(
+                new RetryStrategyOptions<HttpResponseMessage>
+                {
+                    MaxRetryAttempts = settings.MaxRetries,
+                    Delay = settings.RetryDelay,
+                    BackoffType = DelayBackoffType.Exponential,
+                    UseJitter = true,
+                    ShouldHandle = args => ValueTask.FromResult(IsTransient(args.Outcome)),
+                }
+            );
         }
 
         builder.AddTimeout(endpoint.Timeout);
     }
 
-    private static bool IsTransient(Outcome<HttpResponseMessage> outcome) => outcome switch
-    {
-        { Exception: HttpRequestException { InnerException: AuthenticationException } } => false,
-        { Exception: HttpRequestException or TimeoutRejectedException } => true,
-        { Result: { } r } => r.StatusCode is HttpStatusCode.RequestTimeout or HttpStatusCode.TooManyRequests || (int)r.StatusCode >= 500,
-        _ => false,
-    };
+    private static bool IsTransient(Outcome<HttpResponseMessage> outcome) =>
+        outcome switch
+        {
+            { Exception: HttpRequestException { InnerException: AuthenticationException } } => false,
+            { Exception: HttpRequestException or TimeoutRejectedException } => true,
+            { Result: { } r } => r.StatusCode is HttpStatusCode.RequestTimeout or HttpStatusCode.TooManyRequests || (int)r.StatusCode >= 500,
+            _ => false,
+        };
 
     private sealed class QuietTelemetry : IPostConfigureOptions<TelemetryOptions>
     {

@@ -19,7 +19,8 @@ public sealed record SynologyEndpoint(
     string? DeviceId,
     string? Fingerprint,
     bool InsecureSkipVerify = false,
-    bool RemoteVaultOffsite = false)
+    bool RemoteVaultOffsite = false
+)
 {
     public TimeSpan Timeout { get; init; } = TimeSpan.FromSeconds(30);
 

@@ -1,22 +1,25 @@
 using System.CommandLine;
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using SelfHostSync.Composition;
 using SelfHostSync.Configuration;
 using SelfHostSync.Core.Checks;
 using SelfHostSync.Core.Matrix;
 using SelfHostSync.Core.Sync;
-using Microsoft.Extensions.DependencyInjection;
-using SelfHostSync.Composition;
 using SelfHostSync.Output;
+using SelfHostSync.Passes;
 using Serilog;
 using Spectre.Console;
-using SelfHostSync.Passes;
 
 namespace SelfHostSync.Cli;
 
 /// <summary>The command line of DESIGN §6.</summary>
 internal static class Commands
 {
-    public static readonly Option<string?> Config = new("--config") { Description = "Path to appsettings.json (default: $SELFHOSTSYNC_CONFIG, /etc/selfhostsync/appsettings.json, ./appsettings.json)" };
+    public static readonly Option<string?> Config = new("--config")
+    {
+        Description = "Path to appsettings.json (default: $SELFHOSTSYNC_CONFIG, /etc/selfhostsync/appsettings.json, ./appsettings.json)",
+    };
 
     public static RootCommand Build(TimeProvider time)
     {
@@ -40,26 +43,36 @@ internal static class Commands
     {
         var dryRun = new Option<bool>("--dry-run") { Description = "Plan only: read everything, write nothing" };
         var json = new Option<bool>("--json") { Description = "Print only the run report as JSON on stdout" };
-        var reread = new Option<bool>("--reread") { Description = "Read guest configs, backup jobs, storages and job lists afresh instead of using what earlier passes kept" };
-        var command = new Command("sync", "Run one pass now and print the plan/result") { Config, dryRun, json, reread };
-        command.SetAction(async (parse, ct) =>
+        var reread = new Option<bool>("--reread")
         {
-            var asJson = parse.GetValue(json);
-            return await WithConfig(parse.GetValue(Config), time, async (config, log, services) =>
+            Description = "Read guest configs, backup jobs, storages and job lists afresh instead of using what earlier passes kept",
+        };
+        var command = new Command("sync", "Run one pass now and print the plan/result") { Config, dryRun, json, reread };
+        command.SetAction(
+            async (parse, ct) =>
             {
-                var report = await services.GetRequiredService<PassRunner>().RunAsync(parse.GetValue(dryRun), null, ct);
-                if (asJson)
-                {
-                    Console.Out.WriteLine(JsonSerializer.Serialize(report, ReportJson.Options));
-                }
-                else
-                {
-                    MatrixRenderer.Render(AnsiConsole.Console, report);
-                }
+                var asJson = parse.GetValue(json);
+                return await WithConfig(
+                    parse.GetValue(Config),
+                    time,
+                    async (config, log, services) =>
+                    {
+                        var report = await services.GetRequiredService<PassRunner>().RunAsync(parse.GetValue(dryRun), null, ct);
+                        if (asJson)
+                        {
+                            Console.Out.WriteLine(JsonSerializer.Serialize(report, ReportJson.Options));
+                        }
+                        else
+                        {
+                            MatrixRenderer.Render(AnsiConsole.Console, report);
+                        }
 
-                return PassRunner.ExitCodeOf(report);
-            }, new PassOptions(RecallReads: !parse.GetValue(reread)));
-        });
+                        return PassRunner.ExitCodeOf(report);
+                    },
+                    new PassOptions(RecallReads: !parse.GetValue(reread))
+                );
+            }
+        );
         return command;
     }
 
@@ -67,43 +80,58 @@ internal static class Commands
     {
         var guest = new Argument<string>("guest") { Description = "<cluster>/<vmid>" };
         var live = new Option<bool>("--live") { Description = "Read Proxmox now (a dry-run pass) instead of the last finished run" };
-        var command = new Command("explain", "Show a guest's level reasons, every check with its evidence, and current vs desired tags") { guest, live, Config };
-        command.SetAction(async (parse, ct) =>
+        var command = new Command("explain", "Show a guest's level reasons, every check with its evidence, and current vs desired tags")
         {
-            var text = parse.GetValue(guest);
-            if (!GuestKey.TryParse(text, out var key))
+            guest,
+            live,
+            Config,
+        };
+        command.SetAction(
+            async (parse, ct) =>
             {
-                Console.Error.WriteLine($"explain: '{text}' is not <cluster>/<vmid>");
-                return ExitCodes.UnknownGuest;
+                var text = parse.GetValue(guest);
+                if (!GuestKey.TryParse(text, out var key))
+                {
+                    Console.Error.WriteLine($"explain: '{text}' is not <cluster>/<vmid>");
+                    return ExitCodes.UnknownGuest;
+                }
+
+                return await WithConfig(parse.GetValue(Config), time, async (config, log, services) =>
+                {
+                    var (report, fromStore) = await services.GetRequiredService<ReportSource>().ForGuestAsync(key, parse.GetValue(live), ct);
+                    if (fromStore)
+                    {
+                        AnsiConsole.MarkupLine(
+                            $"[grey]as of run {Markup.Escape(report.RunId[..8])}, {Markup.Escape(Core.Text.Durations.Format(time.GetUtcNow() - report.FinishedAt))} ago (--live reads Proxmox now)[/]"
+                        );
+                    }
+
+                    var g = report.Guests.FirstOrDefault(x => x.Cluster == key.Cluster && x.Vmid == key.Vmid);
+                    if (g is null)
+                    {
+                        var skipped = report.Skipped.FirstOrDefault(s => s.Cluster == key.Cluster && s.Vmid == key.Vmid);
+                        Console.Error.WriteLine(
+                            skipped is null
+                                ? $"explain: no guest {key} (known clusters: {string.Join(", ", config.ClusterNames)})"
+                                : $"explain: {key} is a {skipped.Reason}: skipped, never tagged"
+                        );
+                        return skipped is null ? ExitCodes.UnknownGuest : ExitCodes.Ok;
+                    }
+
+                    Print(g);
+                    return ExitCodes.Ok;
+                });
             }
-
-            return await WithConfig(parse.GetValue(Config), time, async (config, log, services) =>
-            {
-                var (report, fromStore) = await services.GetRequiredService<ReportSource>().ForGuestAsync(key, parse.GetValue(live), ct);
-                if (fromStore)
-                {
-                    AnsiConsole.MarkupLine($"[grey]as of run {Markup.Escape(report.RunId[..8])}, {Markup.Escape(Core.Text.Durations.Format(time.GetUtcNow() - report.FinishedAt))} ago (--live reads Proxmox now)[/]");
-                }
-
-                var g = report.Guests.FirstOrDefault(x => x.Cluster == key.Cluster && x.Vmid == key.Vmid);
-                if (g is null)
-                {
-                    var skipped = report.Skipped.FirstOrDefault(s => s.Cluster == key.Cluster && s.Vmid == key.Vmid);
-                    Console.Error.WriteLine(skipped is null ? $"explain: no guest {key} (known clusters: {string.Join(", ", config.ClusterNames)})" : $"explain: {key} is a {skipped.Reason}: skipped, never tagged");
-                    return skipped is null ? ExitCodes.UnknownGuest : ExitCodes.Ok;
-                }
-
-                Print(g);
-                return ExitCodes.Ok;
-            });
-        });
+        );
         return command;
     }
 
     private static void Print(GuestReport g)
     {
         var console = AnsiConsole.Console;
-        console.MarkupLine($"[bold]{Markup.Escape(g.Cluster)}/{g.Vmid}[/] {Markup.Escape(g.Name ?? string.Empty)} ({g.Type} on {Markup.Escape(g.Node)})");
+        console.MarkupLine(
+            $"[bold]{Markup.Escape(g.Cluster)}/{g.Vmid}[/] {Markup.Escape(g.Name ?? string.Empty)} ({g.Type} on {Markup.Escape(g.Node)})"
+        );
         console.MarkupLine($"level [bold]{g.Level}[/]{(g.LevelCertain ? string.Empty : " (uncertain: level tags left as they are)")}");
         foreach (var r in g.LevelReasons)
         {
@@ -125,7 +153,12 @@ internal static class Commands
     /// Loads configuration and logging and builds the command's services (<see cref="SelfHostSyncServices"/>); bad
     /// configuration is exit 78 with one line per problem.
     /// </summary>
-    internal static async Task<int> WithConfig(string? path, TimeProvider time, Func<AppConfig, ILogger, IServiceProvider, Task<int>> run, PassOptions? passes = null)
+    internal static async Task<int> WithConfig(
+        string? path,
+        TimeProvider time,
+        Func<AppConfig, ILogger, IServiceProvider, Task<int>> run,
+        PassOptions? passes = null
+    )
     {
         AppConfig config;
         try
@@ -145,7 +178,8 @@ internal static class Commands
         using var log = Logging.Create(
             config.Secrets,
             Environment.GetEnvironmentVariable("SELFHOSTSYNC_DEBUG") == "1" ? Serilog.Events.LogEventLevel.Debug : config.Daemon.LogLevel,
-            config.Daemon.LogFile);
+            config.Daemon.LogFile
+        );
         try
         {
             await using var services = SelfHostSyncServices.Build(config, log, time, passes);

@@ -1,19 +1,19 @@
-using SelfHostSync.Lab;
 using System.CommandLine;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using SelfHostSync.Cli;
-using SelfHostSync.Configuration;
 using SelfHostSync.Composition;
-using SelfHostSync.Daemon;
+using SelfHostSync.Configuration;
 using SelfHostSync.Core.Sync;
+using SelfHostSync.Daemon;
+using SelfHostSync.Lab;
 using SelfHostSync.Lab.Hosting;
 using SelfHostSync.Lab.Scenario;
 using SelfHostSync.Output;
-using Spectre.Console;
 using SelfHostSync.Passes;
+using Spectre.Console;
 
 namespace SelfHostSync.Cli;
 
@@ -24,36 +24,55 @@ internal static class DemoCommand
     {
         var once = new Option<bool>("--once") { Description = "Run one pass, print the matrix and exit" };
         var state = new Option<string?>("--state") { Description = "State directory (default: a new temporary directory)" };
-        var command = new Command("demo", "Start the built-in lab (simulated PVE clusters and PBS servers) on loopback and run SelfHostSync against it") { once, state };
-        command.SetAction(async (parse, ct) =>
+        var command = new Command(
+            "demo",
+            "Start the built-in lab (simulated PVE clusters and PBS servers) on loopback and run SelfHostSync against it"
+        )
         {
-            var configDir = Path.Combine(AppContext.BaseDirectory, "config");
-            var scenario = LabScenario.Load(Path.Combine(configDir, "demo-lab.json"));
-            await using var lab = await LabHost.StartAsync(scenario, time.GetUtcNow(), ct);
-            var stateDir = parse.GetValue(state) ?? Path.Combine(Path.GetTempPath(), $"selfhostsync-demo-{Environment.ProcessId}");
-            Directory.CreateDirectory(stateDir);
-            var configPath = WriteConfig(Path.Combine(configDir, "demo-appsettings.json"), stateDir, lab);
-
-            return await Commands.WithConfig(configPath, time, async (config, log, services) =>
+            once,
+            state,
+        };
+        command.SetAction(
+            async (parse, ct) =>
             {
-                var console = AnsiConsole.Console;
-                console.MarkupLine($"[bold]SelfHostSync demo[/]: lab with {lab.Clusters.Count} clusters, {lab.BackupServers.Count} backup servers and {lab.Synology.Count} Synology NAS on 127.0.0.1");
-                if (parse.GetValue(once))
-                {
-                    var runner = services.GetRequiredService<PassRunner>();
-                    var report = await WithProgressAsync(console, p => runner.RunAsync(dryRun: false, p, ct));
-                    MatrixRenderer.Render(console, report);
-                    return ExitCodes.Ok;
-                }
+                var configDir = Path.Combine(AppContext.BaseDirectory, "config");
+                var scenario = LabScenario.Load(Path.Combine(configDir, "demo-lab.json"));
+                await using var lab = await LabHost.StartAsync(scenario, time.GetUtcNow(), ct);
+                var stateDir = parse.GetValue(state) ?? Path.Combine(Path.GetTempPath(), $"selfhostsync-demo-{Environment.ProcessId}");
+                Directory.CreateDirectory(stateDir);
+                var configPath = WriteConfig(Path.Combine(configDir, "demo-appsettings.json"), stateDir, lab);
 
-                return await RunDaemonAsync(console, config, lab, configPath, time, log, ct);
-            });
-        });
+                return await Commands.WithConfig(configPath, time, async (config, log, services) =>
+                {
+                    var console = AnsiConsole.Console;
+                    console.MarkupLine(
+                        $"[bold]SelfHostSync demo[/]: lab with {lab.Clusters.Count} clusters, {lab.BackupServers.Count} backup servers and {lab.Synology.Count} Synology NAS on 127.0.0.1"
+                    );
+                    if (parse.GetValue(once))
+                    {
+                        var runner = services.GetRequiredService<PassRunner>();
+                        var report = await WithProgressAsync(console, p => runner.RunAsync(dryRun: false, p, ct));
+                        MatrixRenderer.Render(console, report);
+                        return ExitCodes.Ok;
+                    }
+
+                    return await RunDaemonAsync(console, config, lab, configPath, time, log, ct);
+                });
+            }
+        );
         return command;
     }
 
     /// <summary>The daemon against the lab: first pass with progress, the matrix, then the dashboard until Ctrl-C.</summary>
-    private static async Task<int> RunDaemonAsync(IAnsiConsole console, AppConfig config, LabHost lab, string configPath, TimeProvider time, Serilog.ILogger log, CancellationToken ct)
+    private static async Task<int> RunDaemonAsync(
+        IAnsiConsole console,
+        AppConfig config,
+        LabHost lab,
+        string configPath,
+        TimeProvider time,
+        Serilog.ILogger log,
+        CancellationToken ct
+    )
     {
         await using var app = await StartHostAsync(config, time, log, ct);
         var coordinator = app.Services.GetRequiredService<SyncCoordinator>();
@@ -70,7 +89,9 @@ internal static class DemoCommand
         MatrixRenderer.Render(console, report);
         if (app.Services.GetRequiredService<DaemonDrills>().TryStart(null, "demo"))
         {
-            console.MarkupLine("Restore drill started: the never-tested production guest is restored into 9900-9999, booted isolated, probed and destroyed (see the dashboard's Restore drills).");
+            console.MarkupLine(
+                "Restore drill started: the never-tested production guest is restored into 9900-9999, booted isolated, probed and destroyed (see the dashboard's Restore drills)."
+            );
         }
 
         var url = app.Urls.First();
@@ -85,9 +106,7 @@ internal static class DemoCommand
         {
             await app.WaitForShutdownAsync(ct);
         }
-        catch (OperationCanceledException)
-        {
-        }
+        catch (OperationCanceledException) { }
 
         await app.StopAsync(CancellationToken.None);
         console.MarkupLine("stopped");
@@ -115,10 +134,12 @@ internal static class DemoCommand
     private static async Task<RunReport> WithProgressAsync(IAnsiConsole console, Func<IProgress<SyncProgress>, Task<RunReport>> run)
     {
         RunReport? report = null;
-        await console.Status().StartAsync("collecting…", async status =>
-        {
-            report = await run(new Progress<SyncProgress>(p => status.Status($"{p.Stage} {p.Done}/{p.Total}")));
-        });
+        await console
+            .Status()
+            .StartAsync("collecting…", async status =>
+            {
+                report = await run(new Progress<SyncProgress>(p => status.Status($"{p.Stage} {p.Done}/{p.Total}")));
+            });
         return report!;
     }
 

@@ -23,7 +23,11 @@ internal static class InitCommand
     public static Command Build(TimeProvider time)
     {
         var path = new Option<string?>("--config") { Description = $"Where to write the configuration (default {DefaultPath})" };
-        var pveName = new Option<string>("--pve-name") { Description = "A name for the cluster (default: homelab)", DefaultValueFactory = _ => "homelab" };
+        var pveName = new Option<string>("--pve-name")
+        {
+            Description = "A name for the cluster (default: homelab)",
+            DefaultValueFactory = _ => "homelab",
+        };
         var pveUrl = new Option<string?>("--pve-url") { Description = "A PVE node, e.g. https://pve1.lan:8006" };
         var pveToken = new Option<string?>("--pve-token-id") { Description = "user@realm!tokenname" };
         var pveSecret = new Option<string?>("--pve-secret-file") { Description = "A file holding the token's secret (copied into credentials/)" };
@@ -35,60 +39,102 @@ internal static class InitCommand
         var nasPassword = new Option<string?>("--nas-password-file") { Description = "A file holding its password" };
         var yes = new Option<bool>("--yes") { Description = "Trust the fingerprints shown without asking (you compare them yourself)" };
         var force = new Option<bool>("--force") { Description = "Replace an existing configuration" };
-        var command = new Command("init", "Write a first configuration: confirm certificate fingerprints, store secrets as credentials, run doctor, print the roles")
+        var command = new Command(
+            "init",
+            "Write a first configuration: confirm certificate fingerprints, store secrets as credentials, run doctor, print the roles"
+        )
         {
-            path, pveName, pveUrl, pveToken, pveSecret, pbsUrl, pbsToken, pbsSecret, nasUrl, nasUser, nasPassword, yes, force,
+            path,
+            pveName,
+            pveUrl,
+            pveToken,
+            pveSecret,
+            pbsUrl,
+            pbsToken,
+            pbsSecret,
+            nasUrl,
+            nasUser,
+            nasPassword,
+            yes,
+            force,
         };
-        command.SetAction(async (parse, ct) =>
-        {
-            var target = Path.GetFullPath(parse.GetValue(path) ?? DefaultPath);
-            if (File.Exists(target) && !parse.GetValue(force))
+        command.SetAction(
+            async (parse, ct) =>
             {
-                Console.Error.WriteLine($"init: {target} exists; nothing written (--force replaces it)");
-                return ExitCodes.Failed;
-            }
-
-            var problems = new List<string>();
-            var servers = new List<Server>();
-            Add(servers, problems, "pve", parse.GetValue(pveName)!, parse.GetValue(pveUrl), parse.GetValue(pveToken), parse.GetValue(pveSecret), required: true);
-            Add(servers, problems, "pbs", "pbs", parse.GetValue(pbsUrl), parse.GetValue(pbsToken), parse.GetValue(pbsSecret), required: false);
-            Add(servers, problems, "nas", "nas", parse.GetValue(nasUrl), parse.GetValue(nasUser), parse.GetValue(nasPassword), required: false);
-            if (problems.Count > 0)
-            {
-                problems.ForEach(p => Console.Error.WriteLine($"init: {p}"));
-                return ExitCodes.BadConfig;
-            }
-
-            var fingerprints = new Dictionary<Server, string>();
-            foreach (var server in servers)
-            {
-                var fingerprint = await FingerprintAsync(server.Url, ct);
-                if (fingerprint is null)
+                var target = Path.GetFullPath(parse.GetValue(path) ?? DefaultPath);
+                if (File.Exists(target) && !parse.GetValue(force))
                 {
-                    Console.Error.WriteLine($"init: {server.Url} did not present a certificate (not reachable over https?); nothing written");
+                    Console.Error.WriteLine($"init: {target} exists; nothing written (--force replaces it)");
                     return ExitCodes.Failed;
                 }
 
-                Console.Out.WriteLine($"{server.Name}: {server.Url} presents certificate SHA-256 {Fingerprints.Display(fingerprint)}");
-                if (!parse.GetValue(yes) && !Confirm(server))
+                var problems = new List<string>();
+                var servers = new List<Server>();
+                Add(
+                    servers,
+                    problems,
+                    "pve",
+                    parse.GetValue(pveName)!,
+                    parse.GetValue(pveUrl),
+                    parse.GetValue(pveToken),
+                    parse.GetValue(pveSecret),
+                    required: true
+                );
+                Add(servers, problems, "pbs", "pbs", parse.GetValue(pbsUrl), parse.GetValue(pbsToken), parse.GetValue(pbsSecret), required: false);
+                Add(servers, problems, "nas", "nas", parse.GetValue(nasUrl), parse.GetValue(nasUser), parse.GetValue(nasPassword), required: false);
+                if (problems.Count > 0)
                 {
-                    Console.Error.WriteLine("init: not trusted; nothing written");
-                    return ExitCodes.Failed;
+                    problems.ForEach(p => Console.Error.WriteLine($"init: {p}"));
+                    return ExitCodes.BadConfig;
                 }
 
-                fingerprints[server] = fingerprint;
-            }
+                var fingerprints = new Dictionary<Server, string>();
+                foreach (var server in servers)
+                {
+                    var fingerprint = await FingerprintAsync(server.Url, ct);
+                    if (fingerprint is null)
+                    {
+                        Console.Error.WriteLine($"init: {server.Url} did not present a certificate (not reachable over https?); nothing written");
+                        return ExitCodes.Failed;
+                    }
 
-            Write(target, servers, fingerprints);
-            Console.Out.WriteLine($"init: wrote {target} and {servers.Count} secret(s) in {Path.Combine(Path.GetDirectoryName(target)!, "credentials")}");
-            var doctor = await Commands.WithConfig(target, time, (config, _, services) => DoctorCommand.ReportAsync(config, services, ct), DoctorCommand.DoctorPasses);
-            PrintRoles(servers);
-            return doctor;
-        });
+                    Console.Out.WriteLine($"{server.Name}: {server.Url} presents certificate SHA-256 {Fingerprints.Display(fingerprint)}");
+                    if (!parse.GetValue(yes) && !Confirm(server))
+                    {
+                        Console.Error.WriteLine("init: not trusted; nothing written");
+                        return ExitCodes.Failed;
+                    }
+
+                    fingerprints[server] = fingerprint;
+                }
+
+                Write(target, servers, fingerprints);
+                Console.Out.WriteLine(
+                    $"init: wrote {target} and {servers.Count} secret(s) in {Path.Combine(Path.GetDirectoryName(target)!, "credentials")}"
+                );
+                var doctor = await Commands.WithConfig(
+                    target,
+                    time,
+                    (config, _, services) => DoctorCommand.ReportAsync(config, services, ct),
+                    DoctorCommand.DoctorPasses
+                );
+                PrintRoles(servers);
+                return doctor;
+            }
+        );
         return command;
     }
 
-    private static void Add(List<Server> servers, List<string> problems, string kind, string name, string? url, string? login, string? secretFile, bool required)
+    private static void Add(
+        List<Server> servers,
+        List<string> problems,
+        string kind,
+        string name,
+        string? url,
+        string? login,
+        string? secretFile,
+        bool required
+    )
     {
         if (url is null && login is null && secretFile is null && !required)
         {
@@ -136,12 +182,20 @@ internal static class InitCommand
             await tcp.ConnectAsync(url.Host, url.Port, connect.Token);
             await using var tls = new SslStream(tcp.GetStream(), leaveInnerStreamOpen: false, (_, certificate, _, _) =>
             {
-                seen = certificate is null ? null : Fingerprints.Of(certificate as X509Certificate2 ?? X509CertificateLoader.LoadCertificate(certificate.GetRawCertData()));
+                seen = certificate is null
+                    ? null
+                    : Fingerprints.Of(certificate as X509Certificate2 ?? X509CertificateLoader.LoadCertificate(certificate.GetRawCertData()));
                 return false;
             });
             await tls.AuthenticateAsClientAsync(new SslClientAuthenticationOptions { TargetHost = url.Host }, connect.Token);
         }
-        catch (Exception ex) when (ex is System.Security.Authentication.AuthenticationException or IOException or System.Net.Sockets.SocketException or OperationCanceledException)
+        catch (Exception ex)
+            when (ex
+                    is System.Security.Authentication.AuthenticationException
+                        or IOException
+                        or System.Net.Sockets.SocketException
+                        or OperationCanceledException
+            )
         {
             // Refused by us once seen, or not reachable: the fingerprint says which.
         }
@@ -181,12 +235,35 @@ internal static class InitCommand
             }
         }
 
-        JsonNode Endpoint(Server s) => s.Kind switch
-        {
-            "nas" => new JsonObject { ["Name"] = s.Name, ["Url"] = s.Url.ToString().TrimEnd('/'), ["Username"] = s.Login, ["PasswordFile"] = s.Credential, ["Fingerprint"] = Fingerprints.Display(fingerprints[s]) },
-            "pve" => new JsonObject { ["Name"] = s.Name, ["Url"] = s.Url.ToString().TrimEnd('/'), ["TokenId"] = s.Login, ["TokenSecretFile"] = s.Credential, ["Fingerprint"] = Fingerprints.Display(fingerprints[s]), ["HardwareOwner"] = "Self" },
-            _ => new JsonObject { ["Name"] = s.Name, ["Url"] = s.Url.ToString().TrimEnd('/'), ["TokenId"] = s.Login, ["TokenSecretFile"] = s.Credential, ["Fingerprint"] = Fingerprints.Display(fingerprints[s]) },
-        };
+        JsonNode Endpoint(Server s) =>
+            s.Kind switch
+            {
+                "nas" => new JsonObject
+                {
+                    ["Name"] = s.Name,
+                    ["Url"] = s.Url.ToString().TrimEnd('/'),
+                    ["Username"] = s.Login,
+                    ["PasswordFile"] = s.Credential,
+                    ["Fingerprint"] = Fingerprints.Display(fingerprints[s]),
+                },
+                "pve" => new JsonObject
+                {
+                    ["Name"] = s.Name,
+                    ["Url"] = s.Url.ToString().TrimEnd('/'),
+                    ["TokenId"] = s.Login,
+                    ["TokenSecretFile"] = s.Credential,
+                    ["Fingerprint"] = Fingerprints.Display(fingerprints[s]),
+                    ["HardwareOwner"] = "Self",
+                },
+                _ => new JsonObject
+                {
+                    ["Name"] = s.Name,
+                    ["Url"] = s.Url.ToString().TrimEnd('/'),
+                    ["TokenId"] = s.Login,
+                    ["TokenSecretFile"] = s.Credential,
+                    ["Fingerprint"] = Fingerprints.Display(fingerprints[s]),
+                },
+            };
         var root = new JsonObject
         {
             ["SelfHostSync"] = new JsonObject
@@ -211,7 +288,9 @@ internal static class InitCommand
         foreach (var pve in servers.Where(s => s.Kind == "pve"))
         {
             var user = pve.Login.Split('!')[0];
-            Console.Out.WriteLine($"  pveum role add SelfHostSync --privs \"VM.Audit,VM.Config.Options,Sys.Audit,Datastore.Audit,Pool.Audit,VM.Backup,Datastore.AllocateSpace\"");
+            Console.Out.WriteLine(
+                $"  pveum role add SelfHostSync --privs \"VM.Audit,VM.Config.Options,Sys.Audit,Datastore.Audit,Pool.Audit,VM.Backup,Datastore.AllocateSpace\""
+            );
             Console.Out.WriteLine($"  pveum acl modify / --users {user} --tokens '{pve.Login}' --roles SelfHostSync");
         }
 
@@ -220,7 +299,9 @@ internal static class InitCommand
             var user = pbs.Login.Split('!')[0];
             foreach (var (path, role) in new[] { ("/datastore", "DatastoreAudit"), ("/remote", "RemoteAudit") })
             {
-                Console.Out.WriteLine($"  proxmox-backup-manager acl update {path} {role} --auth-id {user} && proxmox-backup-manager acl update {path} {role} --auth-id '{pbs.Login}'");
+                Console.Out.WriteLine(
+                    $"  proxmox-backup-manager acl update {path} {role} --auth-id {user} && proxmox-backup-manager acl update {path} {role} --auth-id '{pbs.Login}'"
+                );
             }
         }
     }

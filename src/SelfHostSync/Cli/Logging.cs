@@ -20,7 +20,8 @@ internal static class Logging
             .WriteTo.Console(
                 outputTemplate: journal ? "<{SyslogPriority}>{Message:lj}{NewLine}" : "[{Timestamp:HH:mm:ss} {Level:u3}] {Message:lj}{NewLine}",
                 standardErrorFromLevel: LogEventLevel.Verbose,
-                formatProvider: System.Globalization.CultureInfo.InvariantCulture);
+                formatProvider: System.Globalization.CultureInfo.InvariantCulture
+            );
         if (file is not null)
         {
             configuration = configuration.WriteTo.File(
@@ -28,7 +29,8 @@ internal static class Logging
                 outputTemplate: "{Timestamp:yyyy-MM-dd HH:mm:ss.fff zzz} [{Level:u3}] {Message:lj}{NewLine}",
                 rollingInterval: RollingInterval.Day,
                 retainedFileCountLimit: 14,
-                formatProvider: System.Globalization.CultureInfo.InvariantCulture);
+                formatProvider: System.Globalization.CultureInfo.InvariantCulture
+            );
         }
 
         return configuration.CreateLogger();
@@ -38,14 +40,19 @@ internal static class Logging
     private sealed class SyslogPriorityEnricher : ILogEventEnricher
     {
         public void Enrich(LogEvent logEvent, ILogEventPropertyFactory propertyFactory) =>
-            logEvent.AddPropertyIfAbsent(propertyFactory.CreateProperty("SyslogPriority", logEvent.Level switch
-            {
-                LogEventLevel.Fatal => 2,
-                LogEventLevel.Error => 3,
-                LogEventLevel.Warning => 4,
-                LogEventLevel.Information => 6,
-                _ => 7,
-            }));
+            logEvent.AddPropertyIfAbsent(
+                propertyFactory.CreateProperty(
+                    "SyslogPriority",
+                    logEvent.Level switch
+                    {
+                        LogEventLevel.Fatal => 2,
+                        LogEventLevel.Error => 3,
+                        LogEventLevel.Warning => 4,
+                        LogEventLevel.Information => 6,
+                        _ => 7,
+                    }
+                )
+            );
     }
 
     /// <summary>Replaces any configured secret inside string properties with ***.</summary>

@@ -33,9 +33,13 @@ internal static class ManPage
         page.AppendLine(".SH DESCRIPTION");
         page.AppendLine(Escape(root.Description ?? string.Empty));
         page.AppendLine(".PP");
-        page.AppendLine(Escape("The daemon (run) is started by systemd (selfhostsync.service); the other commands are run by hand. "
-            + "The configuration is read from --config, $SELFHOSTSYNC_CONFIG, /etc/selfhostsync/appsettings.json or ./appsettings.json; "
-            + "relative secret file names resolve in $CREDENTIALS_DIRECTORY under systemd, else in credentials/ next to the configuration."));
+        page.AppendLine(
+            Escape(
+                "The daemon (run) is started by systemd (selfhostsync.service); the other commands are run by hand. "
+                    + "The configuration is read from --config, $SELFHOSTSYNC_CONFIG, /etc/selfhostsync/appsettings.json or ./appsettings.json; "
+                    + "relative secret file names resolve in $CREDENTIALS_DIRECTORY under systemd, else in credentials/ next to the configuration."
+            )
+        );
         page.AppendLine(".SH COMMANDS");
         foreach (var command in root.Subcommands.Where(c => !c.Hidden))
         {
@@ -43,23 +47,31 @@ internal static class ManPage
         }
 
         page.AppendLine(".SH EXIT STATUS");
-        foreach (var (code, meaning) in new[]
-        {
-            ("0", "success"), ("1", "failed (or refused: another pass or drill is running)"), ("2", "unknown guest"),
-            ("3", "degraded: a source could not be read; nothing unsafe was written"), ("4", "a restore drill failed"),
-            ("69", "the daemon is not reachable"), ("78", "bad configuration or an unusable state directory"),
-        })
+        foreach (
+            var (code, meaning) in new[]
+            {
+                ("0", "success"),
+                ("1", "failed (or refused: another pass or drill is running)"),
+                ("2", "unknown guest"),
+                ("3", "degraded: a source could not be read; nothing unsafe was written"),
+                ("4", "a restore drill failed"),
+                ("69", "the daemon is not reachable"),
+                ("78", "bad configuration or an unusable state directory"),
+            }
+        )
         {
             page.AppendLine(".TP").AppendLine($".B {code}").AppendLine(Escape(meaning));
         }
 
         page.AppendLine(".SH FILES");
-        foreach (var (file, what) in new[]
-        {
-            ("/etc/selfhostsync/appsettings.json", "the configuration (root:selfhostsync 0640)"),
-            ("/etc/selfhostsync/credentials/", "secrets, one file each (root 0700); the unit loads them all"),
-            ("/var/lib/selfhostsync/", "the state database and lock files (selfhostsync 0700)"),
-        })
+        foreach (
+            var (file, what) in new[]
+            {
+                ("/etc/selfhostsync/appsettings.json", "the configuration (root:selfhostsync 0640)"),
+                ("/etc/selfhostsync/credentials/", "secrets, one file each (root 0700); the unit loads them all"),
+                ("/var/lib/selfhostsync/", "the state database and lock files (selfhostsync 0700)"),
+            }
+        )
         {
             page.AppendLine(".TP").AppendLine($".I {Escape(file)}").AppendLine(Escape(what));
         }
@@ -79,7 +91,11 @@ internal static class ManPage
         page.AppendLine(Escape(command.Description ?? string.Empty));
         foreach (var option in command.Options.Where(o => !o.Hidden && o.Name is not ("--help" or "-h" or "-?")))
         {
-            page.AppendLine(".RS").AppendLine(".TP").AppendLine($".B {Escape(option.Name)}").AppendLine(Escape(option.Description ?? string.Empty)).AppendLine(".RE");
+            page.AppendLine(".RS")
+                .AppendLine(".TP")
+                .AppendLine($".B {Escape(option.Name)}")
+                .AppendLine(Escape(option.Description ?? string.Empty))
+                .AppendLine(".RE");
         }
 
         foreach (var sub in command.Subcommands.Where(c => !c.Hidden))

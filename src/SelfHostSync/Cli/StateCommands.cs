@@ -1,13 +1,13 @@
-using Microsoft.Extensions.DependencyInjection;
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
 using SelfHostSync.Control;
 using SelfHostSync.Core.Matrix;
 using SelfHostSync.Output;
+using SelfHostSync.Passes;
 using SelfHostSync.State;
 using Spectre.Console;
-using SelfHostSync.Passes;
 
 namespace SelfHostSync.Cli;
 
@@ -17,30 +17,36 @@ internal static class StateCommands
     public static Command Status(TimeProvider time)
     {
         var json = new Option<bool>("--json") { Description = "Print the last run report as JSON" };
-        var command = new Command("status", "The matrix of the last finished run: every guest, its level and failing checks") { Commands.Config, json };
-        command.SetAction(async (parse, ct) => await Commands.WithConfig(parse.GetValue(Commands.Config), time, async (config, log, services) =>
+        var command = new Command("status", "The matrix of the last finished run: every guest, its level and failing checks")
         {
-            var store = services.GetRequiredService<RunStore>();
-            var last = await store.LastRunAsync(ct);
-            if (last is null)
-            {
-                Console.Error.WriteLine("status: no finished run yet (start `selfhostsync run`, or run `selfhostsync sync`)");
-                return ExitCodes.Ok;
-            }
+            Commands.Config,
+            json,
+        };
+        command.SetAction(async (parse, ct) => await Commands.WithConfig(parse.GetValue(Commands.Config), time, async (config, log, services) =>
+                {
+                    var store = services.GetRequiredService<RunStore>();
+                    var last = await store.LastRunAsync(ct);
+                    if (last is null)
+                    {
+                        Console.Error.WriteLine("status: no finished run yet (start `selfhostsync run`, or run `selfhostsync sync`)");
+                        return ExitCodes.Ok;
+                    }
 
-            if (parse.GetValue(json))
-            {
-                Console.Out.WriteLine(JsonSerializer.Serialize(last, ReportJson.Options));
-            }
-            else
-            {
-                MatrixRenderer.Render(AnsiConsole.Console, last);
-                var age = time.GetUtcNow() - last.FinishedAt;
-                AnsiConsole.MarkupLine($"last run finished {Markup.Escape(Core.Text.Durations.Format(age))} ago{(last.Degraded ? " [red](degraded)[/]" : string.Empty)}");
-            }
+                    if (parse.GetValue(json))
+                    {
+                        Console.Out.WriteLine(JsonSerializer.Serialize(last, ReportJson.Options));
+                    }
+                    else
+                    {
+                        MatrixRenderer.Render(AnsiConsole.Console, last);
+                        var age = time.GetUtcNow() - last.FinishedAt;
+                        AnsiConsole.MarkupLine(
+                            $"last run finished {Markup.Escape(Core.Text.Durations.Format(age))} ago{(last.Degraded ? " [red](degraded)[/]" : string.Empty)}"
+                        );
+                    }
 
-            return ExitCodes.Ok;
-        }));
+                    return ExitCodes.Ok;
+                }));
         return command;
     }
 
@@ -52,48 +58,52 @@ internal static class StateCommands
         var at = new Option<string?>("--at") { Description = "When (ISO 8601, default now)" };
         var note = new Option<string?>("--note") { Description = "What was restored and how it was checked" };
         var record = new Command("record", "Record a restore test you did by hand") { guest, result, at, note, Commands.Config };
-        record.SetAction(async (parse, ct) =>
-        {
-            var text = parse.GetValue(guest)!;
-            if (!GuestKey.TryParse(text, out var key))
+        record.SetAction(
+            async (parse, ct) =>
             {
-                Console.Error.WriteLine($"restore-test record: '{text}' is not <cluster>/<vmid>");
-                return ExitCodes.Failed;
+                var text = parse.GetValue(guest)!;
+                if (!GuestKey.TryParse(text, out var key))
+                {
+                    Console.Error.WriteLine($"restore-test record: '{text}' is not <cluster>/<vmid>");
+                    return ExitCodes.Failed;
+                }
+
+                DateTimeOffset? when = null;
+                if (parse.GetValue(at) is { } atText)
+                {
+                    if (!DateTimeOffset.TryParse(atText, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var parsed))
+                    {
+                        Console.Error.WriteLine($"restore-test record: --at '{atText}' is not a date/time (e.g. 2026-11-20T14:00Z)");
+                        return ExitCodes.Failed;
+                    }
+
+                    when = parsed;
+                }
+
+                return await Commands.WithConfig(parse.GetValue(Commands.Config), time, async (config, log, services) =>
+                {
+                    var manual = new ManualRestoreTest(key.Cluster, key.Vmid, parse.GetValue(result), when, parse.GetValue(note));
+                    if (manual.ToRestoreTest(time.GetUtcNow(), out var error) is not { } test)
+                    {
+                        Console.Error.WriteLine($"restore-test record: {error}");
+                        return ExitCodes.Failed;
+                    }
+
+                    if (!config.ClusterNames.Contains(key.Cluster))
+                    {
+                        Console.Error.WriteLine(
+                            $"restore-test record: no cluster '{key.Cluster}' in the configuration (known: {string.Join(", ", config.ClusterNames)})"
+                        );
+                        return ExitCodes.Failed;
+                    }
+
+                    var store = services.GetRequiredService<RunStore>();
+                    await store.RecordRestoreTestsAsync([test], ct);
+                    Console.Out.WriteLine($"recorded: {key} restore {(test.Passed ? "passed" : "failed")} at {test.At:u}; the next pass uses it");
+                    return ExitCodes.Ok;
+                });
             }
-
-            DateTimeOffset? when = null;
-            if (parse.GetValue(at) is { } atText)
-            {
-                if (!DateTimeOffset.TryParse(atText, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var parsed))
-                {
-                    Console.Error.WriteLine($"restore-test record: --at '{atText}' is not a date/time (e.g. 2026-11-20T14:00Z)");
-                    return ExitCodes.Failed;
-                }
-
-                when = parsed;
-            }
-
-            return await Commands.WithConfig(parse.GetValue(Commands.Config), time, async (config, log, services) =>
-            {
-                var manual = new ManualRestoreTest(key.Cluster, key.Vmid, parse.GetValue(result), when, parse.GetValue(note));
-                if (manual.ToRestoreTest(time.GetUtcNow(), out var error) is not { } test)
-                {
-                    Console.Error.WriteLine($"restore-test record: {error}");
-                    return ExitCodes.Failed;
-                }
-
-                if (!config.ClusterNames.Contains(key.Cluster))
-                {
-                    Console.Error.WriteLine($"restore-test record: no cluster '{key.Cluster}' in the configuration (known: {string.Join(", ", config.ClusterNames)})");
-                    return ExitCodes.Failed;
-                }
-
-                var store = services.GetRequiredService<RunStore>();
-                await store.RecordRestoreTestsAsync([test], ct);
-                Console.Out.WriteLine($"recorded: {key} restore {(test.Passed ? "passed" : "failed")} at {test.At:u}; the next pass uses it");
-                return ExitCodes.Ok;
-            });
-        });
+        );
         return new Command("restore-test", "Manual restore-test records") { record };
     }
 }

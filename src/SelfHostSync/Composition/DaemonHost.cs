@@ -3,11 +3,11 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Quartz;
+using SelfHostSync.Configuration;
+using SelfHostSync.Control;
 using SelfHostSync.Daemon;
 using SelfHostSync.Http;
 using SelfHostSync.State;
-using SelfHostSync.Configuration;
-using SelfHostSync.Control;
 using Serilog;
 
 namespace SelfHostSync.Composition;
@@ -31,22 +31,20 @@ internal static class DaemonHost
         builder.WebHost.UseUrls([.. (urls ?? config.Daemon.ControlUrls).Select(u => u.ToString().TrimEnd('/'))]);
         builder.WebHost.ConfigureKestrel(k => k.AddServerHeader = false);
 
-        builder.Services
-            .AddSelfHostSync(config, log, time)
-            .AddDaemon(config)
-            .AddScheduling(config)
-            .AddControl(config.Daemon);
+        builder.Services.AddSelfHostSync(config, log, time).AddDaemon(config).AddScheduling(config).AddControl(config.Daemon);
 
         var app = builder.Build();
         app.UseHostFiltering();
         app.UseControlAuth(app.Services.GetRequiredService<ControlAuth>());
         var coordinator = app.Services.GetRequiredService<SyncCoordinator>();
         var idle = app.Services.GetRequiredService<IdleMemory>();
-        app.Use(async (context, next) =>
-        {
-            await next(context);
-            idle.RequestFinished();
-        });
+        app.Use(
+            async (context, next) =>
+            {
+                await next(context);
+                idle.RequestFinished();
+            }
+        );
         app.MapControlApi(
             coordinator,
             app.Services.GetRequiredService<DaemonHealth>(),
@@ -56,7 +54,8 @@ internal static class DaemonHost
             app.Services.GetRequiredService<RequestMeter>(),
             app.Services.GetRequiredService<ControlAuth>(),
             app.Services.GetRequiredService<DaemonDrills>(),
-            time);
+            time
+        );
         return app;
     }
 
@@ -64,7 +63,10 @@ internal static class DaemonHost
     private static IServiceCollection AddDaemon(this IServiceCollection services, AppConfig config)
     {
         services.AddSingleton(config.Daemon);
-        services.AddSingleton(sp => new DaemonHealth(config.Daemon.Schedule, config.Sync.SourceTimeout) { StartedAt = sp.GetRequiredService<TimeProvider>().GetUtcNow() });
+        services.AddSingleton(sp => new DaemonHealth(config.Daemon.Schedule, config.Sync.SourceTimeout)
+        {
+            StartedAt = sp.GetRequiredService<TimeProvider>().GetUtcNow(),
+        });
         services.AddSingleton<IdleMemory>();
         services.AddSingleton<SyncCoordinator>();
         services.AddHostedService(sp => sp.GetRequiredService<SyncCoordinator>());
@@ -78,17 +80,11 @@ internal static class DaemonHost
         services.AddQuartz(q =>
         {
             q.AddJob<ScheduledSyncJob>(j => j.WithIdentity(ScheduledSyncJob.Key));
-            q.AddTrigger(t => t
-                .ForJob(ScheduledSyncJob.Key)
-                .WithIdentity("schedule", "selfhostsync")
-                .WithCronSchedule(config.Daemon.Schedule));
+            q.AddTrigger(t => t.ForJob(ScheduledSyncJob.Key).WithIdentity("schedule", "selfhostsync").WithCronSchedule(config.Daemon.Schedule));
             if (config.Drills is { Enabled: true } drills)
             {
                 q.AddJob<ScheduledDrillJob>(j => j.WithIdentity(ScheduledDrillJob.Key));
-                q.AddTrigger(t => t
-                    .ForJob(ScheduledDrillJob.Key)
-                    .WithIdentity("drills", "selfhostsync")
-                    .WithCronSchedule(drills.Schedule));
+                q.AddTrigger(t => t.ForJob(ScheduledDrillJob.Key).WithIdentity("drills", "selfhostsync").WithCronSchedule(drills.Schedule));
             }
         });
         services.AddQuartzHostedService(o => o.WaitForJobsToComplete = false);
@@ -103,9 +99,7 @@ internal static class DaemonHost
         // rebinding its own DNS name to 127.0.0.1. With a token, the token is the check.
         services.AddHostFiltering(o =>
         {
-            o.AllowedHosts = settings.ControlToken is null
-                ? ["localhost", "127.0.0.1", "[::1]", .. settings.ControlUrls.Select(u => u.Host)]
-                : ["*"];
+            o.AllowedHosts = settings.ControlToken is null ? ["localhost", "127.0.0.1", "[::1]", .. settings.ControlUrls.Select(u => u.Host)] : ["*"];
             o.AllowEmptyHosts = false;
         });
         return services;

@@ -23,9 +23,17 @@ internal static class SelfHostSyncServices
 {
     /// <summary>A provider for one command; dispose it asynchronously (DSM sessions log out).</summary>
     public static ServiceProvider Build(AppConfig config, ILogger log, TimeProvider time, PassOptions? passes = null) =>
-        new ServiceCollection().AddSelfHostSync(config, log, time, passes).BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true });
+        new ServiceCollection()
+            .AddSelfHostSync(config, log, time, passes)
+            .BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true });
 
-    public static IServiceCollection AddSelfHostSync(this IServiceCollection services, AppConfig config, ILogger log, TimeProvider time, PassOptions? passes = null)
+    public static IServiceCollection AddSelfHostSync(
+        this IServiceCollection services,
+        AppConfig config,
+        ILogger log,
+        TimeProvider time,
+        PassOptions? passes = null
+    )
     {
         services.TryAddSingleton(config);
         services.TryAddSingleton(time);
@@ -35,7 +43,8 @@ internal static class SelfHostSyncServices
             .AddPasses(passes ?? new PassOptions())
             .AddProxmox(
                 new ProxmoxTopology(config.Clusters, config.BackupServers),
-                new ProxmoxDoctorOptions(config.TagColorMap || config.TagRegister, config.Sync.Vocabulary.Names))
+                new ProxmoxDoctorOptions(config.TagColorMap || config.TagRegister, config.Sync.Vocabulary.Names)
+            )
             .AddRestoreDrills(config.Drills)
             .AddSynology(config.Synology)
             .AddNotifications(config.Daemon.Notifications)
@@ -45,24 +54,26 @@ internal static class SelfHostSyncServices
     /// <summary>The client <c>resync</c> asks the running daemon with.</summary>
     private static IServiceCollection AddControlClient(this IServiceCollection services, DaemonSettings daemon)
     {
-        services.AddHttpClient(ControlAuth.ClientName, c =>
-        {
-            c.BaseAddress = ControlClient.BaseAddress(daemon.ControlUrls[0]);
-            c.Timeout = TimeSpan.FromSeconds(30);
-            if (daemon.ControlToken is { } token)
+        services
+            .AddHttpClient(ControlAuth.ClientName, c =>
             {
-                c.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
-            }
-        }).RemoveAllLoggers();
+                c.BaseAddress = ControlClient.BaseAddress(daemon.ControlUrls[0]);
+                c.Timeout = TimeSpan.FromSeconds(30);
+                if (daemon.ControlToken is { } token)
+                {
+                    c.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+                }
+            })
+            .RemoveAllLoggers();
         return services;
     }
 
     private static IServiceCollection AddPasses(this IServiceCollection services, PassOptions options)
     {
         // What earlier processes kept of configuration reads (decision 012); `sync --reread` starts without.
-        services.TryAddSingleton(sp => new ReadMemory(options.RecallReads
-            ? sp.GetRequiredService<KeptReadStore>().LoadKeptReadsAsync(CancellationToken.None).GetAwaiter().GetResult()
-            : null));
+        services.TryAddSingleton(sp => new ReadMemory(
+            options.RecallReads ? sp.GetRequiredService<KeptReadStore>().LoadKeptReadsAsync(CancellationToken.None).GetAwaiter().GetResult() : null
+        ));
         services.TryAddSingleton<PassRunner>();
         // A command that can answer from the last run builds no gateway and recalls no reads.
         services.TryAddSingleton(sp => new Lazy<PassRunner>(sp.GetRequiredService<PassRunner>));

@@ -45,14 +45,15 @@ internal sealed record AppConfig
 
     /// <summary>Endpoints that skip certificate verification (warned on every run).</summary>
     public IEnumerable<string> Insecure =>
-        Clusters.Where(c => c.Endpoint.InsecureSkipVerify).Select(c => c.Endpoint.ToString())
+        Clusters
+            .Where(c => c.Endpoint.InsecureSkipVerify)
+            .Select(c => c.Endpoint.ToString())
             .Concat(BackupServers.Where(b => b.Endpoint.InsecureSkipVerify).Select(b => b.Endpoint.ToString()))
             .Concat(Synology.Where(s => s.InsecureSkipVerify).Select(s => s.ToString()));
 }
 
 /// <summary>Configuration that cannot be used; each problem is one line naming the key.</summary>
-internal sealed class ConfigException(IReadOnlyList<string> problems)
-    : Exception(string.Join(Environment.NewLine, problems))
+internal sealed class ConfigException(IReadOnlyList<string> problems) : Exception(string.Join(Environment.NewLine, problems))
 {
     public IReadOnlyList<string> Problems { get; } = problems;
 }

@@ -40,15 +40,13 @@ internal static class ConfigLoader
     {
         if (!string.IsNullOrWhiteSpace(explicitPath))
         {
-            return File.Exists(explicitPath) ? Path.GetFullPath(explicitPath)
-                : throw new ConfigException([$"--config: {Missing(explicitPath)}"]);
+            return File.Exists(explicitPath) ? Path.GetFullPath(explicitPath) : throw new ConfigException([$"--config: {Missing(explicitPath)}"]);
         }
 
         var fromEnv = Environment.GetEnvironmentVariable(EnvVariable);
         if (!string.IsNullOrWhiteSpace(fromEnv))
         {
-            return File.Exists(fromEnv) ? Path.GetFullPath(fromEnv)
-                : throw new ConfigException([$"{EnvVariable}: {Missing(fromEnv)}"]);
+            return File.Exists(fromEnv) ? Path.GetFullPath(fromEnv) : throw new ConfigException([$"{EnvVariable}: {Missing(fromEnv)}"]);
         }
 
         foreach (var candidate in new[] { "/etc/selfhostsync/appsettings.json", Path.Combine(Directory.GetCurrentDirectory(), "appsettings.json") })
@@ -65,15 +63,16 @@ internal static class ConfigLoader
             }
         }
 
-        throw new ConfigException(["no configuration found: pass --config PATH, set SELFHOSTSYNC_CONFIG, or create /etc/selfhostsync/appsettings.json"]);
+        throw new ConfigException([
+            "no configuration found: pass --config PATH, set SELFHOSTSYNC_CONFIG, or create /etc/selfhostsync/appsettings.json",
+        ]);
     }
 
     /// <summary>
     /// Why a configuration path cannot be used: <see cref="File.Exists"/> says false both when there is no file and when
     /// a directory on the way may not be entered (a service user outside the group of <c>/etc/selfhostsync</c>).
     /// </summary>
-    private static string Missing(string path) =>
-        Unreadable(path) ?? $"file '{path}' does not exist";
+    private static string Missing(string path) => Unreadable(path) ?? $"file '{path}' does not exist";
 
     /// <summary>A permission problem on the way to <paramref name="path"/>, with the mode and what is needed; null when there is none.</summary>
     internal static string? Unreadable(string path)
@@ -130,7 +129,12 @@ internal static class ConfigLoader
         try
         {
             // Parse once ourselves for a precise line/position on bad JSON.
-            using (var doc = JsonDocument.Parse(File.ReadAllText(path), new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true }))
+            using (
+                var doc = JsonDocument.Parse(
+                    File.ReadAllText(path),
+                    new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true }
+                )
+            )
             {
                 if (doc.RootElement.ValueKind != JsonValueKind.Object)
                 {
@@ -138,10 +142,7 @@ internal static class ConfigLoader
                 }
             }
 
-            return new ConfigurationBuilder()
-                .AddJsonFile(path, optional: false, reloadOnChange: false)
-                .AddEnvironmentVariables()
-                .Build();
+            return new ConfigurationBuilder().AddJsonFile(path, optional: false, reloadOnChange: false).AddEnvironmentVariables().Build();
         }
         catch (JsonException ex)
         {

@@ -81,9 +81,11 @@ internal static class ConfigShape
             if (property is null)
             {
                 var near = properties.Select(p => p.Name).Where(n => Distance(n.ToUpperInvariant(), child.Key.ToUpperInvariant()) <= 2).ToList();
-                problems.Add(near.Count == 1
-                    ? $"{Join(key, child.Key)}: unknown key (did you mean {Join(key, near[0])}?)"
-                    : $"{Join(key, child.Key)}: unknown key");
+                problems.Add(
+                    near.Count == 1
+                        ? $"{Join(key, child.Key)}: unknown key (did you mean {Join(key, near[0])}?)"
+                        : $"{Join(key, child.Key)}: unknown key"
+                );
                 continue;
             }
 
@@ -93,21 +95,24 @@ internal static class ConfigShape
 
     private static bool IsScalar(Type type) => type == typeof(string) || type == typeof(bool) || type == typeof(int);
 
-    private static string? ValueProblem(Type type, string value) => type switch
-    {
-        _ when type == typeof(bool) && !bool.TryParse(value, out _) => $"'{value}' is not true or false",
-        _ when type == typeof(int) && !int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out _) => $"'{value}' is not a whole number",
-        _ => null,
-    };
+    private static string? ValueProblem(Type type, string value) =>
+        type switch
+        {
+            _ when type == typeof(bool) && !bool.TryParse(value, out _) => $"'{value}' is not true or false",
+            _ when type == typeof(int) && !int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out _) =>
+                $"'{value}' is not a whole number",
+            _ => null,
+        };
 
-    private static string Describe(Type type) => type switch
-    {
-        _ when type == typeof(bool) => "true or false",
-        _ when type == typeof(int) => "a whole number",
-        _ when type == typeof(string) => "a string",
-        _ when ElementOfList(type) is not null => "a list [ … ]",
-        _ => "an object { … }",
-    };
+    private static string Describe(Type type) =>
+        type switch
+        {
+            _ when type == typeof(bool) => "true or false",
+            _ when type == typeof(int) => "a whole number",
+            _ when type == typeof(string) => "a string",
+            _ when ElementOfList(type) is not null => "a list [ … ]",
+            _ => "an object { … }",
+        };
 
     private static Type? ElementOfList(Type type) =>
         type.IsGenericType && type.GetGenericTypeDefinition() == typeof(List<>) ? type.GetGenericArguments()[0] : null;

@@ -15,13 +15,27 @@ internal static partial class ConfigValidator
         }
         catch (FormatException ex)
         {
-            problems.Add($"Schedule: '{schedule}' is not a Quartz cron expression (seconds minutes hours day-of-month month day-of-week, e.g. \"0 */15 * * * ?\"): {ex.Message}");
+            problems.Add(
+                $"Schedule: '{schedule}' is not a Quartz cron expression (seconds minutes hours day-of-month month day-of-week, e.g. \"0 */15 * * * ?\"): {ex.Message}"
+            );
         }
 
         var urls = new List<Uri>();
-        foreach (var text in (o.ControlApi.Urls ?? "http://127.0.0.1:8785").Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        foreach (
+            var text in (o.ControlApi.Urls ?? "http://127.0.0.1:8785").Split(
+                ';',
+                StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries
+            )
+        )
         {
-            if (Uri.TryCreate(text.Replace("://*", "://0.0.0.0", StringComparison.Ordinal).Replace("://+", "://0.0.0.0", StringComparison.Ordinal), UriKind.Absolute, out var url) && url.Scheme == Uri.UriSchemeHttp)
+            if (
+                Uri.TryCreate(
+                    text.Replace("://*", "://0.0.0.0", StringComparison.Ordinal).Replace("://+", "://0.0.0.0", StringComparison.Ordinal),
+                    UriKind.Absolute,
+                    out var url
+                )
+                && url.Scheme == Uri.UriSchemeHttp
+            )
             {
                 urls.Add(url);
             }
@@ -112,7 +126,9 @@ internal static partial class ConfigValidator
         }
 
         Uri? heartbeat = o.HeartbeatUrl is null ? null : HttpUrl("Notifications.HeartbeatUrl", o.HeartbeatUrl, problems, secrets);
-        TimeSpan? reminder = o.ReminderInterval is null ? null : Span("Notifications.ReminderInterval", o.ReminderInterval, TimeSpan.FromDays(1), problems);
+        TimeSpan? reminder = o.ReminderInterval is null
+            ? null
+            : Span("Notifications.ReminderInterval", o.ReminderInterval, TimeSpan.FromDays(1), problems);
         return new NotificationSettings
         {
             Ntfy = ntfy,
@@ -159,8 +175,9 @@ internal static partial class ConfigValidator
             secrets.Add(password);
         }
 
-        return problems.Count > before ? null : new SmtpTarget(
-            s.Host!, s.Port ?? (security == SmtpSecurity.SslOnConnect ? 465 : 587), security, s.Username, password, s.From!, s.To);
+        return problems.Count > before
+            ? null
+            : new SmtpTarget(s.Host!, s.Port ?? (security == SmtpSecurity.SslOnConnect ? 465 : 587), security, s.Username, password, s.From!, s.To);
     }
 
     /// <summary>An http(s) URL; the whole URL is treated as a secret when it carries a token (query or user info).</summary>

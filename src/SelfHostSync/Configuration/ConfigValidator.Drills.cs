@@ -16,7 +16,7 @@ internal static partial class ConfigValidator
 
     private static DrillConfig? Drills(RestoreDrillsOptions d, IReadOnlyList<PveCluster> clusters, List<string> problems, List<string> secrets)
     {
-        const string key = "RestoreDrills";
+        const string Key = "RestoreDrills";
         var anySet = d.Enabled || d.Cluster is not null || d.Node is not null || d.TargetStorage is not null || d.VmidRange is not null;
         if (!anySet)
         {
@@ -31,20 +31,20 @@ internal static partial class ConfigValidator
         }
         catch (FormatException)
         {
-            problems.Add($"{key}.Schedule: '{schedule}' is not a Quartz cron expression (e.g. \"0 0 3 ? * SUN\" for Sundays 03:00)");
+            problems.Add($"{Key}.Schedule: '{schedule}' is not a Quartz cron expression (e.g. \"0 0 3 ? * SUN\" for Sundays 03:00)");
         }
 
         var cluster = clusters.FirstOrDefault(c => c.Name == d.Cluster);
         if (cluster is null)
         {
-            problems.Add($"{key}.Cluster: '{d.Cluster}' is not a configured Proxmox cluster ({string.Join(", ", clusters.Select(c => c.Name))})");
+            problems.Add($"{Key}.Cluster: '{d.Cluster}' is not a configured Proxmox cluster ({string.Join(", ", clusters.Select(c => c.Name))})");
         }
 
-        Require($"{key}.Node", d.Node, NamePattern(), "a node name", problems);
-        Require($"{key}.TargetStorage", d.TargetStorage, NamePattern(), "a PVE storage id", problems);
+        Require($"{Key}.Node", d.Node, NamePattern(), "a node name", problems);
+        Require($"{Key}.TargetStorage", d.TargetStorage, NamePattern(), "a PVE storage id", problems);
         if (!VmidRange.TryParse(d.VmidRange, out var range, out var rangeError))
         {
-            problems.Add($"{key}.VmidRange: {rangeError}");
+            problems.Add($"{Key}.VmidRange: {rangeError}");
         }
 
         var isolation = DrillIsolation.LinkDown;
@@ -55,40 +55,42 @@ internal static partial class ConfigValidator
         }
         else if (isolationText != "link-down")
         {
-            problems.Add($"{key}.Isolation: '{isolationText}' is not link-down or bridge:<name>");
+            problems.Add($"{Key}.Isolation: '{isolationText}' is not link-down or bridge:<name>");
         }
 
         var probe = DrillProbe.Agent;
         if (d.Probe is not null && !Enum.TryParse(d.Probe, ignoreCase: true, out probe))
         {
-            problems.Add($"{key}.Probe: '{d.Probe}' is not agent or running");
+            problems.Add($"{Key}.Probe: '{d.Probe}' is not agent or running");
         }
 
         if (d.RunningSeconds is < 5 or > 3600)
         {
-            problems.Add($"{key}.RunningSeconds: {d.RunningSeconds} is outside 5–3600");
+            problems.Add($"{Key}.RunningSeconds: {d.RunningSeconds} is outside 5–3600");
         }
 
-        var timeout = Span($"{key}.Timeout", d.Timeout, TimeSpan.FromMinutes(30), problems);
+        var timeout = Span($"{Key}.Timeout", d.Timeout, TimeSpan.FromMinutes(30), problems);
         if (timeout < TimeSpan.FromSeconds(10) || timeout > TimeSpan.FromHours(24))
         {
-            problems.Add($"{key}.Timeout: {d.Timeout} is outside 00:00:10–1.00:00:00");
+            problems.Add($"{Key}.Timeout: {d.Timeout} is outside 00:00:10–1.00:00:00");
         }
 
         if (TimeSpan.FromSeconds(d.RunningSeconds ?? 120) >= timeout)
         {
-            problems.Add($"{key}.RunningSeconds: {d.RunningSeconds ?? 120} s is not shorter than Timeout ({timeout}): every running probe would time out");
+            problems.Add(
+                $"{Key}.RunningSeconds: {d.RunningSeconds ?? 120} s is not shorter than Timeout ({timeout}): every running probe would time out"
+            );
         }
 
         if (d.FreeSpacePercent is < 0 or > 90)
         {
-            problems.Add($"{key}.FreeSpacePercent: {d.FreeSpacePercent} is outside 0–90");
+            problems.Add($"{Key}.FreeSpacePercent: {d.FreeSpacePercent} is outside 0–90");
         }
 
         var parallel = d.MaxParallel ?? 1;
         if (parallel is < 1 or > 8 || (range is not null && parallel > range.Count))
         {
-            problems.Add($"{key}.MaxParallel: {parallel} is outside 1–8 or larger than the VMID range");
+            problems.Add($"{Key}.MaxParallel: {parallel} is outside 1–8 or larger than the VMID range");
         }
 
         var levels = new HashSet<Level>();
@@ -100,23 +102,26 @@ internal static partial class ConfigValidator
             }
             else
             {
-                problems.Add($"{key}.Levels: '{text}' is not a level (0, 1, 2, 3a, 3b)");
+                problems.Add($"{Key}.Levels: '{text}' is not a level (0, 1, 2, 3a, 3b)");
             }
         }
 
         PveCluster? drillCluster = cluster;
         if (cluster is not null && (d.TokenId is not null || d.TokenSecret is not null || d.TokenSecretFile is not null))
         {
-            if (TokenIdProblem($"{key}.TokenId", d.TokenId) is { } problem)
+            if (TokenIdProblem($"{Key}.TokenId", d.TokenId) is { } problem)
             {
                 problems.Add(problem);
             }
 
-            var secret = Secret($"{key}.TokenSecret", d.TokenSecret, d.TokenSecretFile, problems);
+            var secret = Secret($"{Key}.TokenSecret", d.TokenSecret, d.TokenSecretFile, problems);
             if (secret is not null)
             {
                 secrets.Add(secret);
-                drillCluster = cluster with { Endpoint = cluster.Endpoint with { TokenId = d.TokenId ?? string.Empty, TokenSecret = secret, Password = null } };
+                drillCluster = cluster with
+                {
+                    Endpoint = cluster.Endpoint with { TokenId = d.TokenId ?? string.Empty, TokenSecret = secret, Password = null },
+                };
             }
         }
 

@@ -38,26 +38,47 @@ internal static partial class ConfigValidator
             var fingerprint = Fingerprint(key, n.Fingerprint, problems);
             if (fingerprint is not null && n.InsecureSkipVerify)
             {
-                problems.Add($"{key}: Fingerprint and InsecureSkipVerify together would ignore the pin; keep the Fingerprint and remove InsecureSkipVerify");
+                problems.Add(
+                    $"{key}: Fingerprint and InsecureSkipVerify together would ignore the pin; keep the Fingerprint and remove InsecureSkipVerify"
+                );
             }
 
             var timeout = RequestTimeout($"{key}.Timeout", n.Timeout, problems);
             var destinations = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
             foreach (var d in n.OffsiteDestinations)
             {
-                if (string.IsNullOrWhiteSpace(d) || d.Count(c => c == ':') > 1 || d.Trim().Split(':').Any(p => p.Length == 0) || !destinations.Add(d.Trim()))
+                if (
+                    string.IsNullOrWhiteSpace(d)
+                    || d.Count(c => c == ':') > 1
+                    || d.Trim().Split(':').Any(p => p.Length == 0)
+                    || !destinations.Add(d.Trim())
+                )
                 {
-                    problems.Add($"{key}.OffsiteDestinations: '{d}' is not a Hyper Backup destination (target_type:transfer_type, e.g. cloud_image:s3, or a transfer type), or is listed twice");
+                    problems.Add(
+                        $"{key}.OffsiteDestinations: '{d}' is not a Hyper Backup destination (target_type:transfer_type, e.g. cloud_image:s3, or a transfer type), or is listed twice"
+                    );
                 }
             }
 
             if (problems.Count == before)
             {
-                result.Add(new SynologyEndpoint(n.Name!, url!, n.Username!, password!, string.IsNullOrWhiteSpace(n.DeviceName) ? "selfhostsync" : n.DeviceName, deviceId, fingerprint, n.InsecureSkipVerify, n.RemoteVaultOffsite)
-                {
-                    Timeout = timeout,
-                    OffsiteDestinations = destinations,
-                });
+                result.Add(
+                    new SynologyEndpoint(
+                        n.Name!,
+                        url!,
+                        n.Username!,
+                        password!,
+                        string.IsNullOrWhiteSpace(n.DeviceName) ? "selfhostsync" : n.DeviceName,
+                        deviceId,
+                        fingerprint,
+                        n.InsecureSkipVerify,
+                        n.RemoteVaultOffsite
+                    )
+                    {
+                        Timeout = timeout,
+                        OffsiteDestinations = destinations,
+                    }
+                );
             }
         }
 

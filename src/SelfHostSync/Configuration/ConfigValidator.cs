@@ -1,12 +1,12 @@
-using SelfHostSync.Core.Evidence;
-using SelfHostSync.Http;
 using System.Globalization;
 using SelfHostSync.Core.Classification;
+using SelfHostSync.Core.Evidence;
 using SelfHostSync.Core.Inventory;
 using SelfHostSync.Core.Matrix;
 using SelfHostSync.Core.Policies;
 using SelfHostSync.Core.Sync;
 using SelfHostSync.Core.Tags;
+using SelfHostSync.Http;
 using SelfHostSync.Proxmox.Gateways;
 using SelfHostSync.Proxmox.Http;
 
@@ -70,7 +70,14 @@ internal static partial class ConfigValidator
         }
 
         var nas = Synology(o.Synology, problems, secrets);
-        foreach (var dup in clusters.Select(c => c.Name).Concat(servers.Select(s => s.Name)).Concat(nas.Select(n => n.Name)).GroupBy(n => n, StringComparer.Ordinal).Where(g => g.Count() > 1))
+        foreach (
+            var dup in clusters
+                .Select(c => c.Name)
+                .Concat(servers.Select(s => s.Name))
+                .Concat(nas.Select(n => n.Name))
+                .GroupBy(n => n, StringComparer.Ordinal)
+                .Where(g => g.Count() > 1)
+        )
         {
             problems.Add($"Name: '{dup.Key}' is used by more than one Proxmox/BackupServers entry");
         }
@@ -153,7 +160,9 @@ internal static partial class ConfigValidator
         var fingerprint = Fingerprint(key, e.Fingerprint, problems);
         if (fingerprint is not null && e.InsecureSkipVerify)
         {
-            problems.Add($"{key}: Fingerprint and InsecureSkipVerify together would ignore the pin; keep the Fingerprint and remove InsecureSkipVerify");
+            problems.Add(
+                $"{key}: Fingerprint and InsecureSkipVerify together would ignore the pin; keep the Fingerprint and remove InsecureSkipVerify"
+            );
         }
 
         if (e.MaxConcurrentRequests is < 1 or > 64)
@@ -167,7 +176,17 @@ internal static partial class ConfigValidator
             return null;
         }
 
-        return new ProxmoxEndpoint(product, e.Name!, url!, user!, ticket ? string.Empty : secret!, fingerprint, e.InsecureSkipVerify, e.MaxConcurrentRequests ?? 4, timeout)
+        return new ProxmoxEndpoint(
+            product,
+            e.Name!,
+            url!,
+            user!,
+            ticket ? string.Empty : secret!,
+            fingerprint,
+            e.InsecureSkipVerify,
+            e.MaxConcurrentRequests ?? 4,
+            timeout
+        )
         {
             Password = ticket ? secret : null,
         };
@@ -263,7 +282,12 @@ internal static partial class ConfigValidator
 
         // The unit loads the whole credentials directory (LoadCredential=selfhostsync:/etc/selfhostsync/credentials):
         // systemd names each file selfhostsync_<file>.
-        if (!Path.IsPathRooted(file) && credentials is not null && !File.Exists(path) && File.Exists(Path.Combine(credentials, $"selfhostsync_{file}")))
+        if (
+            !Path.IsPathRooted(file)
+            && credentials is not null
+            && !File.Exists(path)
+            && File.Exists(Path.Combine(credentials, $"selfhostsync_{file}"))
+        )
         {
             path = Path.Combine(credentials, $"selfhostsync_{file}");
         }
@@ -280,9 +304,11 @@ internal static partial class ConfigValidator
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            problems.Add(ex is UnauthorizedAccessException
-                ? $"{key}File: '{path}' cannot be read (permission denied for {Environment.UserName}): the secrets are root's and systemd hands them to the service; run admin commands as root (sudo selfhostsync …)"
-                : $"{key}File: '{path}' cannot be read ({(ex is FileNotFoundException or DirectoryNotFoundException ? "no such file" : "I/O error")})");
+            problems.Add(
+                ex is UnauthorizedAccessException
+                    ? $"{key}File: '{path}' cannot be read (permission denied for {Environment.UserName}): the secrets are root's and systemd hands them to the service; run admin commands as root (sudo selfhostsync …)"
+                    : $"{key}File: '{path}' cannot be read ({(ex is FileNotFoundException or DirectoryNotFoundException ? "no such file" : "I/O error")})"
+            );
             return null;
         }
     }
@@ -345,7 +371,9 @@ internal static partial class ConfigValidator
             var shadow = rules.FindIndex(earlier => earlier.Shadows(rule));
             if (shadow >= 0)
             {
-                problems.Add($"{key}: never applies, Intent.Rules[{ruleIndex[shadow]}] ({rules[shadow].Describe()}) already matches every guest it would (first match wins); remove it or move it up");
+                problems.Add(
+                    $"{key}: never applies, Intent.Rules[{ruleIndex[shadow]}] ({rules[shadow].Describe()}) already matches every guest it would (first match wins); remove it or move it up"
+                );
                 continue;
             }
 
@@ -408,19 +436,21 @@ internal static partial class ConfigValidator
                 continue;
             }
 
-            entries.Add(new InventoryEntry
-            {
-                Name = e.Name,
-                Level = level,
-                Vendor = e.Vendor,
-                DataLocation = e.DataLocation,
-                Mfa = e.Mfa,
-                ExportTested = Date($"{key}.ExportTested", e.ExportTested, problems),
-                LastBackup = Date($"{key}.LastBackup", e.LastBackup, problems),
-                RestoreTested = Date($"{key}.RestoreTested", e.RestoreTested, problems),
-                Monitoring = e.Monitoring,
-                Patched = Date($"{key}.Patched", e.Patched, problems),
-            });
+            entries.Add(
+                new InventoryEntry
+                {
+                    Name = e.Name,
+                    Level = level,
+                    Vendor = e.Vendor,
+                    DataLocation = e.DataLocation,
+                    Mfa = e.Mfa,
+                    ExportTested = Date($"{key}.ExportTested", e.ExportTested, problems),
+                    LastBackup = Date($"{key}.LastBackup", e.LastBackup, problems),
+                    RestoreTested = Date($"{key}.RestoreTested", e.RestoreTested, problems),
+                    Monitoring = e.Monitoring,
+                    Patched = Date($"{key}.Patched", e.Patched, problems),
+                }
+            );
         }
 
         return entries;

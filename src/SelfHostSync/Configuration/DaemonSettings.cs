@@ -34,7 +34,15 @@ internal enum SmtpSecurity
     None,
 }
 
-internal sealed record SmtpTarget(string Host, int Port, SmtpSecurity Security, string? Username, string? Password, string From, IReadOnlyList<string> To);
+internal sealed record SmtpTarget(
+    string Host,
+    int Port,
+    SmtpSecurity Security,
+    string? Username,
+    string? Password,
+    string From,
+    IReadOnlyList<string> To
+);
 
 /// <summary>The validated settings of the daemon (<c>run</c>).</summary>
 internal sealed record DaemonSettings

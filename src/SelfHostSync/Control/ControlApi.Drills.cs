@@ -78,8 +78,7 @@ internal static class DrillApi
         });
     }
 
-    private static IResult NotConfigured() =>
-        Results.Json(new { error = "restore drills are not configured (RestoreDrills)" }, statusCode: 404);
+    private static IResult NotConfigured() => Results.Json(new { error = "restore drills are not configured (RestoreDrills)" }, statusCode: 404);
 
     private sealed record DrillRequest(string? Guest);
 }

@@ -1,4 +1,3 @@
-using SelfHostSync.Http;
 using System.Globalization;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
@@ -8,6 +7,7 @@ using SelfHostSync.Core.Evidence;
 using SelfHostSync.Core.Matrix;
 using SelfHostSync.Core.Sync;
 using SelfHostSync.Daemon;
+using SelfHostSync.Http;
 using SelfHostSync.Output;
 using SelfHostSync.State;
 
@@ -18,58 +18,91 @@ internal static class ControlApi
 {
     public static void UseControlAuth(this WebApplication app, ControlAuth auth)
     {
-        app.Use(async (context, next) =>
-        {
-            var path = context.Request.Path.Value ?? "/";
-            if (path == "/healthz")
+        app.Use(
+            async (context, next) =>
             {
+                var path = context.Request.Path.Value ?? "/";
+                if (path == "/healthz")
+                {
+                    await next(context);
+                    return;
+                }
+
+                if (auth.RequiresToken && path == "/" && auth.IsValidToken(context.Request.Query["token"]))
+                {
+                    context.Response.Cookies.Append(
+                        ControlAuth.CookieName,
+                        auth.NewSession(),
+                        new CookieOptions
+                        {
+                            HttpOnly = true,
+                            SameSite = SameSiteMode.Strict,
+                            Path = "/",
+                            MaxAge = ControlAuth.SessionLifetime,
+                        }
+                    );
+                    context.Response.Redirect("/");
+                    return;
+                }
+
+                if (!auth.IsAuthenticated(context))
+                {
+                    context.Response.StatusCode = StatusCodes.Status401Unauthorized;
+                    context.Response.Headers.WWWAuthenticate = "Bearer";
+                    await context.Response.WriteAsJsonAsync(new { error = "a bearer token is required (ControlApi.Token)" });
+                    return;
+                }
+
+                if (HttpMethods.IsPost(context.Request.Method) && !await auth.PassesCsrfAsync(context))
+                {
+                    context.Response.StatusCode = StatusCodes.Status403Forbidden;
+                    await context.Response.WriteAsJsonAsync(
+                        new { error = $"missing or wrong anti-CSRF token ({ControlAuth.CsrfHeader} header or csrf form field; see GET /api/status)" }
+                    );
+                    return;
+                }
+
                 await next(context);
-                return;
             }
-
-            if (auth.RequiresToken && path == "/" && auth.IsValidToken(context.Request.Query["token"]))
-            {
-                context.Response.Cookies.Append(ControlAuth.CookieName, auth.NewSession(), new CookieOptions { HttpOnly = true, SameSite = SameSiteMode.Strict, Path = "/", MaxAge = ControlAuth.SessionLifetime });
-                context.Response.Redirect("/");
-                return;
-            }
-
-            if (!auth.IsAuthenticated(context))
-            {
-                context.Response.StatusCode = StatusCodes.Status401Unauthorized;
-                context.Response.Headers.WWWAuthenticate = "Bearer";
-                await context.Response.WriteAsJsonAsync(new { error = "a bearer token is required (ControlApi.Token)" });
-                return;
-            }
-
-            if (HttpMethods.IsPost(context.Request.Method) && !await auth.PassesCsrfAsync(context))
-            {
-                context.Response.StatusCode = StatusCodes.Status403Forbidden;
-                await context.Response.WriteAsJsonAsync(new { error = $"missing or wrong anti-CSRF token ({ControlAuth.CsrfHeader} header or csrf form field; see GET /api/status)" });
-                return;
-            }
-
-            await next(context);
-        });
+        );
     }
 
-    public static void MapControlApi(this IEndpointRouteBuilder app, SyncCoordinator coordinator, Daemon.DaemonHealth health, IReadOnlySet<string> clusters, RunStore store, DrillStore drillStore, RequestMeter meter, ControlAuth auth, DaemonDrills drills, TimeProvider time)
+    public static void MapControlApi(
+        this IEndpointRouteBuilder app,
+        SyncCoordinator coordinator,
+        Daemon.DaemonHealth health,
+        IReadOnlySet<string> clusters,
+        RunStore store,
+        DrillStore drillStore,
+        RequestMeter meter,
+        ControlAuth auth,
+        DaemonDrills drills,
+        TimeProvider time
+    )
     {
         app.MapDrillApi(drills, drillStore);
 
         // 503 when passes stopped completing (a hang, a crashed loop): what a monitor or a systemd watchdog script acts on.
         app.MapGet("/healthz", () => health.Problem(time.GetUtcNow()) is { } problem
-            ? Results.Json(new { status = "unhealthy", reason = problem, lastRun = coordinator.Last?.FinishedAt }, statusCode: StatusCodes.Status503ServiceUnavailable)
-            : coordinator.Last is null
-                ? Results.Json(new { status = "starting" })
-                : Results.Json(new { status = coordinator.Last.Degraded ? "degraded" : "ok", lastRun = coordinator.Last.FinishedAt }));
+                ? Results.Json(
+                    new
+                    {
+                        status = "unhealthy",
+                        reason = problem,
+                        lastRun = coordinator.Last?.FinishedAt,
+                    },
+                    statusCode: StatusCodes.Status503ServiceUnavailable
+                )
+            : coordinator.Last is null ? Results.Json(new { status = "starting" })
+            : Results.Json(new { status = coordinator.Last.Degraded ? "degraded" : "ok", lastRun = coordinator.Last.FinishedAt }));
 
         app.MapGet("/api/status", () => Json(StatusOf(coordinator, auth)));
 
         app.MapGet("/", async (HttpContext context, string? run, CancellationToken ct) =>
         {
             var nonce = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16));
-            context.Response.Headers.ContentSecurityPolicy = $"default-src 'none'; style-src 'nonce-{nonce}'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+            context.Response.Headers.ContentSecurityPolicy =
+                $"default-src 'none'; style-src 'nonce-{nonce}'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
             context.Response.Headers.XContentTypeOptions = "nosniff";
             context.Response.Headers["Referrer-Policy"] = "no-referrer";
             var pending = run is not null && coordinator.StateOf(run) is not null ? run : null;
@@ -81,7 +114,8 @@ internal static class ControlApi
                 coordinator.Progress,
                 auth.Csrf,
                 nonce,
-                time.GetUtcNow())
+                time.GetUtcNow()
+            )
             {
                 Drills = drills.Configured ? await drillStore.RecentDrillsAsync(100, null, ct) : null,
                 DrillRunning = drills.Running,
@@ -92,7 +126,12 @@ internal static class ControlApi
         app.MapGet("/metrics", async (HttpContext context, CancellationToken ct) =>
         {
             var recent = drills.Configured ? await drillStore.RecentDrillsAsync(500, null, ct) : [];
-            await TextResponse.WriteAsync(context.Response, "text/plain; version=0.0.4; charset=utf-8", w => Metrics.WriteAsync(w, coordinator.Last, meter, time.GetUtcNow(), recent, ct), ct);
+            await TextResponse.WriteAsync(
+                context.Response,
+                "text/plain; version=0.0.4; charset=utf-8",
+                w => Metrics.WriteAsync(w, coordinator.Last, meter, time.GetUtcNow(), recent, ct),
+                ct
+            );
         });
 
         app.MapGet("/api/guests", () => Json(coordinator.Last?.Guests ?? []));
@@ -100,7 +139,8 @@ internal static class ControlApi
         app.MapGet("/api/guests/{cluster}/{vmid:int}", (string cluster, int vmid) =>
             coordinator.Last?.Guests.FirstOrDefault(g => g.Cluster == cluster && g.Vmid == vmid) is { } g
                 ? Json(g)
-                : Results.Json(new { error = $"no guest {cluster}/{vmid} in the last run" }, statusCode: 404));
+                : Results.Json(new { error = $"no guest {cluster}/{vmid} in the last run" }, statusCode: 404)
+        );
 
         app.MapPost("/api/sync", (HttpContext context) =>
         {
@@ -119,18 +159,40 @@ internal static class ControlApi
         {
             if (coordinator.StateOf(id) is { } live)
             {
-                return Json(new { runId = id, state = live, report = (RunReport?)null });
+                return Json(
+                    new
+                    {
+                        runId = id,
+                        state = live,
+                        report = (RunReport?)null,
+                    }
+                );
             }
 
             if (coordinator.FailureOf(id) is { } error)
             {
-                return Json(new { runId = id, state = "failed", error, report = (RunReport?)null });
+                return Json(
+                    new
+                    {
+                        runId = id,
+                        state = "failed",
+                        error,
+                        report = (RunReport?)null,
+                    }
+                );
             }
 
             var run = await store.GetRunAsync(id, ct);
             return run is null
                 ? Results.Json(new { error = $"no run {id}" }, statusCode: 404)
-                : Json(new { runId = id, state = run.Value.Summary.State, report = run.Value.Report });
+                : Json(
+                    new
+                    {
+                        runId = id,
+                        state = run.Value.Summary.State,
+                        report = run.Value.Report,
+                    }
+                );
         });
 
         app.MapPost("/api/restore-tests", async (HttpContext context, CancellationToken ct) =>
@@ -176,7 +238,14 @@ internal static class ControlApi
     private static object StatusOf(SyncCoordinator coordinator, ControlAuth auth)
     {
         var last = coordinator.Last;
-        var levels = new SortedDictionary<string, int>(StringComparer.Ordinal) { ["0"] = 0, ["1"] = 0, ["2"] = 0, ["3a"] = 0, ["3b"] = 0 };
+        var levels = new SortedDictionary<string, int>(StringComparer.Ordinal)
+        {
+            ["0"] = 0,
+            ["1"] = 0,
+            ["2"] = 0,
+            ["3a"] = 0,
+            ["3b"] = 0,
+        };
         foreach (var level in (last?.Guests.Select(g => g.Level) ?? []).Concat(last?.Inventory.Select(i => i.Level) ?? []))
         {
             levels[level] = levels.GetValueOrDefault(level) + 1;
@@ -191,16 +260,18 @@ internal static class ControlApi
             guests = last?.Guests.Count ?? 0,
             failing = (last?.Guests.Count(g => g.Checks.Any(c => c.Status == Core.Checks.CheckStatus.Fail)) ?? 0)
                 + (last?.Inventory.Count(i => i.Checks.Any(c => c.Status == Core.Checks.CheckStatus.Fail)) ?? 0),
-            lastRun = last is null ? null : new
-            {
-                last.RunId,
-                last.StartedAt,
-                last.FinishedAt,
-                last.Degraded,
-                last.Writes,
-                last.WriteFailures,
-                last.Sources,
-            },
+            lastRun = last is null
+                ? null
+                : new
+                {
+                    last.RunId,
+                    last.StartedAt,
+                    last.FinishedAt,
+                    last.Degraded,
+                    last.Writes,
+                    last.WriteFailures,
+                    last.Sources,
+                },
         };
     }
 }
@@ -213,7 +284,8 @@ internal sealed record ManualRestoreTest(string? Cluster, int? Vmid, string? Res
         error = (Cluster, Vmid, Result) switch
         {
             (null or "", _, _) => "cluster is required",
-            _ when Cluster.Length > 64 || !Cluster.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.') => "cluster is not a cluster name (letters, digits, - _ ., at most 64)",
+            _ when Cluster.Length > 64 || !Cluster.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.') =>
+                "cluster is not a cluster name (letters, digits, - _ ., at most 64)",
             (_, null or < 100 or > 999_999_999, _) => "vmid must be a VMID (100–999999999)",
             (_, _, not ("passed" or "failed")) => $"result must be passed or failed, not '{Result}'",
             _ when At > now + TimeSpan.FromMinutes(5) => "at lies in the future",
@@ -234,6 +306,7 @@ internal sealed record ManualRestoreTest(string? Cluster, int? Vmid, string? Res
             Result == "passed",
             null,
             null,
-            string.IsNullOrWhiteSpace(Note) ? null : Note.Trim());
+            string.IsNullOrWhiteSpace(Note) ? null : Note.Trim()
+        );
     }
 }

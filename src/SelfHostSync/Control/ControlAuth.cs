@@ -47,31 +47,39 @@ internal sealed class ControlAuth
     private bool IsValidSession(string cookie)
     {
         var dot = cookie.IndexOf('.', StringComparison.Ordinal);
-        if (_token is null || dot <= 0 || !long.TryParse(cookie.AsSpan(0, dot), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var issued))
+        if (
+            _token is null
+            || dot <= 0
+            || !long.TryParse(
+                cookie.AsSpan(0, dot),
+                System.Globalization.NumberStyles.None,
+                System.Globalization.CultureInfo.InvariantCulture,
+                out var issued
+            )
+        )
         {
             return false;
         }
 
         var age = _time.GetUtcNow() - DateTimeOffset.FromUnixTimeSeconds(Math.Min(issued, DateTimeOffset.MaxValue.ToUnixTimeSeconds()));
         return Same(Encoding.UTF8.GetBytes(cookie[(dot + 1)..]), Encoding.UTF8.GetBytes(Sign(cookie[..dot])))
-            && age >= TimeSpan.FromMinutes(-5) && age <= SessionLifetime;
+            && age >= TimeSpan.FromMinutes(-5)
+            && age <= SessionLifetime;
     }
 
     public bool HasBearer(HttpContext context)
     {
         var header = context.Request.Headers.Authorization.ToString();
-        return _token is not null && header.StartsWith("Bearer ", StringComparison.Ordinal)
+        return _token is not null
+            && header.StartsWith("Bearer ", StringComparison.Ordinal)
             && Same(Encoding.UTF8.GetBytes(header["Bearer ".Length..].Trim()), _token);
     }
 
     public bool IsAuthenticated(HttpContext context) =>
-        _token is null
-        || HasBearer(context)
-        || (context.Request.Cookies.TryGetValue(CookieName, out var cookie) && IsValidSession(cookie));
+        _token is null || HasBearer(context) || (context.Request.Cookies.TryGetValue(CookieName, out var cookie) && IsValidSession(cookie));
 
     /// <summary><c>?token=…</c> on the dashboard: a browser's way in when a token is configured.</summary>
-    public bool IsValidToken(string? candidate) =>
-        _token is not null && candidate is not null && Same(Encoding.UTF8.GetBytes(candidate), _token);
+    public bool IsValidToken(string? candidate) => _token is not null && candidate is not null && Same(Encoding.UTF8.GetBytes(candidate), _token);
 
     public async Task<bool> PassesCsrfAsync(HttpContext context)
     {

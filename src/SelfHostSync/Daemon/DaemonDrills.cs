@@ -12,7 +12,9 @@ namespace SelfHostSync.Daemon;
 /// removed), scheduled drills, drills asked for through the control API; one drill run at a time, a pass afterwards
 /// so the tags show the new evidence.
 /// </summary>
-internal sealed class DaemonDrills(AppConfig config, SyncCoordinator coordinator, ILogger log, DrillService? service = null) : IHostedService, IDisposable
+internal sealed class DaemonDrills(AppConfig config, SyncCoordinator coordinator, ILogger log, DrillService? service = null)
+    : IHostedService,
+        IDisposable
 {
     private readonly CancellationTokenSource _stopping = new();
     private readonly Lock _gate = new();

@@ -38,18 +38,20 @@ internal sealed class IdleMemory(TimeProvider time, Microsoft.Extensions.Hosting
         // a few minutes (a few milliseconds each on a small heap) unless another pass starts.
         var pass = Interlocked.Increment(ref _passes);
         _ = Task.Run(
-            async () =>
-            {
-                for (var i = 0; i < TrimCollections && Volatile.Read(ref _passes) == pass && !Running; i++)
+                async () =>
                 {
-                    await Task.Delay(TrimInterval, time, cancellationToken);
-                    if (Volatile.Read(ref _passes) == pass && !Running)
+                    for (var i = 0; i < TrimCollections && Volatile.Read(ref _passes) == pass && !Running; i++)
                     {
-                        Collect();
+                        await Task.Delay(TrimInterval, time, cancellationToken);
+                        if (Volatile.Read(ref _passes) == pass && !Running)
+                        {
+                            Collect();
+                        }
                     }
-                }
-            },
-            CancellationToken.None).ContinueWith(t => _ = t.Exception, TaskContinuationOptions.OnlyOnFaulted);
+                },
+                CancellationToken.None
+            )
+            .ContinueWith(t => _ = t.Exception, TaskContinuationOptions.OnlyOnFaulted);
     }
 
     /// <summary>
@@ -60,30 +62,34 @@ internal sealed class IdleMemory(TimeProvider time, Microsoft.Extensions.Hosting
     /// </summary>
     public void RequestFinished()
     {
-        if (GC.GetTotalAllocatedBytes() - Volatile.Read(ref _allocatedAtCollection) < RequestGarbageWorthCollecting
-            || Interlocked.Exchange(ref _requestTrimPending, 1) == 1)
+        if (
+            GC.GetTotalAllocatedBytes() - Volatile.Read(ref _allocatedAtCollection) < RequestGarbageWorthCollecting
+            || Interlocked.Exchange(ref _requestTrimPending, 1) == 1
+        )
         {
             return;
         }
 
         _ = Task.Run(
-            async () =>
-            {
-                try
+                async () =>
                 {
-                    await Task.Delay(TrimInterval, time, lifetime.ApplicationStopping);
-                }
-                finally
-                {
-                    Volatile.Write(ref _requestTrimPending, 0);
-                }
+                    try
+                    {
+                        await Task.Delay(TrimInterval, time, lifetime.ApplicationStopping);
+                    }
+                    finally
+                    {
+                        Volatile.Write(ref _requestTrimPending, 0);
+                    }
 
-                if (!Running)
-                {
-                    Collect();
-                }
-            },
-            CancellationToken.None).ContinueWith(t => _ = t.Exception, TaskContinuationOptions.OnlyOnFaulted);
+                    if (!Running)
+                    {
+                        Collect();
+                    }
+                },
+                CancellationToken.None
+            )
+            .ContinueWith(t => _ = t.Exception, TaskContinuationOptions.OnlyOnFaulted);
     }
 
     private void Collect()

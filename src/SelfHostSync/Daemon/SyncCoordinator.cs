@@ -1,8 +1,8 @@
 using Microsoft.Extensions.Hosting;
-using SelfHostSync.Passes;
 using SelfHostSync.Configuration;
 using SelfHostSync.Core.Sync;
 using SelfHostSync.Notifications;
+using SelfHostSync.Passes;
 using SelfHostSync.State;
 using Serilog;
 
@@ -23,7 +23,8 @@ internal sealed class SyncCoordinator(
     IdleMemory idle,
     IHostApplicationLifetime lifetime,
     TimeProvider time,
-    ILogger log) : BackgroundService
+    ILogger log
+) : BackgroundService
 {
     private const int MaxConsecutiveFailures = 3;
     private const int RememberedFailures = 16;
@@ -64,7 +65,9 @@ internal sealed class SyncCoordinator(
     {
         lock (_gate)
         {
-            return _queued?.RunId == runId ? "queued" : _running?.RunId == runId ? "running" : null;
+            return _queued?.RunId == runId ? "queued"
+                : _running?.RunId == runId ? "running"
+                : null;
         }
     }
 

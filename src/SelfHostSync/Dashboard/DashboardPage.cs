@@ -15,7 +15,8 @@ internal sealed record DashboardModel(
     SyncProgress? Progress,
     string Csrf,
     string Nonce,
-    DateTimeOffset Now)
+    DateTimeOffset Now
+)
 {
     /// <summary>Restore drill history, newest first; null when drills are not configured.</summary>
     public IReadOnlyList<Core.Drills.DrillRecord>? Drills { get; init; }
@@ -57,7 +58,9 @@ internal static class DashboardPage
     public static async Task WriteAsync(TextWriter output, DashboardModel m, CancellationToken cancellationToken)
     {
         var h = new Html(output);
-        h.Raw("<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">");
+        h.Raw(
+            "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+        );
         if (m.Running || m.PendingRunId is not null || m.DrillRunning)
         {
             h.Raw("<meta http-equiv=\"refresh\" content=\"3\">");
@@ -72,7 +75,9 @@ internal static class DashboardPage
         Inventory(h, m.Last);
         DrillSection.Render(h, m.Drills, m.Drills is not null, m.DrillRunning, m.Csrf, m.Now);
         Runs(h, m);
-        h.Raw("</main><footer>Prometheus metrics at <a href=\"/metrics\">/metrics</a> · JSON at <a href=\"/api/status\">/api/status</a></footer></body></html>");
+        h.Raw(
+            "</main><footer>Prometheus metrics at <a href=\"/metrics\">/metrics</a> · JSON at <a href=\"/api/status\">/api/status</a></footer></body></html>"
+        );
         await h.FlushAsync(cancellationToken);
     }
 
@@ -81,14 +86,20 @@ internal static class DashboardPage
         h.Raw("<header><h1>SelfHostSync</h1><p class=\"meta\">");
         if (m.Last is { } last)
         {
-            h.Text(string.Create(CultureInfo.InvariantCulture, $"Last run {Durations.Format(m.Now - last.FinishedAt)} ago · {last.Guests.Count} guests · {last.Writes} tag writes"));
+            h.Text(
+                string.Create(
+                    CultureInfo.InvariantCulture,
+                    $"Last run {Durations.Format(m.Now - last.FinishedAt)} ago · {last.Guests.Count} guests · {last.Writes} tag writes"
+                )
+            );
         }
         else
         {
             h.Text("No finished run yet");
         }
 
-        h.Raw("</p><form method=\"post\" action=\"/api/sync\">").Open("input", ("type", "hidden"), ("name", "csrf"), ("value", m.Csrf))
+        h.Raw("</p><form method=\"post\" action=\"/api/sync\">")
+            .Open("input", ("type", "hidden"), ("name", "csrf"), ("value", m.Csrf))
             .Raw("<button type=\"submit\" id=\"resync\">Resync now</button></form></header>");
     }
 
@@ -116,12 +127,16 @@ internal static class DashboardPage
 
     private static void MatrixTable(Html h, RunReport? last)
     {
-        h.Raw("<section><h2>Responsibility matrix</h2><table class=\"matrix\" id=\"matrix\"><thead><tr><th>Level</th><th>Environment</th><th>Hardware owner</th><th>OS &amp; services</th><th>Backups &amp; recovery</th><th>Purpose</th><th class=\"num\">Systems</th><th class=\"num\">Failing</th></tr></thead><tbody>");
+        h.Raw(
+            "<section><h2>Responsibility matrix</h2><table class=\"matrix\" id=\"matrix\"><thead><tr><th>Level</th><th>Environment</th><th>Hardware owner</th><th>OS &amp; services</th><th>Backups &amp; recovery</th><th>Purpose</th><th class=\"num\">Systems</th><th class=\"num\">Failing</th></tr></thead><tbody>"
+        );
         foreach (var row in Matrix)
         {
             var guests = last?.Guests.Where(g => g.Level == row.Level).ToList() ?? [];
             var inventory = last?.Inventory.Where(i => i.Level == row.Level).ToList() ?? [];
-            var failing = guests.Count(g => g.Checks.Any(c => c.Status == CheckStatus.Fail)) + inventory.Count(i => i.Checks.Any(c => c.Status == CheckStatus.Fail));
+            var failing =
+                guests.Count(g => g.Checks.Any(c => c.Status == CheckStatus.Fail))
+                + inventory.Count(i => i.Checks.Any(c => c.Status == CheckStatus.Fail));
             h.Open("tr", ("data-level", row.Level)).Raw("<td>").Element("span", row.Level, ("class", "chip l" + row.Level)).Raw("</td>");
             foreach (var cell in new[] { row.Environment, row.Hardware, row.Os, row.Backups, row.Purpose })
             {
@@ -152,7 +167,12 @@ internal static class DashboardPage
         foreach (var g in (last?.Guests ?? []).OrderBy(g => g.Cluster, StringComparer.Ordinal).ThenBy(g => g.Vmid))
         {
             var key = string.Create(CultureInfo.InvariantCulture, $"{g.Cluster}/{g.Vmid}");
-            h.Open("tr", ("data-guest", key), ("data-level", g.Level)).Raw("<td><details><summary>").Text(key).Raw(" ").Element("span", g.Name, ("class", "name")).Raw("</summary><ul>");
+            h.Open("tr", ("data-guest", key), ("data-level", g.Level))
+                .Raw("<td><details><summary>")
+                .Text(key)
+                .Raw(" ")
+                .Element("span", g.Name, ("class", "name"))
+                .Raw("</summary><ul>");
             foreach (var reason in g.LevelReasons)
             {
                 h.Element("li", "level: " + reason);
@@ -174,7 +194,13 @@ internal static class DashboardPage
                 }
                 else
                 {
-                    h.Element("td", Symbol(c.Status), ("class", "st " + c.Status.ToCode()), ("data-check", id), ("title", $"{c.Status.ToCode()}: {c.Detail}"));
+                    h.Element(
+                        "td",
+                        Symbol(c.Status),
+                        ("class", "st " + c.Status.ToCode()),
+                        ("data-check", id),
+                        ("title", $"{c.Status.ToCode()}: {c.Detail}")
+                    );
                 }
             }
 
@@ -198,10 +224,18 @@ internal static class DashboardPage
             return;
         }
 
-        h.Raw("<section><h2>Outside Proxmox (Inventory)</h2><table class=\"inventory\" id=\"inventory\"><thead><tr><th>System</th><th>Level</th><th>Vendor</th><th>Checks</th></tr></thead><tbody>");
+        h.Raw(
+            "<section><h2>Outside Proxmox (Inventory)</h2><table class=\"inventory\" id=\"inventory\"><thead><tr><th>System</th><th>Level</th><th>Vendor</th><th>Checks</th></tr></thead><tbody>"
+        );
         foreach (var i in last.Inventory)
         {
-            h.Open("tr", ("data-inventory", i.Name)).Element("td", i.Name).Raw("<td>").Element("span", i.Level, ("class", "chip l" + i.Level)).Raw("</td>").Element("td", i.Vendor ?? "—").Raw("<td>");
+            h.Open("tr", ("data-inventory", i.Name))
+                .Element("td", i.Name)
+                .Raw("<td>")
+                .Element("span", i.Level, ("class", "chip l" + i.Level))
+                .Raw("</td>")
+                .Element("td", i.Vendor ?? "—")
+                .Raw("<td>");
             foreach (var c in i.Checks)
             {
                 h.Element("span", $"{Symbol(c.Status)} {c.Id} ", ("class", "st " + c.Status.ToCode()), ("title", c.Detail));
@@ -215,38 +249,57 @@ internal static class DashboardPage
 
     private static void Runs(Html h, DashboardModel m)
     {
-        h.Raw("<section><h2>Last runs</h2><table class=\"runs\" id=\"runs\"><thead><tr><th>Run</th><th>Started</th><th class=\"num\">Duration</th><th>State</th><th class=\"num\">Writes</th></tr></thead><tbody>");
+        h.Raw(
+            "<section><h2>Last runs</h2><table class=\"runs\" id=\"runs\"><thead><tr><th>Run</th><th>Started</th><th class=\"num\">Duration</th><th>State</th><th class=\"num\">Writes</th></tr></thead><tbody>"
+        );
         foreach (var r in m.Runs)
         {
-            h.Open("tr", ("data-run", r.RunId)).Element("td", r.RunId[..Math.Min(8, r.RunId.Length)], ("title", r.RunId))
+            h.Open("tr", ("data-run", r.RunId))
+                .Element("td", r.RunId[..Math.Min(8, r.RunId.Length)], ("title", r.RunId))
                 .Element("td", r.StartedAt.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss 'UTC'", CultureInfo.InvariantCulture))
-                .Element("td", r.FinishedAt is { } f ? string.Create(CultureInfo.InvariantCulture, $"{(f - r.StartedAt).TotalSeconds:0.0} s") : "—", ("class", "num"))
-                .Element("td", r.State == "done" ? (r.Degraded == true ? "degraded" : r.DryRun ? "dry run" : "ok") : r.State)
-                .Element("td", r.Writes?.ToString(CultureInfo.InvariantCulture) ?? "—", ("class", "num")).Raw("</tr>");
+                .Element(
+                    "td",
+                    r.FinishedAt is { } f ? string.Create(CultureInfo.InvariantCulture, $"{(f - r.StartedAt).TotalSeconds:0.0} s") : "—",
+                    ("class", "num")
+                )
+                .Element(
+                    "td",
+                    r.State == "done"
+                        ? (
+                            r.Degraded == true ? "degraded"
+                            : r.DryRun ? "dry run"
+                            : "ok"
+                        )
+                        : r.State
+                )
+                .Element("td", r.Writes?.ToString(CultureInfo.InvariantCulture) ?? "—", ("class", "num"))
+                .Raw("</tr>");
         }
 
         h.Raw("</tbody></table></section>");
     }
 
-    private static string ShortName(string check) => check switch
-    {
-        CheckIds.BackupPresent => "backup",
-        CheckIds.BackupFresh => "fresh",
-        CheckIds.BackupVerified => "verified",
-        CheckIds.RestoreTested => "restore",
-        CheckIds.OffsitePresent => "offsite",
-        CheckIds.CoverageJob => "job",
-        CheckIds.DocsPresent => "docs",
-        CheckIds.IntentConsistent => "intent",
-        CheckIds.StorageHealthy => "storage",
-        _ => check,
-    };
+    private static string ShortName(string check) =>
+        check switch
+        {
+            CheckIds.BackupPresent => "backup",
+            CheckIds.BackupFresh => "fresh",
+            CheckIds.BackupVerified => "verified",
+            CheckIds.RestoreTested => "restore",
+            CheckIds.OffsitePresent => "offsite",
+            CheckIds.CoverageJob => "job",
+            CheckIds.DocsPresent => "docs",
+            CheckIds.IntentConsistent => "intent",
+            CheckIds.StorageHealthy => "storage",
+            _ => check,
+        };
 
-    private static string Symbol(CheckStatus status) => status switch
-    {
-        CheckStatus.Pass => "✓",
-        CheckStatus.Warn => "!",
-        CheckStatus.Fail => "✗",
-        _ => "?",
-    };
+    private static string Symbol(CheckStatus status) =>
+        status switch
+        {
+            CheckStatus.Pass => "✓",
+            CheckStatus.Warn => "!",
+            CheckStatus.Fail => "✗",
+            _ => "?",
+        };
 }

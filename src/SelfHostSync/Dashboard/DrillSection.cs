@@ -23,19 +23,26 @@ internal static class DrillSection
         }
         else
         {
-            h.Raw("<form method=\"post\" action=\"/api/drills\">").Open("input", ("type", "hidden"), ("name", "csrf"), ("value", csrf))
+            h.Raw("<form method=\"post\" action=\"/api/drills\">")
+                .Open("input", ("type", "hidden"), ("name", "csrf"), ("value", csrf))
                 .Raw("<button type=\"submit\" id=\"drill-now\">Run a drill now</button></form>");
         }
 
         if (drills is null || drills.Count == 0)
         {
-            h.Element("p", "No drill yet: the next scheduled drill restores the guest whose last successful restore test is oldest.", ("class", "meta"));
+            h.Element(
+                "p",
+                "No drill yet: the next scheduled drill restores the guest whose last successful restore test is oldest.",
+                ("class", "meta")
+            );
             h.Raw("</section>");
             return;
         }
 
         Trend(h, drills);
-        h.Raw("<table class=\"drills\"><thead><tr><th>When</th><th>Guest</th><th>Backup restored</th><th>Result</th><th>Restore</th><th>Boot to probe</th><th>RTO</th><th>Details</th></tr></thead><tbody>");
+        h.Raw(
+            "<table class=\"drills\"><thead><tr><th>When</th><th>Guest</th><th>Backup restored</th><th>Result</th><th>Restore</th><th>Boot to probe</th><th>RTO</th><th>Details</th></tr></thead><tbody>"
+        );
         foreach (var d in drills.Take(20))
         {
             var result = d.State.ToString().ToLowerInvariant();
@@ -43,11 +50,27 @@ internal static class DrillSection
             h.Element("td", $"{Durations.Format(now - d.StartedAt)} ago");
             h.Element("td", $"{d.Guest} {d.GuestName}");
             h.Element("td", d.Archive);
-            h.Element("td", result, ("class", d.State switch { DrillState.Passed => "pass", DrillState.Failed => "fail", _ => "unknown" }));
+            h.Element(
+                "td",
+                result,
+                (
+                    "class",
+                    d.State switch
+                    {
+                        DrillState.Passed => "pass",
+                        DrillState.Failed => "fail",
+                        _ => "unknown",
+                    }
+                )
+            );
             h.Element("td", Seconds(d.RestoreSeconds));
             h.Element("td", Seconds(d.BootSeconds));
             h.Element("td", Seconds(d.RtoSeconds));
-            h.Element("td", (d.Reason ?? string.Empty) + (d.CleanedUp || d.State == DrillState.Running ? string.Empty : $" (scratch guest {d.ScratchVmid} left behind)"));
+            h.Element(
+                "td",
+                (d.Reason ?? string.Empty)
+                    + (d.CleanedUp || d.State == DrillState.Running ? string.Empty : $" (scratch guest {d.ScratchVmid} left behind)")
+            );
             h.Raw("</tr>");
         }
 
@@ -57,10 +80,7 @@ internal static class DrillSection
     /// <summary>Per guest: the measured RTO of its last passed drills, oldest to newest, as text and a small inline SVG.</summary>
     private static void Trend(Html h, IReadOnlyList<DrillRecord> drills)
     {
-        var byGuest = drills.Where(d => d.State == DrillState.Passed && d.RtoSeconds is not null)
-            .GroupBy(d => d.Guest)
-            .OrderBy(g => g.Key)
-            .ToList();
+        var byGuest = drills.Where(d => d.State == DrillState.Passed && d.RtoSeconds is not null).GroupBy(d => d.Guest).OrderBy(g => g.Key).ToList();
         if (byGuest.Count == 0)
         {
             return;
@@ -79,14 +99,19 @@ internal static class DrillSection
 
     private static string Sparkline(IReadOnlyList<double> values)
     {
-        const int width = 120;
-        const int height = 24;
+        const int Width = 120;
+        const int Height = 24;
         var max = Math.Max(values.Max(), 1);
-        var step = values.Count > 1 ? width / (double)(values.Count - 1) : 0;
-        var points = string.Join(' ', values.Select((v, i) => string.Create(CultureInfo.InvariantCulture, $"{i * step:0.#},{height - (v / max * (height - 2)) - 1:0.#}")));
-        return string.Create(CultureInfo.InvariantCulture, $"<svg class=\"spark\" width=\"{width}\" height=\"{height}\" viewBox=\"0 0 {width} {height}\" role=\"img\" aria-label=\"RTO trend\"><polyline fill=\"none\" stroke=\"currentColor\" stroke-width=\"1.5\" points=\"{points}\"/></svg>");
+        var step = values.Count > 1 ? Width / (double)(values.Count - 1) : 0;
+        var points = string.Join(
+            ' ',
+            values.Select((v, i) => string.Create(CultureInfo.InvariantCulture, $"{i * step:0.#},{Height - (v / max * (Height - 2)) - 1:0.#}"))
+        );
+        return string.Create(
+            CultureInfo.InvariantCulture,
+            $"<svg class=\"spark\" width=\"{Width}\" height=\"{Height}\" viewBox=\"0 0 {Width} {Height}\" role=\"img\" aria-label=\"RTO trend\"><polyline fill=\"none\" stroke=\"currentColor\" stroke-width=\"1.5\" points=\"{points}\"/></svg>"
+        );
     }
 
-    private static string Seconds(double? value) =>
-        value is { } v ? Durations.Format(TimeSpan.FromSeconds(Math.Round(v))) : "–";
+    private static string Seconds(double? value) => value is { } v ? Durations.Format(TimeSpan.FromSeconds(Math.Round(v))) : "–";
 }

@@ -8,7 +8,11 @@ using Serilog;
 namespace SelfHostSync.Drills;
 
 /// <summary>Restore drills of this process: the Core runner over the drill cluster (own token), the cross-process lock, the log.</summary>
-[System.Diagnostics.CodeAnalysis.SuppressMessage("Reliability", "CA1001", Justification = "Never disposed: a cleanup that outlives the host's shutdown may still wait on the gate; SemaphoreSlim without its wait handle holds nothing to free.")]
+[System.Diagnostics.CodeAnalysis.SuppressMessage(
+    "Reliability",
+    "CA1001",
+    Justification = "Never disposed: a cleanup that outlives the host's shutdown may still wait on the gate; SemaphoreSlim without its wait handle holds nothing to free."
+)]
 internal sealed class DrillService
 {
     private readonly DrillConfig _config;
@@ -70,7 +74,9 @@ internal sealed class DrillService
         var ordered = DrillCandidates.Order(known, await _store.LoadRestoreTestsAsync(cancellationToken), Settings);
         if (ordered.Count == 0)
         {
-            throw new DrillRefusedException($"nothing to drill: no guest of cluster {Settings.Cluster} at level {string.Join(" or ", Settings.Levels.Select(l => l.ToCode()))} in the last pass");
+            throw new DrillRefusedException(
+                $"nothing to drill: no guest of cluster {Settings.Cluster} at level {string.Join(" or ", Settings.Levels.Select(l => l.ToCode()))} in the last pass"
+            );
         }
 
         return await Runner.PlanAsync(ordered, Settings.MaxParallel, explicitGuest: false, cancellationToken);
@@ -100,10 +106,24 @@ internal sealed class DrillService
         switch (d.State)
         {
             case DrillState.Running:
-                _log.Information("Drill {Cluster}/{Vmid} into {Scratch}: {Phase} ({Archive})", d.Guest.Cluster, d.Guest.Vmid, d.ScratchVmid, d.Phase, d.Archive);
+                _log.Information(
+                    "Drill {Cluster}/{Vmid} into {Scratch}: {Phase} ({Archive})",
+                    d.Guest.Cluster,
+                    d.Guest.Vmid,
+                    d.ScratchVmid,
+                    d.Phase,
+                    d.Archive
+                );
                 break;
             case DrillState.Passed:
-                _log.Information("Drill {Cluster}/{Vmid} passed: restore {RestoreSeconds} s, boot-to-probe {BootSeconds} s, {Detail}", d.Guest.Cluster, d.Guest.Vmid, d.RestoreSeconds, d.BootSeconds, d.Reason);
+                _log.Information(
+                    "Drill {Cluster}/{Vmid} passed: restore {RestoreSeconds} s, boot-to-probe {BootSeconds} s, {Detail}",
+                    d.Guest.Cluster,
+                    d.Guest.Vmid,
+                    d.RestoreSeconds,
+                    d.BootSeconds,
+                    d.Reason
+                );
                 break;
             case DrillState.Failed:
                 _log.Warning("Drill {Cluster}/{Vmid} FAILED: {Reason}", d.Guest.Cluster, d.Guest.Vmid, d.Reason);

@@ -46,7 +46,14 @@ internal sealed class GotifyChannel(HttpClient http, GotifyTarget target) : INot
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(target.Url, "message"))
         {
-            Content = JsonContent.Create(new { title = message.Title, message = message.Text, priority = message.Severity >= 4 ? target.Priority : Math.Min(target.Priority, 2) }),
+            Content = JsonContent.Create(
+                new
+                {
+                    title = message.Title,
+                    message = message.Text,
+                    priority = message.Severity >= 4 ? target.Priority : Math.Min(target.Priority, 2),
+                }
+            ),
         };
         request.Headers.Add("X-Gotify-Key", target.Token);
         using var response = await http.SendAsync(request, cancellationToken);
@@ -89,13 +96,18 @@ internal sealed class SmtpChannel(SmtpTarget target) : INotificationChannel
         mail.Subject = message.Title;
         mail.Body = new TextPart("plain") { Text = message.Text + "\n\n— SelfHostSync" };
         using var client = new SmtpClient { Timeout = 30_000 };
-        await client.ConnectAsync(target.Host, target.Port, target.Security switch
-        {
-            SmtpSecurity.SslOnConnect => SecureSocketOptions.SslOnConnect,
-            SmtpSecurity.Auto => SecureSocketOptions.Auto,
-            SmtpSecurity.None => SecureSocketOptions.None,
-            _ => SecureSocketOptions.StartTls,
-        }, cancellationToken);
+        await client.ConnectAsync(
+            target.Host,
+            target.Port,
+            target.Security switch
+            {
+                SmtpSecurity.SslOnConnect => SecureSocketOptions.SslOnConnect,
+                SmtpSecurity.Auto => SecureSocketOptions.Auto,
+                SmtpSecurity.None => SecureSocketOptions.None,
+                _ => SecureSocketOptions.StartTls,
+            },
+            cancellationToken
+        );
         if (target.Username is not null)
         {
             await client.AuthenticateAsync(target.Username, target.Password ?? string.Empty, cancellationToken);

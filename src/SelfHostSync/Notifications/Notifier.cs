@@ -55,10 +55,17 @@ internal sealed class Notifier
         {
             await SendAsync(NotificationMessage.Of("transitions", report.RunId, now, events), cancellationToken);
         }
-        else if (_settings.ReminderInterval is { } every && next.Count > 0
-                 && (await _store.LastNotifiedAsync(cancellationToken) is not { } last || now - last >= every))
+        else if (
+            _settings.ReminderInterval is { } every
+            && next.Count > 0
+            && (await _store.LastNotifiedAsync(cancellationToken) is not { } last || now - last >= every)
+        )
         {
-            var still = next.Values.Select(a => new AlertEvent(AlertKind.StillOpen, a)).OrderBy(e => e.Rank).ThenBy(e => e.Alert.Key, StringComparer.Ordinal).ToList();
+            var still = next
+                .Values.Select(a => new AlertEvent(AlertKind.StillOpen, a))
+                .OrderBy(e => e.Rank)
+                .ThenBy(e => e.Alert.Key, StringComparer.Ordinal)
+                .ToList();
             await SendAsync(NotificationMessage.Of("reminder", report.RunId, now, still), cancellationToken);
         }
 
@@ -75,7 +82,6 @@ internal sealed class Notifier
             }
         }
     }
-
 
     private async Task SendAsync(NotificationMessage message, CancellationToken cancellationToken)
     {
@@ -99,7 +105,19 @@ internal sealed class Notifier
                 _log.Warning("Notification to {Channel} failed: {Error}", channel.Name, error);
             }
 
-            await _store.RecordNotificationAsync(new NotificationRecord(message.RunId, message.At, channel.Name, message.Kind, message.Title, message.Events.Count, error is null, error), cancellationToken);
+            await _store.RecordNotificationAsync(
+                new NotificationRecord(
+                    message.RunId,
+                    message.At,
+                    channel.Name,
+                    message.Kind,
+                    message.Title,
+                    message.Events.Count,
+                    error is null,
+                    error
+                ),
+                cancellationToken
+            );
         }
     }
 }

@@ -9,21 +9,30 @@ internal static class MatrixRenderer
 {
     public static void Render(IAnsiConsole console, RunReport report)
     {
-        var table = new Table().Border(TableBorder.Rounded).Title($"[bold]SelfHostSync[/] run {Markup.Escape(report.RunId[..8])}{(report.DryRun ? " (dry run)" : string.Empty)}");
+        var table = new Table()
+            .Border(TableBorder.Rounded)
+            .Title($"[bold]SelfHostSync[/] run {Markup.Escape(report.RunId[..8])}{(report.DryRun ? " (dry run)" : string.Empty)}");
         table.AddColumn("Level");
         table.AddColumn("Guest");
         table.AddColumn("Failing checks");
         table.AddColumn("Tags");
-        foreach (var g in report.Guests.OrderByDescending(g => g.Level, StringComparer.Ordinal).ThenBy(g => g.Cluster, StringComparer.Ordinal).ThenBy(g => g.Vmid))
+        foreach (
+            var g in report
+                .Guests.OrderByDescending(g => g.Level, StringComparer.Ordinal)
+                .ThenBy(g => g.Cluster, StringComparer.Ordinal)
+                .ThenBy(g => g.Vmid)
+        )
         {
-            var failing = g.Checks.Where(c => c.Status is CheckStatus.Fail or CheckStatus.Unknown or CheckStatus.Warn)
+            var failing = g
+                .Checks.Where(c => c.Status is CheckStatus.Fail or CheckStatus.Unknown or CheckStatus.Warn)
                 .Select(c => $"{Colour(c.Status)}{Markup.Escape(c.Id)}[/]")
                 .ToList();
             table.AddRow(
                 new Markup($"[bold]{Markup.Escape(g.Level)}[/]"),
                 new Markup($"{Markup.Escape(g.Cluster)}/{g.Vmid} {Markup.Escape(g.Name ?? string.Empty)}"),
                 new Markup(failing.Count == 0 ? "[green]all pass[/]" : string.Join(' ', failing)),
-                new Markup(Markup.Escape(TagSummary(g))));
+                new Markup(Markup.Escape(TagSummary(g)))
+            );
         }
 
         foreach (var i in report.Inventory)
@@ -33,7 +42,8 @@ internal static class MatrixRenderer
                 new Markup($"[bold]{Markup.Escape(i.Level)}[/]"),
                 new Markup($"inventory {Markup.Escape(i.Name)}"),
                 new Markup(failing.Count == 0 ? "[green]all pass[/]" : string.Join(' ', failing)),
-                new Markup("[grey](not in Proxmox)[/]"));
+                new Markup("[grey](not in Proxmox)[/]")
+            );
         }
 
         console.Write(table);
@@ -42,7 +52,9 @@ internal static class MatrixRenderer
             console.MarkupLine($"[red]degraded:[/] {Markup.Escape(s.Kind)}:{Markup.Escape(s.Name)}: {Markup.Escape(s.Error ?? "failed")}");
         }
 
-        console.MarkupLine($"{report.Guests.Count} guests, {report.Writes} tag writes{(report.WriteFailures > 0 ? $", [red]{report.WriteFailures} failed[/]" : string.Empty)}, {report.Skipped.Count} templates skipped, {(report.FinishedAt - report.StartedAt).TotalSeconds:0.0} s");
+        console.MarkupLine(
+            $"{report.Guests.Count} guests, {report.Writes} tag writes{(report.WriteFailures > 0 ? $", [red]{report.WriteFailures} failed[/]" : string.Empty)}, {report.Skipped.Count} templates skipped, {(report.FinishedAt - report.StartedAt).TotalSeconds:0.0} s"
+        );
     }
 
     private static string TagSummary(GuestReport g)
@@ -53,11 +65,12 @@ internal static class MatrixRenderer
         return changes.Count == 0 ? "unchanged" : $"{string.Join(' ', changes)} ({g.WriteStatus})";
     }
 
-    private static string Colour(CheckStatus status) => status switch
-    {
-        CheckStatus.Fail => "[red]",
-        CheckStatus.Warn => "[yellow]",
-        CheckStatus.Unknown => "[grey]",
-        _ => "[green]",
-    };
+    private static string Colour(CheckStatus status) =>
+        status switch
+        {
+            CheckStatus.Fail => "[red]",
+            CheckStatus.Warn => "[yellow]",
+            CheckStatus.Unknown => "[grey]",
+            _ => "[green]",
+        };
 }

@@ -10,10 +10,21 @@ internal sealed class PrometheusText(TextWriter output)
 {
     private readonly PieceBuffer _buffer = new(output);
 
-    public async Task FamilyAsync(string name, string type, string help, IEnumerable<(IReadOnlyList<(string Name, string Value)> Labels, double Value)> samples, CancellationToken cancellationToken)
+    public async Task FamilyAsync(
+        string name,
+        string type,
+        string help,
+        IEnumerable<(IReadOnlyList<(string Name, string Value)> Labels, double Value)> samples,
+        CancellationToken cancellationToken
+    )
     {
         var sorted = samples.OrderBy(s => s.Labels, LabelValueOrder.Instance).ToList();
-        _buffer.Text.Append("# HELP ").Append(name).Append(' ').Append(help.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\n", "\\n", StringComparison.Ordinal)).Append('\n');
+        _buffer
+            .Text.Append("# HELP ")
+            .Append(name)
+            .Append(' ')
+            .Append(help.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\n", "\\n", StringComparison.Ordinal))
+            .Append('\n');
         _buffer.Text.Append("# TYPE ").Append(name).Append(' ').Append(type).Append('\n');
         foreach (var (labels, value) in sorted)
         {
@@ -43,7 +54,10 @@ internal sealed class PrometheusText(TextWriter output)
     public Task FlushAsync(CancellationToken cancellationToken) => _buffer.FlushAsync(cancellationToken);
 
     private static string Escape(string value) =>
-        value.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal).Replace("\n", "\\n", StringComparison.Ordinal);
+        value
+            .Replace("\\", "\\\\", StringComparison.Ordinal)
+            .Replace("\"", "\\\"", StringComparison.Ordinal)
+            .Replace("\n", "\\n", StringComparison.Ordinal);
 
     private static string Format(double value) =>
         double.IsPositiveInfinity(value) ? "+Inf"

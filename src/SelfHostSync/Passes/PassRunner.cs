@@ -19,7 +19,8 @@ internal sealed class PassRunner(
     KeptReadStore keptReads,
     ReadMemory memory,
     TimeProvider time,
-    ILogger log)
+    ILogger log
+)
 {
     private readonly IReadOnlyList<IEvidenceSource> _sources = [.. sources];
 
@@ -32,12 +33,25 @@ internal sealed class PassRunner(
     /// and <c>sync</c> by hand): <paramref name="waitForLock"/> waits for the other pass (the daemon), otherwise a held
     /// lock refuses the pass with <see cref="PassRunningException"/>.
     /// </summary>
-    public async Task<RunReport> RunAsync(bool dryRun, IProgress<SyncProgress>? progress, CancellationToken cancellationToken, string? runId = null, bool waitForLock = false)
+    public async Task<RunReport> RunAsync(
+        bool dryRun,
+        IProgress<SyncProgress>? progress,
+        CancellationToken cancellationToken,
+        string? runId = null,
+        bool waitForLock = false
+    )
     {
-        using var passLock = (waitForLock
-            ? await StateLock.AcquireAsync(config.StateDirectory, PassLockName, config.Sync.SourceTimeout + TimeSpan.FromMinutes(10), time, cancellationToken)
-            : StateLock.TryAcquire(config.StateDirectory, PassLockName))
-            ?? throw new PassRunningException();
+        using var passLock = (
+            waitForLock
+                ? await StateLock.AcquireAsync(
+                    config.StateDirectory,
+                    PassLockName,
+                    config.Sync.SourceTimeout + TimeSpan.FromMinutes(10),
+                    time,
+                    cancellationToken
+                )
+                : StateLock.TryAcquire(config.StateDirectory, PassLockName)
+        ) ?? throw new PassRunningException();
 
         foreach (var insecure in config.Insecure)
         {
@@ -74,7 +88,14 @@ internal sealed class PassRunner(
 
         if (!report.DryRun && config.Sync.WriteTags && (config.TagColorMap || config.TagRegister))
         {
-            foreach (var (cluster, ok, message) in await tagStyle.ApplyAsync(config.Sync.Vocabulary, config.TagColorMap, config.TagRegister, cancellationToken))
+            foreach (
+                var (cluster, ok, message) in await tagStyle.ApplyAsync(
+                    config.Sync.Vocabulary,
+                    config.TagColorMap,
+                    config.TagRegister,
+                    cancellationToken
+                )
+            )
             {
                 if (ok)
                 {
@@ -87,7 +108,13 @@ internal sealed class PassRunner(
             }
         }
 
-        log.Information("Run {RunId} finished: {Guests} guests, {Writes} writes, degraded {Degraded}", report.RunId, report.Guests.Count, report.Writes, report.Degraded);
+        log.Information(
+            "Run {RunId} finished: {Guests} guests, {Writes} writes, degraded {Degraded}",
+            report.RunId,
+            report.Guests.Count,
+            report.Writes,
+            report.Degraded
+        );
         return report;
     }
 
@@ -106,7 +133,9 @@ internal sealed class PassRunner(
     }
 
     public static int ExitCodeOf(RunReport report) =>
-        report.WriteFailures > 0 ? ExitCodes.Failed : report.Degraded ? ExitCodes.Degraded : ExitCodes.Ok;
+        report.WriteFailures > 0 ? ExitCodes.Failed
+        : report.Degraded ? ExitCodes.Degraded
+        : ExitCodes.Ok;
 }
 
 /// <summary>Another process (the daemon, a second <c>sync</c>) is passing on this state directory right now.</summary>

@@ -11,8 +11,11 @@ internal sealed class ReportSource(RunStore store, Lazy<PassRunner> runner)
     /// <returns>The report, and whether it came from the state store.</returns>
     public async Task<(RunReport Report, bool FromStore)> ForGuestAsync(GuestKey guest, bool live, CancellationToken cancellationToken)
     {
-        if (!live && await store.LastRunAsync(cancellationToken) is { } last
-            && last.Guests.Any(g => g.Cluster == guest.Cluster && g.Vmid == guest.Vmid))
+        if (
+            !live
+            && await store.LastRunAsync(cancellationToken) is { } last
+            && last.Guests.Any(g => g.Cluster == guest.Cluster && g.Vmid == guest.Vmid)
+        )
         {
             return (last, true);
         }

@@ -8,7 +8,8 @@ namespace SelfHostSync.State;
 /// <summary>Drill history: written before a drill's first request, updated at each phase, closed with its evidence.</summary>
 internal sealed class DrillStore(StateDatabase db) : IDrillStore
 {
-    private const string DrillColumns = "id, cluster, vmid, guest_name, type, node, scratch_vmid, archive, backup_time, started_at, finished_at, state, phase, restore_seconds, boot_seconds, reason, restore_upid, cleaned_up";
+    private const string DrillColumns =
+        "id, cluster, vmid, guest_name, type, node, scratch_vmid, archive, backup_time, started_at, finished_at, state, phase, restore_seconds, boot_seconds, reason, restore_upid, cleaned_up";
 
     public Task BeginDrillAsync(DrillRecord drill, CancellationToken cancellationToken) =>
         db.InTransactionAsync(tx => WriteDrill(tx, drill, insert: true), cancellationToken, durable: true);
@@ -18,17 +19,25 @@ internal sealed class DrillStore(StateDatabase db) : IDrillStore
         db.InTransactionAsync(tx => WriteDrill(tx, drill, insert: false), cancellationToken, durable: true);
 
     public Task FinishDrillAsync(DrillRecord drill, RestoreTest? evidence, CancellationToken cancellationToken) =>
-        db.InTransactionAsync(tx =>
-        {
-            WriteDrill(tx, drill, insert: false);
-            if (evidence is not null)
+        db.InTransactionAsync(
+            tx =>
             {
-                RunStore.InsertRestoreTest(db, tx, evidence);
-            }
-        }, cancellationToken);
+                WriteDrill(tx, drill, insert: false);
+                if (evidence is not null)
+                {
+                    RunStore.InsertRestoreTest(db, tx, evidence);
+                }
+            },
+            cancellationToken
+        );
 
     public async Task<IReadOnlyList<DrillRecord>> UnfinishedDrillsAsync(CancellationToken cancellationToken) =>
-        await db.ReadAsync($"SELECT {DrillColumns} FROM drills WHERE state = 'Running' OR (cleaned_up = 0 AND restore_upid IS NOT NULL) ORDER BY started_at", null, ReadDrill, cancellationToken);
+        await db.ReadAsync(
+            $"SELECT {DrillColumns} FROM drills WHERE state = 'Running' OR (cleaned_up = 0 AND restore_upid IS NOT NULL) ORDER BY started_at",
+            null,
+            ReadDrill,
+            cancellationToken
+        );
 
     /// <summary>The newest drills first, optionally of one guest.</summary>
     public async Task<IReadOnlyList<DrillRecord>> RecentDrillsAsync(int count, GuestKey? guest, CancellationToken cancellationToken) =>
@@ -41,13 +50,17 @@ internal sealed class DrillStore(StateDatabase db) : IDrillStore
                 cmd.Parameters.AddWithValue("$n", count);
             },
             ReadDrill,
-            cancellationToken);
+            cancellationToken
+        );
 
     private void WriteDrill(SqliteTransaction tx, DrillRecord d, bool insert)
     {
-        using var cmd = db.Command(tx, insert
-            ? $"INSERT INTO drills ({DrillColumns}) VALUES ($id, $cluster, $vmid, $name, $type, $node, $scratch, $archive, $backup, $started, $finished, $state, $phase, $restore, $boot, $reason, $upid, $cleaned)"
-            : "UPDATE drills SET finished_at = $finished, state = $state, phase = $phase, restore_seconds = $restore, boot_seconds = $boot, reason = $reason, restore_upid = $upid, cleaned_up = $cleaned WHERE id = $id");
+        using var cmd = db.Command(
+            tx,
+            insert
+                ? $"INSERT INTO drills ({DrillColumns}) VALUES ($id, $cluster, $vmid, $name, $type, $node, $scratch, $archive, $backup, $started, $finished, $state, $phase, $restore, $boot, $reason, $upid, $cleaned)"
+                : "UPDATE drills SET finished_at = $finished, state = $state, phase = $phase, restore_seconds = $restore, boot_seconds = $boot, reason = $reason, restore_upid = $upid, cleaned_up = $cleaned WHERE id = $id"
+        );
         cmd.Parameters.AddWithValue("$id", d.Id);
         cmd.Parameters.AddWithValue("$cluster", d.Guest.Cluster);
         cmd.Parameters.AddWithValue("$vmid", d.Guest.Vmid);
@@ -69,24 +82,25 @@ internal sealed class DrillStore(StateDatabase db) : IDrillStore
         cmd.ExecuteNonQuery();
     }
 
-    private static DrillRecord ReadDrill(SqliteDataReader r) => new()
-    {
-        Id = r.GetString(0),
-        Guest = new GuestKey(r.GetString(1), r.GetInt32(2)),
-        GuestName = r.IsDBNull(3) ? null : r.GetString(3),
-        Type = r.GetString(4),
-        Node = r.GetString(5),
-        ScratchVmid = r.GetInt32(6),
-        Archive = r.GetString(7),
-        BackupTime = r.IsDBNull(8) ? null : DateTimeOffset.FromUnixTimeSeconds(r.GetInt64(8)),
-        StartedAt = DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(9)),
-        FinishedAt = r.IsDBNull(10) ? null : DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(10)),
-        State = Enum.Parse<DrillState>(r.GetString(11)),
-        Phase = r.GetString(12),
-        RestoreSeconds = r.IsDBNull(13) ? null : r.GetDouble(13),
-        BootSeconds = r.IsDBNull(14) ? null : r.GetDouble(14),
-        Reason = r.IsDBNull(15) ? null : r.GetString(15),
-        RestoreUpid = r.IsDBNull(16) ? null : r.GetString(16),
-        CleanedUp = r.GetInt64(17) != 0,
-    };
+    private static DrillRecord ReadDrill(SqliteDataReader r) =>
+        new()
+        {
+            Id = r.GetString(0),
+            Guest = new GuestKey(r.GetString(1), r.GetInt32(2)),
+            GuestName = r.IsDBNull(3) ? null : r.GetString(3),
+            Type = r.GetString(4),
+            Node = r.GetString(5),
+            ScratchVmid = r.GetInt32(6),
+            Archive = r.GetString(7),
+            BackupTime = r.IsDBNull(8) ? null : DateTimeOffset.FromUnixTimeSeconds(r.GetInt64(8)),
+            StartedAt = DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(9)),
+            FinishedAt = r.IsDBNull(10) ? null : DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(10)),
+            State = Enum.Parse<DrillState>(r.GetString(11)),
+            Phase = r.GetString(12),
+            RestoreSeconds = r.IsDBNull(13) ? null : r.GetDouble(13),
+            BootSeconds = r.IsDBNull(14) ? null : r.GetDouble(14),
+            Reason = r.IsDBNull(15) ? null : r.GetString(15),
+            RestoreUpid = r.IsDBNull(16) ? null : r.GetString(16),
+            CleanedUp = r.GetInt64(17) != 0,
+        };
 }

@@ -31,14 +31,24 @@ internal sealed class StateDatabase : IDisposable
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            throw new Configuration.ConfigException([$"StateDirectory: '{directory}' cannot be created ({(ex is UnauthorizedAccessException ? "permission denied" : ex.Message)})"]);
+            throw new Configuration.ConfigException([
+                $"StateDirectory: '{directory}' cannot be created ({(ex is UnauthorizedAccessException ? "permission denied" : ex.Message)})",
+            ]);
         }
 
         var path = System.IO.Path.Combine(directory, FileName);
         var isNew = !File.Exists(path);
         // Another writer (the CLI next to the daemon, an sqlite3 shell) gets 5 s before a statement gives up; without
         // DefaultTimeout the provider would keep retrying a busy database for 30 s per statement.
-        var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Mode = SqliteOpenMode.ReadWriteCreate, Pooling = false, DefaultTimeout = 5 }.ToString());
+        var connection = new SqliteConnection(
+            new SqliteConnectionStringBuilder
+            {
+                DataSource = path,
+                Mode = SqliteOpenMode.ReadWriteCreate,
+                Pooling = false,
+                DefaultTimeout = 5,
+            }.ToString()
+        );
         try
         {
             connection.Open();
@@ -46,7 +56,9 @@ internal sealed class StateDatabase : IDisposable
         catch (SqliteException ex)
         {
             connection.Dispose();
-            throw new Configuration.ConfigException([$"StateDirectory: '{directory}' is not writable ({ex.SqliteErrorCode}: {ex.Message.ReplaceLineEndings(" ")})"]);
+            throw new Configuration.ConfigException([
+                $"StateDirectory: '{directory}' is not writable ({ex.SqliteErrorCode}: {ex.Message.ReplaceLineEndings(" ")})",
+            ]);
         }
 
         if (isNew && !OperatingSystem.IsWindows())
@@ -79,9 +91,12 @@ internal sealed class StateDatabase : IDisposable
         var aside = $"mv {path} {path}.broken && rm -f {path}-wal {path}-shm";
         return ex switch
         {
-            Migrations.NewerSchemaException newer => $"state database '{path}': {newer.Message}; run the newer SelfHostSync, or start with fresh history: {aside}",
-            SqliteException { SqliteErrorCode: 5 or 6 } => $"state database '{path}' is locked by another process (an sqlite3 shell, a copy of SelfHostSync); close it and try again",
-            SqliteException sql => $"state database '{path}' cannot be read (SQLite {sql.SqliteErrorCode}: {sql.Message.ReplaceLineEndings(" ")}); keep it for inspection and start with fresh history: {aside}",
+            Migrations.NewerSchemaException newer =>
+                $"state database '{path}': {newer.Message}; run the newer SelfHostSync, or start with fresh history: {aside}",
+            SqliteException { SqliteErrorCode: 5 or 6 } =>
+                $"state database '{path}' is locked by another process (an sqlite3 shell, a copy of SelfHostSync); close it and try again",
+            SqliteException sql =>
+                $"state database '{path}' cannot be read (SQLite {sql.SqliteErrorCode}: {sql.Message.ReplaceLineEndings(" ")}); keep it for inspection and start with fresh history: {aside}",
             _ => $"state database '{path}': {ex.Message}",
         };
     }
@@ -91,7 +106,10 @@ internal sealed class StateDatabase : IDisposable
         using var cmd = _connection.CreateCommand();
         cmd.CommandText = table switch
         {
-            "runs" or "tag_writes" or "restore_tests" or "check_results" or "alerts" or "notifications" => string.Create(CultureInfo.InvariantCulture, $"SELECT COUNT(*) FROM {table}"),
+            "runs" or "tag_writes" or "restore_tests" or "check_results" or "alerts" or "notifications" => string.Create(
+                CultureInfo.InvariantCulture,
+                $"SELECT COUNT(*) FROM {table}"
+            ),
             _ => throw new ArgumentOutOfRangeException(nameof(table)),
         };
         return (long)cmd.ExecuteScalar()!;
@@ -155,7 +173,12 @@ internal sealed class StateDatabase : IDisposable
         cmd.ExecuteNonQuery();
     }
 
-    internal async Task<List<T>> ReadAsync<T>(string sql, Action<SqliteCommand>? bind, Func<SqliteDataReader, T> map, CancellationToken cancellationToken)
+    internal async Task<List<T>> ReadAsync<T>(
+        string sql,
+        Action<SqliteCommand>? bind,
+        Func<SqliteDataReader, T> map,
+        CancellationToken cancellationToken
+    )
     {
         await _gate.WaitAsync(cancellationToken);
         try

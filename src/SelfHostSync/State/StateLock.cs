@@ -24,7 +24,9 @@ internal sealed class StateLock : IDisposable
         }
         catch (UnauthorizedAccessException)
         {
-            throw new Configuration.ConfigException([$"StateDirectory: '{path}' cannot be opened (another user's file, e.g. after running selfhostsync as root): chown selfhostsync:selfhostsync {path}, and run admin commands as the service user"]);
+            throw new Configuration.ConfigException([
+                $"StateDirectory: '{path}' cannot be opened (another user's file, e.g. after running selfhostsync as root): chown selfhostsync:selfhostsync {path}, and run admin commands as the service user",
+            ]);
         }
         catch (IOException)
         {
@@ -33,7 +35,13 @@ internal sealed class StateLock : IDisposable
     }
 
     /// <summary>Waits (polling) for the lock up to <paramref name="patience"/>; null when it stays held.</summary>
-    public static async Task<StateLock?> AcquireAsync(string stateDirectory, string name, TimeSpan patience, TimeProvider time, CancellationToken cancellationToken)
+    public static async Task<StateLock?> AcquireAsync(
+        string stateDirectory,
+        string name,
+        TimeSpan patience,
+        TimeProvider time,
+        CancellationToken cancellationToken
+    )
     {
         var until = time.GetUtcNow() + patience;
         while (true)

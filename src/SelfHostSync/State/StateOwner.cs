@@ -32,7 +32,10 @@ internal static partial class StateOwner
         }
 
         var line = File.ReadLines("/etc/group").Select(l => l.Split(':')).FirstOrDefault(f => f.Length > 2 && f[0] == group);
-        if (line is not null && uint.TryParse(line[2], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var gid))
+        if (
+            line is not null
+            && uint.TryParse(line[2], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var gid)
+        )
         {
             _ = lchown(file, uint.MaxValue, gid);
         }

@@ -8,27 +8,53 @@ public sealed class AlertTrackerTests
 {
     private static readonly Dictionary<string, OpenAlert> None = new(StringComparer.Ordinal);
 
-    private static RunReport Run(CheckStatus restore, CheckStatus docs = CheckStatus.Pass, bool pbsOk = true, bool guestPresent = true, bool clusterOk = true, bool certain = true) => new()
-    {
-        RunId = "r",
-        StartedAt = Build.Now,
-        FinishedAt = Build.Now,
-        DryRun = false,
-        Degraded = !pbsOk || !clusterOk,
-        Sources = [new SourceReport("pve", "homelab", clusterOk, clusterOk ? null : "down"), new SourceReport("pbs", "pbs", pbsOk, pbsOk ? null : "HTTP 503")],
-        Guests = guestPresent
-            ?
+    private static RunReport Run(
+        CheckStatus restore,
+        CheckStatus docs = CheckStatus.Pass,
+        bool pbsOk = true,
+        bool guestPresent = true,
+        bool clusterOk = true,
+        bool certain = true
+    ) =>
+        new()
+        {
+            RunId = "r",
+            StartedAt = Build.Now,
+            FinishedAt = Build.Now,
+            DryRun = false,
+            Degraded = !pbsOk || !clusterOk,
+            Sources =
             [
-                new GuestReport
-                {
-                    Cluster = "homelab", Vmid = 100, Node = "pve1", Type = "qemu", Name = "inference", Level = certain ? "3b" : "3a", LevelReasons = [], LevelCertain = certain,
-                    Checks = [new CheckResult(CheckIds.RestoreTested, restore, "never restored"), new CheckResult(CheckIds.DocsPresent, docs, "notes")],
-                    TagsBefore = [], TagsAfter = [], Written = false, WriteStatus = "none",
-                },
-            ]
-            : [],
-        Writes = 0,
-    };
+                new SourceReport("pve", "homelab", clusterOk, clusterOk ? null : "down"),
+                new SourceReport("pbs", "pbs", pbsOk, pbsOk ? null : "HTTP 503"),
+            ],
+            Guests = guestPresent
+                ?
+                [
+                    new GuestReport
+                    {
+                        Cluster = "homelab",
+                        Vmid = 100,
+                        Node = "pve1",
+                        Type = "qemu",
+                        Name = "inference",
+                        Level = certain ? "3b" : "3a",
+                        LevelReasons = [],
+                        LevelCertain = certain,
+                        Checks =
+                        [
+                            new CheckResult(CheckIds.RestoreTested, restore, "never restored"),
+                            new CheckResult(CheckIds.DocsPresent, docs, "notes"),
+                        ],
+                        TagsBefore = [],
+                        TagsAfter = [],
+                        Written = false,
+                        WriteStatus = "none",
+                    },
+                ]
+                : [],
+            Writes = 0,
+        };
 
     [Fact]
     public void Advance_NewFailure_OpensAlertOnce()
@@ -117,7 +143,13 @@ public sealed class AlertTrackerTests
         var (_, open) = AlertTracker.Advance(None, Run(CheckStatus.Fail), Build.Now);
         var uncertain = Run(CheckStatus.Pass, docs: CheckStatus.Fail, certain: false) with
         {
-            Guests = [Run(CheckStatus.Pass, certain: false).Guests[0] with { Checks = [new CheckResult(CheckIds.DocsPresent, CheckStatus.Fail, "no notes")] }],
+            Guests =
+            [
+                Run(CheckStatus.Pass, certain: false).Guests[0] with
+                {
+                    Checks = [new CheckResult(CheckIds.DocsPresent, CheckStatus.Fail, "no notes")],
+                },
+            ],
         };
 
         var (events, after) = AlertTracker.Advance(open, uncertain, Build.Now);
@@ -129,7 +161,10 @@ public sealed class AlertTrackerTests
     [Fact]
     public void Advance_InventoryEntryRemovedFromConfig_Resolved()
     {
-        var withInventory = Run(CheckStatus.Pass) with { Inventory = [new InventoryReport("Mail", "0", null, [new CheckResult(CheckIds.MfaEnforced, CheckStatus.Fail, "no MFA")])] };
+        var withInventory = Run(CheckStatus.Pass) with
+        {
+            Inventory = [new InventoryReport("Mail", "0", null, [new CheckResult(CheckIds.MfaEnforced, CheckStatus.Fail, "no MFA")])],
+        };
         var (_, open) = AlertTracker.Advance(None, withInventory, Build.Now);
 
         var (events, after) = AlertTracker.Advance(open, Run(CheckStatus.Pass), Build.Now);
@@ -143,7 +178,10 @@ public sealed class AlertTrackerTests
     {
         var (_, open) = AlertTracker.Advance(None, Run(CheckStatus.Fail), Build.Now);
         var run = Run(CheckStatus.Pass);
-        var onlyDocs = run with { Guests = [run.Guests[0] with { Level = "3a", Checks = [new CheckResult(CheckIds.DocsPresent, CheckStatus.Pass, "notes")] }] };
+        var onlyDocs = run with
+        {
+            Guests = [run.Guests[0] with { Level = "3a", Checks = [new CheckResult(CheckIds.DocsPresent, CheckStatus.Pass, "notes")] }],
+        };
 
         var (events, after) = AlertTracker.Advance(open, onlyDocs, Build.Now);
 
@@ -175,4 +213,3 @@ public sealed class AlertTrackerTests
         Assert.Equal(["guest:homelab/100:restore.tested", "inventory:Mail:EU:mfa.enforced"], after.Keys.Order(StringComparer.Ordinal));
     }
 }
-

@@ -16,18 +16,26 @@ public sealed class AssessorMatrixTests
     private static IReadOnlyList<CheckResult> Assess(Level level, GuestEvidence evidence, bool? inDenial = false) =>
         GuestAssessor.Assess(evidence, Classified(level, inDenial), PolicyTable.Default.For(level), Now);
 
-    private static CheckResult Check(Level level, GuestEvidence evidence, string id) =>
-        Assert.Single(Assess(level, evidence), c => c.Id == id);
+    private static CheckResult Check(Level level, GuestEvidence evidence, string id) => Assert.Single(Assess(level, evidence), c => c.Id == id);
 
-    public static TheoryData<Level, string[]> ChecksPerLevel => new()
-    {
-        { Level.Vps, [CheckIds.BackupPresent, CheckIds.BackupFresh, CheckIds.RestoreTested, CheckIds.CoverageJob, CheckIds.StorageHealthy] },
-        { Level.Homelab, [CheckIds.DocsPresent, CheckIds.IntentConsistent] },
+    public static TheoryData<Level, string[]> ChecksPerLevel =>
+        new()
         {
-            Level.Production,
-            [CheckIds.BackupPresent, CheckIds.BackupFresh, CheckIds.BackupVerified, CheckIds.RestoreTested, CheckIds.OffsitePresent, CheckIds.CoverageJob, CheckIds.StorageHealthy]
-        },
-    };
+            { Level.Vps, [CheckIds.BackupPresent, CheckIds.BackupFresh, CheckIds.RestoreTested, CheckIds.CoverageJob, CheckIds.StorageHealthy] },
+            { Level.Homelab, [CheckIds.DocsPresent, CheckIds.IntentConsistent] },
+            {
+                Level.Production,
+                [
+                    CheckIds.BackupPresent,
+                    CheckIds.BackupFresh,
+                    CheckIds.BackupVerified,
+                    CheckIds.RestoreTested,
+                    CheckIds.OffsitePresent,
+                    CheckIds.CoverageJob,
+                    CheckIds.StorageHealthy,
+                ]
+            },
+        };
 
     [Theory]
     [MemberData(nameof(ChecksPerLevel))]
@@ -95,7 +103,11 @@ public sealed class AssessorMatrixTests
     public void Assess_NewestSnapshotFailedVerification_FailsEvenWithOlderVerifiedOnes()
     {
         var g = Guest();
-        var r = Check(Level.Production, EvidenceOf(g, copies: [Pbs(g.Key, Days(2)), Pbs(g.Key, Hours(3), VerificationState.Failed)]), CheckIds.BackupVerified);
+        var r = Check(
+            Level.Production,
+            EvidenceOf(g, copies: [Pbs(g.Key, Days(2)), Pbs(g.Key, Hours(3), VerificationState.Failed)]),
+            CheckIds.BackupVerified
+        );
         Assert.Equal(CheckStatus.Fail, r.Status);
         Assert.Contains("failed verification", r.Detail, StringComparison.Ordinal);
     }
@@ -104,7 +116,11 @@ public sealed class AssessorMatrixTests
     public void Assess_VzdumpOnlyWithRecentRestoreTest_CountsAsVerified()
     {
         var g = Guest();
-        var passed = Check(Level.Production, EvidenceOf(g, copies: [Dump(g.Key, Hours(3))], tests: [Restore(g.Key, Days(3))]), CheckIds.BackupVerified);
+        var passed = Check(
+            Level.Production,
+            EvidenceOf(g, copies: [Dump(g.Key, Hours(3))], tests: [Restore(g.Key, Days(3))]),
+            CheckIds.BackupVerified
+        );
         Assert.Equal(CheckStatus.Pass, passed.Status);
         var never = Check(Level.Production, EvidenceOf(g, copies: [Dump(g.Key, Hours(3))]), CheckIds.BackupVerified);
         Assert.Equal(CheckStatus.Fail, never.Status);
@@ -141,11 +157,15 @@ public sealed class AssessorMatrixTests
     public void Assess_LatestRestoreFailedAfterOlderSuccess_Fails()
     {
         var g = Guest();
-        var r = Check(Level.Production, EvidenceOf(g, copies: [Pbs(g.Key, Hours(1))], tests:
-        [
-            Restore(g.Key, Days(20)),
-            Restore(g.Key, Days(2), passed: false, kind: RestoreTestKind.Drill, note: "guest never booted"),
-        ]), CheckIds.RestoreTested);
+        var r = Check(
+            Level.Production,
+            EvidenceOf(
+                g,
+                copies: [Pbs(g.Key, Hours(1))],
+                tests: [Restore(g.Key, Days(20)), Restore(g.Key, Days(2), passed: false, kind: RestoreTestKind.Drill, note: "guest never booted")]
+            ),
+            CheckIds.RestoreTested
+        );
         Assert.Equal(CheckStatus.Fail, r.Status);
         Assert.Contains("drill", r.Detail, StringComparison.Ordinal);
         Assert.Contains("guest never booted", r.Detail, StringComparison.Ordinal);
@@ -159,7 +179,11 @@ public sealed class AssessorMatrixTests
     public void Assess_OffsitePbsCopy_JudgesItsAge(double days, CheckStatus expected)
     {
         var g = Guest();
-        var r = Check(Level.Production, EvidenceOf(g, copies: [Pbs(g.Key, Hours(1)), Pbs(g.Key, Days(days), offsite: true, storage: "pbs-offsite")]), CheckIds.OffsitePresent);
+        var r = Check(
+            Level.Production,
+            EvidenceOf(g, copies: [Pbs(g.Key, Hours(1)), Pbs(g.Key, Days(days), offsite: true, storage: "pbs-offsite")]),
+            CheckIds.OffsitePresent
+        );
         Assert.Equal(expected, r.Status);
     }
 
@@ -181,7 +205,11 @@ public sealed class AssessorMatrixTests
     {
         var g = Guest();
         var dump = Dump(g.Key, Hours(10));
-        var r = Check(Level.Production, EvidenceOf(g, copies: [dump], replicas: [new StorageReplica("other", "nas-dumps", Now, "x")]), CheckIds.OffsitePresent);
+        var r = Check(
+            Level.Production,
+            EvidenceOf(g, copies: [dump], replicas: [new StorageReplica("other", "nas-dumps", Now, "x")]),
+            CheckIds.OffsitePresent
+        );
         Assert.Equal(CheckStatus.Fail, r.Status);
     }
 
@@ -249,7 +277,11 @@ public sealed class AssessorMatrixTests
     public void Assess_StorageHealthy_FollowsTheWatchedVolume(Level level, bool healthy, CheckStatus expected)
     {
         var g = Guest(disks: ["nas-vms"]);
-        var r = Check(level, EvidenceOf(g, health: [new StorageHealth("homelab", "nas-vms", healthy, healthy ? "normal" : "volume_1: degraded")]), CheckIds.StorageHealthy);
+        var r = Check(
+            level,
+            EvidenceOf(g, health: [new StorageHealth("homelab", "nas-vms", healthy, healthy ? "normal" : "volume_1: degraded")]),
+            CheckIds.StorageHealthy
+        );
         Assert.Equal(expected, r.Status);
     }
 
@@ -257,7 +289,11 @@ public sealed class AssessorMatrixTests
     public void Assess_StorageHealthy_BackupStorageCountsToo()
     {
         var g = Guest(disks: ["local-zfs"]);
-        var r = Check(Level.Production, EvidenceOf(g, copies: [Dump(g.Key, Hours(2))], health: [new StorageHealth("homelab", "nas-dumps", false, "crashed")]), CheckIds.StorageHealthy);
+        var r = Check(
+            Level.Production,
+            EvidenceOf(g, copies: [Dump(g.Key, Hours(2))], health: [new StorageHealth("homelab", "nas-dumps", false, "crashed")]),
+            CheckIds.StorageHealthy
+        );
         Assert.Equal(CheckStatus.Fail, r.Status);
     }
 
@@ -268,17 +304,18 @@ public sealed class AssessorMatrixTests
         Assert.Equal(CheckStatus.Pass, r.Status);
     }
 
-    public static TheoryData<EvidenceKind, string> UnknownEvidence => new()
-    {
-        { EvidenceKind.BackupCopies, CheckIds.BackupPresent },
-        { EvidenceKind.BackupCopies, CheckIds.BackupFresh },
-        { EvidenceKind.BackupCopies, CheckIds.BackupVerified },
-        { EvidenceKind.BackupCopies, CheckIds.OffsitePresent },
-        { EvidenceKind.RestoreTests, CheckIds.RestoreTested },
-        { EvidenceKind.Replicas, CheckIds.OffsitePresent },
-        { EvidenceKind.BackupJobs, CheckIds.CoverageJob },
-        { EvidenceKind.StorageHealth, CheckIds.StorageHealthy },
-    };
+    public static TheoryData<EvidenceKind, string> UnknownEvidence =>
+        new()
+        {
+            { EvidenceKind.BackupCopies, CheckIds.BackupPresent },
+            { EvidenceKind.BackupCopies, CheckIds.BackupFresh },
+            { EvidenceKind.BackupCopies, CheckIds.BackupVerified },
+            { EvidenceKind.BackupCopies, CheckIds.OffsitePresent },
+            { EvidenceKind.RestoreTests, CheckIds.RestoreTested },
+            { EvidenceKind.Replicas, CheckIds.OffsitePresent },
+            { EvidenceKind.BackupJobs, CheckIds.CoverageJob },
+            { EvidenceKind.StorageHealth, CheckIds.StorageHealthy },
+        };
 
     [Theory]
     [MemberData(nameof(UnknownEvidence))]
@@ -294,7 +331,11 @@ public sealed class AssessorMatrixTests
     public void Assess_GapInAnotherCluster_DoesNotTouchThisOne()
     {
         var g = Guest();
-        var r = Check(Level.Production, EvidenceOf(g, copies: [Pbs(g.Key, Hours(1))], gaps: [Gap(EvidenceKind.BackupCopies, cluster: "other")]), CheckIds.BackupFresh);
+        var r = Check(
+            Level.Production,
+            EvidenceOf(g, copies: [Pbs(g.Key, Hours(1))], gaps: [Gap(EvidenceKind.BackupCopies, cluster: "other")]),
+            CheckIds.BackupFresh
+        );
         Assert.Equal(CheckStatus.Pass, r.Status);
     }
 
@@ -309,8 +350,11 @@ public sealed class AssessorMatrixTests
     public void Assess_PolicyOverride_ChangesTheAllowedAge()
     {
         var g = Guest();
-        var strict = new PolicyTable(new Dictionary<Level, LevelPolicy> { [Level.Production] = PolicyTable.Default.For(Level.Production) with { BackupMaxAge = Hours(6) } });
-        var r = GuestAssessor.Assess(EvidenceOf(g, copies: [Pbs(g.Key, Hours(7))]), Classified(Level.Production), strict.For(Level.Production), Now)
+        var strict = new PolicyTable(
+            new Dictionary<Level, LevelPolicy> { [Level.Production] = PolicyTable.Default.For(Level.Production) with { BackupMaxAge = Hours(6) } }
+        );
+        var r = GuestAssessor
+            .Assess(EvidenceOf(g, copies: [Pbs(g.Key, Hours(7))]), Classified(Level.Production), strict.For(Level.Production), Now)
             .Single(c => c.Id == CheckIds.BackupFresh);
         Assert.Equal(CheckStatus.Fail, r.Status);
     }

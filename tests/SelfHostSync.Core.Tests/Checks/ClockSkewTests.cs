@@ -18,8 +18,19 @@ public sealed class ClockSkewTests
         var evidence = Build.EvidenceOf(guest, copies: [copy], tests: [test], jobs: [Build.Job("homelab", true, JobSelection.AllGuests())]);
 
         var classified = new SelfHostSync.Core.Classification.GuestClassification(
-            SelfHostSync.Core.Matrix.Level.Production, SelfHostSync.Core.Classification.IntentSource.Tag, ["prod tag"], true, new SelfHostSync.Core.Classification.ProductionSignals([], []), false);
-        var checks = GuestAssessor.Assess(evidence, classified, SelfHostSync.Core.Policies.PolicyTable.Default.For(SelfHostSync.Core.Matrix.Level.Production), Build.Now);
+            SelfHostSync.Core.Matrix.Level.Production,
+            SelfHostSync.Core.Classification.IntentSource.Tag,
+            ["prod tag"],
+            true,
+            new SelfHostSync.Core.Classification.ProductionSignals([], []),
+            false
+        );
+        var checks = GuestAssessor.Assess(
+            evidence,
+            classified,
+            SelfHostSync.Core.Policies.PolicyTable.Default.For(SelfHostSync.Core.Matrix.Level.Production),
+            Build.Now
+        );
 
         Assert.Equal(CheckStatus.Pass, checks.Single(c => c.Id == CheckIds.BackupFresh).Status);
         Assert.Equal(CheckStatus.Pass, checks.Single(c => c.Id == CheckIds.RestoreTested).Status);

@@ -13,10 +13,21 @@ namespace SelfHostSync.Core.Tests.Checks;
 /// </summary>
 public sealed class PartialCopiesTests
 {
-    private static readonly GuestClassification Production = new(Level.Production, IntentSource.Tag, ["test"], true, new ProductionSignals([], []), false);
+    private static readonly GuestClassification Production = new(
+        Level.Production,
+        IntentSource.Tag,
+        ["test"],
+        true,
+        new ProductionSignals([], []),
+        false
+    );
 
     private static EvidenceGap StorageGap(string storage = "nas-dumps", IReadOnlySet<int>? vmids = null) =>
-        new(new EvidenceScope(EvidenceKind.BackupCopies, "homelab", $"storage {storage}", vmids), "pve:homelab", $"storage '{storage}' is not online");
+        new(
+            new EvidenceScope(EvidenceKind.BackupCopies, "homelab", $"storage {storage}", vmids),
+            "pve:homelab",
+            $"storage '{storage}' is not online"
+        );
 
     private static IReadOnlyList<CheckResult> Assess(GuestEvidence evidence) =>
         GuestAssessor.Assess(evidence, Production, PolicyTable.Default.For(Level.Production), Now);
@@ -24,18 +35,42 @@ public sealed class PartialCopiesTests
     private static CheckStatus StatusOf(IReadOnlyList<CheckResult> results, string id) => Assert.Single(results, r => r.Id == id).Status;
 
     // (seen copies, expected present, fresh, verified, restore.tested, offsite); restore tested 10 d ago.
-    public static TheoryData<string, string, CheckStatus, CheckStatus, CheckStatus, CheckStatus, CheckStatus> Cases => new()
-    {
-        { "nothing seen", "", CheckStatus.Unknown, CheckStatus.Unknown, CheckStatus.Unknown, CheckStatus.Unknown, CheckStatus.Unknown },
-        { "fresh verified offsite copy seen", "fresh-offsite", CheckStatus.Pass, CheckStatus.Pass, CheckStatus.Unknown, CheckStatus.Pass, CheckStatus.Pass },
-        { "only a stale copy seen", "stale", CheckStatus.Pass, CheckStatus.Unknown, CheckStatus.Unknown, CheckStatus.Pass, CheckStatus.Unknown },
-        { "fresh copy, nothing offsite seen", "fresh", CheckStatus.Pass, CheckStatus.Pass, CheckStatus.Unknown, CheckStatus.Pass, CheckStatus.Unknown },
-    };
+    public static TheoryData<string, string, CheckStatus, CheckStatus, CheckStatus, CheckStatus, CheckStatus> Cases =>
+        new()
+        {
+            { "nothing seen", "", CheckStatus.Unknown, CheckStatus.Unknown, CheckStatus.Unknown, CheckStatus.Unknown, CheckStatus.Unknown },
+            {
+                "fresh verified offsite copy seen",
+                "fresh-offsite",
+                CheckStatus.Pass,
+                CheckStatus.Pass,
+                CheckStatus.Unknown,
+                CheckStatus.Pass,
+                CheckStatus.Pass
+            },
+            { "only a stale copy seen", "stale", CheckStatus.Pass, CheckStatus.Unknown, CheckStatus.Unknown, CheckStatus.Pass, CheckStatus.Unknown },
+            {
+                "fresh copy, nothing offsite seen",
+                "fresh",
+                CheckStatus.Pass,
+                CheckStatus.Pass,
+                CheckStatus.Unknown,
+                CheckStatus.Pass,
+                CheckStatus.Unknown
+            },
+        };
 
     [Theory]
     [MemberData(nameof(Cases))]
     public void Assess_CopiesPartlyUnreadable_OnlyWhatMoreCopiesCannotOverturn(
-        string scenario, string seen, CheckStatus present, CheckStatus fresh, CheckStatus verified, CheckStatus restore, CheckStatus offsite)
+        string scenario,
+        string seen,
+        CheckStatus present,
+        CheckStatus fresh,
+        CheckStatus verified,
+        CheckStatus restore,
+        CheckStatus offsite
+    )
     {
         var guest = Guest();
         var copies = seen switch
@@ -62,7 +97,11 @@ public sealed class PartialCopiesTests
 
         var results = Assess(EvidenceOf(guest, [], gaps: [StorageGap()]));
 
-        Assert.Contains("storage 'nas-dumps' is not online", Assert.Single(results, r => r.Id == CheckIds.BackupPresent).Detail, StringComparison.Ordinal);
+        Assert.Contains(
+            "storage 'nas-dumps' is not online",
+            Assert.Single(results, r => r.Id == CheckIds.BackupPresent).Detail,
+            StringComparison.Ordinal
+        );
     }
 
     [Fact]
@@ -103,12 +142,13 @@ public sealed class PartialCopiesTests
 
     // Sync jobs partly hidden (no Remote.Audit, one PBS's jobs unreadable): replicas seen still carry copies off site,
     // but "no offsite copy" is not a conclusion we can draw. (replica seen, expected offsite.present)
-    public static TheoryData<string, double?, CheckStatus> ReplicaCases => new()
-    {
-        { "no replica seen", null, CheckStatus.Unknown },
-        { "fresh replica seen", 2, CheckStatus.Pass },
-        { "only an old replica seen", 24 * 30, CheckStatus.Unknown },
-    };
+    public static TheoryData<string, double?, CheckStatus> ReplicaCases =>
+        new()
+        {
+            { "no replica seen", null, CheckStatus.Unknown },
+            { "fresh replica seen", 2, CheckStatus.Pass },
+            { "only an old replica seen", 24 * 30, CheckStatus.Unknown },
+        };
 
     [Theory]
     [MemberData(nameof(ReplicaCases))]
@@ -116,7 +156,9 @@ public sealed class PartialCopiesTests
     {
         var guest = Guest();
         var copy = Pbs(guest.Key, replicaAgeHours is { } h ? Hours(h + 1) : Hours(3));
-        StorageReplica[] replicas = replicaAgeHours is { } age ? [new StorageReplica("homelab", "pbs", Now - Hours(age), "PBS sync job s-far → far")] : [];
+        StorageReplica[] replicas = replicaAgeHours is { } age
+            ? [new StorageReplica("homelab", "pbs", Now - Hours(age), "PBS sync job s-far → far")]
+            : [];
 
         var results = Assess(EvidenceOf(guest, [copy], replicas: replicas, gaps: [HiddenJobs()]));
 

@@ -13,8 +13,7 @@ public sealed class ClassifierTests
         ["rented"] = HardwareOwner.Provider,
     };
 
-    private static Classifier Make(params IntentRule[] rules) =>
-        new(IntentSettings.Default with { Rules = rules }, Owners);
+    private static Classifier Make(params IntentRule[] rules) => new(IntentSettings.Default with { Rules = rules }, Owners);
 
     [Fact]
     public void Classify_ProviderCluster_IsLevel2WhateverTheTags()
@@ -38,7 +37,13 @@ public sealed class ClassifierTests
         var c = Make(new IntentRule(Level.Homelab, pool: "x")).Classify(EvidenceOf(Guest(tags: tags, pool: "x")));
         Assert.Equal(expected, c.Level);
         Assert.Equal(IntentSource.Tag, c.Source);
-        Assert.StartsWith(tags.Contains(';', StringComparison.Ordinal) && tags.Contains("prod", StringComparison.Ordinal) ? "conflicting intent tags" : "intent tag", c.Reasons[0], StringComparison.Ordinal);
+        Assert.StartsWith(
+            tags.Contains(';', StringComparison.Ordinal) && tags.Contains("prod", StringComparison.Ordinal)
+                ? "conflicting intent tags"
+                : "intent tag",
+            c.Reasons[0],
+            StringComparison.Ordinal
+        );
     }
 
     [Fact]
@@ -47,7 +52,8 @@ public sealed class ClassifierTests
         var classifier = Make(
             new IntentRule(Level.Production, pool: "production"),
             new IntentRule(Level.Homelab, name: "zoltan*"),
-            new IntentRule(Level.Production, name: "zoltan-db"));
+            new IntentRule(Level.Production, name: "zoltan-db")
+        );
         var byPool = classifier.Classify(EvidenceOf(Guest(name: "zoltan-db", pool: "production")));
         Assert.Equal(Level.Production, byPool.Level);
         Assert.Equal("rule #1 (pool=production)", byPool.Reasons[0]);
@@ -96,10 +102,10 @@ public sealed class ClassifierTests
     public void Classify_DisabledJobAndProtectedBackups_CountOnlyTheBackups()
     {
         var guest = Guest();
-        var c = Make().Classify(EvidenceOf(
-            guest,
-            copies: [Pbs(guest.Key, Hours(2), protectedCopy: true)],
-            jobs: [Job("homelab", false, JobSelection.AllGuests())]));
+        var c = Make()
+            .Classify(
+                EvidenceOf(guest, copies: [Pbs(guest.Key, Hours(2), protectedCopy: true)], jobs: [Job("homelab", false, JobSelection.AllGuests())])
+            );
         Assert.Equal([Classifier.SignalProtectedBackups], c.Signals.Present);
         Assert.Equal(Level.Homelab, c.Level);
     }

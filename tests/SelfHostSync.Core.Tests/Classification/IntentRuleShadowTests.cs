@@ -24,8 +24,7 @@ public sealed class IntentRuleShadowTests
     [InlineData("name=db*", "pool=x", false)]
     [InlineData("tag=k8s", "tag=K8S cluster=homelab", true)]
     [InlineData("cluster=homelab", "cluster=rented", false)]
-    public void Shadows_Table_Expected(string earlier, string later, bool expected) =>
-        Assert.Equal(expected, Rule(earlier).Shadows(Rule(later)));
+    public void Shadows_Table_Expected(string earlier, string later, bool expected) => Assert.Equal(expected, Rule(earlier).Shadows(Rule(later)));
 
     [Fact]
     public void Shadows_RuleThatShadowsMatchesEveryGuestTheLaterOneMatches()
@@ -45,6 +44,14 @@ public sealed class IntentRuleShadowTests
     {
         var kv = criteria.Split(' ').Select(p => p.Split('=')).ToDictionary(p => p[0], p => p[1]);
         VmidRange? range = kv.TryGetValue("vmid", out var v) && VmidRange.TryParse(v, out var r) ? r : null;
-        return new IntentRule(Level.Production, range, kv.GetValueOrDefault("name"), kv.GetValueOrDefault("pool"), kv.GetValueOrDefault("node"), kv.GetValueOrDefault("tag"), kv.GetValueOrDefault("cluster"));
+        return new IntentRule(
+            Level.Production,
+            range,
+            kv.GetValueOrDefault("name"),
+            kv.GetValueOrDefault("pool"),
+            kv.GetValueOrDefault("node"),
+            kv.GetValueOrDefault("tag"),
+            kv.GetValueOrDefault("cluster")
+        );
     }
 }

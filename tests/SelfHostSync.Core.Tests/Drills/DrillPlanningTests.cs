@@ -27,31 +27,44 @@ public sealed class DrillPlanningTests
         }
     }
 
-    public static TheoryData<string, string, string, string, string> Isolations => new()
-    {
-        // type, isolation, config key=value, expected set (key=value or -), expected delete (or -)
-        { "qemu", "link-down", "net0=virtio=BC:24:11:00:00:01,bridge=vmbr0,firewall=1", "net0=virtio=BC:24:11:00:00:01,bridge=vmbr0,firewall=1,link_down=1", "-" },
-        { "qemu", "link-down", "net1=virtio=BC:24:11:00:00:01,bridge=vmbr0,link_down=0", "net1=virtio=BC:24:11:00:00:01,bridge=vmbr0,link_down=1", "-" },
-        { "qemu", "link-down", "net0=virtio=BC:24:11:00:00:01,bridge=vmbr0,link_down=1", "-", "-" },
-        { "qemu", "bridge:isolated", "net0=virtio=BC:24:11:00:00:01,bridge=vmbr0", "net0=virtio=BC:24:11:00:00:01,bridge=isolated", "-" },
-        { "qemu", "link-down", "hostpci0=0000:01:00,pcie=1", "-", "hostpci0" },
-        { "qemu", "link-down", "usb1=host=1234:5678", "-", "usb1" },
-        { "qemu", "link-down", "virtiofs0=share1", "-", "virtiofs0" },
-        { "qemu", "link-down", "serial0=/dev/ttyS0", "-", "serial0" },
-        { "qemu", "link-down", "serial0=socket", "-", "-" },
-        { "qemu", "link-down", "hookscript=local:snippets/hook.pl", "-", "hookscript" },
-        { "qemu", "link-down", "onboot=1", "-", "onboot" },
-        { "qemu", "link-down", "scsi0=local-zfs:vm-9900-disk-0,size=32G", "-", "-" },
-        { "lxc", "link-down", "net0=name=eth0,bridge=vmbr0,ip=dhcp", "net0=name=eth0,bridge=vmbr0,ip=dhcp,link_down=1", "-" },
-        { "lxc", "link-down", "mp0=/mnt/photos,mp=/srv/photos", "-", "mp0" },
-        { "lxc", "link-down", "mp1=local-zfs:subvol-9900-disk-1,mp=/data", "-", "-" },
-        { "lxc", "link-down", "dev0=/dev/ttyUSB0", "-", "dev0" },
-        { "lxc", "link-down", "mp2=volume=/srv/share,mp=/share,ro=1", "-", "mp2" },
-        { "qemu", "link-down", "protection=1", "-", "protection" },
-        { "qemu", "link-down", "protection=0", "-", "-" },
-        { "qemu", "link-down", "ivshmem=size=32", "-", "ivshmem" },
-        { "lxc", "link-down", "hostpci0=0000:01:00", "-", "-" },
-    };
+    public static TheoryData<string, string, string, string, string> Isolations =>
+        new()
+        {
+            // type, isolation, config key=value, expected set (key=value or -), expected delete (or -)
+            {
+                "qemu",
+                "link-down",
+                "net0=virtio=BC:24:11:00:00:01,bridge=vmbr0,firewall=1",
+                "net0=virtio=BC:24:11:00:00:01,bridge=vmbr0,firewall=1,link_down=1",
+                "-"
+            },
+            {
+                "qemu",
+                "link-down",
+                "net1=virtio=BC:24:11:00:00:01,bridge=vmbr0,link_down=0",
+                "net1=virtio=BC:24:11:00:00:01,bridge=vmbr0,link_down=1",
+                "-"
+            },
+            { "qemu", "link-down", "net0=virtio=BC:24:11:00:00:01,bridge=vmbr0,link_down=1", "-", "-" },
+            { "qemu", "bridge:isolated", "net0=virtio=BC:24:11:00:00:01,bridge=vmbr0", "net0=virtio=BC:24:11:00:00:01,bridge=isolated", "-" },
+            { "qemu", "link-down", "hostpci0=0000:01:00,pcie=1", "-", "hostpci0" },
+            { "qemu", "link-down", "usb1=host=1234:5678", "-", "usb1" },
+            { "qemu", "link-down", "virtiofs0=share1", "-", "virtiofs0" },
+            { "qemu", "link-down", "serial0=/dev/ttyS0", "-", "serial0" },
+            { "qemu", "link-down", "serial0=socket", "-", "-" },
+            { "qemu", "link-down", "hookscript=local:snippets/hook.pl", "-", "hookscript" },
+            { "qemu", "link-down", "onboot=1", "-", "onboot" },
+            { "qemu", "link-down", "scsi0=local-zfs:vm-9900-disk-0,size=32G", "-", "-" },
+            { "lxc", "link-down", "net0=name=eth0,bridge=vmbr0,ip=dhcp", "net0=name=eth0,bridge=vmbr0,ip=dhcp,link_down=1", "-" },
+            { "lxc", "link-down", "mp0=/mnt/photos,mp=/srv/photos", "-", "mp0" },
+            { "lxc", "link-down", "mp1=local-zfs:subvol-9900-disk-1,mp=/data", "-", "-" },
+            { "lxc", "link-down", "dev0=/dev/ttyUSB0", "-", "dev0" },
+            { "lxc", "link-down", "mp2=volume=/srv/share,mp=/share,ro=1", "-", "mp2" },
+            { "qemu", "link-down", "protection=1", "-", "protection" },
+            { "qemu", "link-down", "protection=0", "-", "-" },
+            { "qemu", "link-down", "ivshmem=size=32", "-", "ivshmem" },
+            { "lxc", "link-down", "hostpci0=0000:01:00", "-", "-" },
+        };
 
     [Theory]
     [MemberData(nameof(Isolations))]
@@ -89,22 +102,28 @@ public sealed class DrillPlanningTests
 
         var ordered = DrillCandidates.Order(
             [
-                C("homelab", 101, Level.Production), C("homelab", 102, Level.Production), C("homelab", 103, Level.Vps),
-                C("homelab", 104, Level.Homelab), C("rented", 100, Level.Production), C("homelab", 9905, Level.Production),
+                C("homelab", 101, Level.Production),
+                C("homelab", 102, Level.Production),
+                C("homelab", 103, Level.Vps),
+                C("homelab", 104, Level.Homelab),
+                C("rented", 100, Level.Production),
+                C("homelab", 9905, Level.Production),
                 C("homelab", 105, Level.Production),
             ],
             [T(101, 10, true), T(102, 40, true), T(102, 1, false), T(105, 5, false)],
-            settings);
+            settings
+        );
 
         // 103 and 105 never passed (105's only test failed); then 102 (40 d) before 101 (10 d).
         Assert.Equal([103, 105, 102, 101], ordered.Select(c => c.Key.Vmid));
     }
 
-    internal static DrillSettings Settings() => new()
-    {
-        Cluster = "homelab",
-        Node = "pve1",
-        TargetStorage = "local-zfs",
-        Range = new VmidRange(9900, 9999),
-    };
+    internal static DrillSettings Settings() =>
+        new()
+        {
+            Cluster = "homelab",
+            Node = "pve1",
+            TargetStorage = "local-zfs",
+            Range = new VmidRange(9900, 9999),
+        };
 }

@@ -21,7 +21,10 @@ public sealed class DrillRunnerTests
         Assert.NotNull(result.RtoSeconds);
         Assert.Equal(9900, result.ScratchVmid);
         var evidence = Assert.Single(store.Evidence);
-        Assert.Equal((RestoreTestKind.Drill, true, "pbs:backup/vm/100/2026-11-25T02:00:00Z"), (evidence.Kind, evidence.Passed, evidence.SourceArchive));
+        Assert.Equal(
+            (RestoreTestKind.Drill, true, "pbs:backup/vm/100/2026-11-25T02:00:00Z"),
+            (evidence.Kind, evidence.Passed, evidence.SourceArchive)
+        );
         Assert.True(cluster.Calls.IndexOf("isolate 9900") < cluster.Calls.IndexOf("start 9900"));
         Assert.Contains("destroy 9900", cluster.Calls);
         Assert.Empty(cluster.OutsideRange);
@@ -31,7 +34,9 @@ public sealed class DrillRunnerTests
     [Fact]
     public async Task RunAsync_RestoreTaskFails_FailedWithReasonAndUntaggedStubRemoved()
     {
-        var (cluster, store, runner) = Make(c => c.RestoreResult = new DrillTaskStatus(DrillTaskState.Failed, "command 'pbs-restore' failed: exit code 255"));
+        var (cluster, store, runner) = Make(c =>
+            c.RestoreResult = new DrillTaskStatus(DrillTaskState.Failed, "command 'pbs-restore' failed: exit code 255")
+        );
 
         var result = await PlanAndRunAsync(runner);
 
@@ -61,7 +66,9 @@ public sealed class DrillRunnerTests
     [Fact]
     public async Task RunAsync_ApiErrorOnStart_ErrorWithoutEvidenceAndCleansUp()
     {
-        var (cluster, store, runner) = Make(c => c.StartThrows = new InvalidOperationException("permission denied on POST /nodes/pve1/qemu/9900/status/start"));
+        var (cluster, store, runner) = Make(c =>
+            c.StartThrows = new InvalidOperationException("permission denied on POST /nodes/pve1/qemu/9900/status/start")
+        );
 
         var result = await PlanAndRunAsync(runner);
 
@@ -102,7 +109,14 @@ public sealed class DrillRunnerTests
     [Fact]
     public async Task RunAsync_AgentDisabledInConfig_RunningProbePassesInsteadOfTimingOut()
     {
-        var (cluster, _, runner) = Make(c => { c.ExtraConfig["agent"] = "enabled=0,fstrim_cloned_disks=1"; c.AgentAnswers = false; }, s => s with { Timeout = TimeSpan.FromSeconds(5) });
+        var (cluster, _, runner) = Make(
+            c =>
+            {
+                c.ExtraConfig["agent"] = "enabled=0,fstrim_cloned_disks=1";
+                c.AgentAnswers = false;
+            },
+            s => s with { Timeout = TimeSpan.FromSeconds(5) }
+        );
 
         var result = await PlanAndRunAsync(runner);
 
@@ -114,7 +128,9 @@ public sealed class DrillRunnerTests
     [Fact]
     public async Task RunAsync_RestoreFailsForLackOfPermission_ErrorNotEvidenceAgainstTheBackup()
     {
-        var (_, store, runner) = Make(c => c.RestoreResult = new DrillTaskStatus(DrillTaskState.Failed, "only root can set 'hostpci0' config for non-mapped devices"));
+        var (_, store, runner) = Make(c =>
+            c.RestoreResult = new DrillTaskStatus(DrillTaskState.Failed, "only root can set 'hostpci0' config for non-mapped devices")
+        );
 
         var result = await PlanAndRunAsync(runner);
 
@@ -138,7 +154,9 @@ public sealed class DrillRunnerTests
     [Fact]
     public async Task RunAsync_RestoreRefused_NothingAtTheScratchVmidTouched()
     {
-        var (cluster, store, runner) = Make(c => c.RestoreThrows = new InvalidOperationException("unable to create VM 9900 - VM 9900 already exists on node 'pve1'"));
+        var (cluster, store, runner) = Make(c =>
+            c.RestoreThrows = new InvalidOperationException("unable to create VM 9900 - VM 9900 already exists on node 'pve1'")
+        );
         var plan = await runner.PlanAsync([Candidate], 1, explicitGuest: true, CancellationToken.None);
 
         // Someone else's drill guest appears at the chosen VMID between plan and restore.
@@ -167,13 +185,33 @@ public sealed class DrillRunnerTests
             "named" => new Dictionary<string, string> { ["name"] = "build-runner", ["memory"] = "2048" },
             _ => new Dictionary<string, string> { ["memory"] = "2048" },
         };
-        cluster.Guests.Add(new ClusterGuest(9900, "pve1", "qemu", config.GetValueOrDefault("name"), atVmid == "tagged" ? [DrillSettings.Tag] : [], null, "stopped", false));
+        cluster.Guests.Add(
+            new ClusterGuest(
+                9900,
+                "pve1",
+                "qemu",
+                config.GetValueOrDefault("name"),
+                atVmid == "tagged" ? [DrillSettings.Tag] : [],
+                null,
+                "stopped",
+                false
+            )
+        );
         cluster.Configs[9900] = config;
         cluster.Tasks["UPID:restore"] = new DrillTaskStatus(DrillTaskState.Failed, "restore failed");
         var failed = new DrillRecord
         {
-            Id = "d2", Guest = Candidate.Key, Type = "qemu", Node = "pve1", ScratchVmid = 9900, Archive = "pbs:backup/vm/100/x",
-            StartedAt = DateTimeOffset.UtcNow.AddDays(-3), RestoreUpid = "UPID:restore", State = DrillState.Failed, CleanedUp = false, Reason = "restore failed",
+            Id = "d2",
+            Guest = Candidate.Key,
+            Type = "qemu",
+            Node = "pve1",
+            ScratchVmid = 9900,
+            Archive = "pbs:backup/vm/100/x",
+            StartedAt = DateTimeOffset.UtcNow.AddDays(-3),
+            RestoreUpid = "UPID:restore",
+            State = DrillState.Failed,
+            CleanedUp = false,
+            Reason = "restore failed",
         };
         await store.BeginDrillAsync(failed, CancellationToken.None);
 
@@ -185,7 +223,10 @@ public sealed class DrillRunnerTests
         Assert.Equal(DrillState.Failed, store.Drills["d2"].State);
         if (!removed)
         {
-            Assert.Contains(sweep.Problems, p => p.Contains("nothing proves it is the stub", StringComparison.Ordinal) && p.Contains("qm destroy 9900 --purge", StringComparison.Ordinal));
+            Assert.Contains(sweep.Problems, p =>
+                p.Contains("nothing proves it is the stub", StringComparison.Ordinal)
+                && p.Contains("qm destroy 9900 --purge", StringComparison.Ordinal)
+            );
             Assert.Empty(await store.UnfinishedDrillsAsync(CancellationToken.None));
         }
     }
@@ -203,12 +244,25 @@ public sealed class DrillRunnerTests
         {
             switch (situation)
             {
-                case "foreign": c.Guests.Add(new ClusterGuest(9950, "pve1", "qemu", "test", [], null, "running", false)); break;
-                case "locked": c.Guests[0] = Source with { Lock = "backup" }; break;
-                case "backup": c.BackupRunning = true; break;
-                case "nobackup": c.Archive = null; break;
-                case "template": c.Guests[0] = Source with { Template = true }; break;
-                case "full": c.Archive = c.Archive! with { Size = 32L << 30 }; c.Space = new StorageSpace(100L << 30, 10L << 30, true); break;
+                case "foreign":
+                    c.Guests.Add(new ClusterGuest(9950, "pve1", "qemu", "test", [], null, "running", false));
+                    break;
+                case "locked":
+                    c.Guests[0] = Source with { Lock = "backup" };
+                    break;
+                case "backup":
+                    c.BackupRunning = true;
+                    break;
+                case "nobackup":
+                    c.Archive = null;
+                    break;
+                case "template":
+                    c.Guests[0] = Source with { Template = true };
+                    break;
+                case "full":
+                    c.Archive = c.Archive! with { Size = 32L << 30 };
+                    c.Space = new StorageSpace(100L << 30, 10L << 30, true);
+                    break;
             }
         });
 
@@ -231,8 +285,14 @@ public sealed class DrillRunnerTests
         cluster.Configs[9902] = new Dictionary<string, string> { ["name"] = "someone" };
         var interrupted = new DrillRecord
         {
-            Id = "d1", Guest = Candidate.Key, Type = "qemu", Node = "pve1", ScratchVmid = 9900, Archive = "pbs:backup/vm/100/x",
-            StartedAt = DateTimeOffset.UtcNow, RestoreUpid = "UPID:restore",
+            Id = "d1",
+            Guest = Candidate.Key,
+            Type = "qemu",
+            Node = "pve1",
+            ScratchVmid = 9900,
+            Archive = "pbs:backup/vm/100/x",
+            StartedAt = DateTimeOffset.UtcNow,
+            RestoreUpid = "UPID:restore",
         };
         await store.BeginDrillAsync(interrupted, CancellationToken.None);
 
@@ -257,7 +317,8 @@ public sealed class DrillRunnerTests
 
     private static (FakeDrillCluster Cluster, FakeDrillStore Store, DrillRunner Runner) Make(
         Action<FakeDrillCluster>? arrange = null,
-        Func<DrillSettings, DrillSettings>? settings = null)
+        Func<DrillSettings, DrillSettings>? settings = null
+    )
     {
         var cluster = new FakeDrillCluster();
         cluster.Guests.Add(Source);

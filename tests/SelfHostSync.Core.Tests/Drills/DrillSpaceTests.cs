@@ -7,14 +7,22 @@ public sealed class DrillSpaceTests
 {
     private const long GiB = 1L << 30;
 
-    public static TheoryData<string, long?, long, long, bool, string?> Cases => new()
-    {
-        { "plenty of room", 32 * GiB, 1000 * GiB, 900 * GiB, true, null },
-        { "fits but eats into the reserve", 32 * GiB, 1000 * GiB, 120 * GiB, true, "has 120.0 GiB free of 1000.0 GiB; restoring 32.0 GiB would leave less than the 10 % that must stay free" },
-        { "does not fit at all", 64 * GiB, 100 * GiB, 40 * GiB, true, "restoring 64.0 GiB" },
-        { "size not listed", null, 100 * GiB, 1 * GiB, true, null },
-        { "storage not active on the node", 32 * GiB, 0, 0, false, "is not active on the drill node" },
-    };
+    public static TheoryData<string, long?, long, long, bool, string?> Cases =>
+        new()
+        {
+            { "plenty of room", 32 * GiB, 1000 * GiB, 900 * GiB, true, null },
+            {
+                "fits but eats into the reserve",
+                32 * GiB,
+                1000 * GiB,
+                120 * GiB,
+                true,
+                "has 120.0 GiB free of 1000.0 GiB; restoring 32.0 GiB would leave less than the 10 % that must stay free"
+            },
+            { "does not fit at all", 64 * GiB, 100 * GiB, 40 * GiB, true, "restoring 64.0 GiB" },
+            { "size not listed", null, 100 * GiB, 1 * GiB, true, null },
+            { "storage not active on the node", 32 * GiB, 0, 0, false, "is not active on the drill node" },
+        };
 
     [Theory]
     [MemberData(nameof(Cases))]

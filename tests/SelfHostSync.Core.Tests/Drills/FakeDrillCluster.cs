@@ -19,7 +19,8 @@ internal sealed class FakeDrillCluster : IDrillCluster
 
     public VmidRange Range { get; init; } = new(9900, 9999);
 
-    public BackupArchive? Archive { get; set; } = new("pbs:backup/vm/100/2026-11-25T02:00:00Z", "pbs", new DateTimeOffset(2026, 11, 25, 2, 0, 0, TimeSpan.Zero));
+    public BackupArchive? Archive { get; set; } =
+        new("pbs:backup/vm/100/2026-11-25T02:00:00Z", "pbs", new DateTimeOffset(2026, 11, 25, 2, 0, 0, TimeSpan.Zero));
 
     public bool BackupRunning { get; set; }
 
@@ -38,7 +39,8 @@ internal sealed class FakeDrillCluster : IDrillCluster
 
     public ConcurrentBag<int> OutsideRange { get; } = [];
 
-    public Task<IReadOnlyList<ClusterGuest>> GuestsAsync(CancellationToken cancellationToken) => Task.FromResult<IReadOnlyList<ClusterGuest>>(Guests.ToList());
+    public Task<IReadOnlyList<ClusterGuest>> GuestsAsync(CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<ClusterGuest>>(Guests.ToList());
 
     public Task<bool> BackupRunningAsync(ClusterGuest source, CancellationToken cancellationToken) => Task.FromResult(BackupRunning);
 
@@ -50,7 +52,12 @@ internal sealed class FakeDrillCluster : IDrillCluster
 
     public Task<StorageSpace> TargetSpaceAsync(string node, string storage, CancellationToken cancellationToken) => Task.FromResult(Space);
 
-    public Task<IReadOnlyList<string>> RestoreBlockersAsync(ClusterGuest source, string node, DrillIsolation isolation, CancellationToken cancellationToken) => Task.FromResult(Blockers);
+    public Task<IReadOnlyList<string>> RestoreBlockersAsync(
+        ClusterGuest source,
+        string node,
+        DrillIsolation isolation,
+        CancellationToken cancellationToken
+    ) => Task.FromResult(Blockers);
 
     public Task<string> RestoreAsync(RestoreRequest request, CancellationToken cancellationToken)
     {
@@ -211,7 +218,9 @@ internal sealed class FakeDrillStore : IDrillStore
     }
 
     public Task<IReadOnlyList<DrillRecord>> UnfinishedDrillsAsync(CancellationToken cancellationToken) =>
-        Task.FromResult<IReadOnlyList<DrillRecord>>(Drills.Values.Where(d => d.State == DrillState.Running || (!d.CleanedUp && d.RestoreUpid is not null)).ToList());
+        Task.FromResult<IReadOnlyList<DrillRecord>>(
+            Drills.Values.Where(d => d.State == DrillState.Running || (!d.CleanedUp && d.RestoreUpid is not null)).ToList()
+        );
 
     private Task Set(DrillRecord drill)
     {

@@ -10,13 +10,14 @@ public sealed class FutureEvidenceTests
     private static readonly GuestKey G100 = new("homelab", 100);
     private static readonly GuestKey G101 = new("homelab", 101);
 
-    public static TheoryData<string, double, bool> Cases => new()
-    {
-        { "an hour old", 1, true },
-        { "4 minutes ahead (clocks a little apart)", -4.0 / 60, true },
-        { "10 minutes ahead", -10.0 / 60, false },
-        { "two years ahead", -2 * 365 * 24, false },
-    };
+    public static TheoryData<string, double, bool> Cases =>
+        new()
+        {
+            { "an hour old", 1, true },
+            { "4 minutes ahead (clocks a little apart)", -4.0 / 60, true },
+            { "10 minutes ahead", -10.0 / 60, false },
+            { "two years ahead", -2 * 365 * 24, false },
+        };
 
     [Theory]
     [MemberData(nameof(Cases))]
@@ -52,7 +53,10 @@ public sealed class FutureEvidenceTests
         Assert.Empty(screened.Replicas);
         Assert.Contains(screened.Gaps, g => g.Scope is { Kind: EvidenceKind.RestoreTests, Cluster: "homelab" } && g.Scope.Vmids!.Contains(100));
         Assert.Contains(screened.Gaps, g => g.Scope is { Kind: EvidenceKind.Replicas, Cluster: "homelab", IsPartial: true });
-        Assert.Contains(screened.Findings, f => f.Contains("1 replica(s) dated up to 400 d in the future", StringComparison.Ordinal) || f.Contains("replica(s) dated up to", StringComparison.Ordinal));
+        Assert.Contains(screened.Findings, f =>
+            f.Contains("1 replica(s) dated up to 400 d in the future", StringComparison.Ordinal)
+            || f.Contains("replica(s) dated up to", StringComparison.Ordinal)
+        );
     }
 
     [Fact]

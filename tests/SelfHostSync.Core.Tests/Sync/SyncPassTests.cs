@@ -22,13 +22,20 @@ public sealed class SyncPassTests
 
     public SyncPassTests()
     {
-        _cluster = new FakeSource(new SourceId("pve", "homelab"), Scopes("homelab", EvidenceKind.Guests, EvidenceKind.GuestConfig, EvidenceKind.BackupJobs, EvidenceKind.RestoreTests), () => new EvidenceBatch
-        {
-            Guests = _guests.Select(g => g with { Tags = _pve.Tags[g.Key].ToList() }).ToList(),
-            Jobs = [Job("homelab", true, JobSelection.OfVmids(100))],
-            RestoreTests = _tasks.ToList(),
-        });
-        _pbs = new FakeSource(new SourceId("pbs", "pbs"), [new EvidenceScope(EvidenceKind.BackupCopies, null)], () => new EvidenceBatch { Copies = _copies.ToList() });
+        _cluster = new FakeSource(
+            new SourceId("pve", "homelab"),
+            Scopes("homelab", EvidenceKind.Guests, EvidenceKind.GuestConfig, EvidenceKind.BackupJobs, EvidenceKind.RestoreTests),
+            () =>
+                new EvidenceBatch
+                {
+                    Guests = _guests.Select(g => g with { Tags = _pve.Tags[g.Key].ToList() }).ToList(),
+                    Jobs = [Job("homelab", true, JobSelection.OfVmids(100))],
+                    RestoreTests = _tasks.ToList(),
+                }
+        );
+        _pbs = new FakeSource(new SourceId("pbs", "pbs"), [new EvidenceScope(EvidenceKind.BackupCopies, null)], () =>
+            new EvidenceBatch { Copies = _copies.ToList() }
+        );
 
         AddGuest(Guest(100, name: "inference", tags: "prod"));
         AddGuest(Guest(101, name: "scratch", tags: "wipe;Pinned", notes: null));
@@ -45,10 +52,26 @@ public sealed class SyncPassTests
     }
 
     private SyncPass Pass(SyncSettings? settings = null) =>
-        new([_cluster, _pbs], _pve, _store, settings ?? new SyncSettings
-        {
-            Inventory = [new InventoryEntry { Name = "Mail", Level = Level.Saas, DataLocation = "EU", Mfa = true }],
-        }, _time);
+        new(
+            [_cluster, _pbs],
+            _pve,
+            _store,
+            settings
+                ?? new SyncSettings
+                {
+                    Inventory =
+                    [
+                        new InventoryEntry
+                        {
+                            Name = "Mail",
+                            Level = Level.Saas,
+                            DataLocation = "EU",
+                            Mfa = true,
+                        },
+                    ],
+                },
+            _time
+        );
 
     private Task<RunReport> Run(bool dryRun = false, SyncSettings? settings = null) =>
         Pass(settings).RunAsync(new SyncRequest(dryRun), null, CancellationToken.None);
@@ -60,10 +83,14 @@ public sealed class SyncPassTests
 
         Assert.False(report.Degraded);
         Assert.Equal(2, report.Writes);
-        Assert.Equal(["level-3b", "prod", "warn-no-offsite", "warn-restore-untested"],
-            _pve.Tags[new GuestKey("homelab", 100)].Order(StringComparer.Ordinal));
-        Assert.Equal(["level-3a", "Pinned", "warn-undocumented", "wipe"],
-            _pve.Tags[new GuestKey("homelab", 101)].Order(StringComparer.OrdinalIgnoreCase));
+        Assert.Equal(
+            ["level-3b", "prod", "warn-no-offsite", "warn-restore-untested"],
+            _pve.Tags[new GuestKey("homelab", 100)].Order(StringComparer.Ordinal)
+        );
+        Assert.Equal(
+            ["level-3a", "Pinned", "warn-undocumented", "wipe"],
+            _pve.Tags[new GuestKey("homelab", 101)].Order(StringComparer.OrdinalIgnoreCase)
+        );
         var inference = report.Guests.Single(g => g.Vmid == 100);
         Assert.Equal("3b", inference.Level);
         Assert.True(inference.Written);

@@ -31,7 +31,11 @@ public sealed class DesiredTagsBuilderTests
     [Fact]
     public void Build_WarnStatus_IsNeverATag()
     {
-        var desired = DesiredTagsBuilder.Build(Production(), [new CheckResult(CheckIds.BackupFresh, CheckStatus.Warn, "23 h")], TagVocabulary.Default);
+        var desired = DesiredTagsBuilder.Build(
+            Production(),
+            [new CheckResult(CheckIds.BackupFresh, CheckStatus.Warn, "23 h")],
+            TagVocabulary.Default
+        );
         Assert.Equal(["level-3b"], desired.Desired);
     }
 
@@ -45,7 +49,11 @@ public sealed class DesiredTagsBuilderTests
     [Fact]
     public void Build_UncertainLevel_FreezesEverything()
     {
-        var desired = DesiredTagsBuilder.Build(Production(certain: false), [CheckResult.Fail(CheckIds.BackupPresent, "no backup")], TagVocabulary.Default);
+        var desired = DesiredTagsBuilder.Build(
+            Production(certain: false),
+            [CheckResult.Fail(CheckIds.BackupPresent, "no backup")],
+            TagVocabulary.Default
+        );
         Assert.Empty(desired.Desired);
         Assert.Equal(12, desired.Frozen.Count);
     }

@@ -9,15 +9,27 @@ namespace SelfHostSync.Proxmox.Tests.Contract;
 public sealed class DataArrayReaderTests
 {
     private static string Snapshot(int id, string comment = "") =>
-        "{\"backup-type\":\"vm\",\"backup-id\":\"" + id + "\",\"backup-time\":" + (1764000000 + id) + ",\"comment\":\"" + comment
-        + "\",\"files\":[{\"filename\":\"drive-scsi0.img.fidx\",\"crypt-mode\":\"" + (id % 2 == 0 ? "encrypt" : "none")
+        "{\"backup-type\":\"vm\",\"backup-id\":\""
+        + id
+        + "\",\"backup-time\":"
+        + (1764000000 + id)
+        + ",\"comment\":\""
+        + comment
+        + "\",\"files\":[{\"filename\":\"drive-scsi0.img.fidx\",\"crypt-mode\":\""
+        + (id % 2 == 0 ? "encrypt" : "none")
         + "\",\"size\":512}],\"verification\":{\"state\":\"ok\",\"upid\":\"UPID:x\"}}";
 
     private static async Task<(bool Found, List<SnapshotDto> Items)> ReadAsync(string json, int chunk, TimeSpan? stall = null)
     {
         var items = new List<SnapshotDto>();
         await using var stream = new ChunkedStream(Encoding.UTF8.GetBytes(json), chunk);
-        var found = await DataArrayReader.ReadAsync<SnapshotDto>(stream, ProxmoxClients.Json, stall ?? TimeSpan.FromSeconds(5), items.Add, CancellationToken.None);
+        var found = await DataArrayReader.ReadAsync<SnapshotDto>(
+            stream,
+            ProxmoxClients.Json,
+            stall ?? TimeSpan.FromSeconds(5),
+            items.Add,
+            CancellationToken.None
+        );
         return (found, items);
     }
 
@@ -28,7 +40,8 @@ public sealed class DataArrayReaderTests
     [InlineData(1_000_000)]
     public async Task ReadAsync_AnyChunkSize_EveryElementInOrder(int chunk)
     {
-        var json = $$"""{"total":3,"meta":{"a":[1,{"data":[9]}],"b":null},"data":[{{Snapshot(100)}},null,{{Snapshot(101)}},{{Snapshot(102)}}],"after":"x"}""";
+        var json =
+            $$"""{"total":3,"meta":{"a":[1,{"data":[9]}],"b":null},"data":[{{Snapshot(100)}},null,{{Snapshot(101)}},{{Snapshot(102)}}],"after":"x"}""";
 
         var (found, items) = await ReadAsync(json, chunk);
 
@@ -78,7 +91,8 @@ public sealed class DataArrayReaderTests
         await using var stream = new StallingStream(Encoding.UTF8.GetBytes($$"""{"data":[{{Snapshot(100)}},"""));
 
         var ex = await Assert.ThrowsAsync<TimeoutException>(() =>
-            DataArrayReader.ReadAsync<SnapshotDto>(stream, ProxmoxClients.Json, TimeSpan.FromMilliseconds(200), items.Add, CancellationToken.None));
+            DataArrayReader.ReadAsync<SnapshotDto>(stream, ProxmoxClients.Json, TimeSpan.FromMilliseconds(200), items.Add, CancellationToken.None)
+        );
 
         Assert.Contains("stalled", ex.Message, StringComparison.Ordinal);
         Assert.Single(items);
@@ -99,9 +113,21 @@ public sealed class DataArrayReaderTests
     public async Task ReadAsync_SlowDripUnderTheStallTimeout_FailsAtTheDeadline()
     {
         // One byte every 20 ms never trips a 5 s stall watchdog; the whole answer still has a deadline.
-        await using var stream = new DrippingStream(Encoding.UTF8.GetBytes($$"""{"data":[{{Snapshot(100)}},{{Snapshot(101)}}]}"""), TimeSpan.FromMilliseconds(20));
+        await using var stream = new DrippingStream(
+            Encoding.UTF8.GetBytes($$"""{"data":[{{Snapshot(100)}},{{Snapshot(101)}}]}"""),
+            TimeSpan.FromMilliseconds(20)
+        );
 
-        var ex = await Assert.ThrowsAsync<TimeoutException>(() => DataArrayReader.ReadAsync<SnapshotDto>(stream, ProxmoxClients.Json, TimeSpan.FromSeconds(5), _ => { }, CancellationToken.None, deadline: TimeSpan.FromMilliseconds(500)));
+        var ex = await Assert.ThrowsAsync<TimeoutException>(() =>
+            DataArrayReader.ReadAsync<SnapshotDto>(
+                stream,
+                ProxmoxClients.Json,
+                TimeSpan.FromSeconds(5),
+                _ => { },
+                CancellationToken.None,
+                deadline: TimeSpan.FromMilliseconds(500)
+            )
+        );
 
         Assert.Contains("did not complete within 0.5 s", ex.Message, StringComparison.Ordinal);
     }

@@ -24,7 +24,16 @@ internal sealed class Mock : IDisposable
     public Uri Url => new(Server.Url!);
 
     public ProxmoxEndpoint Endpoint(ProxmoxProduct product = ProxmoxProduct.Pve, TimeSpan? timeout = null, int concurrency = 4) =>
-        new(product, "mock", Url, product == ProxmoxProduct.Pve ? PveToken : "selfhostsync@pbs!sync", Secret, null, MaxConcurrentRequests: concurrency, Timeout: timeout);
+        new(
+            product,
+            "mock",
+            Url,
+            product == ProxmoxProduct.Pve ? PveToken : "selfhostsync@pbs!sync",
+            Secret,
+            null,
+            MaxConcurrentRequests: concurrency,
+            Timeout: timeout
+        );
 
     /// <summary>Counts the attempts that really left the client (retries included).</summary>
     public RequestMeter Meter { get; } = new();
@@ -51,8 +60,7 @@ internal sealed class Mock : IDisposable
         Server.Given(Request.Create().WithPath("/api2/json" + path).UsingMethod(method)).RespondWith(response);
     }
 
-    public IReadOnlyList<ILogEntry> Requests(string path) =>
-        Server.LogEntries.Where(e => e.RequestMessage.Path == "/api2/json" + path).ToList();
+    public IReadOnlyList<ILogEntry> Requests(string path) => Server.LogEntries.Where(e => e.RequestMessage.Path == "/api2/json" + path).ToList();
 
     public void Dispose()
     {

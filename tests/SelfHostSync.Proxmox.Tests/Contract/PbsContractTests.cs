@@ -14,15 +14,28 @@ public sealed class PbsContractTests : IDisposable
     [Fact]
     public async Task GetSnapshots_Token_SendsPbsApiTokenHeaderWithColonAndNamespace()
     {
-        _mock.Stub("GET", "/admin/datastore/main/snapshots", 200, """
+        _mock.Stub(
+            "GET",
+            "/admin/datastore/main/snapshots",
+            200,
+            """
             {"data":[{"backup-type":"vm","backup-id":"100","backup-time":1764000000,"files":[{"filename":"index.json.blob","crypt-mode":"none","size":512}],
                       "verification":{"state":"ok","upid":"UPID:pbs:00000001:00000002:00000000:5CA78B83:verificationjob:x:root@pam:"},"protected":false}]}
-            """);
+            """
+        );
 
         var snapshots = new List<SnapshotDto>();
         await using (var answer = await _mock.Pbs().GetSnapshotsAsync("main", "homelab", CancellationToken.None))
         {
-            Assert.True(await DataArrayReader.ReadAsync<SnapshotDto>(answer, ProxmoxClients.Json, TimeSpan.FromSeconds(5), snapshots.Add, CancellationToken.None));
+            Assert.True(
+                await DataArrayReader.ReadAsync<SnapshotDto>(
+                    answer,
+                    ProxmoxClients.Json,
+                    TimeSpan.FromSeconds(5),
+                    snapshots.Add,
+                    CancellationToken.None
+                )
+            );
         }
 
         Assert.Equal("ok", Assert.Single(snapshots).VerificationState);
@@ -49,7 +62,9 @@ public sealed class PbsContractTests : IDisposable
         var endpoint = _mock.Endpoint(ProxmoxProduct.Pbs);
         var api = _mock.Pbs(endpoint);
 
-        var ex = await Assert.ThrowsAsync<ProxmoxApiException>(() => ProxmoxClients.Call(endpoint, "GET /admin/datastore", () => api.GetDatastoresAsync(CancellationToken.None)));
+        var ex = await Assert.ThrowsAsync<ProxmoxApiException>(() =>
+            ProxmoxClients.Call(endpoint, "GET /admin/datastore", () => api.GetDatastoresAsync(CancellationToken.None))
+        );
 
         Assert.Equal(ProxmoxErrorKind.Forbidden, ex.Kind);
         Assert.Contains("Datastore.Audit", ex.Message, StringComparison.Ordinal);
@@ -66,7 +81,9 @@ public sealed class PbsContractTests : IDisposable
         var endpoint = _mock.Endpoint(ProxmoxProduct.Pbs);
         var api = _mock.Pbs(endpoint);
 
-        var ex = await Assert.ThrowsAsync<ProxmoxApiException>(() => ProxmoxClients.Call(endpoint, "GET snapshots", () => api.GetSnapshotsAsync("main", null, CancellationToken.None)));
+        var ex = await Assert.ThrowsAsync<ProxmoxApiException>(() =>
+            ProxmoxClients.Call(endpoint, "GET snapshots", () => api.GetSnapshotsAsync("main", null, CancellationToken.None))
+        );
 
         Assert.Contains(text, ex.Message, StringComparison.Ordinal);
         Assert.DoesNotContain("second line", ex.Message, StringComparison.Ordinal);
@@ -79,10 +96,22 @@ public sealed class PbsContractTests : IDisposable
         _mock.Stub("GET", "/admin/datastore/main/snapshots", 200, """{"data":[]}""", delay: TimeSpan.FromMilliseconds(800));
         _mock.Stub("GET", "/admin/datastore", 200, """{"data":[]}""", delay: TimeSpan.FromMilliseconds(800));
         var endpoint = _mock.Endpoint(ProxmoxProduct.Pbs);
-        var api = _mock.Pbs(endpoint, Mock.Fast with { MaxRetries = 0, AttemptTimeout = TimeSpan.FromMilliseconds(200), ListingTimeout = TimeSpan.FromSeconds(20) });
+        var api = _mock.Pbs(
+            endpoint,
+            Mock.Fast with
+            {
+                MaxRetries = 0,
+                AttemptTimeout = TimeSpan.FromMilliseconds(200),
+                ListingTimeout = TimeSpan.FromSeconds(20),
+            }
+        );
 
-        await (await ProxmoxClients.Call(endpoint, "GET snapshots", () => api.GetSnapshotsAsync("main", null, CancellationToken.None))).DisposeAsync();
-        var other = await Assert.ThrowsAsync<ProxmoxApiException>(() => ProxmoxClients.Call(endpoint, "GET /admin/datastore", () => api.GetDatastoresAsync(CancellationToken.None)));
+        await (
+            await ProxmoxClients.Call(endpoint, "GET snapshots", () => api.GetSnapshotsAsync("main", null, CancellationToken.None))
+        ).DisposeAsync();
+        var other = await Assert.ThrowsAsync<ProxmoxApiException>(() =>
+            ProxmoxClients.Call(endpoint, "GET /admin/datastore", () => api.GetDatastoresAsync(CancellationToken.None))
+        );
 
         Assert.Contains("GET /admin/datastore", other.Message, StringComparison.Ordinal);
     }
@@ -90,7 +119,12 @@ public sealed class PbsContractTests : IDisposable
     [Fact]
     public async Task GetSyncJobs_DirectionAll_SentAsSyncDirection()
     {
-        _mock.Stub("GET", "/admin/sync", 200, """{"data":[{"id":"s1","store":"main","remote":"far","remote-store":"main","sync-direction":"push","last-run-state":"ok","last-run-endtime":1764000000}]}""");
+        _mock.Stub(
+            "GET",
+            "/admin/sync",
+            200,
+            """{"data":[{"id":"s1","store":"main","remote":"far","remote-store":"main","sync-direction":"push","last-run-state":"ok","last-run-endtime":1764000000}]}"""
+        );
 
         var jobs = (await _mock.Pbs().GetSyncJobsAsync("all", CancellationToken.None)).Data!;
 

@@ -15,7 +15,12 @@ public sealed class PveContractTests : IDisposable
     [Fact]
     public async Task GetResources_Token_SendsPveApiTokenHeaderWithEqualsSeparator()
     {
-        _mock.Stub("GET", "/cluster/resources", 200, """{"data":[{"id":"qemu/100","vmid":100,"node":"pve1","type":"qemu","status":"running","name":"web"}]}""");
+        _mock.Stub(
+            "GET",
+            "/cluster/resources",
+            200,
+            """{"data":[{"id":"qemu/100","vmid":100,"node":"pve1","type":"qemu","status":"running","name":"web"}]}"""
+        );
 
         var rows = (await _mock.Pve().GetResourcesAsync("vm", CancellationToken.None)).Data!;
 
@@ -32,8 +37,11 @@ public sealed class PveContractTests : IDisposable
         var api = _mock.Pve();
         var endpoint = _mock.Endpoint();
 
-        var ex = await Assert.ThrowsAsync<ProxmoxApiException>(() => ProxmoxClients.Call(endpoint, "GET /cluster/resources", async () =>
-            ProxmoxClients.Require(endpoint, "GET /cluster/resources", (await api.GetResourcesAsync("vm", CancellationToken.None)).Data)));
+        var ex = await Assert.ThrowsAsync<ProxmoxApiException>(() =>
+            ProxmoxClients.Call(endpoint, "GET /cluster/resources", async () =>
+                ProxmoxClients.Require(endpoint, "GET /cluster/resources", (await api.GetResourcesAsync("vm", CancellationToken.None)).Data)
+            )
+        );
 
         Assert.Equal(ProxmoxErrorKind.BadResponse, ex.Kind);
         Assert.Contains("GET /cluster/resources", ex.Message, StringComparison.Ordinal);
@@ -69,8 +77,9 @@ public sealed class PveContractTests : IDisposable
         var endpoint = _mock.Endpoint();
         var api = _mock.Pve(endpoint);
 
-        var ex = await Assert.ThrowsAsync<ProxmoxApiException>(() => ProxmoxClients.Call(endpoint, "GET config", () =>
-            api.GetGuestConfigAsync("pve1", "qemu", 100, CancellationToken.None)));
+        var ex = await Assert.ThrowsAsync<ProxmoxApiException>(() =>
+            ProxmoxClients.Call(endpoint, "GET config", () => api.GetGuestConfigAsync("pve1", "qemu", 100, CancellationToken.None))
+        );
 
         Assert.Equal(ProxmoxErrorKind.Forbidden, ex.Kind);
         Assert.Contains("VM.Audit", ex.Message, StringComparison.Ordinal);
@@ -82,7 +91,12 @@ public sealed class PveContractTests : IDisposable
     public async Task PutConfig_400WithMessageAndErrors_KeepsTheParameterDetails()
     {
         // libpve-http-server 5.2+ (PVE 8.4, 9): both fields; "message" alone says only that verification failed.
-        _mock.Stub("PUT", "/nodes/pve1/qemu/100/config", 400, """{"data":null,"message":"Parameter verification failed.\n","errors":{"tags":"invalid format - invalid tag 'a b'\n"}}""");
+        _mock.Stub(
+            "PUT",
+            "/nodes/pve1/qemu/100/config",
+            400,
+            """{"data":null,"message":"Parameter verification failed.\n","errors":{"tags":"invalid format - invalid tag 'a b'\n"}}"""
+        );
 
         var ex = await PutTags();
 
@@ -130,11 +144,18 @@ public sealed class PveContractTests : IDisposable
     [Fact]
     public async Task Get_501_NotSupportedByThisVersion()
     {
-        _mock.Stub("GET", "/cluster/backup-info/not-backed-up", 501, """{"data":null,"message":"Method 'GET /cluster/backup-info/not-backed-up' not implemented"}""");
+        _mock.Stub(
+            "GET",
+            "/cluster/backup-info/not-backed-up",
+            501,
+            """{"data":null,"message":"Method 'GET /cluster/backup-info/not-backed-up' not implemented"}"""
+        );
         var endpoint = _mock.Endpoint();
         var api = _mock.Pve(endpoint);
 
-        var ex = await Assert.ThrowsAsync<ProxmoxApiException>(() => ProxmoxClients.Call(endpoint, "GET not-backed-up", () => api.GetNotBackedUpAsync(CancellationToken.None)));
+        var ex = await Assert.ThrowsAsync<ProxmoxApiException>(() =>
+            ProxmoxClients.Call(endpoint, "GET not-backed-up", () => api.GetNotBackedUpAsync(CancellationToken.None))
+        );
 
         Assert.Equal(ProxmoxErrorKind.NotSupported, ex.Kind);
         Assert.Contains("not supported by this Proxmox VE version", ex.Message, StringComparison.Ordinal);
@@ -143,9 +164,15 @@ public sealed class PveContractTests : IDisposable
     [Fact]
     public async Task Get_503ThenOk_RetriedAndSucceeds()
     {
-        _mock.Server.Given(Request.Create().WithPath("/api2/json/nodes").UsingGet()).InScenario("flaky").WillSetStateTo("up")
+        _mock
+            .Server.Given(Request.Create().WithPath("/api2/json/nodes").UsingGet())
+            .InScenario("flaky")
+            .WillSetStateTo("up")
             .RespondWith(Response.Create().WithStatusCode(503));
-        _mock.Server.Given(Request.Create().WithPath("/api2/json/nodes").UsingGet()).InScenario("flaky").WhenStateIs("up")
+        _mock
+            .Server.Given(Request.Create().WithPath("/api2/json/nodes").UsingGet())
+            .InScenario("flaky")
+            .WhenStateIs("up")
             .RespondWith(Response.Create().WithStatusCode(200).WithBody("""{"data":[{"node":"pve1","status":"online"}]}"""));
 
         var nodes = (await _mock.Pve().GetNodesAsync(CancellationToken.None)).Data!;
@@ -164,7 +191,9 @@ public sealed class PveContractTests : IDisposable
         var endpoint = _mock.Endpoint();
         var api = _mock.Pve(endpoint);
 
-        await Assert.ThrowsAsync<ProxmoxApiException>(() => ProxmoxClients.Call(endpoint, "GET content", () => api.GetStorageContentAsync("pve2", "nas", "backup", CancellationToken.None)));
+        await Assert.ThrowsAsync<ProxmoxApiException>(() =>
+            ProxmoxClients.Call(endpoint, "GET content", () => api.GetStorageContentAsync("pve2", "nas", "backup", CancellationToken.None))
+        );
 
         Assert.Equal(1 + Mock.Fast.MaxRetries, _mock.Requests("/nodes/pve2/storage/nas/content").Count);
     }
@@ -177,7 +206,9 @@ public sealed class PveContractTests : IDisposable
         var endpoint = _mock.Endpoint();
         var api = _mock.Pve(endpoint);
 
-        var ex = await Assert.ThrowsAsync<ProxmoxApiException>(() => ProxmoxClients.Call(endpoint, "GET config", () => api.GetGuestConfigAsync("pve1", "qemu", 100, CancellationToken.None)));
+        var ex = await Assert.ThrowsAsync<ProxmoxApiException>(() =>
+            ProxmoxClients.Call(endpoint, "GET config", () => api.GetGuestConfigAsync("pve1", "qemu", 100, CancellationToken.None))
+        );
 
         Assert.Equal(ProxmoxErrorKind.Forbidden, ex.Kind);
         Assert.Contains("VM.Audit on /vms/100", ex.Message, StringComparison.Ordinal);
@@ -190,7 +221,9 @@ public sealed class PveContractTests : IDisposable
         var endpoint = _mock.Endpoint();
         var api = _mock.Pve(endpoint);
 
-        var ex = await Assert.ThrowsAsync<ProxmoxApiException>(() => ProxmoxClients.Call(endpoint, "GET /nodes", () => api.GetNodesAsync(CancellationToken.None)));
+        var ex = await Assert.ThrowsAsync<ProxmoxApiException>(() =>
+            ProxmoxClients.Call(endpoint, "GET /nodes", () => api.GetNodesAsync(CancellationToken.None))
+        );
 
         Assert.Equal(ProxmoxErrorKind.Failed, ex.Kind);
         Assert.Equal(1 + Mock.Fast.MaxRetries, _mock.Requests("/nodes").Count);
@@ -203,7 +236,9 @@ public sealed class PveContractTests : IDisposable
         var endpoint = _mock.Endpoint();
         var api = _mock.Pve(endpoint);
 
-        await Assert.ThrowsAsync<ProxmoxApiException>(() => ProxmoxClients.Call(endpoint, "GET content", () => api.GetStorageContentAsync("pve1", "gone", "backup", CancellationToken.None)));
+        await Assert.ThrowsAsync<ProxmoxApiException>(() =>
+            ProxmoxClients.Call(endpoint, "GET content", () => api.GetStorageContentAsync("pve1", "gone", "backup", CancellationToken.None))
+        );
 
         Assert.Single(_mock.Requests("/nodes/pve1/storage/gone/content"));
     }
@@ -215,7 +250,9 @@ public sealed class PveContractTests : IDisposable
         var endpoint = _mock.Endpoint(timeout: TimeSpan.FromMilliseconds(200));
         var api = _mock.Pve(endpoint);
 
-        var ex = await Assert.ThrowsAsync<ProxmoxApiException>(() => ProxmoxClients.Call(endpoint, "GET /nodes", () => api.GetNodesAsync(CancellationToken.None)));
+        var ex = await Assert.ThrowsAsync<ProxmoxApiException>(() =>
+            ProxmoxClients.Call(endpoint, "GET /nodes", () => api.GetNodesAsync(CancellationToken.None))
+        );
 
         Assert.Contains("timed out", ex.Message, StringComparison.Ordinal);
         Assert.Equal(1 + Mock.Fast.MaxRetries, _mock.Attempts);
@@ -224,7 +261,12 @@ public sealed class PveContractTests : IDisposable
     [Fact]
     public async Task Get_ExtraFieldsAndNulls_Tolerated()
     {
-        _mock.Stub("GET", "/cluster/resources", 200, """{"data":[{"id":"qemu/100","vmid":100,"node":"pve1","type":"qemu","status":"unknown","name":null,"future-field":{"x":1}}],"total":1}""");
+        _mock.Stub(
+            "GET",
+            "/cluster/resources",
+            200,
+            """{"data":[{"id":"qemu/100","vmid":100,"node":"pve1","type":"qemu","status":"unknown","name":null,"future-field":{"x":1}}],"total":1}"""
+        );
 
         var row = Assert.Single((await _mock.Pve().GetResourcesAsync("vm", CancellationToken.None)).Data!);
 
@@ -235,7 +277,8 @@ public sealed class PveContractTests : IDisposable
     [Fact]
     public async Task GetResources_FiftyMegabyteAnswer_ParsedWithoutFailure()
     {
-        var row = """{"id":"qemu/100","vmid":100,"node":"pve1","type":"qemu","status":"running","name":"a-rather-long-guest-name-to-fill-the-answer","tags":"prod;level-3b"},""";
+        var row =
+            """{"id":"qemu/100","vmid":100,"node":"pve1","type":"qemu","status":"running","name":"a-rather-long-guest-name-to-fill-the-answer","tags":"prod;level-3b"},""";
         var rows = (50 * 1024 * 1024) / row.Length;
         var body = new System.Text.StringBuilder(52 * 1024 * 1024).Append("{\"data\":[");
         for (var i = 0; i < rows; i++)
@@ -267,15 +310,21 @@ public sealed class PveContractTests : IDisposable
     {
         var endpoint = _mock.Endpoint();
         var api = _mock.Pve(endpoint);
-        return await Assert.ThrowsAsync<ProxmoxApiException>(() => ProxmoxClients.Call(endpoint, "GET /cluster/resources", async () =>
-            ProxmoxClients.Require(endpoint, "GET /cluster/resources", (await api.GetResourcesAsync("vm", CancellationToken.None)).Data)));
+        return await Assert.ThrowsAsync<ProxmoxApiException>(() =>
+            ProxmoxClients.Call(endpoint, "GET /cluster/resources", async () =>
+                ProxmoxClients.Require(endpoint, "GET /cluster/resources", (await api.GetResourcesAsync("vm", CancellationToken.None)).Data)
+            )
+        );
     }
 
     private async Task<ProxmoxApiException> PutTags()
     {
         var endpoint = _mock.Endpoint();
         var api = _mock.Pve(endpoint);
-        return await Assert.ThrowsAsync<ProxmoxApiException>(() => ProxmoxClients.Call(endpoint, "PUT config", () =>
-            api.PutGuestConfigAsync("pve1", "qemu", 100, new() { ["tags"] = "level-3b", ["digest"] = "abc" }, CancellationToken.None)));
+        return await Assert.ThrowsAsync<ProxmoxApiException>(() =>
+            ProxmoxClients.Call(endpoint, "PUT config", () =>
+                api.PutGuestConfigAsync("pve1", "qemu", 100, new() { ["tags"] = "level-3b", ["digest"] = "abc" }, CancellationToken.None)
+            )
+        );
     }
 }

@@ -17,23 +17,37 @@ public sealed class TicketAuthTests : IDisposable
 
     public TicketAuthTests()
     {
-        _mock.Server.Given(Request.Create().WithPath("/api2/json/access/ticket").UsingPost())
-            .RespondWith(Response.Create().WithCallback(request =>
-            {
-                var body = request.Body ?? string.Empty;
-                var n = Interlocked.Increment(ref _issued);
-                return body.Contains("password=wrong", StringComparison.Ordinal)
-                    ? new WireMock.ResponseMessage { StatusCode = 401, BodyData = new WireMock.Util.BodyData { BodyAsString = """{"data":null}""", DetectedBodyType = WireMock.Types.BodyType.String } }
-                    : new WireMock.ResponseMessage
+        _mock
+            .Server.Given(Request.Create().WithPath("/api2/json/access/ticket").UsingPost())
+            .RespondWith(
+                Response
+                    .Create()
+                    .WithCallback(request =>
                     {
-                        StatusCode = 200,
-                        BodyData = new WireMock.Util.BodyData
-                        {
-                            BodyAsString = $$$"""{"data":{"username":"selfhostsync@pve","ticket":"PVE:selfhostsync@pve:T{{{n}}}::sig","CSRFPreventionToken":"CSRF{{{n}}}"}}""",
-                            DetectedBodyType = WireMock.Types.BodyType.String,
-                        },
-                    };
-            }));
+                        var body = request.Body ?? string.Empty;
+                        var n = Interlocked.Increment(ref _issued);
+                        return body.Contains("password=wrong", StringComparison.Ordinal)
+                            ? new WireMock.ResponseMessage
+                            {
+                                StatusCode = 401,
+                                BodyData = new WireMock.Util.BodyData
+                                {
+                                    BodyAsString = """{"data":null}""",
+                                    DetectedBodyType = WireMock.Types.BodyType.String,
+                                },
+                            }
+                            : new WireMock.ResponseMessage
+                            {
+                                StatusCode = 200,
+                                BodyData = new WireMock.Util.BodyData
+                                {
+                                    BodyAsString =
+                                        $$$"""{"data":{"username":"selfhostsync@pve","ticket":"PVE:selfhostsync@pve:T{{{n}}}::sig","CSRFPreventionToken":"CSRF{{{n}}}"}}""",
+                                    DetectedBodyType = WireMock.Types.BodyType.String,
+                                },
+                            };
+                    })
+            );
         _mock.Stub("GET", "/nodes", 200, """{"data":[{"node":"pve1","status":"online"}]}""");
         _mock.Stub("PUT", "/nodes/pve1/qemu/100/config", 200, """{"data":null}""");
     }
@@ -96,9 +110,15 @@ public sealed class TicketAuthTests : IDisposable
     [Fact]
     public async Task Get_401WithValidTicket_LogsInAgainOnce()
     {
-        _mock.Server.Given(Request.Create().WithPath("/api2/json/nodes").UsingGet()).InScenario("expired").WillSetStateTo("fresh")
+        _mock
+            .Server.Given(Request.Create().WithPath("/api2/json/nodes").UsingGet())
+            .InScenario("expired")
+            .WillSetStateTo("fresh")
             .RespondWith(Response.Create().WithStatusCode(401));
-        _mock.Server.Given(Request.Create().WithPath("/api2/json/nodes").UsingGet()).InScenario("expired").WhenStateIs("fresh")
+        _mock
+            .Server.Given(Request.Create().WithPath("/api2/json/nodes").UsingGet())
+            .InScenario("expired")
+            .WhenStateIs("fresh")
             .RespondWith(Response.Create().WithStatusCode(200).WithBody("""{"data":[]}"""));
 
         await Api().GetNodesAsync(CancellationToken.None);
@@ -112,7 +132,9 @@ public sealed class TicketAuthTests : IDisposable
         var endpoint = Endpoint("wrong");
         var api = _mock.Pve(endpoint, time: _time);
 
-        var ex = await Assert.ThrowsAsync<ProxmoxApiException>(() => ProxmoxClients.Call(endpoint, "GET /nodes", () => api.GetNodesAsync(CancellationToken.None)));
+        var ex = await Assert.ThrowsAsync<ProxmoxApiException>(() =>
+            ProxmoxClients.Call(endpoint, "GET /nodes", () => api.GetNodesAsync(CancellationToken.None))
+        );
 
         Assert.Equal(ProxmoxErrorKind.Unauthorized, ex.Kind);
         Assert.Equal(HttpStatusCode.Unauthorized, ex.Status);

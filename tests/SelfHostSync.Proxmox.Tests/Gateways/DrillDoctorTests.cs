@@ -10,7 +10,13 @@ namespace SelfHostSync.Proxmox.Tests.Gateways;
 /// </summary>
 public sealed class DrillDoctorTests
 {
-    private static readonly DrillSettings Settings = new() { Cluster = "homelab", Node = "pve2", TargetStorage = "local-zfs", Range = new VmidRange(9900, 9999) };
+    private static readonly DrillSettings Settings = new()
+    {
+        Cluster = "homelab",
+        Node = "pve2",
+        TargetStorage = "local-zfs",
+        Range = new VmidRange(9900, 9999),
+    };
 
     /// <summary>
     /// Guest 101 on vnet1 (zone1); the drill token holds SDN.Use only in localnetwork, as the older docs granted, and
@@ -18,25 +24,50 @@ public sealed class DrillDoctorTests
     /// </summary>
     private static LabScenario OnVnetWithLocalnetworkGrant(LabScenario s) => OnVnet(s, auditZone: true);
 
-    private static LabScenario OnVnet(LabScenario s, bool auditZone) => s with
-    {
-        Clusters = [.. s.Clusters.Select(c => c.Name != "homelab" ? c : c with
+    private static LabScenario OnVnet(LabScenario s, bool auditZone) =>
+        s with
         {
-            Vnets = [new VnetSpec("vnet1", "zone1")],
-            Guests = [.. c.Guests.Select(g => g.Vmid != 101 ? g : g with { Disks = new Dictionary<string, string>(g.Disks) { ["net0"] = "virtio=BC:24:11:00:01:01,bridge=vnet1" } })],
-            Roles = new Dictionary<string, List<string>>(c.Roles)
-            {
-                ["SelfHostSyncDrillRead"] = [.. c.Roles["SelfHostSyncDrillRead"].Where(p => p is not ("SDN.Use" or "SDN.Audit"))],
-                ["SdnAudit"] = ["SDN.Audit"],
-            },
-            Acl = [.. c.Acl,
-                new AclSpec("/sdn/zones/localnetwork", "PVESDNUser", User: "selfhostsync@pve"),
-                new AclSpec("/sdn/zones/localnetwork", "PVESDNUser", Token: "selfhostsync@pve!drill"),
-                .. auditZone
-                    ? [new AclSpec("/sdn/zones/zone1", "SdnAudit", User: "selfhostsync@pve"), new AclSpec("/sdn/zones/zone1", "SdnAudit", Token: "selfhostsync@pve!drill")]
-                    : Array.Empty<AclSpec>()],
-        })],
-    };
+            Clusters =
+            [
+                .. s.Clusters.Select(c =>
+                    c.Name != "homelab"
+                        ? c
+                        : c with
+                        {
+                            Vnets = [new VnetSpec("vnet1", "zone1")],
+                            Guests =
+                            [
+                                .. c.Guests.Select(g =>
+                                    g.Vmid != 101
+                                        ? g
+                                        : g with
+                                        {
+                                            Disks = new Dictionary<string, string>(g.Disks) { ["net0"] = "virtio=BC:24:11:00:01:01,bridge=vnet1" },
+                                        }
+                                ),
+                            ],
+                            Roles = new Dictionary<string, List<string>>(c.Roles)
+                            {
+                                ["SelfHostSyncDrillRead"] = [.. c.Roles["SelfHostSyncDrillRead"].Where(p => p is not ("SDN.Use" or "SDN.Audit"))],
+                                ["SdnAudit"] = ["SDN.Audit"],
+                            },
+                            Acl =
+                            [
+                                .. c.Acl,
+                                new AclSpec("/sdn/zones/localnetwork", "PVESDNUser", User: "selfhostsync@pve"),
+                                new AclSpec("/sdn/zones/localnetwork", "PVESDNUser", Token: "selfhostsync@pve!drill"),
+                                .. auditZone
+                                    ?
+                                    [
+                                        new AclSpec("/sdn/zones/zone1", "SdnAudit", User: "selfhostsync@pve"),
+                                        new AclSpec("/sdn/zones/zone1", "SdnAudit", Token: "selfhostsync@pve!drill"),
+                                    ]
+                                    : Array.Empty<AclSpec>(),
+                            ],
+                        }
+                ),
+            ],
+        };
 
     [Fact]
     public async Task Diagnose_VnetOutsideGrantedZone_WarnsWithZoneGrant()
@@ -50,7 +81,11 @@ public sealed class DrillDoctorTests
         Assert.Equal(DiagnosisLevel.Warning, warning.Level);
         Assert.Contains("/sdn/zones/zone1/vnet1", warning.Message, StringComparison.Ordinal);
         Assert.DoesNotContain("/sdn/zones/localnetwork", warning.Message, StringComparison.Ordinal);
-        Assert.Contains("pveum acl modify /sdn/zones/zone1 --users selfhostsync@pve --tokens 'selfhostsync@pve!drill' --roles PVESDNUser", warning.Message, StringComparison.Ordinal);
+        Assert.Contains(
+            "pveum acl modify /sdn/zones/zone1 --users selfhostsync@pve --tokens 'selfhostsync@pve!drill' --roles PVESDNUser",
+            warning.Message,
+            StringComparison.Ordinal
+        );
     }
 
     [Fact]
@@ -73,8 +108,14 @@ public sealed class DrillDoctorTests
 
         var found = await drills.DiagnoseAsync(Settings, CancellationToken.None);
 
-        Assert.Contains(found, d => d.Level == DiagnosisLevel.Warning && d.Message.Contains("lacks SDN.Audit on /sdn/zones", StringComparison.Ordinal)
-            && d.Message.Contains("pveum acl modify /sdn/zones --users selfhostsync@pve --tokens 'selfhostsync@pve!drill' --roles PVESDNUser", StringComparison.Ordinal));
+        Assert.Contains(found, d =>
+            d.Level == DiagnosisLevel.Warning
+            && d.Message.Contains("lacks SDN.Audit on /sdn/zones", StringComparison.Ordinal)
+            && d.Message.Contains(
+                "pveum acl modify /sdn/zones --users selfhostsync@pve --tokens 'selfhostsync@pve!drill' --roles PVESDNUser",
+                StringComparison.Ordinal
+            )
+        );
     }
 
     [Fact]
@@ -107,13 +148,22 @@ public sealed class DrillDoctorTests
     [Fact]
     public async Task TargetSpace_LabStorage_FiguresOfStorageStatusAndTheArchiveSize()
     {
-        await using var fixture = await LabFixture.StartAsync(edit: s => s with
-        {
-            Clusters = [.. s.Clusters.Select(c => c.Name != "homelab" ? c : c with
+        await using var fixture = await LabFixture.StartAsync(edit: s =>
+            s with
             {
-                Storages = [.. c.Storages.Select(st => st.Storage != "local-zfs" ? st : st with { TotalGiB = 200, UsedGiB = 150 })],
-            })],
-        });
+                Clusters =
+                [
+                    .. s.Clusters.Select(c =>
+                        c.Name != "homelab"
+                            ? c
+                            : c with
+                            {
+                                Storages = [.. c.Storages.Select(st => st.Storage != "local-zfs" ? st : st with { TotalGiB = 200, UsedGiB = 150 })],
+                            }
+                    ),
+                ],
+            }
+        );
         using var drills = fixture.DrillConnection();
         var source = new ClusterGuest(101, "pve2", "qemu", "nextcloud", [], null, "running", false);
 
@@ -122,23 +172,38 @@ public sealed class DrillDoctorTests
 
         Assert.Equal((200L << 30, 50L << 30, true), (space.Total, space.Available, space.Active));
         Assert.True(archive?.Size > 0);
-        Assert.Contains("has 50.0 GiB free of 200.0 GiB", DrillSpace.Refusal(archive! with { Size = 40L << 30 }, "local-zfs", space, 0.10), StringComparison.Ordinal);
+        Assert.Contains(
+            "has 50.0 GiB free of 200.0 GiB",
+            DrillSpace.Refusal(archive! with { Size = 40L << 30 }, "local-zfs", space, 0.10),
+            StringComparison.Ordinal
+        );
     }
 
     [Fact]
     public async Task Diagnose_TargetWithoutRootdir_WarnsThatContainersCannotBeDrilled()
     {
-        await using var fixture = await LabFixture.StartAsync(edit: s => s with
-        {
-            Clusters = [.. s.Clusters.Select(c => c.Name != "homelab" ? c : c with
+        await using var fixture = await LabFixture.StartAsync(edit: s =>
+            s with
             {
-                Storages = [.. c.Storages.Select(st => st.Storage != "local-zfs" ? st : st with { Content = "images" })],
-            })],
-        });
+                Clusters =
+                [
+                    .. s.Clusters.Select(c =>
+                        c.Name != "homelab"
+                            ? c
+                            : c with
+                            {
+                                Storages = [.. c.Storages.Select(st => st.Storage != "local-zfs" ? st : st with { Content = "images" })],
+                            }
+                    ),
+                ],
+            }
+        );
         using var drills = fixture.DrillConnection();
 
         var found = await drills.DiagnoseAsync(Settings, CancellationToken.None);
 
-        Assert.Contains(found, d => d.Level == DiagnosisLevel.Warning && d.Message.Contains("no container volumes (content rootdir)", StringComparison.Ordinal));
+        Assert.Contains(found, d =>
+            d.Level == DiagnosisLevel.Warning && d.Message.Contains("no container volumes (content rootdir)", StringComparison.Ordinal)
+        );
     }
 }

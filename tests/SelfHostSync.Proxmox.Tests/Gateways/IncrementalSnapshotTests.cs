@@ -14,13 +14,29 @@ namespace SelfHostSync.Proxmox.Tests.Gateways;
 public sealed class IncrementalSnapshotTests
 {
     private static readonly (string Ns, string Type, int Id)[] Groups =
-        [("homelab", "vm", 100), ("homelab", "vm", 101), ("homelab", "ct", 121), ("rented", "vm", 100), ("homelab", "vm", 130), ("rented", "ct", 140)];
+    [
+        ("homelab", "vm", 100),
+        ("homelab", "vm", 101),
+        ("homelab", "ct", 121),
+        ("rented", "vm", 100),
+        ("homelab", "vm", 130),
+        ("rented", "ct", 140),
+    ];
 
     /// <summary>The sync token without PBS's Audit role on /system/tasks (the demo's token has it, as the README grants it).</summary>
-    private static LabScenario TasksHidden(LabScenario s) => s with
-    {
-        BackupServers = [.. s.BackupServers.Select(b => b with { Tokens = [.. b.Tokens.Select(t => t with { Privileges = [.. (t.Privileges ?? []).Where(p => p != "Sys.Audit")] })] })],
-    };
+    private static LabScenario TasksHidden(LabScenario s) =>
+        s with
+        {
+            BackupServers =
+            [
+                .. s.BackupServers.Select(b =>
+                    b with
+                    {
+                        Tokens = [.. b.Tokens.Select(t => t with { Privileges = [.. (t.Privileges ?? []).Where(p => p != "Sys.Audit")] })],
+                    }
+                ),
+            ],
+        };
 
     [Theory]
     [InlineData(1)]
@@ -93,7 +109,9 @@ public sealed class IncrementalSnapshotTests
 
         pbs.Verify("main", "ok", DateTimeOffset.UtcNow);
 
-        Assert.All((await PbsCopiesAsync(fixture.Gateways)).Where(c => c.Location.StartsWith("pbs/main", StringComparison.Ordinal)), c => Assert.Equal(VerificationState.Ok, c.Verification));
+        Assert.All((await PbsCopiesAsync(fixture.Gateways)).Where(c => c.Location.StartsWith("pbs/main", StringComparison.Ordinal)), c =>
+            Assert.Equal(VerificationState.Ok, c.Verification)
+        );
     }
 
     [Fact]
@@ -108,7 +126,9 @@ public sealed class IncrementalSnapshotTests
         pbs.Verify("main", "failed", DateTimeOffset.UtcNow);
         var copies = await PbsCopiesAsync(fixture.Gateways);
 
-        Assert.Contains(pbs.Server.Calls.Skip(before), c => c.Path.EndsWith("/snapshots", StringComparison.Ordinal) && !c.Query.Contains("backup-id"));
+        Assert.Contains(pbs.Server.Calls.Skip(before), c =>
+            c.Path.EndsWith("/snapshots", StringComparison.Ordinal) && !c.Query.Contains("backup-id")
+        );
         Assert.Contains(copies, c => c.Guest.Vmid == 121 && c.Verification == VerificationState.Failed);
     }
 
@@ -143,6 +163,15 @@ public sealed class IncrementalSnapshotTests
     {
         var batches = await Task.WhenAll(gateways.Sources.Where(s => s.Id.Kind == "pbs").Select(s => s.CollectAsync(CancellationToken.None)));
         Assert.All(batches, b => Assert.Empty(b.Gaps));
-        return [.. batches.SelectMany(b => b.Copies).OrderBy(c => c.Location, StringComparer.Ordinal).ThenBy(c => c.Guest.Cluster, StringComparer.Ordinal).ThenBy(c => c.Guest.Vmid).ThenBy(c => c.Time).ThenBy(c => c.StorageId, StringComparer.Ordinal)];
+        return
+        [
+            .. batches
+                .SelectMany(b => b.Copies)
+                .OrderBy(c => c.Location, StringComparer.Ordinal)
+                .ThenBy(c => c.Guest.Cluster, StringComparer.Ordinal)
+                .ThenBy(c => c.Guest.Vmid)
+                .ThenBy(c => c.Time)
+                .ThenBy(c => c.StorageId, StringComparer.Ordinal),
+        ];
     }
 }

@@ -1,7 +1,7 @@
-using SelfHostSync.Lab;
 using Microsoft.Extensions.Time.Testing;
 using SelfHostSync.Core.Evidence;
 using SelfHostSync.Core.Sync;
+using SelfHostSync.Lab;
 using SelfHostSync.Lab.Hosting;
 using SelfHostSync.Proxmox.Gateways;
 
@@ -130,24 +130,40 @@ public sealed class KeptReadsTests
 
     /// <summary>What a pass concluded from configuration, one line per guest, job, storage-linked copy and finding.</summary>
     private static List<string> Evidence(IReadOnlyList<EvidenceBatch> batches) =>
-    [
-        .. batches.SelectMany(b => b.Guests).OrderBy(g => g.Key.ToString(), StringComparer.Ordinal)
-            .Select(g => $"{g.Key} {g.Config?.OnBoot} {g.Config?.Protection} {g.Config?.Description} {string.Join(',', g.Config?.DiskStorages ?? [])} {g.HaState}"),
-        .. batches.SelectMany(b => b.Jobs).Select(j => $"{j.Cluster}/{j.Id} {j.Enabled} {j.Storage} {j.Selection.All} {string.Join(',', j.Selection.Vmids.Order())}").Order(StringComparer.Ordinal),
-        .. batches.SelectMany(b => b.NotBackedUp).Select(k => k.ToString()).Order(StringComparer.Ordinal),
-        .. batches.SelectMany(b => b.Copies).Select(c => $"{c.Guest} {c.Location} {c.Time:O} {c.Verification}").Order(StringComparer.Ordinal),
-        .. batches.SelectMany(b => b.Findings).Order(StringComparer.Ordinal),
-    ];
+        [
+            .. batches
+                .SelectMany(b => b.Guests)
+                .OrderBy(g => g.Key.ToString(), StringComparer.Ordinal)
+                .Select(g =>
+                    $"{g.Key} {g.Config?.OnBoot} {g.Config?.Protection} {g.Config?.Description} {string.Join(',', g.Config?.DiskStorages ?? [])} {g.HaState}"
+                ),
+            .. batches
+                .SelectMany(b => b.Jobs)
+                .Select(j => $"{j.Cluster}/{j.Id} {j.Enabled} {j.Storage} {j.Selection.All} {string.Join(',', j.Selection.Vmids.Order())}")
+                .Order(StringComparer.Ordinal),
+            .. batches.SelectMany(b => b.NotBackedUp).Select(k => k.ToString()).Order(StringComparer.Ordinal),
+            .. batches.SelectMany(b => b.Copies).Select(c => $"{c.Guest} {c.Location} {c.Time:O} {c.Verification}").Order(StringComparer.Ordinal),
+            .. batches.SelectMany(b => b.Findings).Order(StringComparer.Ordinal),
+        ];
 
     private static bool IsGuestConfigRead(LabCall call) =>
-        call.Method == "GET" && call.Path.EndsWith("/config", StringComparison.Ordinal) && (call.Path.Contains("/qemu/", StringComparison.Ordinal) || call.Path.Contains("/lxc/", StringComparison.Ordinal));
+        call.Method == "GET"
+        && call.Path.EndsWith("/config", StringComparison.Ordinal)
+        && (call.Path.Contains("/qemu/", StringComparison.Ordinal) || call.Path.Contains("/lxc/", StringComparison.Ordinal));
 
     /// <summary>Reads a steady pass does not make while they are fresh (decision 004; PVE's privileges are read every pass).</summary>
     private static bool IsConfigurationRead(LabCall call) =>
         IsGuestConfigRead(call)
-        || call.Path is "/api2/json/cluster/backup" or "/api2/json/cluster/backup-info/not-backed-up" or "/api2/json/cluster/ha/resources"
-            or "/api2/json/storage" or "/api2/json/admin/datastore" or "/api2/json/admin/verify"
-            or "/api2/json/admin/sync" or "/api2/json/config/datastore" or "/api2/json/config/remote";
+        || call.Path
+            is "/api2/json/cluster/backup"
+                or "/api2/json/cluster/backup-info/not-backed-up"
+                or "/api2/json/cluster/ha/resources"
+                or "/api2/json/storage"
+                or "/api2/json/admin/datastore"
+                or "/api2/json/admin/verify"
+                or "/api2/json/admin/sync"
+                or "/api2/json/config/datastore"
+                or "/api2/json/config/remote";
 
     /// <summary>The calls every lab server receives from now on.</summary>
     private static Func<List<LabCall>> Mark(LabHost lab)

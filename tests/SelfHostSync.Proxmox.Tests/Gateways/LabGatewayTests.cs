@@ -45,7 +45,9 @@ public sealed class LabGatewayTests
         await fixture.CollectAsync();
 
         Assert.DoesNotContain(fixture.Lab.Cluster("homelab").Server.Requests, r => r.Contains("/storage/pbs/content", StringComparison.Ordinal));
-        Assert.Contains(fixture.Lab.BackupServer("pbs").Server.Requests, r => r.Contains("/admin/datastore/main/snapshots?ns=homelab", StringComparison.Ordinal));
+        Assert.Contains(fixture.Lab.BackupServer("pbs").Server.Requests, r =>
+            r.Contains("/admin/datastore/main/snapshots?ns=homelab", StringComparison.Ordinal)
+        );
     }
 
     [Fact]
@@ -89,8 +91,32 @@ public sealed class LabGatewayTests
     public async Task Collect_SuccessfulPushToOffsiteRemote_BecomesReplicaOfLinkedStorages()
     {
         await using var fixture = await LabFixture.StartAsync(
-            edit: s => s with { BackupServers = [.. s.BackupServers.Select(b => b.Name != "pbs" ? b : b with { SyncJobs = [new PbsJobSpec { Id = "s-far", Store = "main", Remote = "far", LastRunAgeHours = 1 }] })] },
-            servers: s => s.Name == "pbs" ? s with { OffsiteRemotes = new HashSet<string> { "far" } } : s);
+            edit: s =>
+                s with
+                {
+                    BackupServers =
+                    [
+                        .. s.BackupServers.Select(b =>
+                            b.Name != "pbs"
+                                ? b
+                                : b with
+                                {
+                                    SyncJobs =
+                                    [
+                                        new PbsJobSpec
+                                        {
+                                            Id = "s-far",
+                                            Store = "main",
+                                            Remote = "far",
+                                            LastRunAgeHours = 1,
+                                        },
+                                    ],
+                                }
+                        ),
+                    ],
+                },
+            servers: s => s.Name == "pbs" ? s with { OffsiteRemotes = new HashSet<string> { "far" } } : s
+        );
 
         var replicas = (await fixture.CollectAsync()).SelectMany(b => b.Replicas).ToList();
 
@@ -103,7 +129,12 @@ public sealed class LabGatewayTests
     [Fact]
     public async Task Collect_PbsBeforePushSync_FallsBackWithoutDirection()
     {
-        await using var fixture = await LabFixture.StartAsync(edit: s => s with { BackupServers = [.. s.BackupServers.Select(b => b with { PushSync = false })] });
+        await using var fixture = await LabFixture.StartAsync(edit: s =>
+            s with
+            {
+                BackupServers = [.. s.BackupServers.Select(b => b with { PushSync = false })],
+            }
+        );
 
         var batches = await fixture.CollectAsync();
 
@@ -115,19 +146,39 @@ public sealed class LabGatewayTests
     public async Task Collect_ConsoleOpensFillTheTaskArchive_RestoreTaskStillFound()
     {
         // 1,200 newer vncproxy tasks: an unfiltered newest-1,000 window no longer reaches the restore (4 days old).
-        await using var fixture = await LabFixture.StartAsync(edit: s => s with
-        {
-            Clusters = [.. s.Clusters.Select(c => c.Name != "homelab" ? c : c with
+        await using var fixture = await LabFixture.StartAsync(edit: s =>
+            s with
             {
-                ConsoleTasks = 1200,
-                RestoreTasks = [new RestoreTaskSpec { Node = "pve1", TargetVmid = 9000, SourceVmid = 100, AgeHours = 96 }],
-            })],
-        });
+                Clusters =
+                [
+                    .. s.Clusters.Select(c =>
+                        c.Name != "homelab"
+                            ? c
+                            : c with
+                            {
+                                ConsoleTasks = 1200,
+                                RestoreTasks =
+                                [
+                                    new RestoreTaskSpec
+                                    {
+                                        Node = "pve1",
+                                        TargetVmid = 9000,
+                                        SourceVmid = 100,
+                                        AgeHours = 96,
+                                    },
+                                ],
+                            }
+                    ),
+                ],
+            }
+        );
 
         var tests = (await fixture.CollectAsync()).SelectMany(b => b.RestoreTests).ToList();
 
         Assert.Contains(tests, t => t.Guest == new GuestKey("homelab", 100));
-        Assert.Contains(fixture.Lab.Cluster("homelab").Server.Requests, r => r.StartsWith("GET /api2/json/nodes/pve1/tasks?", StringComparison.Ordinal) && r.Contains("typefilter=qmrestore", StringComparison.Ordinal));
+        Assert.Contains(fixture.Lab.Cluster("homelab").Server.Requests, r =>
+            r.StartsWith("GET /api2/json/nodes/pve1/tasks?", StringComparison.Ordinal) && r.Contains("typefilter=qmrestore", StringComparison.Ordinal)
+        );
     }
 
     [Fact]
@@ -196,10 +247,15 @@ public sealed class LabGatewayTests
     [Fact]
     public async Task Collect_TicketLoginOfTwoFactorUser_SaysUseATokenInsteadOfPasswordWrong()
     {
-        await using var fixture = await LabFixture.StartAsync(tickets: true, edit: s => s with
-        {
-            Clusters = [.. s.Clusters.Select(c => c.Name != "homelab" ? c : c with { Users = [.. c.Users.Select(u => u with { TwoFactor = true })] })],
-        });
+        await using var fixture = await LabFixture.StartAsync(tickets: true, edit: s =>
+            s with
+            {
+                Clusters =
+                [
+                    .. s.Clusters.Select(c => c.Name != "homelab" ? c : c with { Users = [.. c.Users.Select(u => u with { TwoFactor = true })] }),
+                ],
+            }
+        );
         var homelab = fixture.Gateways.Sources.Single(s => s.Id.ToString() == "pve:homelab");
 
         var ex = await Assert.ThrowsAsync<Http.ProxmoxApiException>(() => homelab.CollectAsync(CancellationToken.None));

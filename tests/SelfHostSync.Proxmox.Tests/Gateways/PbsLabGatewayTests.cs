@@ -11,7 +11,10 @@ namespace SelfHostSync.Proxmox.Tests.Gateways;
 public sealed class PbsLabGatewayTests
 {
     private static LabScenario EditPbs(LabScenario s, string name, Func<BackupServerSpec, BackupServerSpec> edit) =>
-        s with { BackupServers = [.. s.BackupServers.Select(b => b.Name == name ? edit(b) : b)] };
+        s with
+        {
+            BackupServers = [.. s.BackupServers.Select(b => b.Name == name ? edit(b) : b)],
+        };
 
     private static IReadOnlyList<EvidenceBatch> Of(IReadOnlyList<EvidenceBatch> batches, LabFixture fixture, string server) =>
         [.. batches.Where((_, i) => fixture.Gateways.Sources[i].Id.ToString() == $"pbs:{server}")];
@@ -32,7 +35,9 @@ public sealed class PbsLabGatewayTests
         var pbs = Assert.Single(Of(batches, fixture, "pbs"));
         Assert.Empty(pbs.Copies);
         Assert.All(pbs.Gaps, g => Assert.True(g.Scope.IsPartial));
-        Assert.Contains(pbs.Gaps, g => g.Scope is { Cluster: "homelab", Part: "PVE storage pbs" } && g.Reason.Contains(reason, StringComparison.Ordinal));
+        Assert.Contains(pbs.Gaps, g =>
+            g.Scope is { Cluster: "homelab", Part: "PVE storage pbs" } && g.Reason.Contains(reason, StringComparison.Ordinal)
+        );
         Assert.Contains(pbs.Gaps, g => g.Scope.Cluster == "rented");
         Assert.NotEmpty(Assert.Single(Of(batches, fixture, "pbs-offsite")).Copies);
         Assert.DoesNotContain(fixture.Lab.BackupServer("pbs").Server.Requests, r => r.Contains("/snapshots", StringComparison.Ordinal));
@@ -42,7 +47,10 @@ public sealed class PbsLabGatewayTests
     public async Task Collect_SnapshotListingRefused_PlainTextReasonInGapOfThatStorage()
     {
         await using var fixture = await LabFixture.StartAsync();
-        fixture.Lab.BackupServer("pbs").Server.Faults.FailPaths["/api2/json/admin/datastore/main/snapshots"] = (400, "datastore 'main' is unavailable: offline maintenance mode: disk swap");
+        fixture.Lab.BackupServer("pbs").Server.Faults.FailPaths["/api2/json/admin/datastore/main/snapshots"] = (
+            400,
+            "datastore 'main' is unavailable: offline maintenance mode: disk swap"
+        );
 
         var pbs = Assert.Single(Of(await fixture.CollectAsync(), fixture, "pbs"));
 
@@ -56,11 +64,23 @@ public sealed class PbsLabGatewayTests
     [InlineData(false)]
     public async Task Collect_BackupStillRunning_NotACopy(bool direct)
     {
-        await using var fixture = await LabFixture.StartAsync(
-            edit: s => EditPbs(s, "pbs", b => b with { Snapshots = [.. b.Snapshots, new SnapshotSpec { Datastore = "main", Namespace = "homelab", Id = 100, AgeHours = 0.2, InProgress = true }] }),
-            servers: s => direct ? s : null);
+        await using var fixture = await LabFixture.StartAsync(edit: s => EditPbs(s, "pbs", b => b with { Snapshots =
+                        [
+                            .. b.Snapshots,
+                            new SnapshotSpec
+                            {
+                                Datastore = "main",
+                                Namespace = "homelab",
+                                Id = 100,
+                                AgeHours = 0.2,
+                                InProgress = true,
+                            },
+                        ] }), servers: s => direct ? s : null);
 
-        var copies = (await fixture.CollectAsync()).SelectMany(b => b.Copies).Where(c => c.Guest == new GuestKey("homelab", 100) && c.StorageId == "pbs").ToList();
+        var copies = (await fixture.CollectAsync())
+            .SelectMany(b => b.Copies)
+            .Where(c => c.Guest == new GuestKey("homelab", 100) && c.StorageId == "pbs")
+            .ToList();
 
         Assert.NotEmpty(copies);
         Assert.All(copies, c => Assert.True(DateTimeOffset.UtcNow - c.Time > TimeSpan.FromHours(5)));
@@ -69,7 +89,9 @@ public sealed class PbsLabGatewayTests
     [Fact]
     public async Task Collect_SyncListingFailsWithOtherBadRequest_NoFallbackAndReplicasPartlyUnknown()
     {
-        await using var fixture = await LabFixture.StartAsync(servers: s => s.Name == "pbs" ? s with { OffsiteRemotes = new HashSet<string> { "friend-pbs" } } : s);
+        await using var fixture = await LabFixture.StartAsync(servers: s =>
+            s.Name == "pbs" ? s with { OffsiteRemotes = new HashSet<string> { "friend-pbs" } } : s
+        );
         fixture.Lab.BackupServer("pbs").Server.Faults.FailPaths["/api2/json/admin/sync"] = (400, "unable to read sync job config");
 
         var pbs = Assert.Single(Of(await fixture.CollectAsync(), fixture, "pbs"));
@@ -84,9 +106,17 @@ public sealed class PbsLabGatewayTests
     [Fact]
     public async Task Collect_PushSyncWithWarnings_ReplicaAndFinding()
     {
-        await using var fixture = await LabFixture.StartAsync(
-            edit: s => EditPbs(s, "pbs", b => b with { SyncJobs = [new PbsJobSpec { Id = "s-far", Store = "main", Remote = "far", LastRunState = "WARNINGS: 2", LastRunAgeHours = 1 }] }),
-            servers: s => s.Name == "pbs" ? s with { OffsiteRemotes = new HashSet<string> { "far" } } : s);
+        await using var fixture = await LabFixture.StartAsync(edit: s => EditPbs(s, "pbs", b => b with { SyncJobs =
+                        [
+                            new PbsJobSpec
+                            {
+                                Id = "s-far",
+                                Store = "main",
+                                Remote = "far",
+                                LastRunState = "WARNINGS: 2",
+                                LastRunAgeHours = 1,
+                            },
+                        ] }), servers: s => s.Name == "pbs" ? s with { OffsiteRemotes = new HashSet<string> { "far" } } : s);
 
         var pbs = Assert.Single(Of(await fixture.CollectAsync(), fixture, "pbs"));
 
@@ -98,9 +128,16 @@ public sealed class PbsLabGatewayTests
     [Fact]
     public async Task Collect_SyncJobRunning_NoFindingNoReplica()
     {
-        await using var fixture = await LabFixture.StartAsync(
-            edit: s => EditPbs(s, "pbs", b => b with { SyncJobs = [new PbsJobSpec { Id = "s-far", Store = "main", Remote = "far", LastRunState = null }] }),
-            servers: s => s.Name == "pbs" ? s with { OffsiteRemotes = new HashSet<string> { "far" } } : s);
+        await using var fixture = await LabFixture.StartAsync(edit: s => EditPbs(s, "pbs", b => b with { SyncJobs =
+                        [
+                            new PbsJobSpec
+                            {
+                                Id = "s-far",
+                                Store = "main",
+                                Remote = "far",
+                                LastRunState = null,
+                            },
+                        ] }), servers: s => s.Name == "pbs" ? s with { OffsiteRemotes = new HashSet<string> { "far" } } : s);
 
         var pbs = Assert.Single(Of(await fixture.CollectAsync(), fixture, "pbs"));
 
@@ -112,12 +149,18 @@ public sealed class PbsLabGatewayTests
     public async Task Collect_TokenWithoutRemoteAudit_SyncJobsHiddenReplicasPartlyUnknown()
     {
         await using var fixture = await LabFixture.StartAsync(
-            edit: s => EditPbs(s, "pbs", b => b with
-            {
-                Tokens = [.. b.Tokens.Select(t => t with { Privileges = ["Datastore.Audit"] })],
-                SyncJobs = [new PbsJobSpec { Id = "s-far", Store = "main", Remote = "far", LastRunAgeHours = 1 }],
-            }),
-            servers: s => s.Name == "pbs" ? s with { OffsiteRemotes = new HashSet<string> { "far" } } : s);
+            edit: s => EditPbs(s, "pbs", b => b with { Tokens = [.. b.Tokens.Select(t => t with { Privileges = ["Datastore.Audit"] })], SyncJobs =
+                        [
+                            new PbsJobSpec
+                            {
+                                Id = "s-far",
+                                Store = "main",
+                                Remote = "far",
+                                LastRunAgeHours = 1,
+                            },
+                        ] }),
+            servers: s => s.Name == "pbs" ? s with { OffsiteRemotes = new HashSet<string> { "far" } } : s
+        );
 
         var pbs = Assert.Single(Of(await fixture.CollectAsync(), fixture, "pbs"));
 
@@ -130,11 +173,22 @@ public sealed class PbsLabGatewayTests
     [Fact]
     public async Task Collect_OffsiteServerPullsFromOurs_ReplicaOfStoragesOnThePulledDatastore()
     {
-        await using var fixture = await LabFixture.StartAsync(edit: s => EditPbs(s, "pbs-offsite", b => b with
-        {
-            Remotes = [new RemoteSpec("primary", "pbs")],
-            SyncJobs = [new PbsJobSpec { Id = "pull-main", Store = "offsite", Remote = "primary", RemoteStore = "main", RemoteNs = "homelab", MaxDepth = 0, Direction = "pull", LastRunAgeHours = 3 }],
-        }));
+        await using var fixture = await LabFixture.StartAsync(edit: s =>
+            EditPbs(s, "pbs-offsite", b => b with { Remotes = [new RemoteSpec("primary", "pbs")], SyncJobs =
+                    [
+                        new PbsJobSpec
+                        {
+                            Id = "pull-main",
+                            Store = "offsite",
+                            Remote = "primary",
+                            RemoteStore = "main",
+                            RemoteNs = "homelab",
+                            MaxDepth = 0,
+                            Direction = "pull",
+                            LastRunAgeHours = 3,
+                        },
+                    ] })
+        );
 
         var offsite = Assert.Single(Of(await fixture.CollectAsync(), fixture, "pbs-offsite"));
 
@@ -149,7 +203,8 @@ public sealed class PbsLabGatewayTests
     {
         await using var fixture = await LabFixture.StartAsync(
             edit: s => EditPbs(s, "pbs", b => b with { Datastores = [.. b.Datastores.Select(d => d with { Backend = "s3" })] }),
-            servers: s => s.Name == "pbs" ? s with { S3Offsite = true } : s);
+            servers: s => s.Name == "pbs" ? s with { S3Offsite = true } : s
+        );
 
         var pbs = Assert.Single(Of(await fixture.CollectAsync(), fixture, "pbs"));
 
@@ -160,7 +215,9 @@ public sealed class PbsLabGatewayTests
     [Fact]
     public async Task Collect_DatastoreVerifiesNewSnapshots_NoMissingVerifyJobFinding()
     {
-        await using var fixture = await LabFixture.StartAsync(edit: s => EditPbs(s, "pbs", b => b with { Datastores = [.. b.Datastores.Select(d => d with { VerifyNew = true })] }));
+        await using var fixture = await LabFixture.StartAsync(edit: s =>
+            EditPbs(s, "pbs", b => b with { Datastores = [.. b.Datastores.Select(d => d with { VerifyNew = true })] })
+        );
 
         var pbs = Assert.Single(Of(await fixture.CollectAsync(), fixture, "pbs"));
 
@@ -170,10 +227,12 @@ public sealed class PbsLabGatewayTests
     [Fact]
     public async Task Collect_ConfiguredByNameStorageByAddress_StillReadDirectly()
     {
-        await using var fixture = await LabFixture.StartAsync(servers: s => s with
-        {
-            Endpoint = s.Endpoint with { BaseUrl = new UriBuilder(s.Endpoint.BaseUrl) { Host = "localhost" }.Uri },
-        });
+        await using var fixture = await LabFixture.StartAsync(servers: s =>
+            s with
+            {
+                Endpoint = s.Endpoint with { BaseUrl = new UriBuilder(s.Endpoint.BaseUrl) { Host = "localhost" }.Uri },
+            }
+        );
 
         var copies = (await fixture.CollectAsync()).SelectMany(b => b.Copies).ToList();
 

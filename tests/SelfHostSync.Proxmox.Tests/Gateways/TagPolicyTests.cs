@@ -16,7 +16,11 @@ public sealed class TagPolicyTests
     private static async Task<TagWriteOutcome> WriteLevelTagAsync(LabFixture fixture)
     {
         var guest = (await fixture.CollectAsync()).SelectMany(b => b.Guests).First(g => g.Key is { Cluster: "homelab", Vmid: 101 });
-        return await fixture.Gateways.TagWriter.WriteAsync(guest, new TagChange([TagVocabulary.Default[TagNames.Level3b]], []), CancellationToken.None);
+        return await fixture.Gateways.TagWriter.WriteAsync(
+            guest,
+            new TagChange([TagVocabulary.Default[TagNames.Level3b]], []),
+            CancellationToken.None
+        );
     }
 
     [Fact]
@@ -48,14 +52,27 @@ public sealed class TagPolicyTests
     [Fact]
     public async Task Diagnose_RegisteredAndListedPolicy_PredictsBothWithTheFix()
     {
-        await using var fixture = await LabFixture.StartAsync(edit: Homelab(c => c with { RegisteredTags = ["warn-no-backup"], UserTagAccess = "user-allow=list,user-allow-list=level-3b" }));
+        await using var fixture = await LabFixture.StartAsync(
+            edit: Homelab(c => c with { RegisteredTags = ["warn-no-backup"], UserTagAccess = "user-allow=list,user-allow-list=level-3b" })
+        );
 
         var found = await fixture.Gateways.DiagnoseAsync(false, TagVocabulary.Default.Names, CancellationToken.None);
 
         var homelab = found.Where(d => d.Subject == "pve:homelab" && d.Level == Core.Sync.DiagnosisLevel.Problem).Select(d => d.Message).ToList();
-        Assert.Contains(homelab, m => m.Contains("registered-tags reserves warn-no-backup", StringComparison.Ordinal) && m.Contains("pveum role add SelfHostSyncTags --privs Sys.Modify", StringComparison.Ordinal));
-        Assert.Contains(homelab, m => m.Contains("user-tag-access is 'list'", StringComparison.Ordinal)
-            && m.Contains("user-allow-list=level-3b;", StringComparison.Ordinal) && !m.Contains("to set level-3b", StringComparison.Ordinal));
-        Assert.DoesNotContain(found, d => d.Subject == "pve:rented" && d.Message.Contains("tag", StringComparison.OrdinalIgnoreCase) && d.Level == Core.Sync.DiagnosisLevel.Problem && d.Message.Contains("registered-tags", StringComparison.Ordinal));
+        Assert.Contains(homelab, m =>
+            m.Contains("registered-tags reserves warn-no-backup", StringComparison.Ordinal)
+            && m.Contains("pveum role add SelfHostSyncTags --privs Sys.Modify", StringComparison.Ordinal)
+        );
+        Assert.Contains(homelab, m =>
+            m.Contains("user-tag-access is 'list'", StringComparison.Ordinal)
+            && m.Contains("user-allow-list=level-3b;", StringComparison.Ordinal)
+            && !m.Contains("to set level-3b", StringComparison.Ordinal)
+        );
+        Assert.DoesNotContain(found, d =>
+            d.Subject == "pve:rented"
+            && d.Message.Contains("tag", StringComparison.OrdinalIgnoreCase)
+            && d.Level == Core.Sync.DiagnosisLevel.Problem
+            && d.Message.Contains("registered-tags", StringComparison.Ordinal)
+        );
     }
 }

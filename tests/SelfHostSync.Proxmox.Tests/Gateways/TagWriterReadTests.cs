@@ -54,7 +54,11 @@ public sealed class TagWriterReadTests
         await fixture.Gateways.TagWriter.WriteAsync(guest, Level3b, CancellationToken.None);
         var before = homelab.Server.Calls.Count;
 
-        var outcome = await fixture.Gateways.TagWriter.WriteAsync(guest, new TagChange([TagVocabulary.Default[TagNames.Undocumented]], []), CancellationToken.None);
+        var outcome = await fixture.Gateways.TagWriter.WriteAsync(
+            guest,
+            new TagChange([TagVocabulary.Default[TagNames.Undocumented]], []),
+            CancellationToken.None
+        );
 
         Assert.True(outcome.Status == TagWriteStatus.Written, outcome.Detail);
         Assert.Equal(["GET", "PUT"], homelab.Server.Calls.Skip(before).Select(c => c.Method).ToList());

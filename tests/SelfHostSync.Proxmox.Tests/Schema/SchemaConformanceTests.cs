@@ -38,8 +38,11 @@ public sealed class SchemaConformanceTests
 
                 seen.Add($"{product} {call.Method} {found.Value.Template}");
                 var declared = ApiSchema.Parameters(found.Value.Info);
-                problems.AddRange(call.Query.Concat(call.Form).Where(p => !ApiSchema.Declares(declared, p))
-                    .Select(p => $"{product}: {call.Method} {found.Value.Template}: parameter '{p}' is not declared"));
+                problems.AddRange(
+                    call.Query.Concat(call.Form)
+                        .Where(p => !ApiSchema.Declares(declared, p))
+                        .Select(p => $"{product}: {call.Method} {found.Value.Template}: parameter '{p}' is not declared")
+                );
             }
         }
 
@@ -109,14 +112,23 @@ public sealed class SchemaConformanceTests
         foreach (var (product, server) in fixture.Servers)
         {
             var schema = product == ProxmoxProduct.Pve ? ApiSchema.Pve : ApiSchema.Pbs;
-            var token = product == ProxmoxProduct.Pve
-                ? fixture.Lab.Clusters.Single(c => c.Server == server).Spec.Tokens[0]
-                : fixture.Lab.BackupServers.Single(b => b.Server == server).Spec.Tokens[0];
-            using var http = LabHttp(server.Url, product == ProxmoxProduct.Pve
-                ? new AuthenticationHeaderValue("PVEAPIToken", $"{token.Id}={token.Secret}")
-                : new AuthenticationHeaderValue("PBSAPIToken", $"{token.Id}:{token.Secret}"));
+            var token =
+                product == ProxmoxProduct.Pve
+                    ? fixture.Lab.Clusters.Single(c => c.Server == server).Spec.Tokens[0]
+                    : fixture.Lab.BackupServers.Single(b => b.Server == server).Spec.Tokens[0];
+            using var http = LabHttp(
+                server.Url,
+                product == ProxmoxProduct.Pve
+                    ? new AuthenticationHeaderValue("PVEAPIToken", $"{token.Id}={token.Secret}")
+                    : new AuthenticationHeaderValue("PBSAPIToken", $"{token.Id}:{token.Secret}")
+            );
             // The drills' scratch guests (99xx) are destroyed by the end of the exercise: their reads cannot be replayed.
-            foreach (var request in server.Requests.Where(r => r.StartsWith("GET ", StringComparison.Ordinal) && !r.Contains("/99", StringComparison.Ordinal)).Distinct(StringComparer.Ordinal).ToList())
+            foreach (
+                var request in server
+                    .Requests.Where(r => r.StartsWith("GET ", StringComparison.Ordinal) && !r.Contains("/99", StringComparison.Ordinal))
+                    .Distinct(StringComparer.Ordinal)
+                    .ToList()
+            )
             {
                 var target = request[4..];
                 var path = target.Split('?')[0][Prefix.Length..];
@@ -140,7 +152,9 @@ public sealed class SchemaConformanceTests
     [Fact]
     public void ShapeValidator_MissingRequiredAndWrongType_Reported()
     {
-        using var schema = JsonDocument.Parse("""{"type":"array","items":{"type":"object","properties":{"vmid":{"type":"integer"},"name":{"type":"string","optional":1}}}}""");
+        using var schema = JsonDocument.Parse(
+            """{"type":"array","items":{"type":"object","properties":{"vmid":{"type":"integer"},"name":{"type":"string","optional":1}}}}"""
+        );
         using var bad = JsonDocument.Parse("""[{"name":5},{"vmid":"100"}]""");
         var problems = ShapeValidator.Validate(schema.RootElement, bad.RootElement);
         Assert.Equal(3, problems.Count);
@@ -159,16 +173,24 @@ public sealed class SchemaConformanceTests
     /// <summary>Concrete sample paths for a lab route pattern; a free <c>{type}</c> segment stands for both qemu and lxc.</summary>
     private static IEnumerable<string> Samples(string pattern)
     {
-        var segments = pattern.Trim('/').Split('/').Select(s => s.StartsWith('{') ? s.Trim('{', '}').Split(':')[0] switch
-        {
-            "node" => "pve1",
-            "vmid" => "100",
-            "storage" => "local",
-            "store" => "main",
-            "upid" => "UPID:pve1:00001234:00005678:65A1B2C3:qmrestore:100:root@pam:",
-            "type" => "{type}",
-            var other => other,
-        } : s).ToList();
+        var segments = pattern
+            .Trim('/')
+            .Split('/')
+            .Select(s =>
+                s.StartsWith('{')
+                    ? s.Trim('{', '}').Split(':')[0] switch
+                    {
+                        "node" => "pve1",
+                        "vmid" => "100",
+                        "storage" => "local",
+                        "store" => "main",
+                        "upid" => "UPID:pve1:00001234:00005678:65A1B2C3:qmrestore:100:root@pam:",
+                        "type" => "{type}",
+                        var other => other,
+                    }
+                    : s
+            )
+            .ToList();
         var concrete = "/" + string.Join('/', segments);
         return segments.Contains("{type}")
             ? [concrete.Replace("{type}", "qemu", StringComparison.Ordinal), concrete.Replace("{type}", "lxc", StringComparison.Ordinal)]
@@ -179,7 +201,10 @@ public sealed class SchemaConformanceTests
     {
         // Loopback lab with a generated certificate: the test talks to it without the pinning stack on purpose.
 #pragma warning disable CA2000, CA5400
-        var handler = new HttpClientHandler { ServerCertificateCustomValidationCallback = HttpClientHandler.DangerousAcceptAnyServerCertificateValidator };
+        var handler = new HttpClientHandler
+        {
+            ServerCertificateCustomValidationCallback = HttpClientHandler.DangerousAcceptAnyServerCertificateValidator,
+        };
 #pragma warning restore CA2000, CA5400
         var http = new HttpClient(handler) { BaseAddress = baseUrl };
         http.DefaultRequestHeaders.Authorization = auth;

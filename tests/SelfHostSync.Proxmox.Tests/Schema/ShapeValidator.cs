@@ -31,7 +31,10 @@ internal static class ShapeValidator
 
                 return;
             case "string":
-                if (value.ValueKind != JsonValueKind.String && !(at.EndsWith(".files[]", StringComparison.Ordinal) && value.ValueKind == JsonValueKind.Object))
+                if (
+                    value.ValueKind != JsonValueKind.String
+                    && !(at.EndsWith(".files[]", StringComparison.Ordinal) && value.ValueKind == JsonValueKind.Object)
+                )
                 {
                     problems.Add($"{at}: expected string, got {value.ValueKind}");
                 }
@@ -49,8 +52,10 @@ internal static class ShapeValidator
 
                 return;
             case "boolean":
-                if (value.ValueKind is not (JsonValueKind.True or JsonValueKind.False)
-                    && !(value.ValueKind == JsonValueKind.Number && value.GetRawText() is "0" or "1"))
+                if (
+                    value.ValueKind is not (JsonValueKind.True or JsonValueKind.False)
+                    && !(value.ValueKind == JsonValueKind.Number && value.GetRawText() is "0" or "1")
+                )
                 {
                     problems.Add($"{at}: expected boolean, got {value.GetRawText()}");
                 }
@@ -96,7 +101,9 @@ internal static class ShapeValidator
 
         foreach (var p in props.EnumerateObject())
         {
-            var optional = p.Value.TryGetProperty("optional", out var o) && (o.ValueKind == JsonValueKind.True || (o.ValueKind == JsonValueKind.Number && o.GetInt32() == 1));
+            var optional =
+                p.Value.TryGetProperty("optional", out var o)
+                && (o.ValueKind == JsonValueKind.True || (o.ValueKind == JsonValueKind.Number && o.GetInt32() == 1));
             if (value.TryGetProperty(p.Name, out var v))
             {
                 Check(p.Value, v, $"{at}.{p.Name}", problems);
@@ -107,7 +114,8 @@ internal static class ShapeValidator
             }
         }
 
-        var closed = schema.TryGetProperty("additionalProperties", out var ap)
+        var closed =
+            schema.TryGetProperty("additionalProperties", out var ap)
             && (ap.ValueKind == JsonValueKind.False || (ap.ValueKind == JsonValueKind.Number && ap.GetInt32() == 0));
         if (closed)
         {

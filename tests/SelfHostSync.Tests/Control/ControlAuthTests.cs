@@ -39,6 +39,8 @@ public sealed class ControlAuthTests
         var auth = new ControlAuth("a-long-control-token-0123456789");
 
         Assert.False(auth.IsAuthenticated(WithCookie(value)));
-        Assert.False(new ControlAuth("another-token-9876543210").IsAuthenticated(WithCookie(new ControlAuth("a-long-control-token-0123456789").NewSession())));
+        Assert.False(
+            new ControlAuth("another-token-9876543210").IsAuthenticated(WithCookie(new ControlAuth("a-long-control-token-0123456789").NewSession()))
+        );
     }
 }

@@ -47,8 +47,15 @@ public sealed class TextResponseTests
     [Fact]
     public async Task PrometheusText_FamilyLargerThanOnePiece_EverySampleOnceInOrder()
     {
-        var samples = Enumerable.Range(0, 5_000)
-            .Select(i => ((IReadOnlyList<(string, string)>)[("vmid", i.ToString("D5", CultureInfo.InvariantCulture)), ("name", "gäst😀" + i.ToString(CultureInfo.InvariantCulture))], (double)i))
+        var samples = Enumerable
+            .Range(0, 5_000)
+            .Select(i =>
+                (
+                    (IReadOnlyList<(string, string)>)
+                        [("vmid", i.ToString("D5", CultureInfo.InvariantCulture)), ("name", "gäst😀" + i.ToString(CultureInfo.InvariantCulture))],
+                    (double)i
+                )
+            )
             .Reverse()
             .ToList();
 
@@ -95,7 +102,8 @@ public sealed class TextResponseTests
         context.Response.Body = body;
 
         await Assert.ThrowsAsync<InvalidOperationException>(() =>
-            TextResponse.WriteAsync(context.Response, "text/plain", _ => throw new InvalidOperationException("render failed"), CancellationToken.None));
+            TextResponse.WriteAsync(context.Response, "text/plain", _ => throw new InvalidOperationException("render failed"), CancellationToken.None)
+        );
 
         Assert.Equal((0L, 0), (body.Length, body.Flushes));
     }

@@ -10,27 +10,57 @@ public sealed class DashboardBrowserTests
 
     private static readonly Dictionary<string, string> DemoLevels = new(StringComparer.Ordinal)
     {
-        ["homelab/100"] = "3b", ["homelab/101"] = "3b", ["homelab/110"] = "3a", ["homelab/120"] = "3a", ["homelab/121"] = "3a",
-        ["homelab/122"] = "3a", ["homelab/130"] = "3b", ["homelab/140"] = "3a", ["rented/100"] = "2", ["rented/101"] = "2",
+        ["homelab/100"] = "3b",
+        ["homelab/101"] = "3b",
+        ["homelab/110"] = "3a",
+        ["homelab/120"] = "3a",
+        ["homelab/121"] = "3a",
+        ["homelab/122"] = "3a",
+        ["homelab/130"] = "3b",
+        ["homelab/140"] = "3a",
+        ["rented/100"] = "2",
+        ["rented/101"] = "2",
     };
 
-    private static LabScenario WithEvilGuest(LabScenario s) => s with
-    {
-        Clusters = [.. s.Clusters.Select(c => c.Name != "homelab" ? c : c with
+    private static LabScenario WithEvilGuest(LabScenario s) =>
+        s with
         {
-            Guests = [.. c.Guests, new GuestSpec { Vmid = 150, Type = "lxc", Name = Evil, Node = "pve2", Tags = "lab", Description = "<img src=x onerror=alert(2)> notes" }],
-        })],
-    };
+            Clusters =
+            [
+                .. s.Clusters.Select(c =>
+                    c.Name != "homelab"
+                        ? c
+                        : c with
+                        {
+                            Guests =
+                            [
+                                .. c.Guests,
+                                new GuestSpec
+                                {
+                                    Vmid = 150,
+                                    Type = "lxc",
+                                    Name = Evil,
+                                    Node = "pve2",
+                                    Tags = "lab",
+                                    Description = "<img src=x onerror=alert(2)> notes",
+                                },
+                            ],
+                        }
+                ),
+            ],
+        };
 
     private static async Task<IBrowser> LaunchAsync(IPlaywright playwright)
     {
         Requires.Tool("/usr/bin/chromium", "chromium");
-        return await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
-        {
-            ExecutablePath = "/usr/bin/chromium",
-            Headless = true,
-            Args = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"],
-        });
+        return await playwright.Chromium.LaunchAsync(
+            new BrowserTypeLaunchOptions
+            {
+                ExecutablePath = "/usr/bin/chromium",
+                Headless = true,
+                Args = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"],
+            }
+        );
     }
 
     [Fact]
@@ -39,7 +69,12 @@ public sealed class DashboardBrowserTests
         await using var daemon = await DaemonProcess.StartAsync(scenario: WithEvilGuest);
         using var playwright = await Playwright.CreateAsync();
         await using var browser = await LaunchAsync(playwright);
-        var page = await browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1440, Height = 1200 } });
+        var page = await browser.NewPageAsync(
+            new BrowserNewPageOptions
+            {
+                ViewportSize = new ViewportSize { Width = 1440, Height = 1200 },
+            }
+        );
         var dialogs = new List<string>();
         page.Dialog += (_, dialog) =>
         {
@@ -133,7 +168,11 @@ public sealed class DashboardBrowserTests
         await page.GotoAsync(daemon.Url.ToString());
 
         Assert.Equal(10, await page.Locator("#guests tr[data-guest]").CountAsync());
-        Assert.Contains("never restored", await page.Locator("tr[data-guest=\"homelab/100\"] td[data-check=\"restore.tested\"]").GetAttributeAsync("title") ?? string.Empty, StringComparison.Ordinal);
+        Assert.Contains(
+            "never restored",
+            await page.Locator("tr[data-guest=\"homelab/100\"] td[data-check=\"restore.tested\"]").GetAttributeAsync("title") ?? string.Empty,
+            StringComparison.Ordinal
+        );
         await page.Locator("#resync").ClickAsync();
         await page.WaitForURLAsync(url => url.Contains("?run=", StringComparison.Ordinal));
         await daemon.StopAsync();

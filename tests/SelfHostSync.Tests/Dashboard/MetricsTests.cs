@@ -17,7 +17,12 @@ public sealed class MetricsTests
     private static async Task<string[]> ParseAsync(string text)
     {
         Requires.PythonModule("prometheus_client", "python3-prometheus-client");
-        var psi = new ProcessStartInfo("/usr/bin/python3", ["-c", Parser]) { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true };
+        var psi = new ProcessStartInfo("/usr/bin/python3", ["-c", Parser])
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
         using var p = Process.Start(psi)!;
         await p.StandardInput.WriteAsync(text);
         p.StandardInput.Close();
@@ -31,13 +36,33 @@ public sealed class MetricsTests
     [Fact]
     public async Task Metrics_DemoDaemon_ParseWithPrometheusParserAndStableOrder()
     {
-        await using var daemon = await DaemonProcess.StartAsync(scenario: s => s with
-        {
-            Clusters = [.. s.Clusters.Select(c => c.Name != "homelab" ? c : c with
+        await using var daemon = await DaemonProcess.StartAsync(scenario: s =>
+            s with
             {
-                Guests = [.. c.Guests, new Lab.Scenario.GuestSpec { Vmid = 151, Name = "quote\"back\\slash", Node = "pve1", Tags = "lab", Description = "x" }],
-            })],
-        });
+                Clusters =
+                [
+                    .. s.Clusters.Select(c =>
+                        c.Name != "homelab"
+                            ? c
+                            : c with
+                            {
+                                Guests =
+                                [
+                                    .. c.Guests,
+                                    new Lab.Scenario.GuestSpec
+                                    {
+                                        Vmid = 151,
+                                        Name = "quote\"back\\slash",
+                                        Node = "pve1",
+                                        Tags = "lab",
+                                        Description = "x",
+                                    },
+                                ],
+                            }
+                    ),
+                ],
+            }
+        );
 
         var first = await daemon.Http.GetStringAsync("metrics");
         var second = await daemon.Http.GetStringAsync("metrics");
@@ -48,7 +73,9 @@ public sealed class MetricsTests
         Assert.Contains("gauge|selfhostsync_check_status|check=restore.tested,cluster=homelab,vmid=100|2.0", samples);
         Assert.Contains("gauge|selfhostsync_check_status|check=intent.consistent,cluster=homelab,vmid=121|2.0", samples);
         Assert.Contains(samples, l => l.StartsWith("gauge|selfhostsync_backup_age_seconds|cluster=homelab,vmid=100|", StringComparison.Ordinal));
-        Assert.Contains(samples, l => l.StartsWith("gauge|selfhostsync_restore_test_age_seconds|cluster=homelab,vmid=101|", StringComparison.Ordinal));
+        Assert.Contains(samples, l =>
+            l.StartsWith("gauge|selfhostsync_restore_test_age_seconds|cluster=homelab,vmid=101|", StringComparison.Ordinal)
+        );
         Assert.Contains(samples, l => l.StartsWith("gauge|selfhostsync_offsite_age_seconds|cluster=homelab,vmid=101|", StringComparison.Ordinal));
         Assert.Contains(samples, l => l.StartsWith("gauge|selfhostsync_verify_age_seconds|", StringComparison.Ordinal));
         Assert.Contains(samples, l => l.StartsWith("gauge|selfhostsync_last_run_timestamp_seconds||", StringComparison.Ordinal));
@@ -59,8 +86,17 @@ public sealed class MetricsTests
         Assert.Contains(samples, l => l.StartsWith("gauge|dotnet_gc_heap_size_bytes||", StringComparison.Ordinal));
 
         // Same state, same bytes (ages move with the clock, so compare everything else).
-        static string WithoutAges(string t) => string.Join('\n', t.Split('\n').Where(l => !l.Contains("_age_seconds{", StringComparison.Ordinal)
-            && !l.StartsWith("selfhostsync_api_requests_total", StringComparison.Ordinal) && !l.StartsWith("process_", StringComparison.Ordinal) && !l.StartsWith("dotnet_", StringComparison.Ordinal)));
+        static string WithoutAges(string t) =>
+            string.Join(
+                '\n',
+                t.Split('\n')
+                    .Where(l =>
+                        !l.Contains("_age_seconds{", StringComparison.Ordinal)
+                        && !l.StartsWith("selfhostsync_api_requests_total", StringComparison.Ordinal)
+                        && !l.StartsWith("process_", StringComparison.Ordinal)
+                        && !l.StartsWith("dotnet_", StringComparison.Ordinal)
+                    )
+            );
         Assert.Equal(WithoutAges(first), WithoutAges(second));
         await daemon.StopAsync();
     }

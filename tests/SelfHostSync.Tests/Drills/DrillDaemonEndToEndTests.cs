@@ -21,7 +21,10 @@ public sealed class DrillDaemonEndToEndTests
             Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
         }
 
-        await WaitAsync(() => homelab.TagsOf(100)?.Contains("warn-restore-untested", StringComparison.Ordinal) == false, "the drill did not clear warn-restore-untested");
+        await WaitAsync(
+            () => homelab.TagsOf(100)?.Contains("warn-restore-untested", StringComparison.Ordinal) == false,
+            "the drill did not clear warn-restore-untested"
+        );
 
         using var drills = await daemon.Http.GetFromJsonAsync<JsonDocument>("api/drills?guest=homelab/100");
         var drill = drills!.RootElement.GetProperty("drills").EnumerateArray().First();
@@ -34,7 +37,11 @@ public sealed class DrillDaemonEndToEndTests
 
         var metrics = await daemon.Http.GetStringAsync("metrics");
         Assert.Contains("selfhostsync_restore_drill_result{cluster=\"homelab\",vmid=\"100\"} 1", metrics, StringComparison.Ordinal);
-        Assert.Contains("selfhostsync_restore_drill_duration_seconds{cluster=\"homelab\",vmid=\"100\",phase=\"total\"}", metrics, StringComparison.Ordinal);
+        Assert.Contains(
+            "selfhostsync_restore_drill_duration_seconds{cluster=\"homelab\",vmid=\"100\",phase=\"total\"}",
+            metrics,
+            StringComparison.Ordinal
+        );
 
         var (code, stderr) = await daemon.StopAsync();
         Assert.True(code == 0, stderr);
@@ -53,7 +60,9 @@ public sealed class DrillDaemonEndToEndTests
         await daemon.Process.WaitForExitAsync();
         Assert.Equal(0, daemon.Process.ExitCode);
         Assert.False(homelab.Exists(9900), "the scratch guest outlived a graceful stop");
-        using var db = new SqliteConnection($"Data Source={Path.Combine(daemon.Run.Directory, "state", "selfhostsync.db")};Mode=ReadOnly;Pooling=False");
+        using var db = new SqliteConnection(
+            $"Data Source={Path.Combine(daemon.Run.Directory, "state", "selfhostsync.db")};Mode=ReadOnly;Pooling=False"
+        );
         db.Open();
         using var check = db.CreateCommand();
         check.CommandText = "SELECT cleaned_up FROM drills";
@@ -70,7 +79,9 @@ public sealed class DrillDaemonEndToEndTests
         await daemon.Process.WaitForExitAsync();
         Assert.True(homelab.Exists(9900), "the scratch guest outlives the killed daemon (its restore task still runs)");
 
-        using var db = new SqliteConnection($"Data Source={Path.Combine(daemon.Run.Directory, "state", "selfhostsync.db")};Mode=ReadOnly;Pooling=False");
+        using var db = new SqliteConnection(
+            $"Data Source={Path.Combine(daemon.Run.Directory, "state", "selfhostsync.db")};Mode=ReadOnly;Pooling=False"
+        );
         db.Open();
         using var check = db.CreateCommand();
         check.CommandText = "SELECT state || ' ' || cleaned_up FROM drills";

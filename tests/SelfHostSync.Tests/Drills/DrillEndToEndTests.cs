@@ -56,7 +56,9 @@ public sealed partial class DrillEndToEndTests
     [InlineData(DrillFault.NeverBoots, "timed out", "guest agent never answered")]
     public async Task Drill_BrokenBackup_RecordedFailedWithReasonAndScratchGone(DrillFault fault, string reason, string detail)
     {
-        await using var run = await LabRun.StartAsync(text => text.Replace("\"Timeout\": \"00:05:00\"", "\"Timeout\": \"00:00:10\"", StringComparison.Ordinal));
+        await using var run = await LabRun.StartAsync(text =>
+            text.Replace("\"Timeout\": \"00:05:00\"", "\"Timeout\": \"00:00:10\"", StringComparison.Ordinal)
+        );
         var homelab = run.Lab.Cluster("homelab");
         homelab.SetDrillFault(101, fault);
         var before = homelab.Server.Requests.Count;
@@ -99,13 +101,29 @@ public sealed partial class DrillEndToEndTests
     }
 
     /// <summary>Someone's own VM at 9950, inside the drill range, without the drill tag.</summary>
-    private static Lab.Scenario.LabScenario WithForeignGuestInRange(Lab.Scenario.LabScenario s) => s with
-    {
-        Clusters = s.Clusters.Select(c => c.Name != "homelab" ? c : c with
+    private static Lab.Scenario.LabScenario WithForeignGuestInRange(Lab.Scenario.LabScenario s) =>
+        s with
         {
-            Guests = [.. c.Guests, new Lab.Scenario.GuestSpec { Vmid = 9950, Name = "someones-test-vm", Node = "pve1" }],
-        }).ToList(),
-    };
+            Clusters = s
+                .Clusters.Select(c =>
+                    c.Name != "homelab"
+                        ? c
+                        : c with
+                        {
+                            Guests =
+                            [
+                                .. c.Guests,
+                                new Lab.Scenario.GuestSpec
+                                {
+                                    Vmid = 9950,
+                                    Name = "someones-test-vm",
+                                    Node = "pve1",
+                                },
+                            ],
+                        }
+                )
+                .ToList(),
+        };
 
     [Fact]
     public async Task Sync_RangeHoldsARealGuest_FindingSaysItIsLeftOutOfTheMatrix()
@@ -118,7 +136,9 @@ public sealed partial class DrillEndToEndTests
         Assert.True(code == 0, stderr);
         using var doc = JsonDocument.Parse(stdout);
         var homelab = doc.RootElement.GetProperty("sources").EnumerateArray().Single(s => s.GetProperty("name").GetString() == "homelab");
-        Assert.Contains(homelab.GetProperty("findings").EnumerateArray(), f => f.GetString()!.Contains("are not drill guests and are left out of the matrix, tags and metrics (9950)", StringComparison.Ordinal));
+        Assert.Contains(homelab.GetProperty("findings").EnumerateArray(), f =>
+            f.GetString()!.Contains("are not drill guests and are left out of the matrix, tags and metrics (9950)", StringComparison.Ordinal)
+        );
     }
 
     [Fact]
@@ -140,18 +160,39 @@ public sealed partial class DrillEndToEndTests
     [Fact]
     public async Task Sync_DrillGuestsAndRange_NeverAssessedNorTagged()
     {
-        await using var run = await LabRun.StartAsync(editScenario: s => s with
-        {
-            Clusters = s.Clusters.Select(c => c.Name != "homelab" ? c : c with
+        await using var run = await LabRun.StartAsync(editScenario: s =>
+            s with
             {
-                Guests =
-                [
-                    .. c.Guests,
-                    new Lab.Scenario.GuestSpec { Vmid = 9901, Name = "drill-100-20261124", Node = "pve1", Tags = "selfhostsync-drill", OnBoot = true },
-                    new Lab.Scenario.GuestSpec { Vmid = 777, Name = "drill-101-20261124", Node = "pve1", Tags = "selfhostsync-drill" },
-                ],
-            }).ToList(),
-        });
+                Clusters = s
+                    .Clusters.Select(c =>
+                        c.Name != "homelab"
+                            ? c
+                            : c with
+                            {
+                                Guests =
+                                [
+                                    .. c.Guests,
+                                    new Lab.Scenario.GuestSpec
+                                    {
+                                        Vmid = 9901,
+                                        Name = "drill-100-20261124",
+                                        Node = "pve1",
+                                        Tags = "selfhostsync-drill",
+                                        OnBoot = true,
+                                    },
+                                    new Lab.Scenario.GuestSpec
+                                    {
+                                        Vmid = 777,
+                                        Name = "drill-101-20261124",
+                                        Node = "pve1",
+                                        Tags = "selfhostsync-drill",
+                                    },
+                                ],
+                            }
+                    )
+                    .ToList(),
+            }
+        );
         var homelab = run.Lab.Cluster("homelab");
 
         var (code, stdout, stderr) = await Executable.RunAsync("sync", "--json", "--config", run.ConfigPath);
@@ -249,7 +290,9 @@ public sealed partial class DrillEndToEndTests
     /// <summary>The restore's VMID travels in the POST body, which the request lines do not show.</summary>
     internal static void AssertBodiesOnlyInRange(IEnumerable<Lab.Hosting.LabCall> calls)
     {
-        var outside = calls.Where(c => c.FormVmid is { } v && !(int.TryParse(v, CultureInfo.InvariantCulture, out var vmid) && vmid is >= First and <= Last)).ToList();
+        var outside = calls
+            .Where(c => c.FormVmid is { } v && !(int.TryParse(v, CultureInfo.InvariantCulture, out var vmid) && vmid is >= First and <= Last))
+            .ToList();
         Assert.True(outside.Count == 0, string.Join(Environment.NewLine, outside.Select(c => $"{c.Method} {c.Path} vmid={c.FormVmid}")));
         Assert.Contains(calls, c => c.Method == "POST" && c.FormVmid is not null);
     }

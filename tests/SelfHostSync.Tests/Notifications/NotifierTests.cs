@@ -1,19 +1,18 @@
-using Microsoft.Extensions.DependencyInjection;
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using SelfHostSync.Configuration;
 using SelfHostSync.Core.Checks;
 using SelfHostSync.Core.Sync;
 using SelfHostSync.Notifications;
 using SelfHostSync.State;
+using SelfHostSync.Tests.State;
 using Serilog;
 using Serilog.Core;
 using Serilog.Events;
 using WireMock.RequestBuilders;
 using WireMock.ResponseBuilders;
 using WireMock.Server;
-
-using SelfHostSync.Tests.State;
 
 namespace SelfHostSync.Tests.Notifications;
 
@@ -49,41 +48,54 @@ public sealed class NotifierTests : IDisposable
         Directory.Delete(_dir, true);
     }
 
-    private NotificationSettings Settings(TimeSpan? reminder = null) => new()
-    {
-        Ntfy = [new NtfyTarget(new Uri(_http.Url + "/topic"), null, 4)],
-        Gotify = [new GotifyTarget(new Uri(_http.Url + "/"), GotifyToken, 5)],
-        Webhooks = [new WebhookTarget(new Uri(_http.Url + "/hook"), new Dictionary<string, string> { ["X-Team"] = "ops" })],
-        Smtp = new SmtpTarget("127.0.0.1", _smtp.Port, SmtpSecurity.None, null, null, "selfhostsync@lab.lan", ["ops@lab.lan"]),
-        HeartbeatUrl = new Uri(_http.Url + "/ping"),
-        ReminderInterval = reminder,
-    };
+    private NotificationSettings Settings(TimeSpan? reminder = null) =>
+        new()
+        {
+            Ntfy = [new NtfyTarget(new Uri(_http.Url + "/topic"), null, 4)],
+            Gotify = [new GotifyTarget(new Uri(_http.Url + "/"), GotifyToken, 5)],
+            Webhooks = [new WebhookTarget(new Uri(_http.Url + "/hook"), new Dictionary<string, string> { ["X-Team"] = "ops" })],
+            Smtp = new SmtpTarget("127.0.0.1", _smtp.Port, SmtpSecurity.None, null, null, "selfhostsync@lab.lan", ["ops@lab.lan"]),
+            HeartbeatUrl = new Uri(_http.Url + "/ping"),
+            ReminderInterval = reminder,
+        };
 
-    private static RunReport Run(CheckStatus restore, bool degraded = false) => new()
-    {
-        RunId = Guid.NewGuid().ToString(),
-        StartedAt = DateTimeOffset.UnixEpoch,
-        FinishedAt = DateTimeOffset.UnixEpoch,
-        DryRun = false,
-        Degraded = degraded,
-        Sources = [new SourceReport("pbs", "pbs", !degraded, degraded ? "HTTP 503" : null)],
-        Guests =
-        [
-            new GuestReport
-            {
-                Cluster = "homelab", Vmid = 100, Node = "pve1", Type = "qemu", Name = "inference", Level = "3b", LevelReasons = [],
-                Checks = [new CheckResult(CheckIds.RestoreTested, restore, "never restored"), new CheckResult(CheckIds.OffsitePresent, CheckStatus.Fail, "no offsite copy")],
-                TagsBefore = [], TagsAfter = [], Written = false, WriteStatus = "none",
-            },
-        ],
-        Writes = 0,
-    };
+    private static RunReport Run(CheckStatus restore, bool degraded = false) =>
+        new()
+        {
+            RunId = Guid.NewGuid().ToString(),
+            StartedAt = DateTimeOffset.UnixEpoch,
+            FinishedAt = DateTimeOffset.UnixEpoch,
+            DryRun = false,
+            Degraded = degraded,
+            Sources = [new SourceReport("pbs", "pbs", !degraded, degraded ? "HTTP 503" : null)],
+            Guests =
+            [
+                new GuestReport
+                {
+                    Cluster = "homelab",
+                    Vmid = 100,
+                    Node = "pve1",
+                    Type = "qemu",
+                    Name = "inference",
+                    Level = "3b",
+                    LevelReasons = [],
+                    Checks =
+                    [
+                        new CheckResult(CheckIds.RestoreTested, restore, "never restored"),
+                        new CheckResult(CheckIds.OffsitePresent, CheckStatus.Fail, "no offsite copy"),
+                    ],
+                    TagsBefore = [],
+                    TagsAfter = [],
+                    Written = false,
+                    WriteStatus = "none",
+                },
+            ],
+            Writes = 0,
+        };
 
     /// <summary>The notifications client as the executable registers it.</summary>
-    private static IHttpClientFactory Http { get; } = new ServiceCollection()
-        .AddHttpClient(Notifier.HttpClientName).Services
-        .BuildServiceProvider()
-        .GetRequiredService<IHttpClientFactory>();
+    private static IHttpClientFactory Http { get; } =
+        new ServiceCollection().AddHttpClient(Notifier.HttpClientName).Services.BuildServiceProvider().GetRequiredService<IHttpClientFactory>();
 
     private int Hits(string path) => _http.LogEntries.Count(e => e.RequestMessage.Path == path);
 
@@ -114,7 +126,9 @@ public sealed class NotifierTests : IDisposable
         Assert.Equal("restore.tested", first.GetProperty("check").GetString());
         Assert.Contains("Subject: SelfHostSync: 1 untested restore", _smtp.Messages[0], StringComparison.Ordinal);
         Assert.Equal(4, _store.Count("notifications"));
-        Assert.DoesNotContain(_logs, e => e.RenderMessage(System.Globalization.CultureInfo.InvariantCulture).Contains(GotifyToken, StringComparison.Ordinal));
+        Assert.DoesNotContain(_logs, e =>
+            e.RenderMessage(System.Globalization.CultureInfo.InvariantCulture).Contains(GotifyToken, StringComparison.Ordinal)
+        );
     }
 
     [Fact]
@@ -170,7 +184,9 @@ public sealed class NotifierTests : IDisposable
 
         Assert.Equal(1, Hits("/hook"));
         var records = await _store.Alerts.RecentNotificationsAsync(10, CancellationToken.None);
-        Assert.Contains(records, r => r.Channel.StartsWith("ntfy:", StringComparison.Ordinal) && !r.Ok && r.Error!.Contains("502", StringComparison.Ordinal));
+        Assert.Contains(records, r =>
+            r.Channel.StartsWith("ntfy:", StringComparison.Ordinal) && !r.Ok && r.Error!.Contains("502", StringComparison.Ordinal)
+        );
         Assert.Equal(3, records.Count(r => r.Ok));
     }
 

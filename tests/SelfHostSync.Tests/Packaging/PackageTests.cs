@@ -18,7 +18,16 @@ public sealed class PackageTests
     public async Task Package_BuiltInstalledUsedRemovedPurged_AsAnOperatorWould()
     {
         Requires.Root("the test installs a package");
-        foreach (var (tool, package) in new[] { ("dpkg-deb", "dpkg"), ("lintian", "lintian"), ("systemd-analyze", "systemd"), ("runuser", "util-linux"), ("setpriv", "util-linux") })
+        foreach (
+            var (tool, package) in new[]
+            {
+                ("dpkg-deb", "dpkg"),
+                ("lintian", "lintian"),
+                ("systemd-analyze", "systemd"),
+                ("runuser", "util-linux"),
+                ("setpriv", "util-linux"),
+            }
+        )
         {
             Requires.Tool(tool, package);
         }
@@ -49,9 +58,23 @@ public sealed class PackageTests
             var secrets = Directory.CreateTempSubdirectory("shs-secrets-").FullName;
             await File.WriteAllTextAsync(Path.Combine(secrets, "pve"), "demo-homelab-token\n");
             await File.WriteAllTextAsync(Path.Combine(secrets, "pbs"), "demo-pbs-token\n");
-            var (initialised, initOut, initErr) = await Run("selfhostsync",
-                "init", "--yes", "--pve-url", run.Lab.Cluster("homelab").Server.Url.ToString(), "--pve-token-id", "selfhostsync@pve!sync", "--pve-secret-file", Path.Combine(secrets, "pve"),
-                "--pbs-url", run.Lab.BackupServer("pbs").Server.Url.ToString(), "--pbs-token-id", "selfhostsync@pbs!sync", "--pbs-secret-file", Path.Combine(secrets, "pbs"));
+            var (initialised, initOut, initErr) = await Run(
+                "selfhostsync",
+                "init",
+                "--yes",
+                "--pve-url",
+                run.Lab.Cluster("homelab").Server.Url.ToString(),
+                "--pve-token-id",
+                "selfhostsync@pve!sync",
+                "--pve-secret-file",
+                Path.Combine(secrets, "pve"),
+                "--pbs-url",
+                run.Lab.BackupServer("pbs").Server.Url.ToString(),
+                "--pbs-token-id",
+                "selfhostsync@pbs!sync",
+                "--pbs-secret-file",
+                Path.Combine(secrets, "pbs")
+            );
             Assert.True(initialised == 0, initOut + initErr);
             Assert.Equal("root:selfhostsync 640", await Stat("/etc/selfhostsync/appsettings.json"));
             Assert.Equal("root:root 600", await Stat("/etc/selfhostsync/credentials/pve-homelab"));
@@ -67,16 +90,44 @@ public sealed class PackageTests
             await Run("chown", "-R", "selfhostsync:selfhostsync", credentials);
             foreach (var command in new[] { "doctor", "sync --dry-run" })
             {
-                var (code, stdout, stderr) = await Run("runuser", ["-u", "selfhostsync", "--", "env", $"CREDENTIALS_DIRECTORY={credentials}", "selfhostsync", .. command.Split(' ')]);
+                var (code, stdout, stderr) = await Run(
+                    "runuser",
+                    ["-u", "selfhostsync", "--", "env", $"CREDENTIALS_DIRECTORY={credentials}", "selfhostsync", .. command.Split(' ')]
+                );
                 Assert.True(code == 0, $"{command}: {stdout}{stderr}");
             }
 
             // The daemon as the unit runs it (User=selfhostsync, $CREDENTIALS_DIRECTORY): it starts and answers /healthz.
             var port = DaemonProcess.FreePort();
             var configured = await File.ReadAllTextAsync("/etc/selfhostsync/appsettings.json");
-            await File.WriteAllTextAsync("/etc/selfhostsync/appsettings.json", configured.Replace("\"SelfHostSync\": {", $"\"SelfHostSync\": {{ \"ControlApi\": {{ \"Urls\": \"http://127.0.0.1:{port}\" }},", StringComparison.Ordinal));
+            await File.WriteAllTextAsync(
+                "/etc/selfhostsync/appsettings.json",
+                configured.Replace(
+                    "\"SelfHostSync\": {",
+                    $"\"SelfHostSync\": {{ \"ControlApi\": {{ \"Urls\": \"http://127.0.0.1:{port}\" }},",
+                    StringComparison.Ordinal
+                )
+            );
             // setpriv execs (runuser would stand between the signal and the daemon).
-            var daemon = Process.Start(new ProcessStartInfo("setpriv", ["--reuid=selfhostsync", "--regid=selfhostsync", "--init-groups", "env", $"CREDENTIALS_DIRECTORY={credentials}", "HOME=/var/lib/selfhostsync", "selfhostsync", "run"]) { RedirectStandardError = true, RedirectStandardOutput = true })!;
+            var daemon = Process.Start(
+                new ProcessStartInfo(
+                    "setpriv",
+                    [
+                        "--reuid=selfhostsync",
+                        "--regid=selfhostsync",
+                        "--init-groups",
+                        "env",
+                        $"CREDENTIALS_DIRECTORY={credentials}",
+                        "HOME=/var/lib/selfhostsync",
+                        "selfhostsync",
+                        "run",
+                    ]
+                )
+                {
+                    RedirectStandardError = true,
+                    RedirectStandardOutput = true,
+                }
+            )!;
             try
             {
                 using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}/") };
@@ -84,7 +135,8 @@ public sealed class PackageTests
                 for (var i = 0; i < 100 && !healthy && !daemon.HasExited; i++)
                 {
                     await Task.Delay(300);
-                    healthy = await http.GetAsync(new Uri("healthz", UriKind.Relative)).ContinueWith(t => t.IsCompletedSuccessfully && t.Result.IsSuccessStatusCode, TaskScheduler.Default);
+                    healthy = await http.GetAsync(new Uri("healthz", UriKind.Relative))
+                        .ContinueWith(t => t.IsCompletedSuccessfully && t.Result.IsSuccessStatusCode, TaskScheduler.Default);
                 }
 
                 Assert.True(healthy, daemon.HasExited ? await daemon.StandardError.ReadToEndAsync() : "no healthy /healthz within 30 s");
@@ -105,7 +157,10 @@ public sealed class PackageTests
             Assert.Equal(string.Empty, rootOwned.Trim());
 
             Assert.Equal(0, (await Run("dpkg", "-r", "selfhostsync")).Code);
-            Assert.True(Directory.Exists("/var/lib/selfhostsync") && File.Exists("/etc/selfhostsync/appsettings.json"), "remove must keep state and configuration");
+            Assert.True(
+                Directory.Exists("/var/lib/selfhostsync") && File.Exists("/etc/selfhostsync/appsettings.json"),
+                "remove must keep state and configuration"
+            );
         }
         finally
         {
@@ -134,7 +189,12 @@ public sealed class PackageTests
 
     private static async Task<(int Code, string Stdout, string Stderr)> Run(string file, params string[] args)
     {
-        var psi = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        var psi = new ProcessStartInfo(file)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
         foreach (var a in args)
         {
             psi.ArgumentList.Add(a);

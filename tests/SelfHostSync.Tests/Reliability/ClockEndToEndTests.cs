@@ -12,15 +12,42 @@ public sealed class ClockEndToEndTests
     [Fact]
     public async Task Sync_BackupDatedYearsAhead_NotFreshFindingNamesTheClockNoTagChange()
     {
-        await using var run = await LabRun.StartAsync(editScenario: s => s with
-        {
-            Clusters = [.. s.Clusters.Select(c => c.Name != "homelab" ? c : c with { Dumps = [new DumpSpec { Storage = "nas-dumps", Vmid = 130, AgeHours = 300 }] })],
-        });
+        await using var run = await LabRun.StartAsync(editScenario: s =>
+            s with
+            {
+                Clusters =
+                [
+                    .. s.Clusters.Select(c =>
+                        c.Name != "homelab"
+                            ? c
+                            : c with
+                            {
+                                Dumps =
+                                [
+                                    new DumpSpec
+                                    {
+                                        Storage = "nas-dumps",
+                                        Vmid = 130,
+                                        AgeHours = 300,
+                                    },
+                                ],
+                            }
+                    ),
+                ],
+            }
+        );
         var homelab = run.Lab.Cluster("homelab");
         Assert.Equal(0, (await Executable.RunAsync("sync", "--config", run.ConfigPath)).Code);
         var before = homelab.TagsOf(130);
 
-        homelab.Spec.Dumps.Add(new DumpSpec { Storage = "nas-dumps", Vmid = 130, AgeHours = -2 * 365 * 24 });
+        homelab.Spec.Dumps.Add(
+            new DumpSpec
+            {
+                Storage = "nas-dumps",
+                Vmid = 130,
+                AgeHours = -2 * 365 * 24,
+            }
+        );
         var (code, stdout, stderr) = await Executable.RunAsync("sync", "--json", "--config", run.ConfigPath);
 
         Assert.True(code == 3, stderr);

@@ -42,8 +42,14 @@ public sealed class FaultEndToEndTests
         Assert.Contains("pve:homelab: permission denied on GET", stderr, StringComparison.Ordinal);
         Assert.Contains("the token needs Sys.Audit", stderr, StringComparison.Ordinal);
         using var report = JsonDocument.Parse(stdout);
-        var inference = report.RootElement.GetProperty("guests").EnumerateArray().Single(g => g.GetProperty("cluster").GetString() == "homelab" && g.GetProperty("vmid").GetInt32() == 100);
-        var statuses = inference.GetProperty("checks").EnumerateArray().ToDictionary(c => c.GetProperty("id").GetString()!, c => c.GetProperty("status").GetString());
+        var inference = report
+            .RootElement.GetProperty("guests")
+            .EnumerateArray()
+            .Single(g => g.GetProperty("cluster").GetString() == "homelab" && g.GetProperty("vmid").GetInt32() == 100);
+        var statuses = inference
+            .GetProperty("checks")
+            .EnumerateArray()
+            .ToDictionary(c => c.GetProperty("id").GetString()!, c => c.GetProperty("status").GetString());
         Assert.Equal("unknown", statuses["coverage.job"]);
         Assert.Equal("pass", statuses["backup.fresh"]);
     }
@@ -66,7 +72,11 @@ public sealed class FaultEndToEndTests
     public async Task Sync_KilledAtRandomPoints_StoreStaysConsistentAndNextPassConverges()
     {
         await using var run = await LabRun.StartAsync();
-        var servers = run.Lab.Clusters.Select(c => c.Server).Concat(run.Lab.BackupServers.Select(b => b.Server)).Concat(run.Lab.Synology.Select(n => n.Server)).ToList();
+        var servers = run
+            .Lab.Clusters.Select(c => c.Server)
+            .Concat(run.Lab.BackupServers.Select(b => b.Server))
+            .Concat(run.Lab.Synology.Select(n => n.Server))
+            .ToList();
         servers.ForEach(s => s.Faults.Latency = TimeSpan.FromMilliseconds(15));
         var random = new Random(20261125);
         var killed = 0;
@@ -111,17 +121,30 @@ public sealed class FaultEndToEndTests
             }
         }
 
-        var received = run.Lab.Clusters.SelectMany(c => c.Spec.Guests.Select(g => (Key: (c.Name, g.Vmid), Writes: c.WritesOf(g.Vmid).Count))).Where(x => x.Writes > 0).ToList();
+        var received = run
+            .Lab.Clusters.SelectMany(c => c.Spec.Guests.Select(g => (Key: (c.Name, g.Vmid), Writes: c.WritesOf(g.Vmid).Count)))
+            .Where(x => x.Writes > 0)
+            .ToList();
         Assert.NotEmpty(received);
-        Assert.All(received, x => Assert.True(audited.GetValueOrDefault(x.Key) >= x.Writes, $"{x.Key}: {x.Writes} writes received, {audited.GetValueOrDefault(x.Key)} audited"));
+        Assert.All(received, x =>
+            Assert.True(
+                audited.GetValueOrDefault(x.Key) >= x.Writes,
+                $"{x.Key}: {x.Writes} writes received, {audited.GetValueOrDefault(x.Key)} audited"
+            )
+        );
     }
 
     [Fact]
     public async Task Sync_SourceSlowerThanItsTimeout_DegradedTimedOutNoTagChange()
     {
         // The resource list is read every pass (configuration reads may be kept from the last one, decision 012).
-        await using var run = await LabRun.StartAsync(text => text.Replace(
-            "\"TokenSecret\": \"demo-rented-token\",", "\"TokenSecret\": \"demo-rented-token\", \"Timeout\": \"00:00:00.500\",", StringComparison.Ordinal));
+        await using var run = await LabRun.StartAsync(text =>
+            text.Replace(
+                "\"TokenSecret\": \"demo-rented-token\",",
+                "\"TokenSecret\": \"demo-rented-token\", \"Timeout\": \"00:00:00.500\",",
+                StringComparison.Ordinal
+            )
+        );
         Assert.Equal(0, (await Executable.RunAsync("sync", "--config", run.ConfigPath)).Code);
         var before = Tags(run);
 
@@ -171,7 +194,9 @@ public sealed class FaultEndToEndTests
     [Fact]
     public async Task Sync_StateDirectoryNotWritable_Exits78NothingWritten()
     {
-        await using var run = await LabRun.StartAsync(text => System.Text.RegularExpressions.Regex.Replace(text, "\"StateDirectory\": \"[^\"]*\"", "\"StateDirectory\": \"/proc/selfhostsync-state\""));
+        await using var run = await LabRun.StartAsync(text =>
+            System.Text.RegularExpressions.Regex.Replace(text, "\"StateDirectory\": \"[^\"]*\"", "\"StateDirectory\": \"/proc/selfhostsync-state\"")
+        );
 
         var (code, stdout, stderr) = await Executable.RunAsync("sync", "--config", run.ConfigPath);
 

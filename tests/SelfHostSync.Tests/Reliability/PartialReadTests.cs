@@ -12,15 +12,34 @@ namespace SelfHostSync.Tests.Reliability;
 public sealed class PartialReadTests
 {
     // Guest 130 (jellyfin) keeps its backups only as vzdump files; as production, a wrong "no backup" would flip its tags.
-    private static LabScenario VzdumpOnlyProduction(LabScenario s, bool onLocalStorageOfPve3 = false) => s with
-    {
-        Clusters = [.. s.Clusters.Select(c => c.Name != "homelab" ? c : c with
+    private static LabScenario VzdumpOnlyProduction(LabScenario s, bool onLocalStorageOfPve3 = false) =>
+        s with
         {
-            Guests = [.. c.Guests.Select(g => g.Vmid == 130 ? g with { Tags = "prod" } : g)],
-            Storages = onLocalStorageOfPve3 ? [.. c.Storages, new StorageSpec { Storage = "local", Type = "dir", Content = "backup,iso,vztmpl" }] : c.Storages,
-            Dumps = onLocalStorageOfPve3 ? [.. c.Dumps.Select(d => d with { Storage = "local", Node = "pve3" })] : c.Dumps,
-        })],
-    };
+            Clusters =
+            [
+                .. s.Clusters.Select(c =>
+                    c.Name != "homelab"
+                        ? c
+                        : c with
+                        {
+                            Guests = [.. c.Guests.Select(g => g.Vmid == 130 ? g with { Tags = "prod" } : g)],
+                            Storages = onLocalStorageOfPve3
+                                ?
+                                [
+                                    .. c.Storages,
+                                    new StorageSpec
+                                    {
+                                        Storage = "local",
+                                        Type = "dir",
+                                        Content = "backup,iso,vztmpl",
+                                    },
+                                ]
+                                : c.Storages,
+                            Dumps = onLocalStorageOfPve3 ? [.. c.Dumps.Select(d => d with { Storage = "local", Node = "pve3" })] : c.Dumps,
+                        }
+                ),
+            ],
+        };
 
     private static Dictionary<int, string?> Tags(LabRun run) =>
         run.Lab.Cluster("homelab").Spec.Guests.ToDictionary(g => g.Vmid, g => run.Lab.Cluster("homelab").TagsOf(g.Vmid));
@@ -28,9 +47,14 @@ public sealed class PartialReadTests
     private static Dictionary<string, string?> Checks(string json, int vmid)
     {
         using var report = JsonDocument.Parse(json);
-        var guest = report.RootElement.GetProperty("guests").EnumerateArray()
+        var guest = report
+            .RootElement.GetProperty("guests")
+            .EnumerateArray()
             .Single(g => g.GetProperty("cluster").GetString() == "homelab" && g.GetProperty("vmid").GetInt32() == vmid);
-        return guest.GetProperty("checks").EnumerateArray().ToDictionary(c => c.GetProperty("id").GetString()!, c => c.GetProperty("status").GetString());
+        return guest
+            .GetProperty("checks")
+            .EnumerateArray()
+            .ToDictionary(c => c.GetProperty("id").GetString()!, c => c.GetProperty("status").GetString());
     }
 
     private static string SourceErrors(string json)
@@ -68,7 +92,11 @@ public sealed class PartialReadTests
         var (doctorCode, doctorOut, _) = await Executable.RunAsync("doctor", "--config", run.ConfigPath);
         Assert.Equal(1, doctorCode);
         Assert.Contains("PROBLEM pve:homelab: PVE hides the backups on nas-dumps", doctorOut, StringComparison.Ordinal);
-        Assert.Contains("pveum role add SelfHostSyncBackups --privs \"VM.Backup,Datastore.AllocateSpace\" && pveum acl modify / --users selfhostsync@pve --tokens 'selfhostsync@pve!sync' --roles SelfHostSyncBackups", doctorOut, StringComparison.Ordinal);
+        Assert.Contains(
+            "pveum role add SelfHostSyncBackups --privs \"VM.Backup,Datastore.AllocateSpace\" && pveum acl modify / --users selfhostsync@pve --tokens 'selfhostsync@pve!sync' --roles SelfHostSyncBackups",
+            doctorOut,
+            StringComparison.Ordinal
+        );
     }
 
     [Fact]

@@ -12,7 +12,9 @@ public sealed class PermissionEndToEndTests
     public async Task Sync_RelativeSecretNameOutsideSystemd_ResolvedInCredentialsNextToTheConfiguration()
     {
         // systemd hands the unit $CREDENTIALS_DIRECTORY; a command run by hand finds the same names in credentials/.
-        await using var run = await LabRun.StartAsync(text => text.Replace("\"TokenSecret\": \"demo-homelab-token\"", "\"TokenSecretFile\": \"pve-homelab\"", StringComparison.Ordinal));
+        await using var run = await LabRun.StartAsync(text =>
+            text.Replace("\"TokenSecret\": \"demo-homelab-token\"", "\"TokenSecretFile\": \"pve-homelab\"", StringComparison.Ordinal)
+        );
         Directory.CreateDirectory(Path.Combine(run.Directory, "credentials"));
         await File.WriteAllTextAsync(Path.Combine(run.Directory, "credentials", "pve-homelab"), "demo-homelab-token\n");
 
@@ -33,11 +35,31 @@ public sealed class PermissionEndToEndTests
             var etc = Path.Combine(dir.FullName, "etc");
             Directory.CreateDirectory(etc);
             await File.WriteAllTextAsync(Path.Combine(etc, "appsettings.json"), "{ \"SelfHostSync\": { \"Proxmox\": [] } }");
-            File.SetUnixFileMode(etc, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.GroupRead | UnixFileMode.GroupExecute);
+            File.SetUnixFileMode(
+                etc,
+                UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.GroupRead | UnixFileMode.GroupExecute
+            );
             File.SetUnixFileMode(dir.FullName, (UnixFileMode)0b111_101_101);
 
-            var psi = new ProcessStartInfo("runuser") { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
-            foreach (var a in new[] { "-u", "nobody", "--", "dotnet", Path.Combine(AppContext.BaseDirectory, "selfhostsync.dll"), "sync", "--config", Path.Combine(etc, "appsettings.json") })
+            var psi = new ProcessStartInfo("runuser")
+            {
+                RedirectStandardError = true,
+                RedirectStandardOutput = true,
+                UseShellExecute = false,
+            };
+            foreach (
+                var a in new[]
+                {
+                    "-u",
+                    "nobody",
+                    "--",
+                    "dotnet",
+                    Path.Combine(AppContext.BaseDirectory, "selfhostsync.dll"),
+                    "sync",
+                    "--config",
+                    Path.Combine(etc, "appsettings.json"),
+                }
+            )
             {
                 psi.ArgumentList.Add(a);
             }

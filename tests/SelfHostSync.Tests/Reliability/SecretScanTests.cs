@@ -12,7 +12,15 @@ namespace SelfHostSync.Tests.Reliability;
 /// </summary>
 public sealed class SecretScanTests
 {
-    private static readonly string[] Secrets = ["demo-homelab-token", "demo-rented-token", "demo-pbs-token", "demo-offsite-token", "demo-nas-password", "demo-homelab-drill-token"];
+    private static readonly string[] Secrets =
+    [
+        "demo-homelab-token",
+        "demo-rented-token",
+        "demo-pbs-token",
+        "demo-offsite-token",
+        "demo-nas-password",
+        "demo-homelab-drill-token",
+    ];
 
     [Fact]
     public async Task Run_FailurePathsEchoingSecrets_NoSecretInAnyOutputOrTheStateFile()
@@ -21,7 +29,10 @@ public sealed class SecretScanTests
         var homelab = daemon.Run.Lab.Cluster("homelab");
 
         // A proxy or server that echoes what it was sent: the error text now carries a configured secret.
-        daemon.Run.Lab.BackupServer("pbs").Server.Faults.FailPaths["/api2/json/admin/datastore/main/groups"] = (400, "token demo-pbs-token is not valid here");
+        daemon.Run.Lab.BackupServer("pbs").Server.Faults.FailPaths["/api2/json/admin/datastore/main/groups"] = (
+            400,
+            "token demo-pbs-token is not valid here"
+        );
         homelab.Server.Faults.FailPaths["/api2/json/cluster/resources"] = (500, "refusing demo-homelab-token");
         homelab.SetDrillFault(100, DrillFault.CorruptSnapshot);
         var (code, stdout, stderr) = await Executable.RunAsync("resync", "--wait", "--config", daemon.Run.ConfigPath);
@@ -31,7 +42,12 @@ public sealed class SecretScanTests
         var runId = stdout.Split(' ', StringSplitOptions.RemoveEmptyEntries).FirstOrDefault(w => Guid.TryParse(w, out _));
 
         using (var status = await daemon.Http.GetFromJsonAsync<JsonDocument>("api/status"))
-        using (var drill = new HttpRequestMessage(HttpMethod.Post, "api/drills") { Content = new StringContent("{\"guest\":\"homelab/100\"}", Encoding.UTF8, "application/json") })
+        using (
+            var drill = new HttpRequestMessage(HttpMethod.Post, "api/drills")
+            {
+                Content = new StringContent("{\"guest\":\"homelab/100\"}", Encoding.UTF8, "application/json"),
+            }
+        )
         {
             drill.Headers.Add("X-CSRF-Token", status!.RootElement.GetProperty("csrfToken").GetString());
             (await daemon.Http.SendAsync(drill)).Dispose();
@@ -45,8 +61,11 @@ public sealed class SecretScanTests
         }
 
         var pages = new List<string>();
-        foreach (var path in new[] { "", "metrics", "api/status", "api/guests", "api/drills", "healthz" }
-            .Concat(runId is null ? [] : [$"api/runs/{runId}"]))
+        foreach (
+            var path in new[] { "", "metrics", "api/status", "api/guests", "api/drills", "healthz" }.Concat(
+                runId is null ? [] : [$"api/runs/{runId}"]
+            )
+        )
         {
             pages.Add(await daemon.Http.GetStringAsync(path));
         }
@@ -56,7 +75,12 @@ public sealed class SecretScanTests
         var files = Directory.GetFiles(state, "selfhostsync.db*").Select(f => Encoding.UTF8.GetString(File.ReadAllBytes(f)));
 
         Assert.True(pages.Any(p => p.Contains("is not valid here", StringComparison.Ordinal)), $"run {runId}; stdout {stdout}; log {log}");
-        var outputs = pages.Select((p, i) => ($"page {i}", p)).Append(("log", log)).Append(("stdout", stdout)).Append(("stderr", stderr)).Concat(files.Select((f, i) => ($"state file {i}", f)));
+        var outputs = pages
+            .Select((p, i) => ($"page {i}", p))
+            .Append(("log", log))
+            .Append(("stdout", stdout))
+            .Append(("stderr", stderr))
+            .Concat(files.Select((f, i) => ($"state file {i}", f)));
         foreach (var (what, text) in outputs)
         {
             foreach (var secret in Secrets)

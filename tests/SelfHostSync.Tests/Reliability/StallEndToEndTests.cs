@@ -12,18 +12,31 @@ namespace SelfHostSync.Tests.Reliability;
 public sealed class StallEndToEndTests
 {
     /// <summary>Per-request deadlines of a second or two, so the stalls are found quickly (retries included).</summary>
-    private static string ShortTimeouts(string text) => text
-        .Replace("\"TokenSecret\": \"demo-homelab-token\",", "\"TokenSecret\": \"demo-homelab-token\", \"Timeout\": \"00:00:01\",", StringComparison.Ordinal)
-        .Replace("\"TokenSecret\": \"demo-pbs-token\",", "\"TokenSecret\": \"demo-pbs-token\", \"Timeout\": \"00:00:01\",", StringComparison.Ordinal)
-        .Replace("\"Password\": \"demo-nas-password\",", "\"Password\": \"demo-nas-password\", \"Timeout\": \"00:00:02\",", StringComparison.Ordinal);
+    private static string ShortTimeouts(string text) =>
+        text.Replace(
+                "\"TokenSecret\": \"demo-homelab-token\",",
+                "\"TokenSecret\": \"demo-homelab-token\", \"Timeout\": \"00:00:01\",",
+                StringComparison.Ordinal
+            )
+            .Replace(
+                "\"TokenSecret\": \"demo-pbs-token\",",
+                "\"TokenSecret\": \"demo-pbs-token\", \"Timeout\": \"00:00:01\",",
+                StringComparison.Ordinal
+            )
+            .Replace(
+                "\"Password\": \"demo-nas-password\",",
+                "\"Password\": \"demo-nas-password\", \"Timeout\": \"00:00:02\",",
+                StringComparison.Ordinal
+            );
 
-    public static TheoryData<string, string, bool> Stalls => new()
-    {
-        { "homelab", "/api2/json/cluster/resources", false },
-        { "homelab", "/api2/json/cluster/resources", true },
-        { "pbs", "/api2/json/admin/datastore/main/snapshots", false },
-        { "nas", "/webapi/entry.cgi", false },
-    };
+    public static TheoryData<string, string, bool> Stalls =>
+        new()
+        {
+            { "homelab", "/api2/json/cluster/resources", false },
+            { "homelab", "/api2/json/cluster/resources", true },
+            { "pbs", "/api2/json/admin/datastore/main/snapshots", false },
+            { "nas", "/webapi/entry.cgi", false },
+        };
 
     [Theory]
     [MemberData(nameof(Stalls))]
@@ -66,10 +79,11 @@ public sealed class StallEndToEndTests
         Assert.Contains("degraded false", stdout, StringComparison.Ordinal);
     }
 
-    private static LabFaults Faults(LabRun run, string server) => server switch
-    {
-        "nas" => run.Lab.Nas("nas").Server.Faults,
-        "pbs" => run.Lab.BackupServer("pbs").Server.Faults,
-        _ => run.Lab.Cluster(server).Server.Faults,
-    };
+    private static LabFaults Faults(LabRun run, string server) =>
+        server switch
+        {
+            "nas" => run.Lab.Nas("nas").Server.Faults,
+            "pbs" => run.Lab.BackupServer("pbs").Server.Faults,
+            _ => run.Lab.Cluster(server).Server.Faults,
+        };
 }

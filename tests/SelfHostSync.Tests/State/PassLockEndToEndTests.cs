@@ -31,7 +31,12 @@ public sealed class PassLockEndToEndTests
     public async Task Daemon_PassByHandHoldsTheLock_DaemonWaitsThenPasses()
     {
         await using var daemon = await DaemonProcess.StartAsync();
-        var held = new FileStream(Path.Combine(daemon.Run.Directory, "state", "pass.lock"), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+        var held = new FileStream(
+            Path.Combine(daemon.Run.Directory, "state", "pass.lock"),
+            FileMode.OpenOrCreate,
+            FileAccess.ReadWrite,
+            FileShare.None
+        );
         var resync = Executable.RunAsync("resync", "--wait", "--config", daemon.Run.ConfigPath);
         await Task.Delay(TimeSpan.FromSeconds(2));
         Assert.False(resync.IsCompleted, "the daemon passed while another process held the pass lock");

@@ -28,7 +28,11 @@ public sealed class StateStoreTests : IDisposable
         var now = new DateTimeOffset(2026, 12, 2, 12, 0, 0, TimeSpan.Zero);
         using (var store = OpenState.In(_dir))
         {
-            await store.KeptReads.SaveKeptReadsAsync([new("pve:a/jobs", "[1]", now.AddDays(-8)), new("pve:a/storages", "[2]", now.AddHours(-2))], now.AddDays(-8), CancellationToken.None);
+            await store.KeptReads.SaveKeptReadsAsync(
+                [new("pve:a/jobs", "[1]", now.AddDays(-8)), new("pve:a/storages", "[2]", now.AddHours(-2))],
+                now.AddDays(-8),
+                CancellationToken.None
+            );
             await store.KeptReads.SaveKeptReadsAsync([new("pve:a/storages", "[3]", now)], now, CancellationToken.None);
         }
 
@@ -75,7 +79,9 @@ public sealed class StateStoreTests : IDisposable
         {
             connection.Open();
             using var cmd = connection.CreateCommand();
-            cmd.CommandText = Migrations.All[0] + "\nPRAGMA user_version = 1;\nINSERT INTO restore_tests (id, cluster, vmid, kind, at, passed) VALUES ('t1', 'homelab', 100, 'Manual', 1700000000, 1);";
+            cmd.CommandText =
+                Migrations.All[0]
+                + "\nPRAGMA user_version = 1;\nINSERT INTO restore_tests (id, cluster, vmid, kind, at, passed) VALUES ('t1', 'homelab', 100, 'Manual', 1700000000, 1);";
             cmd.ExecuteNonQuery();
         }
 
@@ -92,12 +98,14 @@ public sealed class StateStoreTests : IDisposable
         var now = new DateTimeOffset(2026, 11, 25, 0, 0, 0, TimeSpan.Zero);
         var guest = new GuestKey("homelab", 100);
         await store.Runs.RecordRestoreTestsAsync(
-        [
-            new RestoreTest("old-pass", guest, RestoreTestKind.Manual, now.AddDays(-400), true, null, null, null),
-            new RestoreTest("older-pass", guest, RestoreTestKind.Manual, now.AddDays(-500), true, null, null, null),
-            new RestoreTest("old-fail", guest, RestoreTestKind.Manual, now.AddDays(-300), false, null, null, null),
-            new RestoreTest("recent", new GuestKey("homelab", 101), RestoreTestKind.Manual, now.AddDays(-10), true, null, null, null),
-        ], CancellationToken.None);
+            [
+                new RestoreTest("old-pass", guest, RestoreTestKind.Manual, now.AddDays(-400), true, null, null, null),
+                new RestoreTest("older-pass", guest, RestoreTestKind.Manual, now.AddDays(-500), true, null, null, null),
+                new RestoreTest("old-fail", guest, RestoreTestKind.Manual, now.AddDays(-300), false, null, null, null),
+                new RestoreTest("recent", new GuestKey("homelab", 101), RestoreTestKind.Manual, now.AddDays(-10), true, null, null, null),
+            ],
+            CancellationToken.None
+        );
         await store.Runs.BeginRunAsync("old-run", now.AddDays(-200), false, CancellationToken.None);
         await store.Runs.BeginRunAsync("new-run", now.AddDays(-1), false, CancellationToken.None);
 

@@ -5,17 +5,23 @@ namespace SelfHostSync.Tests.Synology;
 /// <summary>The NAS as evidence, through the real executable: Hyper Backup as offsite copy, volume health as tags.</summary>
 public sealed class NasEndToEndTests
 {
-    private static LabScenario WithC2SuccessHoursAgo(LabScenario s, double hours) => s with
-    {
-        Synology = [.. s.Synology.Select(n => n with
+    private static LabScenario WithC2SuccessHoursAgo(LabScenario s, double hours) =>
+        s with
         {
-            HyperBackupTasks = [.. n.HyperBackupTasks.Select(t => t.Name == "dumps to C2" ? t with { LastSuccessAgeHours = hours } : t)],
-        })],
-    };
+            Synology =
+            [
+                .. s.Synology.Select(n =>
+                    n with
+                    {
+                        HyperBackupTasks = [.. n.HyperBackupTasks.Select(t => t.Name == "dumps to C2" ? t with { LastSuccessAgeHours = hours } : t)],
+                    }
+                ),
+            ],
+        };
 
     [Theory]
-    [InlineData(6, false)]   // succeeded after the newest dump (20 h old): offsite
-    [InlineData(200, true)]  // last success before every dump (20 h and 188 h old): nothing is off site
+    [InlineData(6, false)] // succeeded after the newest dump (20 h old): offsite
+    [InlineData(200, true)] // last success before every dump (20 h and 188 h old): nothing is off site
     public async Task Sync_VzdumpOnlyGuest_OffsiteOnlyWhenC2RanAfterTheNewestDump(double successHoursAgo, bool warned)
     {
         await using var run = await LabRun.StartAsync(editScenario: s => WithC2SuccessHoursAgo(s, successHoursAgo));
