@@ -43,7 +43,7 @@ public class AlertBenchmarks
                     Node = "n1",
                     Type = "qemu",
                     Name = $"guest-{i}",
-                    Level = "3b",
+                    Level = SelfHostSync.Core.Matrix.Level.Production,
                     LevelReasons = [],
                     Checks = CheckIdsPerGuest
                         .Select((id, c) => new CheckResult(id, (i + c) % 3 == 0 ? CheckStatus.Fail : CheckStatus.Pass, "detail"))
@@ -51,7 +51,7 @@ public class AlertBenchmarks
                     TagsBefore = [],
                     TagsAfter = [],
                     Written = false,
-                    WriteStatus = "none",
+                    WriteStatus = GuestWriteStatus.None,
                 }
             );
         }

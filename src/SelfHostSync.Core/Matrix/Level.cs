@@ -1,21 +1,29 @@
+using System.Text.Json.Serialization;
+
 namespace SelfHostSync.Core.Matrix;
 
-/// <summary>A place on the self-hosting responsibility matrix.</summary>
+/// <summary>A place on the self-hosting responsibility matrix; in reports as its code (0, 1, 2, 3a, 3b).</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<Level>))]
 public enum Level
 {
     /// <summary>0 — SaaS: the vendor owns hardware, services and backups.</summary>
+    [JsonStringEnumMemberName("0")]
     Saas,
 
     /// <summary>1 — hosted or managed platform.</summary>
+    [JsonStringEnumMemberName("1")]
     Managed,
 
     /// <summary>2 — VPS or cloud VM: the provider owns the hardware, you own everything above it.</summary>
+    [JsonStringEnumMemberName("2")]
     Vps,
 
     /// <summary>3a — full-stack homelab: wipeable and rebuildable from documentation.</summary>
+    [JsonStringEnumMemberName("3a")]
     Homelab,
 
     /// <summary>3b — full-stack production: monitored, backed up, restores tested.</summary>
+    [JsonStringEnumMemberName("3b")]
     Production,
 }
 

@@ -1,4 +1,5 @@
 using SelfHostSync.Core.Checks;
+using SelfHostSync.Core.Matrix;
 
 namespace SelfHostSync.Core.Sync;
 
@@ -48,7 +49,7 @@ public sealed record GuestReport
 
     public string? Name { get; init; }
 
-    public required string Level { get; init; }
+    public required Level Level { get; init; }
 
     public required IReadOnlyList<string> LevelReasons { get; init; }
 
@@ -62,10 +63,9 @@ public sealed record GuestReport
 
     public required bool Written { get; init; }
 
-    /// <summary>none, written, unchanged, dry-run, disabled, conflict, locked, failed.</summary>
-    public required string WriteStatus { get; init; }
+    public required GuestWriteStatus WriteStatus { get; init; }
 
     public string? WriteDetail { get; init; }
 }
 
-public sealed record InventoryReport(string Name, string Level, string? Vendor, IReadOnlyList<CheckResult> Checks);
+public sealed record InventoryReport(string Name, Level Level, string? Vendor, IReadOnlyList<CheckResult> Checks);

@@ -170,14 +170,14 @@ public sealed class SyncPass(IReadOnlyList<IEvidenceSource> sources, ITagWriter 
         var plan = verdict.Plan;
         var status = outcome?.Status switch
         {
-            null when !plan.HasChanges => "none",
-            null when dryRun => "dry-run",
-            null => "disabled",
-            TagWriteStatus.Written => "written",
-            TagWriteStatus.Unchanged => "unchanged",
-            TagWriteStatus.Conflict => "conflict",
-            TagWriteStatus.Locked => "locked",
-            _ => "failed",
+            null when !plan.HasChanges => GuestWriteStatus.None,
+            null when dryRun => GuestWriteStatus.DryRun,
+            null => GuestWriteStatus.Disabled,
+            TagWriteStatus.Written => GuestWriteStatus.Written,
+            TagWriteStatus.Unchanged => GuestWriteStatus.Unchanged,
+            TagWriteStatus.Conflict => GuestWriteStatus.Conflict,
+            TagWriteStatus.Locked => GuestWriteStatus.Locked,
+            _ => GuestWriteStatus.Failed,
         };
         return new GuestReport
         {
@@ -186,7 +186,7 @@ public sealed class SyncPass(IReadOnlyList<IEvidenceSource> sources, ITagWriter 
             Node = guest.Node,
             Type = guest.TypeCode,
             Name = guest.Name,
-            Level = verdict.Classification.Level.ToCode(),
+            Level = verdict.Classification.Level,
             LevelReasons = verdict.Classification.Reasons,
             LevelCertain = verdict.Classification.Certain,
             Checks = verdict.Checks,
@@ -199,7 +199,7 @@ public sealed class SyncPass(IReadOnlyList<IEvidenceSource> sources, ITagWriter 
     }
 
     private InventoryReport InventoryReportOf(InventoryEntry entry, DateTimeOffset now) =>
-        new(entry.Name, entry.Level.ToCode(), entry.Vendor, InventoryAssessor.Assess(entry, settings.Policies.For(entry.Level), now));
+        new(entry.Name, entry.Level, entry.Vendor, InventoryAssessor.Assess(entry, settings.Policies.For(entry.Level), now));
 
     private static IReadOnlyList<string> Sorted(IReadOnlyList<string> tags) => tags.Order(StringComparer.OrdinalIgnoreCase).ToList();
 

@@ -132,7 +132,7 @@ internal static class Commands
         console.MarkupLine(
             $"[bold]{Markup.Escape(g.Cluster)}/{g.Vmid}[/] {Markup.Escape(g.Name ?? string.Empty)} ({g.Type} on {Markup.Escape(g.Node)})"
         );
-        console.MarkupLine($"level [bold]{g.Level}[/]{(g.LevelCertain ? string.Empty : " (uncertain: level tags left as they are)")}");
+        console.MarkupLine($"level [bold]{g.Level.ToCode()}[/]{(g.LevelCertain ? string.Empty : " (uncertain: level tags left as they are)")}");
         foreach (var r in g.LevelReasons)
         {
             console.MarkupLine($"  because {Markup.Escape(r)}");

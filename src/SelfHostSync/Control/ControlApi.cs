@@ -248,7 +248,7 @@ internal static class ControlApi
         };
         foreach (var level in (last?.Guests.Select(g => g.Level) ?? []).Concat(last?.Inventory.Select(i => i.Level) ?? []))
         {
-            levels[level] = levels.GetValueOrDefault(level) + 1;
+            levels[level.ToCode()] = levels.GetValueOrDefault(level.ToCode()) + 1;
         }
 
         return new

@@ -1,4 +1,5 @@
 using SelfHostSync.Core.Checks;
+using SelfHostSync.Core.Matrix;
 using SelfHostSync.Core.Sync;
 using SelfHostSync.Http;
 using SelfHostSync.Output;
@@ -36,14 +37,14 @@ internal static class Metrics
             "selfhostsync_guest_level",
             "gauge",
             "Responsibility level of a Proxmox guest (always 1; the level is a label)",
-            guests.Select(g => (L(("cluster", g.Cluster), ("vmid", Id(g.Vmid)), ("name", g.Name ?? string.Empty), ("level", g.Level)), 1.0)),
+            guests.Select(g => (L(("cluster", g.Cluster), ("vmid", Id(g.Vmid)), ("name", g.Name ?? string.Empty), ("level", g.Level.ToCode())), 1.0)),
             cancellationToken
         );
         await text.FamilyAsync(
             "selfhostsync_inventory_level",
             "gauge",
             "Responsibility level of a system outside Proxmox (Inventory)",
-            (last?.Inventory ?? []).Select(i => (L(("name", i.Name), ("level", i.Level)), 1.0)),
+            (last?.Inventory ?? []).Select(i => (L(("name", i.Name), ("level", i.Level.ToCode())), 1.0)),
             cancellationToken
         );
         await text.FamilyAsync(

@@ -1,5 +1,6 @@
 using System.Globalization;
 using SelfHostSync.Core.Checks;
+using SelfHostSync.Core.Matrix;
 using SelfHostSync.Core.Sync;
 using SelfHostSync.Core.Text;
 using SelfHostSync.State;
@@ -132,8 +133,8 @@ internal static class DashboardPage
         );
         foreach (var row in Matrix)
         {
-            var guests = last?.Guests.Where(g => g.Level == row.Level).ToList() ?? [];
-            var inventory = last?.Inventory.Where(i => i.Level == row.Level).ToList() ?? [];
+            var guests = last?.Guests.Where(g => g.Level.ToCode() == row.Level).ToList() ?? [];
+            var inventory = last?.Inventory.Where(i => i.Level.ToCode() == row.Level).ToList() ?? [];
             var failing =
                 guests.Count(g => g.Checks.Any(c => c.Status == CheckStatus.Fail))
                 + inventory.Count(i => i.Checks.Any(c => c.Status == CheckStatus.Fail));
@@ -167,7 +168,7 @@ internal static class DashboardPage
         foreach (var g in (last?.Guests ?? []).OrderBy(g => g.Cluster, StringComparer.Ordinal).ThenBy(g => g.Vmid))
         {
             var key = string.Create(CultureInfo.InvariantCulture, $"{g.Cluster}/{g.Vmid}");
-            h.Open("tr", ("data-guest", key), ("data-level", g.Level))
+            h.Open("tr", ("data-guest", key), ("data-level", g.Level.ToCode()))
                 .Raw("<td><details><summary>")
                 .Text(key)
                 .Raw(" ")
@@ -184,7 +185,7 @@ internal static class DashboardPage
             }
 
             h.Element("li", "tags: " + string.Join(';', g.TagsAfter));
-            h.Raw("</ul></details></td><td>").Element("span", g.Level, ("class", "chip l" + g.Level)).Raw("</td>");
+            h.Raw("</ul></details></td><td>").Element("span", g.Level.ToCode(), ("class", "chip l" + g.Level.ToCode())).Raw("</td>");
             foreach (var id in CheckIds.GuestChecks)
             {
                 var c = g.Checks.FirstOrDefault(x => x.Id == id);
@@ -232,7 +233,7 @@ internal static class DashboardPage
             h.Open("tr", ("data-inventory", i.Name))
                 .Element("td", i.Name)
                 .Raw("<td>")
-                .Element("span", i.Level, ("class", "chip l" + i.Level))
+                .Element("span", i.Level.ToCode(), ("class", "chip l" + i.Level.ToCode()))
                 .Raw("</td>")
                 .Element("td", i.Vendor ?? "—")
                 .Raw("<td>");

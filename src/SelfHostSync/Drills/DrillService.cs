@@ -62,9 +62,7 @@ internal sealed class DrillService
     /// <summary>Plans drills: one for <paramref name="guest"/>, else up to MaxParallel in drill order.</summary>
     public async Task<DrillPlan> PlanAsync(GuestKey? guest, RunReport? report, CancellationToken cancellationToken)
     {
-        var known = (report?.Guests ?? [])
-            .Select(g => new DrillCandidate(new GuestKey(g.Cluster, g.Vmid), LevelCodes.TryParse(g.Level, out var l) ? l : Level.Homelab, g.Name))
-            .ToList();
+        var known = (report?.Guests ?? []).Select(g => new DrillCandidate(new GuestKey(g.Cluster, g.Vmid), g.Level, g.Name)).ToList();
         if (guest is { } key)
         {
             var candidate = known.FirstOrDefault(c => c.Key == key) ?? new DrillCandidate(key, Level.Production, null);

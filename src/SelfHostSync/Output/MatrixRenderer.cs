@@ -1,4 +1,5 @@
 using SelfHostSync.Core.Checks;
+using SelfHostSync.Core.Matrix;
 using SelfHostSync.Core.Sync;
 using Spectre.Console;
 
@@ -16,19 +17,14 @@ internal static class MatrixRenderer
         table.AddColumn("Guest");
         table.AddColumn("Failing checks");
         table.AddColumn("Tags");
-        foreach (
-            var g in report
-                .Guests.OrderByDescending(g => g.Level, StringComparer.Ordinal)
-                .ThenBy(g => g.Cluster, StringComparer.Ordinal)
-                .ThenBy(g => g.Vmid)
-        )
+        foreach (var g in report.Guests.OrderByDescending(g => g.Level).ThenBy(g => g.Cluster, StringComparer.Ordinal).ThenBy(g => g.Vmid))
         {
             var failing = g
                 .Checks.Where(c => c.Status is CheckStatus.Fail or CheckStatus.Unknown or CheckStatus.Warn)
                 .Select(c => $"{Colour(c.Status)}{Markup.Escape(c.Id)}[/]")
                 .ToList();
             table.AddRow(
-                new Markup($"[bold]{Markup.Escape(g.Level)}[/]"),
+                new Markup($"[bold]{g.Level.ToCode()}[/]"),
                 new Markup($"{Markup.Escape(g.Cluster)}/{g.Vmid} {Markup.Escape(g.Name ?? string.Empty)}"),
                 new Markup(failing.Count == 0 ? "[green]all pass[/]" : string.Join(' ', failing)),
                 new Markup(Markup.Escape(TagSummary(g)))
@@ -39,7 +35,7 @@ internal static class MatrixRenderer
         {
             var failing = i.Checks.Where(c => c.Status != CheckStatus.Pass).Select(c => $"{Colour(c.Status)}{Markup.Escape(c.Id)}[/]").ToList();
             table.AddRow(
-                new Markup($"[bold]{Markup.Escape(i.Level)}[/]"),
+                new Markup($"[bold]{i.Level.ToCode()}[/]"),
                 new Markup($"inventory {Markup.Escape(i.Name)}"),
                 new Markup(failing.Count == 0 ? "[green]all pass[/]" : string.Join(' ', failing)),
                 new Markup("[grey](not in Proxmox)[/]")
@@ -62,7 +58,7 @@ internal static class MatrixRenderer
         var added = g.TagsAfter.Except(g.TagsBefore, StringComparer.OrdinalIgnoreCase).Select(t => "+" + t);
         var removed = g.TagsBefore.Except(g.TagsAfter, StringComparer.OrdinalIgnoreCase).Select(t => "-" + t);
         var changes = added.Concat(removed).ToList();
-        return changes.Count == 0 ? "unchanged" : $"{string.Join(' ', changes)} ({g.WriteStatus})";
+        return changes.Count == 0 ? "unchanged" : $"{string.Join(' ', changes)} ({g.WriteStatus.ToCode()})";
     }
 
     private static string Colour(CheckStatus status) =>

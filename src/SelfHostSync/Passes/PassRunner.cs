@@ -66,9 +66,9 @@ internal sealed class PassRunner(
             log.Warning("Source {Kind}:{Source} degraded: {Error}", source.Kind, source.Name, source.Error);
         }
 
-        foreach (var g in report.Guests.Where(g => g.WriteStatus is "conflict" or "locked" or "failed"))
+        foreach (var g in report.Guests.Where(g => g.WriteStatus.IsDeferredOrFailed()))
         {
-            if (g.WriteStatus == "failed")
+            if (g.WriteStatus == GuestWriteStatus.Failed)
             {
                 log.Error("Tag write for {Cluster}/{Vmid} failed: {Detail}", g.Cluster, g.Vmid, g.WriteDetail);
             }

@@ -175,7 +175,7 @@ internal sealed class RunStore(StateDatabase db, TimeProvider time) : IStateStor
                         check.Parameters.AddWithValue("$run", report.RunId);
                         check.Parameters.AddWithValue("$cluster", g.Cluster);
                         check.Parameters.AddWithValue("$vmid", g.Vmid);
-                        check.Parameters.AddWithValue("$level", g.Level);
+                        check.Parameters.AddWithValue("$level", g.Level.ToCode());
                         check.Parameters.AddWithValue("$check", c.Id);
                         check.Parameters.AddWithValue("$status", c.Status.ToString().ToLowerInvariant());
                         check.Parameters.AddWithValue("$detail", c.Detail);

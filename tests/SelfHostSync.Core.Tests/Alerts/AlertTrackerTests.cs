@@ -1,5 +1,6 @@
 using SelfHostSync.Core.Alerts;
 using SelfHostSync.Core.Checks;
+using SelfHostSync.Core.Matrix;
 using SelfHostSync.Core.Sync;
 
 namespace SelfHostSync.Core.Tests.Alerts;
@@ -38,7 +39,7 @@ public sealed class AlertTrackerTests
                         Node = "pve1",
                         Type = "qemu",
                         Name = "inference",
-                        Level = certain ? "3b" : "3a",
+                        Level = certain ? Level.Production : Level.Homelab,
                         LevelReasons = [],
                         LevelCertain = certain,
                         Checks =
@@ -49,7 +50,7 @@ public sealed class AlertTrackerTests
                         TagsBefore = [],
                         TagsAfter = [],
                         Written = false,
-                        WriteStatus = "none",
+                        WriteStatus = GuestWriteStatus.None,
                     },
                 ]
                 : [],
@@ -163,7 +164,7 @@ public sealed class AlertTrackerTests
     {
         var withInventory = Run(CheckStatus.Pass) with
         {
-            Inventory = [new InventoryReport("Mail", "0", null, [new CheckResult(CheckIds.MfaEnforced, CheckStatus.Fail, "no MFA")])],
+            Inventory = [new InventoryReport("Mail", Level.Saas, null, [new CheckResult(CheckIds.MfaEnforced, CheckStatus.Fail, "no MFA")])],
         };
         var (_, open) = AlertTracker.Advance(None, withInventory, Build.Now);
 
@@ -180,7 +181,7 @@ public sealed class AlertTrackerTests
         var run = Run(CheckStatus.Pass);
         var onlyDocs = run with
         {
-            Guests = [run.Guests[0] with { Level = "3a", Checks = [new CheckResult(CheckIds.DocsPresent, CheckStatus.Pass, "notes")] }],
+            Guests = [run.Guests[0] with { Level = Level.Homelab, Checks = [new CheckResult(CheckIds.DocsPresent, CheckStatus.Pass, "notes")] }],
         };
 
         var (events, after) = AlertTracker.Advance(open, onlyDocs, Build.Now);
@@ -201,8 +202,8 @@ public sealed class AlertTrackerTests
             Guests = [run.Guests[0], guest10],
             Inventory =
             [
-                new InventoryReport("Mail", "0", null, [new CheckResult(CheckIds.ExportTested, CheckStatus.Pass, "exported")]),
-                new InventoryReport("Mail:EU", "0", null, [new CheckResult(CheckIds.MfaEnforced, CheckStatus.Fail, "no MFA")]),
+                new InventoryReport("Mail", Level.Saas, null, [new CheckResult(CheckIds.ExportTested, CheckStatus.Pass, "exported")]),
+                new InventoryReport("Mail:EU", Level.Saas, null, [new CheckResult(CheckIds.MfaEnforced, CheckStatus.Fail, "no MFA")]),
             ],
         };
         var (_, open) = AlertTracker.Advance(None, both, Build.Now);

@@ -92,7 +92,7 @@ public sealed class SyncPassTests
             _pve.Tags[new GuestKey("homelab", 101)].Order(StringComparer.OrdinalIgnoreCase)
         );
         var inference = report.Guests.Single(g => g.Vmid == 100);
-        Assert.Equal("3b", inference.Level);
+        Assert.Equal(Level.Production, inference.Level);
         Assert.True(inference.Written);
         Assert.Equal(["prod"], inference.TagsBefore);
         Assert.Equal(CheckStatus.Fail, inference.Checks.Single(c => c.Id == CheckIds.RestoreTested).Status);
@@ -116,7 +116,7 @@ public sealed class SyncPassTests
         await Run();
         var second = await Run();
         Assert.Equal(0, second.Writes);
-        Assert.All(second.Guests, g => Assert.Equal("none", g.WriteStatus));
+        Assert.All(second.Guests, g => Assert.Equal(GuestWriteStatus.None, g.WriteStatus));
     }
 
     [Fact]
@@ -127,7 +127,7 @@ public sealed class SyncPassTests
         Assert.Empty(_store.Audit);
         Assert.Equal(["prod"], _pve.Tags[new GuestKey("homelab", 100)]);
         var g = report.Guests.Single(x => x.Vmid == 100);
-        Assert.Equal("dry-run", g.WriteStatus);
+        Assert.Equal(GuestWriteStatus.DryRun, g.WriteStatus);
         Assert.Contains("level-3b", g.TagsAfter);
     }
 
@@ -136,7 +136,7 @@ public sealed class SyncPassTests
     {
         var report = await Run(settings: new SyncSettings { WriteTags = false });
         Assert.Equal(0, _pve.Writes);
-        Assert.All(report.Guests, g => Assert.Equal("disabled", g.WriteStatus));
+        Assert.All(report.Guests, g => Assert.Equal(GuestWriteStatus.Disabled, g.WriteStatus));
     }
 
     [Fact]
@@ -197,7 +197,7 @@ public sealed class SyncPassTests
         var first = await Run();
         Assert.Equal(0, first.Writes);
         Assert.Equal(0, first.WriteFailures);
-        Assert.All(first.Guests, g => Assert.Equal("conflict", g.WriteStatus));
+        Assert.All(first.Guests, g => Assert.Equal(GuestWriteStatus.Conflict, g.WriteStatus));
 
         var second = await Run();
         Assert.Equal(2, second.Writes);
@@ -210,7 +210,7 @@ public sealed class SyncPassTests
         _guests[0] = locked;
         var report = await Run();
         var g = report.Guests.Single(x => x.Vmid == 100);
-        Assert.Equal("locked", g.WriteStatus);
+        Assert.Equal(GuestWriteStatus.Locked, g.WriteStatus);
         Assert.False(g.Written);
         Assert.Equal(["prod"], _pve.Tags[locked.Key]);
     }
@@ -229,7 +229,7 @@ public sealed class SyncPassTests
     {
         var report = await Run();
         var mail = Assert.Single(report.Inventory);
-        Assert.Equal("0", mail.Level);
+        Assert.Equal(Level.Saas, mail.Level);
         Assert.Equal(CheckStatus.Fail, mail.Checks.Single(c => c.Id == CheckIds.ExportTested).Status);
     }
 

@@ -77,7 +77,7 @@ public sealed class NotifierTests : IDisposable
                     Node = "pve1",
                     Type = "qemu",
                     Name = "inference",
-                    Level = "3b",
+                    Level = SelfHostSync.Core.Matrix.Level.Production,
                     LevelReasons = [],
                     Checks =
                     [
@@ -87,7 +87,7 @@ public sealed class NotifierTests : IDisposable
                     TagsBefore = [],
                     TagsAfter = [],
                     Written = false,
-                    WriteStatus = "none",
+                    WriteStatus = GuestWriteStatus.None,
                 },
             ],
             Writes = 0,
