@@ -390,7 +390,8 @@ public sealed class SyncEndToEndTests
         var path = Path.Combine(dir, "appsettings.json");
         await File.WriteAllTextAsync(
             path,
-            "{ \"SelfHostSync\": { \"DryRun\": \"maybe\", \"Tags\": { \"Wirte\": false }, \"Inventory\": { \"Name\": \"Mail\" } } }"
+            "{ \"SelfHostSync\": { \"DryRun\": \"maybe\", \"Tags\": { \"Wirte\": false }, \"Inventory\": { \"Name\": \"Mail\" }, "
+                + "\"Proxmox\": [ { \"Name\": \"x\", \"Url\": \"https://pve:8006\", \"TokenId\": \"a@pve!b\", \"TokenSecret\": \"s\" } ] } }"
         );
 
         var (code, stdout, stderr) = await Executable.RunAsync("sync", "--config", path);
@@ -406,6 +407,36 @@ public sealed class SyncEndToEndTests
         var lines = stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         Assert.Equal(expected, lines.Order(StringComparer.Ordinal));
         Assert.False(Directory.Exists(Path.Combine(dir, "state")));
+        Directory.Delete(dir, true);
+    }
+
+    [Fact]
+    public async Task Sync_MisspeltKeyWrongTypeAndCrossFieldError_ThreeLinesAndExit78()
+    {
+        // The shape problems (a misspelt key, a value of the wrong type) no longer hide the value problems behind them.
+        var dir = Directory.CreateTempSubdirectory("shs-badcfg-").FullName;
+        var path = Path.Combine(dir, "appsettings.json");
+        await File.WriteAllTextAsync(
+            path,
+            "{ \"SelfHostSync\": { \"Tags\": { \"Wirte\": false }, \"DryRun\": \"maybe\", \"Proxmox\": [ { \"Name\": \"x\", \"Url\": \"https://pve:8006\", "
+                + "\"TokenId\": \"a@pve!b\", \"TokenSecret\": \"s\", \"InsecureSkipVerify\": true, "
+                + "\"Fingerprint\": \"AA:BB:CC:DD:EE:FF:00:11:22:33:44:55:66:77:88:99:AA:BB:CC:DD:EE:FF:00:11:22:33:44:55:66:77:88:99\" } ] } }"
+        );
+
+        var (code, stdout, stderr) = await Executable.RunAsync("sync", "--config", path);
+
+        Assert.Equal(78, code);
+        Assert.Empty(stdout);
+        string[] expected =
+        [
+            "config: appsettings.json: DryRun: 'maybe' is not true or false",
+            "config: appsettings.json: Proxmox[0]: Fingerprint and InsecureSkipVerify together would ignore the pin; keep the Fingerprint and remove InsecureSkipVerify",
+            "config: appsettings.json: Tags.Wirte: unknown key (did you mean Tags.Write?)",
+        ];
+        Assert.Equal(
+            expected,
+            stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Order(StringComparer.Ordinal)
+        );
         Directory.Delete(dir, true);
     }
 

@@ -15,26 +15,54 @@ internal static class ConfigLoader
     public static AppConfig Load(string? explicitPath, TimeProvider time)
     {
         var path = Resolve(explicitPath);
+        var file = Path.GetFileName(path);
         var configuration = Read(path);
-        var section = configuration.GetSection("SelfHostSync");
-        var shape = ConfigShape.Check(section, typeof(SelfHostSyncOptions));
-        if (shape.Count > 0)
-        {
-            throw new ConfigException(shape.Select(p => $"{Path.GetFileName(path)}: {p}").ToList());
-        }
+        var (shape, badPaths) = ConfigShape.Check(configuration.GetSection("SelfHostSync"), typeof(SelfHostSyncOptions));
 
-        SelfHostSyncOptions options;
+        // Every problem at once: what the shape check rejected is left out, the rest is bound and validated, and a
+        // value problem about a key already reported is not said twice.
+        var section = (badPaths.Count == 0 ? configuration : Without(configuration, badPaths)).GetSection("SelfHostSync");
+        var problems = shape.Select(p => $"{file}: {p}").ToList();
+        var keys = shape.Select(p => $"{file}: {p[..p.IndexOf(':', StringComparison.Ordinal)]}").ToList();
         try
         {
-            options = section.Get<SelfHostSyncOptions>(o => o.ErrorOnUnknownConfiguration = false) ?? new SelfHostSyncOptions();
+            var options = section.Get<SelfHostSyncOptions>(o => o.ErrorOnUnknownConfiguration = false) ?? new SelfHostSyncOptions();
+            var config = ConfigValidator.Validate(path, options, time);
+            if (problems.Count == 0)
+            {
+                return config;
+            }
         }
         catch (InvalidOperationException ex)
         {
-            throw new ConfigException([$"{Path.GetFileName(path)}: {OneLine(ex.InnerException?.Message ?? ex.Message)}"]);
+            problems.Add($"{file}: {OneLine(ex.InnerException?.Message ?? ex.Message)}");
+        }
+        catch (ConfigException ex)
+        {
+            problems.AddRange(
+                ex.Problems.Where(p =>
+                    !keys.Any(k => p.StartsWith(k, StringComparison.Ordinal) && p.Length > k.Length && p[k.Length] is ':' or '.' or '[')
+                )
+            );
         }
 
-        return ConfigValidator.Validate(path, options, time);
+        throw new ConfigException(problems);
     }
+
+    /// <summary>The configuration without the values at <paramref name="paths"/> (and what lies below them).</summary>
+    private static IConfiguration Without(IConfiguration configuration, IReadOnlyList<string> paths) =>
+        new ConfigurationBuilder()
+            .AddInMemoryCollection(
+                configuration
+                    .AsEnumerable()
+                    .Where(kv =>
+                        kv.Value is not null
+                        && !paths.Any(p =>
+                            kv.Key.Equals(p, StringComparison.OrdinalIgnoreCase) || kv.Key.StartsWith(p + ":", StringComparison.OrdinalIgnoreCase)
+                        )
+                    )
+            )
+            .Build();
 
     public static string Resolve(string? explicitPath)
     {

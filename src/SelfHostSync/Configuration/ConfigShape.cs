@@ -12,14 +12,29 @@ namespace SelfHostSync.Configuration;
 /// </summary>
 internal static class ConfigShape
 {
-    public static IReadOnlyList<string> Check(IConfigurationSection section, Type type)
+    /// <summary>The problems, one line each, and the configuration paths they are about (to be left out of binding).</summary>
+    public static (IReadOnlyList<string> Problems, IReadOnlyList<string> Paths) Check(IConfigurationSection section, Type type)
     {
-        var problems = new List<string>();
+        var problems = new Problems();
         Walk(section, type, string.Empty, problems);
-        return problems;
+        return (problems.Lines, problems.Paths);
     }
 
-    private static void Walk(IConfigurationSection section, Type type, string key, List<string> problems)
+    /// <summary>Each line with the configuration path of the value it is about.</summary>
+    private sealed class Problems
+    {
+        public List<string> Lines { get; } = [];
+
+        public List<string> Paths { get; } = [];
+
+        public void Add(IConfigurationSection at, string line)
+        {
+            Lines.Add(line);
+            Paths.Add(at.Path);
+        }
+    }
+
+    private static void Walk(IConfigurationSection section, Type type, string key, Problems problems)
     {
         var children = section.GetChildren().ToList();
         var scalar = Nullable.GetUnderlyingType(type) ?? type;
@@ -27,11 +42,11 @@ internal static class ConfigShape
         {
             if (children.Count > 0)
             {
-                problems.Add($"{key}: expected {Describe(scalar)}, found an object or a list");
+                problems.Add(section, $"{key}: expected {Describe(scalar)}, found an object or a list");
             }
             else if (!string.IsNullOrEmpty(section.Value) && ValueProblem(scalar, section.Value) is { } problem)
             {
-                problems.Add($"{key}: {problem}");
+                problems.Add(section, $"{key}: {problem}");
             }
 
             return;
@@ -42,7 +57,7 @@ internal static class ConfigShape
             // JSON null, [] and {} arrive as an empty value: nothing set.
             if (!string.IsNullOrEmpty(section.Value))
             {
-                problems.Add($"{key}: expected {Describe(type)}, found a single value");
+                problems.Add(section, $"{key}: expected {Describe(type)}, found a single value");
             }
 
             return;
@@ -54,7 +69,7 @@ internal static class ConfigShape
             {
                 if (!int.TryParse(child.Key, NumberStyles.None, CultureInfo.InvariantCulture, out _))
                 {
-                    problems.Add($"{key}: expected a list [ … ], found an object");
+                    problems.Add(section, $"{key}: expected a list [ … ], found an object");
                     return;
                 }
 
@@ -82,6 +97,7 @@ internal static class ConfigShape
             {
                 var near = properties.Select(p => p.Name).Where(n => Distance(n.ToUpperInvariant(), child.Key.ToUpperInvariant()) <= 2).ToList();
                 problems.Add(
+                    child,
                     near.Count == 1
                         ? $"{Join(key, child.Key)}: unknown key (did you mean {Join(key, near[0])}?)"
                         : $"{Join(key, child.Key)}: unknown key"
