@@ -3,7 +3,7 @@
 # Needs the .NET 10 SDK (and its NuGet source) and dpkg-deb; the package itself needs nothing from the network.
 #
 # Contents: the self-contained single-file binary in /usr/lib/selfhostsync (with its demo lab files) and on PATH,
-# the hardened unit, the man page, the example configuration as a conffile, copyright and changelog. The maintainer
+# the hardened unit, the man page, the example configuration as a conffile and its JSON Schema, copyright and changelog. The maintainer
 # scripts (packaging/debian) create the service user, give /etc/selfhostsync to its group (0750) with credentials/
 # root's (0700), enable the unit (it starts once /etc/selfhostsync/appsettings.json exists), restart a running daemon
 # on upgrade, keep state on remove and delete it, the configuration and the user on purge.
@@ -33,7 +33,13 @@ install -m 0644 "$work/publish/config/"* "$root/usr/lib/selfhostsync/config/"
 ln -s ../lib/selfhostsync/selfhostsync "$root/usr/bin/selfhostsync"
 
 install -D -m 0644 systemd/selfhostsync.service "$root/usr/lib/systemd/system/selfhostsync.service"
-install -D -m 0644 appsettings.example.json "$root/etc/selfhostsync/appsettings.example.json"
+# The JSON Schema of the configuration (generated from the option types, checked by ConfigSchemaTests): the installed
+# example names it, so an editor completes and checks a configuration started from it.
+install -D -m 0644 appsettings.schema.json "$root/usr/share/selfhostsync/appsettings.schema.json"
+install -d -m 0755 "$root/etc/selfhostsync"
+sed 's|"\$schema": "./appsettings.schema.json"|"$schema": "file:///usr/share/selfhostsync/appsettings.schema.json"|' \
+    appsettings.example.json > "$root/etc/selfhostsync/appsettings.example.json"
+chmod 0644 "$root/etc/selfhostsync/appsettings.example.json"
 
 install -d -m 0755 "$root/usr/share/man/man1" "$root/usr/share/doc/selfhostsync"
 "$work/publish/selfhostsync" man > "$work/selfhostsync.1"

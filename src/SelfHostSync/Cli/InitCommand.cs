@@ -16,6 +16,9 @@ namespace SelfHostSync.Cli;
 /// </summary>
 internal static class InitCommand
 {
+    /// <summary>Where the package installs the configuration's JSON Schema.</summary>
+    private const string InstalledSchema = "/usr/share/selfhostsync/appsettings.schema.json";
+
     private const string DefaultPath = "/etc/selfhostsync/appsettings.json";
 
     private sealed record Server(string Kind, string Name, Uri Url, string Login, string SecretFile, string Credential);
@@ -264,14 +267,18 @@ internal static class InitCommand
                     ["Fingerprint"] = Fingerprints.Display(fingerprints[s]),
                 },
             };
-        var root = new JsonObject
+        var root = new JsonObject();
+        if (File.Exists(InstalledSchema))
         {
-            ["SelfHostSync"] = new JsonObject
-            {
-                ["Proxmox"] = new JsonArray([.. servers.Where(s => s.Kind == "pve").Select(Endpoint)]),
-                ["BackupServers"] = new JsonArray([.. servers.Where(s => s.Kind == "pbs").Select(Endpoint)]),
-                ["Synology"] = new JsonArray([.. servers.Where(s => s.Kind == "nas").Select(Endpoint)]),
-            },
+            // Editors complete and check the file against the schema the package installed.
+            root["$schema"] = new Uri(InstalledSchema).AbsoluteUri;
+        }
+
+        root["SelfHostSync"] = new JsonObject
+        {
+            ["Proxmox"] = new JsonArray([.. servers.Where(s => s.Kind == "pve").Select(Endpoint)]),
+            ["BackupServers"] = new JsonArray([.. servers.Where(s => s.Kind == "pbs").Select(Endpoint)]),
+            ["Synology"] = new JsonArray([.. servers.Where(s => s.Kind == "nas").Select(Endpoint)]),
         };
         File.WriteAllText(target, root.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n");
         if (!OperatingSystem.IsWindows())

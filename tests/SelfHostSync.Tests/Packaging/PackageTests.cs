@@ -49,6 +49,12 @@ public sealed class PackageTests
             Assert.Equal("root:root 700", await Stat("/etc/selfhostsync/credentials"));
             Assert.Equal("selfhostsync:selfhostsync 700", await Stat("/var/lib/selfhostsync"));
             Assert.True(File.Exists("/usr/share/man/man1/selfhostsync.1.gz"));
+            Assert.True(File.Exists("/usr/share/selfhostsync/appsettings.schema.json"));
+            Assert.Contains(
+                "\"$schema\": \"file:///usr/share/selfhostsync/appsettings.schema.json\"",
+                await File.ReadAllTextAsync("/etc/selfhostsync/appsettings.example.json"),
+                StringComparison.Ordinal
+            );
             Assert.Equal("/usr/lib/selfhostsync/selfhostsync", new FileInfo("/usr/bin/selfhostsync").ResolveLinkTarget(true)?.FullName);
             var (verified, _, verifyErrors) = await Run("systemd-analyze", "verify", "/usr/lib/systemd/system/selfhostsync.service");
             Assert.True(verified == 0 && verifyErrors.Trim().Length == 0, verifyErrors);
@@ -77,6 +83,11 @@ public sealed class PackageTests
             );
             Assert.True(initialised == 0, initOut + initErr);
             Assert.Equal("root:selfhostsync 640", await Stat("/etc/selfhostsync/appsettings.json"));
+            Assert.Contains(
+                "\"$schema\": \"file:///usr/share/selfhostsync/appsettings.schema.json\"",
+                await File.ReadAllTextAsync("/etc/selfhostsync/appsettings.json"),
+                StringComparison.Ordinal
+            );
             Assert.Equal("root:root 600", await Stat("/etc/selfhostsync/credentials/pve-homelab"));
 
             // What systemd does for the unit (LoadCredential of the directory): the secrets, readable by the service
