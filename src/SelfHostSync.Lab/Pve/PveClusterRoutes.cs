@@ -187,27 +187,8 @@ internal sealed class PveClusterRoutes(PveClusterState s)
             row["all"] = 1;
         }
 
-        if (j.Exclude is not null)
-        {
-            row["exclude"] = j.Exclude;
-        }
-
-        if (j.Vmid is not null)
-        {
-            row["vmid"] = j.Vmid;
-        }
-
-        if (j.Pool is not null)
-        {
-            row["pool"] = j.Pool;
-        }
-
-        if (j.Node is not null)
-        {
-            row["node"] = j.Node;
-        }
-
-        return row;
+        // PVE leaves an unset option out of the row.
+        return row.WithSet(("exclude", j.Exclude), ("vmid", j.Vmid), ("pool", j.Pool), ("node", j.Node));
     }
 
     private object StorageRow(StorageSpec storage)

@@ -160,26 +160,6 @@ internal sealed class PveResourceRoutes(PveClusterState s)
             row["maxcpu"] = 2;
         }
 
-        if (g.Pool is not null && showPool)
-        {
-            row["pool"] = g.Pool;
-        }
-
-        if (g.Lock is not null)
-        {
-            row["lock"] = g.Lock;
-        }
-
-        if (g.Tags is not null)
-        {
-            row["tags"] = g.Tags;
-        }
-
-        if (g.HaState is not null)
-        {
-            row["hastate"] = g.HaState;
-        }
-
-        return row;
+        return row.WithSet(("pool", showPool ? g.Pool : null), ("lock", g.Lock), ("tags", g.Tags), ("hastate", g.HaState));
     }
 }
