@@ -1,6 +1,6 @@
 namespace SelfHostSync.Configuration;
 
-// Binding shapes of the daemon's configuration: notifications, logging, retention. Validated by ConfigValidator.Daemon.
+// Binding shapes of the daemon's configuration: notifications, logging, retention. Validated by DaemonRules and NotificationRules.
 #pragma warning disable CA1056, CA2227 // URLs are strings in JSON; lists are bound by the configuration binder.
 
 internal sealed class NotificationsOptions

@@ -1,11 +1,26 @@
+using System.Globalization;
+using System.Net;
+using System.Text.RegularExpressions;
+using Quartz;
+using SelfHostSync.Core.Classification;
+using SelfHostSync.Core.Drills;
+using SelfHostSync.Core.Evidence;
+using SelfHostSync.Core.Inventory;
+using SelfHostSync.Core.Matrix;
+using SelfHostSync.Core.Policies;
+using SelfHostSync.Core.Sync;
+using SelfHostSync.Core.Tags;
+using SelfHostSync.Http;
+using SelfHostSync.Proxmox.Gateways;
+using SelfHostSync.Proxmox.Http;
 using SelfHostSync.Synology.Http;
 
 namespace SelfHostSync.Configuration;
 
-/// <summary>Validation of <c>Synology[]</c>.</summary>
-internal static partial class ConfigValidator
+/// <summary>Synology NAS endpoints.</summary>
+internal static class SynologyRules
 {
-    private static List<SynologyEndpoint> Synology(List<SynologyOptions> list, List<string> problems, List<string> secrets)
+    internal static List<SynologyEndpoint> Synology(List<SynologyOptions> list, List<string> problems, List<string> secrets)
     {
         var result = new List<SynologyEndpoint>();
         for (var i = 0; i < list.Count; i++)
@@ -28,14 +43,14 @@ internal static partial class ConfigValidator
                 problems.Add($"{key}.Username: required (a DSM account in the administrators group)");
             }
 
-            var password = Secret($"{key}.Password", n.Password, n.PasswordFile, problems);
+            var password = ConfigValues.Secret($"{key}.Password", n.Password, n.PasswordFile, problems);
             if (password is not null)
             {
                 secrets.Add(password);
             }
 
-            var deviceId = OptionalSecret($"{key}.DeviceId", n.DeviceId, n.DeviceIdFile, problems, secrets);
-            var fingerprint = Fingerprint(key, n.Fingerprint, problems);
+            var deviceId = ConfigValues.OptionalSecret($"{key}.DeviceId", n.DeviceId, n.DeviceIdFile, problems, secrets);
+            var fingerprint = ConfigValues.Fingerprint(key, n.Fingerprint, problems);
             if (fingerprint is not null && n.InsecureSkipVerify)
             {
                 problems.Add(
@@ -43,7 +58,7 @@ internal static partial class ConfigValidator
                 );
             }
 
-            var timeout = RequestTimeout($"{key}.Timeout", n.Timeout, problems);
+            var timeout = ConfigValues.RequestTimeout($"{key}.Timeout", n.Timeout, problems);
             var destinations = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
             foreach (var d in n.OffsiteDestinations)
             {

@@ -1,20 +1,30 @@
+using System.Globalization;
+using System.Net;
 using System.Text.RegularExpressions;
 using Quartz;
 using SelfHostSync.Core.Drills;
+using SelfHostSync.Core.Evidence;
+using SelfHostSync.Core.Inventory;
 using SelfHostSync.Core.Matrix;
+using SelfHostSync.Core.Policies;
+using SelfHostSync.Core.Sync;
+using SelfHostSync.Core.Tags;
+using SelfHostSync.Http;
 using SelfHostSync.Proxmox.Gateways;
+using SelfHostSync.Proxmox.Http;
+using SelfHostSync.Synology.Http;
 
 namespace SelfHostSync.Configuration;
 
 /// <summary>The validated <c>RestoreDrills</c> section: where drills run, how they isolate and probe, with which token.</summary>
 internal sealed record DrillConfig(bool Enabled, string Schedule, DrillSettings Settings, PveCluster Cluster);
 
-/// <summary>Validation of <c>RestoreDrills</c>: off by default; any key set means it must be complete.</summary>
-internal static partial class ConfigValidator
+/// <summary><c>RestoreDrills</c>: off by default; any key set means it must be complete.</summary>
+internal static partial class DrillRules
 {
     public const string DefaultDrillSchedule = "0 0 3 ? * SUN";
 
-    private static DrillConfig? Drills(RestoreDrillsOptions d, IReadOnlyList<PveCluster> clusters, List<string> problems, List<string> secrets)
+    internal static DrillConfig? Drills(RestoreDrillsOptions d, IReadOnlyList<PveCluster> clusters, List<string> problems, List<string> secrets)
     {
         const string Key = "RestoreDrills";
         var anySet = d.Enabled || d.Cluster is not null || d.Node is not null || d.TargetStorage is not null || d.VmidRange is not null;
@@ -69,7 +79,7 @@ internal static partial class ConfigValidator
             problems.Add($"{Key}.RunningSeconds: {d.RunningSeconds} is outside 5–3600");
         }
 
-        var timeout = Span($"{Key}.Timeout", d.Timeout, TimeSpan.FromMinutes(30), problems);
+        var timeout = ConfigValues.Span($"{Key}.Timeout", d.Timeout, TimeSpan.FromMinutes(30), problems);
         if (timeout < TimeSpan.FromSeconds(10) || timeout > TimeSpan.FromHours(24))
         {
             problems.Add($"{Key}.Timeout: {d.Timeout} is outside 00:00:10–1.00:00:00");
@@ -109,12 +119,12 @@ internal static partial class ConfigValidator
         PveCluster? drillCluster = cluster;
         if (cluster is not null && (d.TokenId is not null || d.TokenSecret is not null || d.TokenSecretFile is not null))
         {
-            if (TokenIdProblem($"{Key}.TokenId", d.TokenId) is { } problem)
+            if (EndpointRules.TokenIdProblem($"{Key}.TokenId", d.TokenId) is { } problem)
             {
                 problems.Add(problem);
             }
 
-            var secret = Secret($"{Key}.TokenSecret", d.TokenSecret, d.TokenSecretFile, problems);
+            var secret = ConfigValues.Secret($"{Key}.TokenSecret", d.TokenSecret, d.TokenSecretFile, problems);
             if (secret is not null)
             {
                 secrets.Add(secret);
@@ -148,7 +158,7 @@ internal static partial class ConfigValidator
         return new DrillConfig(d.Enabled, schedule, settings, drillCluster with { ScratchRange = range });
     }
 
-    private static void Require(string key, string? value, Regex pattern, string what, List<string> problems)
+    internal static void Require(string key, string? value, Regex pattern, string what, List<string> problems)
     {
         if (string.IsNullOrWhiteSpace(value) || !pattern.IsMatch(value))
         {
