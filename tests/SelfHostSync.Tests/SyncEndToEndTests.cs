@@ -366,6 +366,10 @@ public sealed class SyncEndToEndTests
         "{ \"SelfHostSync\": { \"Proxmox\": [ { \"Name\": \"x\", \"Url\": \"https://pve:8006\", \"TokenId\": \"a@pve!b\", \"TokenSecret\": \"s\", \"Timeout\": \"00:00:00.001\" } ] } }",
         "Proxmox[0].Timeout: '00:00:00.001' is not between 10 milliseconds and 1 hour"
     )]
+    [InlineData(
+        "{ \"SelfHostSync\": { \"Proxmox\": [ { \"Name\": \"a\", \"Url\": \"https://pve:8006\", \"TokenId\": \"a@pve!b\", \"TokenSecret\": \"s\" }, \"oops\", { \"Name\": \"c\", \"Url\": \"ftp://pve3\", \"TokenId\": \"a@pve!b\", \"TokenSecret\": \"s\" } ] } }",
+        "Proxmox[2].Url"
+    )]
     public async Task Sync_BadConfig_Exits78WithOneLinePerProblem(string json, string expected)
     {
         var dir = Path.Combine(Path.GetTempPath(), "shs-badcfg-" + Guid.NewGuid().ToString("N")[..8]);

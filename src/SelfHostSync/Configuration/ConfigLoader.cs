@@ -49,7 +49,10 @@ internal static class ConfigLoader
         throw new ConfigException(problems);
     }
 
-    /// <summary>The configuration without the values at <paramref name="paths"/> (and what lies below them).</summary>
+    /// <summary>
+    /// The configuration without the values at <paramref name="paths"/> (and what lies below them). A rejected list
+    /// item keeps its place as an empty item, so the items after it keep their numbers in what the validators say.
+    /// </summary>
     private static IConfiguration Without(IConfiguration configuration, IReadOnlyList<string> paths) =>
         new ConfigurationBuilder()
             .AddInMemoryCollection(
@@ -60,6 +63,11 @@ internal static class ConfigLoader
                         && !paths.Any(p =>
                             kv.Key.Equals(p, StringComparison.OrdinalIgnoreCase) || kv.Key.StartsWith(p + ":", StringComparison.OrdinalIgnoreCase)
                         )
+                    )
+                    .Concat(
+                        paths
+                            .Where(p => int.TryParse(p[(p.LastIndexOf(':') + 1)..], System.Globalization.CultureInfo.InvariantCulture, out _))
+                            .Select(p => KeyValuePair.Create(p + ":_rejected", (string?)string.Empty))
                     )
             )
             .Build();
