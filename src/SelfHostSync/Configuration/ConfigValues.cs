@@ -1,19 +1,5 @@
 using System.Globalization;
-using System.Net;
-using System.Text.RegularExpressions;
-using Quartz;
-using SelfHostSync.Core.Classification;
-using SelfHostSync.Core.Drills;
-using SelfHostSync.Core.Evidence;
-using SelfHostSync.Core.Inventory;
-using SelfHostSync.Core.Matrix;
-using SelfHostSync.Core.Policies;
-using SelfHostSync.Core.Sync;
-using SelfHostSync.Core.Tags;
 using SelfHostSync.Http;
-using SelfHostSync.Proxmox.Gateways;
-using SelfHostSync.Proxmox.Http;
-using SelfHostSync.Synology.Http;
 
 namespace SelfHostSync.Configuration;
 
