@@ -110,13 +110,8 @@ public static partial class ProxmoxHttp
     /// </summary>
     internal static IServiceCollection QuietResilienceTelemetry(this IServiceCollection services)
     {
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IPostConfigureOptions<TelemetryOptions>, QuietTelemetry>());
+        services.AddQuietResilienceTelemetry();
         return services;
-    }
-
-    private sealed class QuietTelemetry : IPostConfigureOptions<TelemetryOptions>
-    {
-        public void PostConfigure(string? name, TelemetryOptions options) => options.LoggerFactory = NullLoggerFactory.Instance;
     }
 
     internal static void ConfigurePipeline(

@@ -55,7 +55,7 @@ public static class DsmHttp
             .SetHandlerLifetime(Timeout.InfiniteTimeSpan)
             .RemoveAllLoggers();
         services.TryAddSingleton<RequestMeter>();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IPostConfigureOptions<TelemetryOptions>, QuietTelemetry>());
+        services.AddQuietResilienceTelemetry();
     }
 
     internal static void ConfigurePipeline(ResiliencePipelineBuilder<HttpResponseMessage> builder, SynologyEndpoint endpoint, DsmResilience settings)
@@ -91,11 +91,6 @@ public static class DsmHttp
             { Result: { } r } => r.StatusCode is HttpStatusCode.RequestTimeout or HttpStatusCode.TooManyRequests || (int)r.StatusCode >= 500,
             _ => false,
         };
-
-    private sealed class QuietTelemetry : IPostConfigureOptions<TelemetryOptions>
-    {
-        public void PostConfigure(string? name, TelemetryOptions options) => options.LoggerFactory = NullLoggerFactory.Instance;
-    }
 }
 
 /// <summary>Retries of DSM calls.</summary>
