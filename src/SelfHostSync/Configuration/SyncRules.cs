@@ -63,6 +63,12 @@ internal static class SyncRules
                 continue;
             }
 
+            // A rule whose VMID range did not parse is reported above and matches nothing: left out, not built.
+            if (r.Vmid is not null && range is null)
+            {
+                continue;
+            }
+
             var rule = new IntentRule(level, range, r.Name, r.Pool, r.Node, r.Tag, r.Cluster);
             var shadow = rules.FindIndex(earlier => earlier.Shadows(rule));
             if (shadow >= 0)
