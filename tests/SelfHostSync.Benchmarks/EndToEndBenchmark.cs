@@ -25,7 +25,7 @@ internal static class EndToEndBenchmark
         using var lab = StartLab(size, latencyMs, dir, out var configPath);
         try
         {
-            var config = ConfigLoader.Load(configPath, TimeProvider.System);
+            var config = ConfigLoader.Load(configPath);
             using var log = new LoggerConfiguration()
                 .MinimumLevel.Warning()
                 .WriteTo.Console(standardErrorFromLevel: Serilog.Events.LogEventLevel.Verbose, formatProvider: CultureInfo.InvariantCulture)

@@ -163,7 +163,7 @@ internal static class Commands
         AppConfig config;
         try
         {
-            config = ConfigLoader.Load(path, time);
+            config = ConfigLoader.Load(path);
         }
         catch (ConfigException ex)
         {

@@ -154,7 +154,7 @@ internal static class InitCommand
         {
             problems.Add(kind == "nas" ? "--nas-user: required with --nas-url" : $"{flag}-token-id: required (user@realm!tokenname)");
         }
-        else if (kind != "nas" && Configuration.EndpointRules.TokenIdProblem($"{flag}-token-id", login) is { } problem)
+        else if (kind != "nas" && Proxmox.Settings.TokenIds.Problem($"{flag}-token-id", login) is { } problem)
         {
             problems.Add(problem);
         }

@@ -6,6 +6,7 @@ using Quartz;
 using SelfHostSync.Configuration;
 using SelfHostSync.Control;
 using SelfHostSync.Daemon;
+using SelfHostSync.Daemon.Settings;
 using SelfHostSync.Http;
 using SelfHostSync.State;
 using Serilog;

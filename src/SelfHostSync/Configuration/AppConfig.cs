@@ -1,4 +1,5 @@
 using SelfHostSync.Core.Sync;
+using SelfHostSync.Daemon.Settings;
 using SelfHostSync.Proxmox.Gateways;
 
 namespace SelfHostSync.Configuration;

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Microsoft.Extensions.Configuration;
+using SelfHostSync.Http.Settings;
 
 namespace SelfHostSync.Configuration;
 
@@ -12,22 +13,20 @@ internal static class ConfigLoader
 {
     public const string EnvVariable = "SELFHOSTSYNC_CONFIG";
 
-    public static AppConfig Load(string? explicitPath, TimeProvider time)
+    public static AppConfig Load(string? explicitPath)
     {
         var path = Resolve(explicitPath);
         var file = Path.GetFileName(path);
         var configuration = Read(path);
-        var (shape, badPaths) = ConfigShape.Check(configuration.GetSection("SelfHostSync"), typeof(SelfHostSyncOptions));
+        var (shape, badPaths) = ConfigShape.Check(configuration.GetSection(SettingsSection.Name), AppConfigFactory.Areas);
 
         // Every problem at once: what the shape check rejected is left out, the rest is bound and validated, and a
         // value problem about a key already reported is not said twice.
-        var section = (badPaths.Count == 0 ? configuration : Without(configuration, badPaths)).GetSection("SelfHostSync");
         var problems = shape.Select(p => $"{file}: {p}").ToList();
-        var keys = shape.Select(p => $"{file}: {p[..p.IndexOf(':', StringComparison.Ordinal)]}").ToList();
+        var keys = shape.Select(p => p[..p.IndexOf(':', StringComparison.Ordinal)]).ToList();
         try
         {
-            var options = section.Get<SelfHostSyncOptions>(o => o.ErrorOnUnknownConfiguration = false) ?? new SelfHostSyncOptions();
-            var config = ConfigValidator.Validate(path, options, time);
+            var config = AppConfigFactory.Create(path, badPaths.Count == 0 ? configuration : Without(configuration, badPaths));
             if (problems.Count == 0)
             {
                 return config;
@@ -41,12 +40,46 @@ internal static class ConfigLoader
         {
             problems.AddRange(
                 ex.Problems.Where(p =>
-                    !keys.Any(k => p.StartsWith(k, StringComparison.Ordinal) && p.Length > k.Length && p[k.Length] is ':' or '.' or '[')
-                )
+                        !keys.Any(k => p.StartsWith(k, StringComparison.Ordinal) && p.Length > k.Length && p[k.Length] is ':' or '.' or '[')
+                    )
+                    .Select(p => $"{file}: {p}")
             );
         }
 
-        throw new ConfigException(problems);
+        throw new ConfigException([.. problems.OrderBy(p => p[(file.Length + 2)..], KeyOrder.Instance)]);
+    }
+
+    /// <summary>
+    /// Lines in the order of their keys (<c>Proxmox[2].Url</c> after <c>Proxmox[10]</c>'s predecessors, an entry's own lines
+    /// together), whichever area's rule found them; lines about one key keep the order their rules gave.
+    /// </summary>
+    private sealed class KeyOrder : IComparer<string>
+    {
+        public static readonly KeyOrder Instance = new();
+
+        public int Compare(string? x, string? y)
+        {
+            var a = Segments(x);
+            var b = Segments(y);
+            for (var i = 0; i < Math.Min(a.Length, b.Length); i++)
+            {
+                var order =
+                    int.TryParse(a[i], System.Globalization.CultureInfo.InvariantCulture, out var m)
+                    && int.TryParse(b[i], System.Globalization.CultureInfo.InvariantCulture, out var n)
+                        ? m.CompareTo(n)
+                        : StringComparer.OrdinalIgnoreCase.Compare(a[i], b[i]);
+                if (order != 0)
+                {
+                    return order;
+                }
+            }
+
+            return a.Length.CompareTo(b.Length);
+        }
+
+        private static string[] Segments(string? line) =>
+            (line ?? string.Empty)[..Math.Max(0, (line ?? string.Empty).IndexOf(": ", StringComparison.Ordinal))]
+                .Split(['.', '[', ']'], StringSplitOptions.RemoveEmptyEntries);
     }
 
     /// <summary>

@@ -13,10 +13,18 @@ namespace SelfHostSync.Configuration;
 internal static class ConfigShape
 {
     /// <summary>The problems, one line each, and the configuration paths they are about (to be left out of binding).</summary>
-    public static (IReadOnlyList<string> Problems, IReadOnlyList<string> Paths) Check(IConfigurationSection section, Type type)
+    public static (IReadOnlyList<string> Problems, IReadOnlyList<string> Paths) Check(IConfigurationSection section, IReadOnlyList<Type> areas)
     {
         var problems = new Problems();
-        Walk(section, type, string.Empty, problems);
+        if (section.GetChildren().Any() || string.IsNullOrEmpty(section.Value))
+        {
+            Members(section, [.. areas.SelectMany(Writable).DistinctBy(p => p.Name)], string.Empty, problems);
+        }
+        else
+        {
+            problems.Add(section, $"{section.Key}: expected an object {{ … }}, found a single value");
+        }
+
         return (problems.Lines, problems.Paths);
     }
 
@@ -89,8 +97,15 @@ internal static class ConfigShape
             return;
         }
 
-        var properties = type.GetProperties(BindingFlags.Public | BindingFlags.Instance).Where(p => p.CanWrite).ToList();
-        foreach (var child in children)
+        Members(section, Writable(type), key, problems);
+    }
+
+    private static List<PropertyInfo> Writable(Type type) =>
+        [.. type.GetProperties(BindingFlags.Public | BindingFlags.Instance).Where(p => p.CanWrite)];
+
+    private static void Members(IConfigurationSection section, List<PropertyInfo> properties, string key, Problems problems)
+    {
+        foreach (var child in section.GetChildren())
         {
             var property = properties.Find(p => string.Equals(p.Name, child.Key, StringComparison.OrdinalIgnoreCase));
             if (property is null)

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Hosting;
 using SelfHostSync.Configuration;
 using SelfHostSync.Core.Sync;
+using SelfHostSync.Daemon.Settings;
 using SelfHostSync.Notifications;
 using SelfHostSync.Passes;
 using SelfHostSync.State;

@@ -5,6 +5,7 @@ using MailKit.Net.Smtp;
 using MailKit.Security;
 using MimeKit;
 using SelfHostSync.Configuration;
+using SelfHostSync.Notifications.Settings;
 
 namespace SelfHostSync.Notifications;
 

@@ -1,6 +1,7 @@
 using SelfHostSync.Configuration;
 using SelfHostSync.Core.Alerts;
 using SelfHostSync.Core.Sync;
+using SelfHostSync.Notifications.Settings;
 using SelfHostSync.State;
 using Serilog;
 

@@ -1,5 +1,6 @@
 using SelfHostSync.Configuration;
 using SelfHostSync.Core.Sync;
+using SelfHostSync.Notifications.Settings;
 
 namespace SelfHostSync.Notifications;
 

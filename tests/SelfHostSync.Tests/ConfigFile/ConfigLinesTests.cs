@@ -30,25 +30,25 @@ public sealed class ConfigLinesTests : IDisposable
                     + " \"BackupServers\": [ { \"Name\": \"f\", \"Url\": \"https://pbs:8007\", \"TokenId\": \"a@pbs!b\", \"TokenSecret\": \"s\", \"OffsiteRemotes\": [ \"r\", \"r\", \" \" ] },"
                     + " { \"Name\": \"g\", \"Url\": \"https://pbs:8007\", \"Username\": \"root@pam\", \"PasswordFile\": \"missing-file\" } ]",
                 [
-                    "Proxmox[0].Name: required",
-                    "Proxmox[0].Url: 'http://pve' is not an https:// URL",
-                    "Proxmox[0].TokenId: 'nobang' is not an API token id (user@realm!tokenname)",
-                    "Proxmox[0].TokenSecret: missing (set Proxmox[0].TokenSecret or Proxmox[0].TokenSecretFile)",
-                    "Proxmox[0].Fingerprint: not a SHA-256 fingerprint (64 hex digits, colons optional)",
-                    "Proxmox[0].MaxConcurrentRequests: 0 is outside 1–64",
-                    "Proxmox[0].Timeout: '02:00:00' is not between 10 milliseconds and 1 hour",
-                    "Proxmox[0].HardwareOwner: 'Them' is not Self or Provider",
-                    "Proxmox[0].ConfigRefresh: '-1' is not a positive duration (d.hh:mm:ss)",
-                    "Proxmox[1]: set either TokenId (API token, recommended) or Username (ticket login), not both",
-                    "Proxmox[2].Username: 'a!b' is not a user (user@realm); API tokens go in TokenId",
-                    "Proxmox[3].TokenSecretFile: '/nonexistent/secret' cannot be read (no such file)",
-                    "Proxmox[3]: Fingerprint and InsecureSkipVerify together would ignore the pin; keep the Fingerprint and remove InsecureSkipVerify",
-                    "Proxmox[4].TokenId: 'a@pve!sync' is followed by more (the secret?): TokenId is only user@realm!tokenname, the secret goes into TokenSecret or TokenSecretFile",
-                    "Proxmox[4].TokenSecret: missing (set Proxmox[4].TokenSecret or Proxmox[4].TokenSecretFile)",
                     "BackupServers[0].OffsiteRemotes: 'r' is empty or listed twice",
                     "BackupServers[0].OffsiteRemotes: ' ' is empty or listed twice",
                     "BackupServers[1].PasswordFile: '{credentials}/missing-file' cannot be read (no such file)",
                     "Name: 'f' is used by more than one Proxmox/BackupServers entry",
+                    "Proxmox[0].ConfigRefresh: '-1' is not a positive duration (d.hh:mm:ss)",
+                    "Proxmox[0].Fingerprint: not a SHA-256 fingerprint (64 hex digits, colons optional)",
+                    "Proxmox[0].HardwareOwner: 'Them' is not Self or Provider",
+                    "Proxmox[0].MaxConcurrentRequests: 0 is outside 1–64",
+                    "Proxmox[0].Name: required",
+                    "Proxmox[0].Timeout: '02:00:00' is not between 10 milliseconds and 1 hour",
+                    "Proxmox[0].TokenId: 'nobang' is not an API token id (user@realm!tokenname)",
+                    "Proxmox[0].TokenSecret: missing (set Proxmox[0].TokenSecret or Proxmox[0].TokenSecretFile)",
+                    "Proxmox[0].Url: 'http://pve' is not an https:// URL",
+                    "Proxmox[1]: set either TokenId (API token, recommended) or Username (ticket login), not both",
+                    "Proxmox[2].Username: 'a!b' is not a user (user@realm); API tokens go in TokenId",
+                    "Proxmox[3]: Fingerprint and InsecureSkipVerify together would ignore the pin; keep the Fingerprint and remove InsecureSkipVerify",
+                    "Proxmox[3].TokenSecretFile: '/nonexistent/secret' cannot be read (no such file)",
+                    "Proxmox[4].TokenId: 'a@pve!sync' is followed by more (the secret?): TokenId is only user@realm!tokenname, the secret goes into TokenSecret or TokenSecretFile",
+                    "Proxmox[4].TokenSecret: missing (set Proxmox[4].TokenSecret or Proxmox[4].TokenSecretFile)",
                 ]
             },
             { "no-cluster", "\"Proxmox\": []", ["Proxmox: at least one cluster is required"] },
@@ -59,16 +59,17 @@ public sealed class ConfigLinesTests : IDisposable
                     + ", \"Synology\": [ { \"Url\": \"http://nas:5000\", \"Fingerprint\": \"nope\", \"Timeout\": \"00:00:00.001\", \"DeviceIdFile\": \"/nonexistent/id\", \"OffsiteDestinations\": [ \"a:b:c\", \"c2\", \"C2\", \":x\" ] },"
                     + " { \"Name\": \"x\", \"Url\": \"https://nas:5001\", \"Username\": \"u\", \"Password\": \"pw\", \"InsecureSkipVerify\": true, \"Fingerprint\": \"AA:BB:CC:DD:EE:FF:00:11:22:33:44:55:66:77:88:99:AA:BB:CC:DD:EE:FF:00:11:22:33:44:55:66:77:88:99\" } ]",
                 [
-                    "Synology[0].Name: required",
-                    "Synology[0].Url: 'http://nas:5000' is not an https:// URL (DSM's HTTPS port is usually 5001)",
-                    "Synology[0].Username: required (a DSM account in the administrators group)",
-                    "Synology[0].Password: missing (set Synology[0].Password or Synology[0].PasswordFile)",
+                    "Name: 'x' is used by more than one Proxmox/BackupServers entry",
                     "Synology[0].DeviceIdFile: '/nonexistent/id' cannot be read (no such file)",
                     "Synology[0].Fingerprint: not a SHA-256 fingerprint (64 hex digits, colons optional)",
-                    "Synology[0].Timeout: '00:00:00.001' is not between 10 milliseconds and 1 hour",
+                    "Synology[0].Name: required",
                     "Synology[0].OffsiteDestinations: 'a:b:c' is not a Hyper Backup destination (target_type:transfer_type, e.g. cloud_image:s3, or a transfer type), or is listed twice",
                     "Synology[0].OffsiteDestinations: 'C2' is not a Hyper Backup destination (target_type:transfer_type, e.g. cloud_image:s3, or a transfer type), or is listed twice",
                     "Synology[0].OffsiteDestinations: ':x' is not a Hyper Backup destination (target_type:transfer_type, e.g. cloud_image:s3, or a transfer type), or is listed twice",
+                    "Synology[0].Password: missing (set Synology[0].Password or Synology[0].PasswordFile)",
+                    "Synology[0].Timeout: '00:00:00.001' is not between 10 milliseconds and 1 hour",
+                    "Synology[0].Url: 'http://nas:5000' is not an https:// URL (DSM's HTTPS port is usually 5001)",
+                    "Synology[0].Username: required (a DSM account in the administrators group)",
                     "Synology[1]: Fingerprint and InsecureSkipVerify together would ignore the pin; keep the Fingerprint and remove InsecureSkipVerify",
                 ]
             },
@@ -82,23 +83,23 @@ public sealed class ConfigLinesTests : IDisposable
                     + " \"Inventory\": [ { \"Level\": \"0\" }, { \"Name\": \"Mail\", \"Level\": \"3a\" }, { \"Name\": \"Git\", \"Level\": \"1\", \"ExportTested\": \"01/02/2026\", \"Patched\": \"2026-13-01\" } ],"
                     + " \"SourceTimeout\": \"0\", \"Retention\": \"x\"",
                 [
-                    "Intent.Tags: '-bad' is not a valid Proxmox tag",
-                    "Intent.Tags.prod: '2' is not 3a or 3b",
+                    "Intent.InferProductionFrom: 9 is outside 1–5 (there are 5 production signals)",
                     "Intent.Rules[0].Vmid: 'x-y' is not a VMID or range like 100-199",
                     "Intent.Rules[1]: needs at least one of Vmid, Name, Pool, Node, Tag, Cluster",
                     "Intent.Rules[2].Level: '4' is not 3a or 3b",
                     "Intent.Rules[4]: never applies, Intent.Rules[3] (pool=p) already matches every guest it would (first match wins); remove it or move it up",
-                    "Intent.InferProductionFrom: 9 is outside 1–5 (there are 5 production signals)",
-                    "Policies.4: not a level (0, 1, 2, 3a, 3b)",
-                    "Policies.3b.BackupMaxAge: 'soon' is not a positive duration (d.hh:mm:ss)",
-                    "{tags}",
-                    "{tag-names}",
+                    "Intent.Tags: '-bad' is not a valid Proxmox tag",
+                    "Intent.Tags.prod: '2' is not 3a or 3b",
                     "Inventory[0].Name: required",
                     "Inventory[1].Level: '3a' is not 0, 1 or 2 (guests in Proxmox are found by themselves)",
                     "Inventory[2].ExportTested: '01/02/2026' is not a date (yyyy-MM-dd)",
                     "Inventory[2].Patched: '2026-13-01' is not a date (yyyy-MM-dd)",
+                    "Policies.3b.BackupMaxAge: 'soon' is not a positive duration (d.hh:mm:ss)",
+                    "Policies.4: not a level (0, 1, 2, 3a, 3b)",
                     "Retention: 'x' is not a positive duration (d.hh:mm:ss)",
                     "SourceTimeout: '0' is not a positive duration (d.hh:mm:ss)",
+                    "{tag-names}",
+                    "{tags}",
                 ]
             },
             {
@@ -106,11 +107,11 @@ public sealed class ConfigLinesTests : IDisposable
                 Cluster
                     + ", \"Schedule\": \"every hour\", \"ControlApi\": { \"Urls\": \"http://0.0.0.0:8785;https://127.0.0.1:9;nonsense\", \"Token\": \"short\" }, \"Logging\": { \"Level\": \"Loud\" }",
                 [
-                    "{schedule}",
+                    "ControlApi.Token: too short (use at least 16 random characters, e.g. `openssl rand -hex 24`)",
                     "ControlApi.Urls: 'https://127.0.0.1:9' is not an http:// URL (put a TLS-terminating proxy in front for https)",
                     "ControlApi.Urls: 'nonsense' is not an http:// URL (put a TLS-terminating proxy in front for https)",
-                    "ControlApi.Token: too short (use at least 16 random characters, e.g. `openssl rand -hex 24`)",
                     "{level}",
+                    "{schedule}",
                 ]
             },
             {
@@ -125,19 +126,20 @@ public sealed class ConfigLinesTests : IDisposable
                     + " \"Gotify\": [ { \"Url\": \"https://g\", \"Priority\": 11 } ], \"Webhooks\": [ { \"Url\": \"nope\" } ], \"HeartbeatUrl\": \"hc\", \"ReminderInterval\": \"never\","
                     + " \"Smtp\": { \"Port\": 70000, \"Security\": \"Tls\", \"From\": \"me\", \"To\": [ \"you\" ], \"Username\": \"u\" } }",
                 [
-                    "Notifications.Ntfy[0].Url: '********' is not an http(s) URL",
-                    "Notifications.Ntfy[1].TokenFile: '/nonexistent/t' cannot be read (no such file)",
-                    "Notifications.Ntfy[1].Priority: 6 is outside 1–5",
+                    "Notifications.Gotify[0].Priority: 11 is outside 1–10",
                     "Notifications.Gotify[0].Token: missing (set Notifications.Gotify[0].Token or Notifications.Gotify[0].TokenFile)",
-                    "Notifications.Webhooks[0].Url: '****' is not an http(s) URL",
                     "Notifications.HeartbeatUrl: '**' is not an http(s) URL",
+                    "Notifications.Ntfy[0].Url: '********' is not an http(s) URL",
+                    "Notifications.Ntfy[1].Priority: 6 is outside 1–5",
+                    "Notifications.Ntfy[1].TokenFile: '/nonexistent/t' cannot be read (no such file)",
                     "Notifications.ReminderInterval: 'never' is not a positive duration (d.hh:mm:ss)",
-                    "Notifications.Smtp.Host: required",
-                    "Notifications.Smtp.Security: 'Tls' is not StartTls, SslOnConnect, Auto or None",
-                    "Notifications.Smtp.Port: 70000 is not a port",
                     "Notifications.Smtp.From: 'me' is not an address",
-                    "Notifications.Smtp.To: give at least one address",
+                    "Notifications.Smtp.Host: required",
                     "Notifications.Smtp.Password: missing (set Notifications.Smtp.Password or Notifications.Smtp.PasswordFile)",
+                    "Notifications.Smtp.Port: 70000 is not a port",
+                    "Notifications.Smtp.Security: 'Tls' is not StartTls, SslOnConnect, Auto or None",
+                    "Notifications.Smtp.To: give at least one address",
+                    "Notifications.Webhooks[0].Url: '****' is not an http(s) URL",
                 ]
             },
             {
@@ -146,18 +148,19 @@ public sealed class ConfigLinesTests : IDisposable
                     + ", \"RestoreDrills\": { \"Enabled\": true, \"Schedule\": \"weekly\", \"Cluster\": \"nope\", \"Node\": \"-n\", \"VmidRange\": \"9900-9901\", \"Isolation\": \"vlan:5\", \"Probe\": \"ping\","
                     + " \"RunningSeconds\": 4000, \"Timeout\": \"00:00:05\", \"FreeSpacePercent\": 95, \"MaxParallel\": 3, \"Levels\": [ \"3b\", \"9\" ], \"TokenId\": \"a@pve!drill\" }",
                 [
-                    "RestoreDrills.Schedule: 'weekly' is not a Quartz cron expression (e.g. \"0 0 3 ? * SUN\" for Sundays 03:00)",
                     "RestoreDrills.Cluster: 'nope' is not a configured Proxmox cluster (x)",
-                    "RestoreDrills.Node: '-n' is not a node name",
-                    "RestoreDrills.TargetStorage: '' is not a PVE storage id",
+                    "RestoreDrills.FreeSpacePercent: 95 is outside 0–90",
                     "RestoreDrills.Isolation: 'vlan:5' is not link-down or bridge:<name>",
+                    "RestoreDrills.Levels: '9' is not a level (0, 1, 2, 3a, 3b)",
+                    "RestoreDrills.MaxParallel: 3 is outside 1–8 or larger than the VMID range",
+                    "RestoreDrills.Node: '-n' is not a node name",
                     "RestoreDrills.Probe: 'ping' is not agent or running",
                     "RestoreDrills.RunningSeconds: 4000 is outside 5–3600",
-                    "RestoreDrills.Timeout: 00:00:05 is outside 00:00:10–1.00:00:00",
                     "RestoreDrills.RunningSeconds: 4000 s is not shorter than Timeout (00:00:05): every running probe would time out",
-                    "RestoreDrills.FreeSpacePercent: 95 is outside 0–90",
-                    "RestoreDrills.MaxParallel: 3 is outside 1–8 or larger than the VMID range",
-                    "RestoreDrills.Levels: '9' is not a level (0, 1, 2, 3a, 3b)",
+                    "RestoreDrills.Schedule: 'weekly' is not a Quartz cron expression (e.g. \"0 0 3 ? * SUN\" for Sundays 03:00)",
+                    "RestoreDrills.TargetStorage: '' is not a PVE storage id",
+                    "RestoreDrills.Timeout: 00:00:05 is outside 00:00:10–1.00:00:00",
+                    "RestoreDrills.TokenSecret: missing (set RestoreDrills.TokenSecret or RestoreDrills.TokenSecretFile)",
                 ]
             },
             {
@@ -272,6 +275,6 @@ public sealed class ConfigLinesTests : IDisposable
     {
         var path = Path.Combine(_dir.FullName, "appsettings.json");
         File.WriteAllText(path, "{ \"SelfHostSync\": { " + settings + " } }");
-        return ConfigLoader.Load(path, TimeProvider.System);
+        return ConfigLoader.Load(path);
     }
 }

@@ -81,7 +81,7 @@ public sealed class ConfigSchemaTests
             ];
     }
 
-    /// <summary>The schema of the file: the <c>SelfHostSync</c> section from <see cref="SelfHostSyncOptions"/>, unknown keys refused.</summary>
+    /// <summary>The schema of the file: the <c>SelfHostSync</c> section from the areas' option types (<see cref="AppConfigFactory.Areas"/>), unknown keys refused.</summary>
     private static string Generate()
     {
         var exporter = new JsonSchemaExporterOptions
@@ -96,7 +96,22 @@ public sealed class ConfigSchemaTests
                 return node;
             },
         };
-        var section = JsonSchemaExporter.GetJsonSchemaAsNode(JsonSerializerOptions.Default, typeof(SelfHostSyncOptions), exporter);
+        // The section is every area's options together: each area binds its own keys from it.
+        var section = new JsonObject
+        {
+            ["type"] = new JsonArray("object", "null"),
+            ["properties"] = new JsonObject(),
+            ["additionalProperties"] = false,
+        };
+        foreach (var area in AppConfigFactory.Areas)
+        {
+            var node = JsonSchemaExporter.GetJsonSchemaAsNode(JsonSerializerOptions.Default, area, exporter);
+            foreach (var (key, value) in node["properties"]!.AsObject())
+            {
+                section["properties"]![key] ??= value!.DeepClone();
+            }
+        }
+
         var root = new JsonObject
         {
             ["$schema"] = "https://json-schema.org/draft/2020-12/schema",

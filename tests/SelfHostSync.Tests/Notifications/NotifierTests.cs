@@ -5,6 +5,7 @@ using SelfHostSync.Configuration;
 using SelfHostSync.Core.Checks;
 using SelfHostSync.Core.Sync;
 using SelfHostSync.Notifications;
+using SelfHostSync.Notifications.Settings;
 using SelfHostSync.State;
 using SelfHostSync.Tests.State;
 using Serilog;

@@ -1,5 +1,6 @@
 using SelfHostSync.Configuration;
 using SelfHostSync.Notifications;
+using SelfHostSync.Notifications.Settings;
 
 namespace SelfHostSync.Tests.Notifications;
 

@@ -1,0 +1,57 @@
+using Microsoft.Extensions.Options;
+using SelfHostSync.Http.Settings;
+
+namespace SelfHostSync.Daemon.Settings;
+
+/// <summary>The daemon's part of the <c>SelfHostSync</c> section, as written: schedule, control API, logging, retention.</summary>
+internal sealed class DaemonOptions
+{
+    [QuartzCron("seconds minutes hours day-of-month month day-of-week, e.g. \"0 */15 * * * ?\"", WithReason = true)]
+    public string? Schedule { get; set; }
+
+    public ControlApiOptions ControlApi { get; set; } = new();
+
+    /// <summary>How long run history is kept (d.hh:mm:ss, default 180 days).</summary>
+    [Duration]
+    public string? Retention { get; set; }
+
+    [ValidateObjectMembers]
+    public LoggingOptions Logging { get; set; } = new();
+}
+
+internal sealed class ControlApiOptions
+{
+    public string? Urls { get; set; }
+
+    public string? Token { get; set; }
+}
+
+internal sealed class LoggingOptions
+{
+    /// <summary>Verbose, Debug, Information (default), Warning, Error.</summary>
+    [OneOf(typeof(Serilog.Events.LogEventLevel), "Verbose, Debug, Information, Warning or Error")]
+    public string? Level { get; set; }
+
+    /// <summary>Also write to this file (rolled daily, 14 kept).</summary>
+    public string? File { get; set; }
+}
+
+/// <summary>A Quartz cron expression (with seconds); <see cref="WithReason"/> adds Quartz's own words on what is wrong.</summary>
+[AttributeUsage(AttributeTargets.Property)]
+internal sealed class QuartzCronAttribute(string example) : OptionLineAttribute
+{
+    public bool WithReason { get; init; }
+
+    protected override string? Problem(object value)
+    {
+        try
+        {
+            _ = new Quartz.CronExpression((string)value);
+            return null;
+        }
+        catch (FormatException ex)
+        {
+            return $"'{value}' is not a Quartz cron expression ({example}){(WithReason ? $": {ex.Message}" : string.Empty)}";
+        }
+    }
+}
