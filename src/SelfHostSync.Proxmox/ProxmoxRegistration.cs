@@ -57,16 +57,23 @@ public static class ProxmoxRegistration
         ResilienceSettings? resilience = null
     )
     {
-        var name = services.AddProxmoxClient(cluster.Endpoint, resilience, purpose: "drills");
-        services.TryAddSingleton<IDrillCluster>(sp => new PveDrillGateway(cluster, Api(sp, name), settings.Range));
+        services.AddProxmoxClient(cluster.Endpoint, resilience, purpose: "drills");
+        services.TryAddSingleton<IDrillCluster>(sp => new PveDrillGateway(
+            cluster,
+            ProxmoxClients.Pve(sp, cluster.Endpoint, "drills"),
+            settings.Range
+        ));
         services.AddSingleton<IEndpointDoctor>(sp => new Doctor(ct =>
-            ProxmoxDoctorDrills.DiagnoseAsync(cluster, Api(sp, name), sp.GetRequiredService<IDrillCluster>(), settings, ct)
+            ProxmoxDoctorDrills.DiagnoseAsync(
+                cluster,
+                ProxmoxClients.Pve(sp, cluster.Endpoint, "drills"),
+                sp.GetRequiredService<IDrillCluster>(),
+                settings,
+                ct
+            )
         ));
         return services;
     }
-
-    private static Pve.IPveApi Api(IServiceProvider sp, string name) =>
-        ProxmoxClients.Pve(sp.GetRequiredService<IHttpClientFactory>().CreateClient(name));
 
     private sealed class Doctor(Func<CancellationToken, Task<IReadOnlyList<Diagnosis>>> diagnose) : IEndpointDoctor
     {

@@ -1,6 +1,8 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Refit;
 using SelfHostSync.Core.Sync;
+using SelfHostSync.Synology.Api;
 using SelfHostSync.Synology.Gateways;
 using SelfHostSync.Synology.Http;
 
@@ -18,14 +20,20 @@ public static class SynologyRegistration
     {
         foreach (var endpoint in endpoints)
         {
-            services.AddDsmClient(endpoint, resilience);
+            // The Refit client of each named client, keyed by its name (DsmApis resolves them); its settings carry the
+            // same TLS-checking handler the named client has.
+            var refit = new RefitSettings { HttpMessageHandlerFactory = services.AddDsmClient(endpoint, resilience).CreatePrimaryHandler };
+            foreach (var name in new[] { DsmHttp.ClientName(endpoint), DsmHttp.ClientName(endpoint, DsmHttp.Enrolment) })
+            {
+                services.AddKeyedRefitGeneratedClient<IDsmApi>(name, DsmJsonContext.Default, _ => refit, name, false);
+            }
         }
 
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(sp => new SynologyGateways(
             endpoints,
             sp.GetRequiredService<IStorageDirectory>(),
-            sp.GetRequiredService<IHttpClientFactory>(),
+            sp,
             sp.GetRequiredService<TimeProvider>()
         ));
         for (var i = 0; i < endpoints.Count; i++)
@@ -40,7 +48,7 @@ public static class SynologyRegistration
             services.AddSingleton<IEndpointDoctor>(sp => new Doctor(sp.GetRequiredService<SynologyGateways>()));
         }
 
-        services.TryAddSingleton<IDeviceEnrolment>(sp => new DsmEnrolment(endpoints, sp.GetRequiredService<IHttpClientFactory>()));
+        services.TryAddSingleton<IDeviceEnrolment>(sp => new DsmEnrolment(endpoints, sp));
         return services;
     }
 

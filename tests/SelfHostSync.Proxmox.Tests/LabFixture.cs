@@ -227,13 +227,7 @@ internal sealed class LabDrills(PveCluster cluster, ServiceProvider services) : 
 
     /// <summary><c>doctor</c>: the drill token's privileges, node, target storage and range.</summary>
     public Task<IReadOnlyList<Core.Sync.Diagnosis>> DiagnoseAsync(DrillSettings settings, CancellationToken cancellationToken) =>
-        ProxmoxDoctorDrills.DiagnoseAsync(
-            cluster,
-            ProxmoxClients.Pve(services.GetRequiredService<IHttpClientFactory>().CreateClient(ProxmoxHttp.ClientName(cluster.Endpoint, "drills"))),
-            Cluster,
-            settings,
-            cancellationToken
-        );
+        ProxmoxDoctorDrills.DiagnoseAsync(cluster, ProxmoxClients.Pve(services, cluster.Endpoint, "drills"), Cluster, settings, cancellationToken);
 
     public void Dispose() => services.Dispose();
 }

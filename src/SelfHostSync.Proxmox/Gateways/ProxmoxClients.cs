@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Microsoft.Extensions.DependencyInjection;
 using Refit;
 using SelfHostSync.Proxmox.Http;
 using SelfHostSync.Proxmox.Pbs;
@@ -11,17 +12,14 @@ namespace SelfHostSync.Proxmox.Gateways;
 internal static class ProxmoxClients
 {
     /// <summary>How every PVE/PBS answer is read (also by <see cref="DataArrayReader"/>).</summary>
-    internal static readonly JsonSerializerOptions Json = new()
-    {
-        NumberHandling = JsonNumberHandling.AllowReadingFromString,
-        PropertyNameCaseInsensitive = false,
-    };
+    internal static JsonSerializerOptions Json => ProxmoxJson.Options;
 
-    private static readonly RefitSettings Settings = new() { ContentSerializer = new SystemTextJsonContentSerializer(Json) };
+    /// <summary>The PVE client over an endpoint's named client, keyed by its name (<paramref name="purpose"/>: the drills' own).</summary>
+    public static IPveApi Pve(IServiceProvider services, ProxmoxEndpoint endpoint, string? purpose = null) =>
+        services.GetRequiredKeyedService<IPveApi>(ProxmoxHttp.ClientName(endpoint, purpose));
 
-    public static IPveApi Pve(HttpClient http) => RestService.For<IPveApi>(http, Settings);
-
-    public static IPbsApi Pbs(HttpClient http) => RestService.For<IPbsApi>(http, Settings);
+    public static IPbsApi Pbs(IServiceProvider services, ProxmoxEndpoint endpoint) =>
+        services.GetRequiredKeyedService<IPbsApi>(ProxmoxHttp.ClientName(endpoint));
 
     /// <summary>Runs a call, turning transport and parse failures into one-line <see cref="ProxmoxApiException"/>s.</summary>
     public static async Task<T> Call<T>(ProxmoxEndpoint endpoint, string what, Func<Task<T>> call)

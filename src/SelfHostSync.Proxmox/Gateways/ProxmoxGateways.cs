@@ -16,10 +16,10 @@ internal sealed class ProxmoxGateways
     private readonly StorageCatalog _catalog;
     private readonly PbsHosts _direct;
 
-    public ProxmoxGateways(ProxmoxTopology topology, IHttpClientFactory http, TimeProvider time, ReadMemory memory)
+    public ProxmoxGateways(ProxmoxTopology topology, IServiceProvider services, TimeProvider time, ReadMemory memory)
     {
-        _pve = [.. topology.Clusters.Select(c => (c, ProxmoxClients.Pve(http.CreateClient(ProxmoxHttp.ClientName(c.Endpoint)))))];
-        _pbs = [.. topology.Servers.Select(s => (s, ProxmoxClients.Pbs(http.CreateClient(ProxmoxHttp.ClientName(s.Endpoint)))))];
+        _pve = [.. topology.Clusters.Select(c => (c, ProxmoxClients.Pve(services, c.Endpoint)))];
+        _pbs = [.. topology.Servers.Select(s => (s, ProxmoxClients.Pbs(services, s.Endpoint)))];
         _catalog = new StorageCatalog(_pve.ToDictionary(x => x.Cluster.Name, x => x, StringComparer.Ordinal), time, memory);
         _direct = new PbsHosts(topology.Servers, time);
         _clusters = _pve.ToDictionary(

@@ -11,6 +11,7 @@ using Polly.CircuitBreaker;
 using Polly.Retry;
 using Polly.Telemetry;
 using Polly.Timeout;
+using Refit;
 using SelfHostSync.Http;
 
 namespace SelfHostSync.Proxmox.Http;
@@ -62,8 +63,17 @@ public static partial class ProxmoxHttp
         var tls = new TlsPolicy(endpoint.Fingerprint, endpoint.InsecureSkipVerify, endpoint.MaxConcurrentRequests);
         var baseAddress = new Uri(endpoint.BaseUrl.GetLeftPart(UriPartial.Authority) + "/api2/json");
         var meterName = $"{endpoint.Kind}:{endpoint.Name}";
+        // The endpoint's Refit client (and the login client's), keyed by the client's name: ProxmoxClients.Pve/Pbs and
+        // the ticket handler resolve them. Registered before the clients are configured, so that the TLS-checking handler
+        // below stays the primary one (Refit's registration sets one too; its settings carry the same).
+        var refit = ProxmoxJson.Settings(tls.CreatePrimaryHandler);
+        _ =
+            endpoint.Product == ProxmoxProduct.Pve
+                ? services.AddKeyedRefitGeneratedClient<Pve.IPveApi>(name, ProxmoxJsonContext.Default, _ => refit, name, false)
+                : services.AddKeyedRefitGeneratedClient<Pbs.IPbsApi>(name, ProxmoxJsonContext.Default, _ => refit, name, false);
         if (endpoint.UsesTicket)
         {
+            services.AddKeyedRefitGeneratedClient<IAccessApi>(name + ":login", ProxmoxJsonContext.Default, _ => refit, name + ":login", false);
             // Logins go around the pipeline (their failures are answers, not glitches) but through the same TLS check.
             services
                 .AddHttpClient(name + ":login", c => (c.BaseAddress, c.Timeout) = (baseAddress, settings.TotalTimeout))
@@ -90,7 +100,7 @@ public static partial class ProxmoxHttp
             .AddHttpMessageHandler(sp =>
                 endpoint.UsesTicket
                     ? new TicketAuthHandler(endpoint, sp.GetRequiredService<TimeProvider>(), () =>
-                        sp.GetRequiredService<IHttpClientFactory>().CreateClient(name + ":login")
+                        sp.GetRequiredKeyedService<IAccessApi>(name + ":login")
                     )
                     : new TokenAuthHandler(endpoint)
             )
@@ -98,6 +108,7 @@ public static partial class ProxmoxHttp
             // One handler chain for the process: the ticket, the circuit breaker and the connection limit live in it.
             .SetHandlerLifetime(Timeout.InfiniteTimeSpan)
             .RemoveAllLoggers();
+
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<RequestMeter>();
         services.QuietResilienceTelemetry();

@@ -19,17 +19,16 @@ internal sealed class TicketAuthHandler : DelegatingHandler
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly string _cookieName;
     private Session? _session;
-    private readonly Func<HttpClient> _loginClient;
-    private IAccessApi? _access;
+    private readonly Lazy<IAccessApi> _access;
 
     /// <param name="endpoint">The endpoint and its user.</param>
     /// <param name="time">The clock tickets age by.</param>
     /// <param name="loginClient">The factory's plain client of this endpoint (TLS check, metering) that logins go through.</param>
-    public TicketAuthHandler(ProxmoxEndpoint endpoint, TimeProvider time, Func<HttpClient> loginClient)
+    public TicketAuthHandler(ProxmoxEndpoint endpoint, TimeProvider time, Func<IAccessApi> access)
     {
         _endpoint = endpoint;
         _time = time;
-        _loginClient = loginClient;
+        _access = new Lazy<IAccessApi>(access);
         _cookieName = endpoint.Product == ProxmoxProduct.Pve ? "PVEAuthCookie" : "PBSAuthCookie";
     }
 
@@ -110,11 +109,10 @@ internal sealed class TicketAuthHandler : DelegatingHandler
 
     private async Task<Session?> LoginAsync(string password, CancellationToken cancellationToken)
     {
-        _access ??= RestService.For<IAccessApi>(_loginClient());
         var form = new Dictionary<string, string>(StringComparer.Ordinal) { ["username"] = _endpoint.TokenId, ["password"] = password };
         try
         {
-            var data = (await _access.CreateTicketAsync(form, cancellationToken)).Data;
+            var data = (await _access.Value.CreateTicketAsync(form, cancellationToken)).Data;
             if (data?.IsChallenge == true)
             {
                 throw new ProxmoxApiException(

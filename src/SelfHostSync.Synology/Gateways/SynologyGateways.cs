@@ -1,4 +1,4 @@
-using Refit;
+using Microsoft.Extensions.DependencyInjection;
 using SelfHostSync.Core.Sync;
 using SelfHostSync.Synology.Api;
 using SelfHostSync.Synology.Http;
@@ -10,13 +10,13 @@ internal sealed class SynologyGateways : IEndpointDoctor, IAsyncDisposable
 {
     private readonly List<DsmSession> _sessions = [];
 
-    public SynologyGateways(IReadOnlyList<SynologyEndpoint> endpoints, IStorageDirectory storages, IHttpClientFactory http, TimeProvider time)
+    public SynologyGateways(IReadOnlyList<SynologyEndpoint> endpoints, IStorageDirectory storages, IServiceProvider services, TimeProvider time)
     {
         Sources =
         [
             .. endpoints.Select(e =>
             {
-                var session = new DsmSession(e, RestService.For<IDsmApi>(http.CreateClient(DsmHttp.ClientName(e))));
+                var session = new DsmSession(e, DsmApis.For(services, e));
                 _sessions.Add(session);
                 return (IEvidenceSource)new SynologyGateway(e, session, storages, time);
             }),
@@ -74,14 +74,14 @@ internal sealed class SynologyGateways : IEndpointDoctor, IAsyncDisposable
 }
 
 /// <summary><c>doctor --synology-otp</c> over the NAS's enrolment client (no retries: a one-time code is spent once).</summary>
-internal sealed class DsmEnrolment(IReadOnlyList<SynologyEndpoint> endpoints, IHttpClientFactory http) : IDeviceEnrolment
+internal sealed class DsmEnrolment(IReadOnlyList<SynologyEndpoint> endpoints, IServiceProvider services) : IDeviceEnrolment
 {
     public IReadOnlyList<string> Names { get; } = [.. endpoints.Select(e => e.Name)];
 
     public async Task<EnrolledDevice> EnrolAsync(string name, string otpCode, CancellationToken cancellationToken)
     {
         var endpoint = endpoints.First(e => e.Name == name);
-        using var session = new DsmSession(endpoint, RestService.For<IDsmApi>(http.CreateClient(DsmHttp.ClientName(endpoint, DsmHttp.Enrolment))));
+        using var session = new DsmSession(endpoint, DsmApis.For(services, endpoint, DsmHttp.Enrolment));
         try
         {
             return new EnrolledDevice(name, endpoint.DeviceName, await session.EnrolDeviceAsync(otpCode, cancellationToken));
@@ -95,4 +95,11 @@ internal sealed class DsmEnrolment(IReadOnlyList<SynologyEndpoint> endpoints, IH
             await session.LogoutAsync(cancellationToken);
         }
     }
+}
+
+/// <summary>The DSM Refit clients, keyed by their named client (<see cref="SynologyRegistration.AddSynology"/>).</summary>
+internal static class DsmApis
+{
+    public static IDsmApi For(IServiceProvider services, SynologyEndpoint endpoint, string? purpose = null) =>
+        services.GetRequiredKeyedService<IDsmApi>(DsmHttp.ClientName(endpoint, purpose));
 }

@@ -27,7 +27,8 @@ public static class DsmHttp
     public static string ClientName(SynologyEndpoint endpoint, string? purpose = null) =>
         purpose is null ? $"dsm:{endpoint.Name}" : $"dsm:{endpoint.Name}:{purpose}";
 
-    public static void AddDsmClient(this IServiceCollection services, SynologyEndpoint endpoint, DsmResilience? resilience = null)
+    /// <summary>Registers the NAS's named clients (reads, and the enrolment without retries); gives the TLS check they use.</summary>
+    public static TlsPolicy AddDsmClient(this IServiceCollection services, SynologyEndpoint endpoint, DsmResilience? resilience = null)
     {
         var settings = resilience ?? DsmResilience.Default;
         var tls = new TlsPolicy(endpoint.Fingerprint, endpoint.InsecureSkipVerify, 2);
@@ -56,6 +57,7 @@ public static class DsmHttp
             .RemoveAllLoggers();
         services.TryAddSingleton<RequestMeter>();
         services.AddQuietResilienceTelemetry();
+        return tls;
     }
 
     internal static void ConfigurePipeline(ResiliencePipelineBuilder<HttpResponseMessage> builder, SynologyEndpoint endpoint, DsmResilience settings)

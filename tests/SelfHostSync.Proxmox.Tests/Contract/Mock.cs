@@ -41,10 +41,10 @@ internal sealed class Mock : IDisposable
     public long Attempts => Meter.Snapshot().Values.Sum(v => v.Requests);
 
     public IPveApi Pve(ProxmoxEndpoint? endpoint = null, ResilienceSettings? resilience = null, TimeProvider? time = null) =>
-        ProxmoxClients.Pve(Client(endpoint ?? Endpoint(), Meter, resilience ?? Fast, time));
+        ProxmoxClients.Pve(Provider(endpoint ??= Endpoint(), Meter, resilience ?? Fast, time), endpoint);
 
     public IPbsApi Pbs(ProxmoxEndpoint? endpoint = null, ResilienceSettings? resilience = null) =>
-        ProxmoxClients.Pbs(Client(endpoint ?? Endpoint(ProxmoxProduct.Pbs), new RequestMeter(), resilience ?? Fast, null));
+        ProxmoxClients.Pbs(Provider(endpoint ??= Endpoint(ProxmoxProduct.Pbs), new RequestMeter(), resilience ?? Fast, null), endpoint);
 
     /// <summary>Retries without real waiting, so the tests stay fast.</summary>
     public static ResilienceSettings Fast { get; } = new() { MaxRetries = 2, RetryDelay = TimeSpan.FromMilliseconds(1) };
@@ -74,12 +74,12 @@ internal sealed class Mock : IDisposable
     }
 
     /// <summary>The endpoint's client as the executable registers it (<see cref="ProxmoxHttp.AddProxmoxClient"/>).</summary>
-    private HttpClient Client(ProxmoxEndpoint endpoint, RequestMeter meter, ResilienceSettings resilience, TimeProvider? time)
+    private ServiceProvider Provider(ProxmoxEndpoint endpoint, RequestMeter meter, ResilienceSettings resilience, TimeProvider? time)
     {
         var services = new ServiceCollection().AddSingleton(meter).AddSingleton(time ?? TimeProvider.System);
-        var name = services.AddProxmoxClient(endpoint, resilience);
+        services.AddProxmoxClient(endpoint, resilience);
         var provider = services.BuildServiceProvider();
         _providers.Add(provider);
-        return provider.GetRequiredService<IHttpClientFactory>().CreateClient(name);
+        return provider;
     }
 }
