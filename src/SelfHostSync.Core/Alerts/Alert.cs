@@ -1,3 +1,5 @@
+using SelfHostSync.Core.Matrix;
+
 namespace SelfHostSync.Core.Alerts;
 
 public enum AlertKind
@@ -24,10 +26,10 @@ public enum AlertKind
 /// <param name="Key">Stable identity, e.g. <c>guest:homelab/100:restore.tested</c> or <c>source:pbs:main</c>.</param>
 /// <param name="Subject">For people: "homelab/100 inference", "pbs:main", "inventory Mail".</param>
 /// <param name="CheckId">The check, or null for a source.</param>
-/// <param name="Level">The level code of the guest or entry, when there is one.</param>
+/// <param name="Level">The level of the guest or entry, when there is one.</param>
 /// <param name="Detail">Why.</param>
 /// <param name="Since">When it was first seen.</param>
-public sealed record OpenAlert(string Key, string Subject, string? CheckId, string? Level, string Detail, DateTimeOffset Since);
+public sealed record OpenAlert(string Key, string Subject, string? CheckId, Level? Level, string Detail, DateTimeOffset Since);
 
 /// <summary>One change worth telling someone about.</summary>
 public sealed record AlertEvent(AlertKind Kind, OpenAlert Alert)

@@ -53,13 +53,13 @@ public static class AlertTracker
 
             var subject = string.IsNullOrEmpty(g.Name) ? $"{g.Cluster}/{g.Vmid}" : $"{g.Cluster}/{g.Vmid} {g.Name}";
             var prefix = GuestPrefix(g);
-            Apply(next, events, seen, prefix, owned[prefix], subject, g.Level.ToCode(), g.Checks, now);
+            Apply(next, events, seen, prefix, owned[prefix], subject, g.Level, g.Checks, now);
         }
 
         foreach (var e in run.Inventory)
         {
             var prefix = $"inventory:{e.Name}";
-            Apply(next, events, seen, prefix, owned[prefix], $"inventory {e.Name}", e.Level.ToCode(), e.Checks, now);
+            Apply(next, events, seen, prefix, owned[prefix], $"inventory {e.Name}", e.Level, e.Checks, now);
         }
 
         // Alerts of guests that are gone: resolved, unless the cluster they lived in could not be read.
@@ -105,7 +105,7 @@ public static class AlertTracker
         string prefix,
         IEnumerable<string> wasOpen,
         string subject,
-        string level,
+        Level level,
         IReadOnlyList<CheckResult> checks,
         DateTimeOffset now
     )

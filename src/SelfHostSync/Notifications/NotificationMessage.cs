@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json.Serialization;
 using SelfHostSync.Core.Alerts;
+using SelfHostSync.Core.Matrix;
 
 namespace SelfHostSync.Notifications;
 
@@ -74,7 +75,7 @@ internal sealed record NotificationMessage
             text.Append(Symbol(e.Kind)).Append(' ').Append(e.Alert.Subject);
             if (e.Alert.Level is { } level)
             {
-                text.Append(" [").Append(level).Append(']');
+                text.Append(" [").Append(level.ToCode()).Append(']');
             }
 
             if (e.Alert.CheckId is { } check)
@@ -134,7 +135,7 @@ internal sealed record NotificationEvent(
             e.Alert.Key,
             e.Alert.Subject,
             e.Alert.CheckId,
-            e.Alert.Level,
+            e.Alert.Level?.ToCode(),
             e.Alert.Detail,
             e.Alert.Since
         );

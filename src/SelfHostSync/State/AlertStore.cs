@@ -1,4 +1,5 @@
 using SelfHostSync.Core.Alerts;
+using SelfHostSync.Core.Matrix;
 
 namespace SelfHostSync.State;
 
@@ -26,7 +27,7 @@ internal sealed class AlertStore(StateDatabase db)
                 r.GetString(0),
                 r.GetString(1),
                 r.IsDBNull(2) ? null : r.GetString(2),
-                r.IsDBNull(3) ? null : r.GetString(3),
+                !r.IsDBNull(3) && LevelCodes.TryParse(r.GetString(3), out var level) ? level : null,
                 r.GetString(4),
                 DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(5))
             ),
@@ -54,7 +55,7 @@ internal sealed class AlertStore(StateDatabase db)
                     cmd.Parameters.AddWithValue("$k", a.Key);
                     cmd.Parameters.AddWithValue("$s", a.Subject);
                     cmd.Parameters.AddWithValue("$c", (object?)a.CheckId ?? DBNull.Value);
-                    cmd.Parameters.AddWithValue("$l", (object?)a.Level ?? DBNull.Value);
+                    cmd.Parameters.AddWithValue("$l", (object?)a.Level?.ToCode() ?? DBNull.Value);
                     cmd.Parameters.AddWithValue("$d", a.Detail);
                     cmd.Parameters.AddWithValue("$at", a.Since.ToUnixTimeMilliseconds());
                     cmd.ExecuteNonQuery();

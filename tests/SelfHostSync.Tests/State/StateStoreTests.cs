@@ -125,4 +125,25 @@ public sealed class StateStoreTests : IDisposable
         cmd.CommandText = "PRAGMA user_version";
         return (long)cmd.ExecuteScalar()!;
     }
+
+    [Fact]
+    public async Task SaveAlerts_LevelAndNone_ReadBackAsTheEnum()
+    {
+        var since = new DateTimeOffset(2026, 12, 3, 8, 0, 0, TimeSpan.Zero);
+        var open = new Dictionary<string, Core.Alerts.OpenAlert>(StringComparer.Ordinal)
+        {
+            ["g:a:backup"] = new("g:a:backup", "homelab/100", "backup-fresh", Level.Production, "no backup", since),
+            ["src:pbs"] = new("src:pbs", "pbs:backup", null, null, "unreachable", since),
+        };
+        using (var store = OpenState.In(_dir))
+        {
+            await store.Alerts.SaveAlertsAsync(open, CancellationToken.None);
+        }
+
+        using var reopened = OpenState.In(_dir);
+        var loaded = await reopened.Alerts.LoadAlertsAsync(CancellationToken.None);
+
+        Assert.Equal(Level.Production, loaded["g:a:backup"].Level);
+        Assert.Null(loaded["src:pbs"].Level);
+    }
 }
