@@ -11,7 +11,8 @@ public sealed record ClusterGuest(
     IReadOnlyList<string> Tags,
     string? Lock,
     string Status,
-    bool Template
+    bool Template,
+    string? Pool = null
 )
 {
     public bool IsDrillGuest => Tags.Contains(DrillSettings.Tag, StringComparer.OrdinalIgnoreCase);
@@ -94,6 +95,12 @@ public interface IDrillCluster
     Task<string> StatusAsync(string node, string type, int vmid, CancellationToken cancellationToken);
 
     Task<AgentAnswer> PingAgentAsync(string node, int vmid, CancellationToken cancellationToken);
+
+    /// <summary>Starts <paramref name="command"/> (program and arguments, no shell) through the guest agent; returns its pid. Agent failures throw <see cref="GuestExecException"/>.</summary>
+    Task<int> ExecAsync(string node, int vmid, IReadOnlyList<string> command, CancellationToken cancellationToken);
+
+    /// <summary>How the command is doing; once it reports <see cref="GuestExecStatus.Exited"/> the agent forgets the pid.</summary>
+    Task<GuestExecStatus> ExecStatusAsync(string node, int vmid, int pid, CancellationToken cancellationToken);
 }
 
 /// <summary>Drill history in the state store; a drill is written before its first request so a crash leaves a trace.</summary>

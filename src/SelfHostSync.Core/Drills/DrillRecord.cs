@@ -44,7 +44,7 @@ public sealed record DrillRecord
 
     public DrillState State { get; init; } = DrillState.Running;
 
-    /// <summary>restore, isolate, start, probe, done.</summary>
+    /// <summary>restore, isolate, start, probe, app-probe, done.</summary>
     public string Phase { get; init; } = "restore";
 
     public double? RestoreSeconds { get; init; }
@@ -57,6 +57,9 @@ public sealed record DrillRecord
     public string? RestoreUpid { get; init; }
 
     public bool CleanedUp { get; init; }
+
+    /// <summary>The application probes that applied to the guest, in the order they ran.</summary>
+    public IReadOnlyList<ProbeOutcome> Probes { get; init; } = [];
 
     /// <summary>Measured recovery time: restore plus boot-to-probe.</summary>
     public double? RtoSeconds => RestoreSeconds is { } r && BootSeconds is { } b ? r + b : null;

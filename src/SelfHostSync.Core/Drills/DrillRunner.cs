@@ -12,6 +12,7 @@ namespace SelfHostSync.Core.Drills;
 public sealed class DrillRunner(IDrillCluster cluster, IDrillStore store, DrillSettings settings, TimeProvider time)
 {
     private readonly DrillWaits _waits = new(cluster, settings, time);
+    private readonly ApplicationProbes _probes = new(cluster, settings, time);
     private readonly ScratchCleanup _cleanup = new(cluster, store, settings, time, new DrillWaits(cluster, settings, time));
 
     /// <summary>
@@ -180,7 +181,7 @@ public sealed class DrillRunner(IDrillCluster cluster, IDrillStore store, DrillS
             var phase = tracker.Current.Phase;
             tracker.Current = tracker.Current with
             {
-                State = phase is "restore" or "probe" ? DrillState.Failed : DrillState.Error,
+                State = phase is "restore" or "probe" or "app-probe" ? DrillState.Failed : DrillState.Error,
                 Reason = _waits.TimeoutReason(phase),
             };
         }
@@ -279,11 +280,21 @@ public sealed class DrillRunner(IDrillCluster cluster, IDrillStore store, DrillS
 
         // Without an agent the guest counts as up when its start task ended; the fixed wait is not boot time.
         var boot = agent ? Seconds(bootStart) : Math.Round(time.GetElapsedTime(bootStart).TotalSeconds - settings.RunningTime.TotalSeconds, 1);
+        var reason = type == "qemu" && settings.Probe == DrillProbe.Agent && !agent ? $"no guest agent enabled; {detail}" : detail;
+        tracker.Current = tracker.Current with { BootSeconds = Math.Max(0, boot) };
+        (IReadOnlyList<ProbeOutcome> Outcomes, string? Failure) app = ([], null);
+        if (ok && settings.ApplicationProbes.Any(p => p.AppliesTo(item.Source)))
+        {
+            // After the boot probe, inside the still isolated guest: does the service come up from this backup?
+            await tracker.PhaseAsync("app-probe", store);
+            app = await _probes.RunAsync(item.Source, node, vmid, agent, token);
+        }
+
         tracker.Current = tracker.Current with
         {
-            BootSeconds = Math.Max(0, boot),
-            State = ok ? DrillState.Passed : DrillState.Failed,
-            Reason = type == "qemu" && settings.Probe == DrillProbe.Agent && !agent ? $"no guest agent enabled; {detail}" : detail,
+            State = ok && app.Failure is null ? DrillState.Passed : DrillState.Failed,
+            Reason = app.Failure ?? reason,
+            Probes = app.Outcomes,
             Phase = "done",
         };
     }

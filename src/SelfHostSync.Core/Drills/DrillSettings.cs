@@ -41,6 +41,9 @@ public sealed record DrillSettings
 
     public TimeSpan RunningTime { get; init; } = TimeSpan.FromSeconds(120);
 
+    /// <summary>Checks run inside the restored guest after it booted (QEMU guests with an agent).</summary>
+    public IReadOnlyList<ApplicationProbe> ApplicationProbes { get; init; } = [];
+
     /// <summary>Restore, boot and probe together; the scratch guest is destroyed when it runs out.</summary>
     public TimeSpan Timeout { get; init; } = TimeSpan.FromMinutes(30);
 

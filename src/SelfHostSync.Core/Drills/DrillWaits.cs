@@ -56,6 +56,7 @@ internal sealed class DrillWaits(IDrillCluster cluster, DrillSettings settings, 
         {
             "restore" => ": the restore task never finished",
             "probe" => settings.Probe == DrillProbe.Agent ? ": the guest agent never answered (the guest never booted?)" : string.Empty,
+            "app-probe" => ": the application probes did not finish",
             _ => string.Empty,
         };
 }

@@ -32,7 +32,8 @@ internal sealed class PveDrillGateway(PveCluster cluster, IPveApi api, VmidRange
                 TagList.Parse(r.Tags),
                 r.Lock,
                 r.Status ?? "unknown",
-                Wire.Bool(r.Template)
+                Wire.Bool(r.Template),
+                r.Pool
             ))
             .ToList();
     }
@@ -222,6 +223,41 @@ internal sealed class PveDrillGateway(PveCluster cluster, IPveApi api, VmidRange
             // Agent.pm passes QMP errors on as they are ("qmp command 'guest-ping' failed - got timeout", a socket not
             // yet there): a guest still booting. Keep polling until the drill's boot timeout, as for "not running".
             return AgentAnswer.NotRunning;
+        }
+    }
+
+    public async Task<int> ExecAsync(string node, int vmid, IReadOnlyList<string> command, CancellationToken cancellationToken)
+    {
+        var what = $"POST /nodes/{node}/qemu/{Scratch(vmid)}/agent/exec";
+        var started = await AgentCall(what, () => api.ExecAsync(node, vmid, new AgentExecRequest(command), cancellationToken));
+        return started.Pid ?? throw ProxmoxClients.NoData(Endpoint, what);
+    }
+
+    public async Task<GuestExecStatus> ExecStatusAsync(string node, int vmid, int pid, CancellationToken cancellationToken)
+    {
+        var status = await AgentCall($"GET /nodes/{node}/qemu/{Scratch(vmid)}/agent/exec-status", () =>
+            api.ExecStatusAsync(node, vmid, pid, cancellationToken)
+        );
+        return new GuestExecStatus(Wire.Bool(status.Exited), status.ExitCode, status.Signal, status.OutData, status.ErrData);
+    }
+
+    /// <summary>
+    /// An agent call whose 500 answers are the agent's (Agent.pm: "QEMU guest agent is not running", "VM … is not
+    /// running", "Agent error: …", a QGA timeout): a <see cref="GuestExecException"/> for the probe; a refused privilege
+    /// (403) or a transport failure stays an API error, which ends the drill in error.
+    /// </summary>
+    private async Task<T> AgentCall<T>(string what, Func<Task<PveData<T>>> call)
+        where T : class
+    {
+        try
+        {
+            return await Get(what, call);
+        }
+        catch (ProxmoxApiException ex) when (ex.Status == System.Net.HttpStatusCode.InternalServerError)
+        {
+            var gone = !ex.Message.Contains("Agent error", StringComparison.Ordinal);
+            var at = ex.Message.IndexOf("HTTP 500 ", StringComparison.Ordinal);
+            throw new GuestExecException(at < 0 ? ex.Message : ex.Message[(at + "HTTP 500 ".Length)..].Trim(), gone);
         }
     }
 

@@ -27,3 +27,30 @@ internal sealed record GuestStatusDto
     [JsonPropertyName("lock")]
     public string? Lock { get; init; }
 }
+
+/// <summary>The body of <c>POST …/agent/exec</c>: the program and its arguments.</summary>
+internal sealed record AgentExecRequest([property: JsonPropertyName("command")] IReadOnlyList<string> Command);
+
+internal sealed record AgentExecStartedDto([property: JsonPropertyName("pid")] int? Pid);
+
+/// <summary>
+/// <c>GET …/agent/exec-status</c>: PVE turns the agent's booleans into 0/1 and decodes the base64 output; exit code,
+/// signal and each stream are present only when there is one.
+/// </summary>
+internal sealed record AgentExecStatusDto
+{
+    [JsonPropertyName("exited")]
+    public System.Text.Json.JsonElement? Exited { get; init; }
+
+    [JsonPropertyName("exitcode")]
+    public int? ExitCode { get; init; }
+
+    [JsonPropertyName("signal")]
+    public int? Signal { get; init; }
+
+    [JsonPropertyName("out-data")]
+    public string? OutData { get; init; }
+
+    [JsonPropertyName("err-data")]
+    public string? ErrData { get; init; }
+}

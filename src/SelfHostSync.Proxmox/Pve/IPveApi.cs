@@ -133,4 +133,11 @@ internal interface IPveApi
 
     [Post("/nodes/{node}/qemu/{vmid}/agent/ping")]
     Task<PveData<JsonElement?>> PingAgentAsync(string node, int vmid, CancellationToken cancellationToken);
+
+    /// <summary>Starts a command through the guest agent (<c>command</c> is an array since PVE 8: sent as JSON). PVE 9: <c>VM.GuestAgent.Unrestricted</c>.</summary>
+    [Post("/nodes/{node}/qemu/{vmid}/agent/exec")]
+    Task<PveData<AgentExecStartedDto>> ExecAsync(string node, int vmid, [Body] AgentExecRequest body, CancellationToken cancellationToken);
+
+    [Get("/nodes/{node}/qemu/{vmid}/agent/exec-status")]
+    Task<PveData<AgentExecStatusDto>> ExecStatusAsync(string node, int vmid, [Query] int pid, CancellationToken cancellationToken);
 }

@@ -173,6 +173,53 @@ internal sealed class FakeDrillCluster : IDrillCluster
         return Task.FromResult(AgentAnswers ? AgentAnswer.Answered : AgentAnswer.NotRunning);
     }
 
+    /// <summary>What each command does in the scratch guest, by its program: the status it reports once, and how many polls it runs first (-1: never exits).</summary>
+    public Dictionary<string, (GuestExecStatus Status, int Polls)> Commands { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>The agent stops answering after this many exec calls (null: never).</summary>
+    public int? AgentGoneAfter { get; set; }
+
+    private readonly Dictionary<int, (string Program, int Polls)> _running = [];
+
+    public Task<int> ExecAsync(string node, int vmid, IReadOnlyList<string> command, CancellationToken cancellationToken)
+    {
+        Touch("exec " + string.Join(' ', command), vmid);
+        if (AgentGoneAfter is { } n && Calls.Count(c => c.StartsWith("exec ", StringComparison.Ordinal)) > n)
+        {
+            throw new GuestExecException("QEMU guest agent is not running", agentGone: true);
+        }
+
+        if (!Commands.TryGetValue(command[0], out var known))
+        {
+            throw new GuestExecException(
+                $"Agent error: Failed to execute child process “{command[0]}” (No such file or directory)",
+                agentGone: false
+            );
+        }
+
+        var pid = _running.Count + 1000;
+        _running[pid] = (command[0], known.Polls);
+        return Task.FromResult(pid);
+    }
+
+    public Task<GuestExecStatus> ExecStatusAsync(string node, int vmid, int pid, CancellationToken cancellationToken)
+    {
+        Touch("exec-status", vmid);
+        if (AgentGoneAfter is { } n && Calls.Count(c => c.StartsWith("exec ", StringComparison.Ordinal)) > n)
+        {
+            throw new GuestExecException("QEMU guest agent is not running", agentGone: true);
+        }
+
+        var (program, polls) = _running[pid];
+        if (polls != 0)
+        {
+            _running[pid] = (program, polls - 1);
+            return Task.FromResult(new GuestExecStatus(false, null, null, null, null));
+        }
+
+        return Task.FromResult(Commands[program].Status);
+    }
+
     private void Touch(string call, int vmid)
     {
         Calls.Add($"{call} {vmid}");
