@@ -69,6 +69,18 @@ public sealed record ProbeOutcome(string Name, ProbeState State, int? ExitCode, 
             _ => $"{Name}: not run{Tail}",
         };
 
+    /// <summary>A few words for lists: <c>pg passed</c>, <c>system exit 1</c>, <c>web timed out</c>, <c>pg not run</c>.</summary>
+    public string Short =>
+        State switch
+        {
+            ProbeState.Passed => $"{Name} passed",
+            ProbeState.Failed => ExitCode is { } code
+                ? $"{Name} exit {code.ToString(System.Globalization.CultureInfo.InvariantCulture)}"
+                : $"{Name} failed",
+            ProbeState.TimedOut => $"{Name} timed out",
+            _ => $"{Name} not run",
+        };
+
     private string Tail => string.IsNullOrEmpty(Excerpt) ? string.Empty : $": {Excerpt}";
 }
 

@@ -65,4 +65,12 @@ public sealed record DrillRecord
     public double? RtoSeconds => RestoreSeconds is { } r && BootSeconds is { } b ? r + b : null;
 
     public string Target => $"{Node}/{ScratchVmid}";
+
+    /// <summary>The application probes in a few words (<c>probes: pg passed, web timed out</c>); null when none applied.</summary>
+    public string? ProbeSummary =>
+        Probes.Count == 0
+            ? null
+            : "probes: "
+                + string.Join(", ", Probes.Select(p => p.Short))
+                + (Probes.FirstOrDefault(p => p.State == ProbeState.NotAvailable)?.Excerpt is { } why ? $" ({why})" : string.Empty);
 }

@@ -307,10 +307,7 @@ public sealed class DrillRunner(IDrillCluster cluster, IDrillStore store, DrillS
             parts.Add($"RTO {Durations.Format(TimeSpan.FromSeconds(Math.Round(rto)))}");
         }
 
-        if (d.Reason is not null)
-        {
-            parts.Add(d.Reason);
-        }
+        parts.AddRange(new[] { d.Reason, d.ProbeSummary }.OfType<string>());
 
         return string.Join("; ", parts);
     }

@@ -16,6 +16,9 @@ public enum DrillFault
 
     /// <summary>Boots slowly: the agent ping first fails with a QMP timeout (Agent.pm passes QMP errors on), then answers.</summary>
     SlowAgent,
+
+    /// <summary>The guest agent dies while an application probe runs: every later agent call says it is not running.</summary>
+    AgentLostDuringProbe,
 }
 
 /// <summary>A task that is running (or just ran) in the lab: restore, start, stop, destroy, vzdump.</summary>

@@ -58,6 +58,20 @@ internal sealed class PveClusterState
 
     public ConcurrentDictionary<int, DrillFault> Faults { get; } = new();
 
+    /// <summary>What commands do in guests restored from a source VMID (the guest agent's exec).</summary>
+    public ConcurrentDictionary<int, Dictionary<string, LabCommand>> Commands { get; } = new();
+
+    /// <summary>The guest a scratch guest was restored from (its name is drill-&lt;vmid&gt;-&lt;date&gt;).</summary>
+    public static int? SourceOf(PveGuestState g) =>
+        g.Restored
+        && g.Name.Split('-') is ["drill", var src, _]
+        && int.TryParse(src, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var vmid)
+            ? vmid
+            : null;
+
+    /// <summary>The drill fault of the guest a scratch guest was restored from.</summary>
+    public DrillFault FaultOf(PveGuestState g) => SourceOf(g) is { } source ? Faults.GetValueOrDefault(source) : DrillFault.None;
+
     /// <summary>The datacenter <c>tag-style</c> once written through the API (else the scenario's).</summary>
     public string? TagStyle { get; set; }
 

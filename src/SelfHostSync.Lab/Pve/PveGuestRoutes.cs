@@ -140,32 +140,6 @@ internal sealed class PveGuestRoutes(PveClusterState s)
                 return LabResults.Data(task.Upid);
             }
         });
-
-        api.MapPost("/nodes/{node}/qemu/{vmid:int}/agent/ping", (HttpContext ctx, string node, int vmid) =>
-        {
-            lock (s.Gate)
-            {
-                if (!s.Find(ctx, node, "qemu", vmid, out var g) || !s.Need(ctx, "VM.GuestAgent.Audit", $"/vms/{vmid}"))
-                {
-                    return Results.Empty;
-                }
-
-                string? error =
-                    !g!.Config.ContainsKey("agent") ? "No QEMU guest agent configured"
-                    : g.Status != "running" ? $"VM {vmid} is not running"
-                    : (g.AgentReadyAt is null || g.AgentReadyAt > DateTimeOffset.UtcNow) && FaultOfScratch(g) == DrillFault.SlowAgent
-                        ? $"VM {vmid} qmp command 'guest-ping' failed - got timeout"
-                    : g.AgentReadyAt is null || g.AgentReadyAt > DateTimeOffset.UtcNow ? "QEMU guest agent is not running"
-                    : null;
-                if (error is not null)
-                {
-                    LabResults.Error(ctx, 500, error);
-                    return Results.Empty;
-                }
-
-                return LabResults.Data(new { result = new { } });
-            }
-        });
     }
 
     private IResult Power(HttpContext ctx, string node, string type, int vmid, bool start)
@@ -224,9 +198,5 @@ internal sealed class PveGuestRoutes(PveClusterState s)
         }
     }
 
-    /// <summary>The fault of the guest a scratch guest was restored from (its name is drill-&lt;vmid&gt;-&lt;date&gt;).</summary>
-    private DrillFault FaultOfScratch(PveGuestState g) =>
-        g.Restored && g.Name.Split('-') is ["drill", var src, _] && int.TryParse(src, NumberStyles.None, CultureInfo.InvariantCulture, out var vmid)
-            ? s.Faults.GetValueOrDefault(vmid)
-            : DrillFault.None;
+    private DrillFault FaultOfScratch(PveGuestState g) => s.FaultOf(g);
 }

@@ -70,6 +70,14 @@ internal sealed class PveGuestState
     /// <summary>When the guest agent starts answering; null while stopped or when the guest never boots.</summary>
     public DateTimeOffset? AgentReadyAt { get; set; }
 
+    /// <summary>Commands started through the agent and not yet reported as exited, by pid.</summary>
+    public Dictionary<int, LabCommand> Execs { get; } = [];
+
+    public int NextPid { get; set; } = 4711;
+
+    /// <summary>Every command run through the agent, as program and arguments.</summary>
+    public List<string> ExecLog { get; } = [];
+
     public string Type { get; }
 
     public string Node { get; set; }

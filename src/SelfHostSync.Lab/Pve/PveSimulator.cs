@@ -136,6 +136,10 @@ public sealed class PveSimulator
     /// <summary>Makes drills of <paramref name="sourceVmid"/> fail in the given way.</summary>
     public void SetDrillFault(int sourceVmid, DrillFault fault) => _state.Faults[sourceVmid] = fault;
 
+    /// <summary>What <paramref name="program"/> does, run through the guest agent in a guest restored from <paramref name="sourceVmid"/>.</summary>
+    public void SetGuestCommand(int sourceVmid, string program, LabCommand answer) =>
+        _state.Commands.GetOrAdd(sourceVmid, _ => new Dictionary<string, LabCommand>(StringComparer.Ordinal))[program] = answer;
+
     /// <summary>Whether a guest with this VMID exists.</summary>
     public bool Exists(int vmid)
     {
@@ -206,6 +210,7 @@ public sealed class PveSimulator
         new PveClusterRoutes(_state).Map(api);
         new PveResourceRoutes(_state).Map(api);
         new PveGuestRoutes(_state).Map(api);
+        new PveAgentRoutes(_state).Map(api);
         new PveRestoreRoutes(_state).Map(api);
         new PveTaskRoutes(_state).Map(api);
         new PveStorageRoutes(_state).Map(api);

@@ -93,6 +93,17 @@ internal static class ProxmoxDoctorDrills
                 missing.Add("VM.GuestAgent.Audit (PVE 9) or VM.Monitor (PVE 8)");
             }
 
+            // Application probes run commands through the agent: PVE 9 asks for the unrestricted agent privilege
+            // (Agent.pm), which the drill token needs on the scratch range only.
+            if (
+                settings.ApplicationProbes.Count > 0
+                && !Has(permissions, "VM.GuestAgent.Unrestricted", vmPaths)
+                && !Has(permissions, "VM.Monitor", vmPaths)
+            )
+            {
+                missing.Add("VM.GuestAgent.Unrestricted (PVE 9) or VM.Monitor (PVE 8), for the application probes");
+            }
+
             if (!Has(permissions, "Sys.Audit", "/nodes", "/"))
             {
                 // Without it PVE lists only the token's own tasks: a running backup job would go unseen.

@@ -137,6 +137,7 @@ internal static class DrillCommand
                     bootSeconds = r.BootSeconds,
                     rtoSeconds = r.RtoSeconds,
                     reason = r.Reason,
+                    probes = r.Probes,
                     cleanedUp = r.CleanedUp,
                     startedAt = r.StartedAt,
                     finishedAt = r.FinishedAt,
@@ -166,7 +167,7 @@ internal static class DrillCommand
                 : r.State == DrillState.Failed ? "red"
                 : "yellow";
             console.MarkupLine(
-                $"[{colour}]{r.State.ToString().ToLowerInvariant()}[/] {Markup.Escape(r.Guest.ToString())}: restore {r.RestoreSeconds?.ToString("0.#", System.Globalization.CultureInfo.InvariantCulture) ?? "–"} s, boot-to-probe {r.BootSeconds?.ToString("0.#", System.Globalization.CultureInfo.InvariantCulture) ?? "–"} s; {Markup.Escape(r.Reason ?? string.Empty)}{(r.CleanedUp ? string.Empty : " [red](scratch guest left behind)[/]")}"
+                $"[{colour}]{r.State.ToString().ToLowerInvariant()}[/] {Markup.Escape(r.Guest.ToString())}: restore {r.RestoreSeconds?.ToString("0.#", System.Globalization.CultureInfo.InvariantCulture) ?? "–"} s, boot-to-probe {r.BootSeconds?.ToString("0.#", System.Globalization.CultureInfo.InvariantCulture) ?? "–"} s; {Markup.Escape(r.Reason ?? string.Empty)}{(r.ProbeSummary is { } probes ? Markup.Escape($"; {probes}") : string.Empty)}{(r.CleanedUp ? string.Empty : " [red](scratch guest left behind)[/]")}"
             );
         }
     }

@@ -53,6 +53,7 @@ internal sealed record DrillConfig(bool Enabled, string Schedule, DrillSettings 
             FreeSpaceMargin = (d.FreeSpacePercent ?? 10) / 100d,
             Redact = redact,
             Levels = DrillRules.Levels(d).Select(l => l.Level!.Value).ToHashSet(),
+            ApplicationProbes = [.. d.ApplicationProbes.Select(DrillRules.Probe)],
         };
         return new DrillConfig(d.Enabled, d.Schedule ?? DefaultSchedule, settings, cluster with { ScratchRange = range });
     }

@@ -138,6 +138,21 @@ internal static class Metrics
             cancellationToken
         );
         await text.FamilyAsync(
+            "selfhostsync_restore_drill_probe_result",
+            "gauge",
+            "Application probes of the guest's last restore drill: 1 passed, 0 failed or timed out (probes that could not run are left out)",
+            lastDrills.SelectMany(d =>
+                d.Probes.Where(p => p.State != Core.Drills.ProbeState.NotAvailable)
+                    .Select(p =>
+                        (
+                            L(("cluster", d.Guest.Cluster), ("vmid", Id(d.Guest.Vmid)), ("probe", p.Name)),
+                            p.State == Core.Drills.ProbeState.Passed ? 1.0 : 0.0
+                        )
+                    )
+            ),
+            cancellationToken
+        );
+        await text.FamilyAsync(
             "selfhostsync_restore_drill_timestamp_seconds",
             "gauge",
             "When the guest's last restore drill finished (Unix time)",

@@ -69,6 +69,7 @@ internal static class DrillSection
             h.Element(
                 "td",
                 (d.Reason ?? string.Empty)
+                    + (d.ProbeSummary is { } probes ? $"; {probes}" : string.Empty)
                     + (d.CleanedUp || d.State == DrillState.Running ? string.Empty : $" (scratch guest {d.ScratchVmid} left behind)")
             );
             h.Raw("</tr>");

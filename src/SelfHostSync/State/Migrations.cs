@@ -101,6 +101,9 @@ internal static class Migrations
                 read_at INTEGER NOT NULL,
                 payload TEXT NOT NULL);
             """,
+        """
+            ALTER TABLE drills ADD COLUMN probes TEXT;
+            """,
     ];
 
     public sealed class NewerSchemaException(string message) : Exception(message);

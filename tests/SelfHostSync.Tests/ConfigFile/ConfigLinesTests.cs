@@ -173,6 +173,19 @@ public sealed class ConfigLinesTests : IDisposable
                 ]
             },
             {
+                "drill-probes",
+                Cluster
+                    + ", \"RestoreDrills\": { \"Cluster\": \"x\", \"Node\": \"pve1\", \"TargetStorage\": \"local-zfs\", \"VmidRange\": \"9900-9999\", \"Timeout\": \"00:10:00\", \"ApplicationProbes\": ["
+                    + " { \"Name\": \"pg\", \"Command\": [ \"pg_isready\" ] }, { \"Name\": \"pg\", \"Command\": [], \"Timeout\": \"00:20:00\", \"ExitCode\": 300 }, { \"Command\": [ \"true\" ] } ] }",
+                [
+                    "RestoreDrills.ApplicationProbes[1].Command: give the program and its arguments as a list, e.g. [\"pg_isready\", \"-q\"]",
+                    "RestoreDrills.ApplicationProbes[1].ExitCode: 300 is outside 0–255",
+                    "RestoreDrills.ApplicationProbes[1].Name: 'pg' is used by another probe",
+                    "RestoreDrills.ApplicationProbes[1].Timeout: 00:20:00 is not shorter than RestoreDrills.Timeout (00:10:00)",
+                    "RestoreDrills.ApplicationProbes[2].Name: required",
+                ]
+            },
+            {
                 "drill-range",
                 Cluster
                     + ", \"RestoreDrills\": { \"Cluster\": \"x\", \"Node\": \"pve1\", \"TargetStorage\": \"local-zfs\", \"VmidRange\": \"9999-9900\" }",

@@ -83,6 +83,27 @@ internal sealed class DrillRules(SecretFiles secrets, IConfiguration configurati
             problems.Add($"{Key}.Levels: '{text}' is not a level (0, 1, 2, 3a, 3b)");
         }
 
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < d.ApplicationProbes.Count; i++)
+        {
+            var p = d.ApplicationProbes[i];
+            var key = $"{Key}.ApplicationProbes[{i}]";
+            if (p.Command.Count == 0 || string.IsNullOrWhiteSpace(p.Command[0]))
+            {
+                problems.Add($"{key}.Command: give the program and its arguments as a list, e.g. [\"pg_isready\", \"-q\"]");
+            }
+
+            if (p.Name is not null && !names.Add(p.Name))
+            {
+                problems.Add($"{key}.Name: '{p.Name}' is used by another probe");
+            }
+
+            if (ProbeTimeout(p) >= timeout)
+            {
+                problems.Add($"{key}.Timeout: {ProbeTimeout(p)} is not shorter than {Key}.Timeout ({timeout})");
+            }
+        }
+
         if (HasToken(d))
         {
             if (TokenIds.Problem($"{Key}.TokenId", d.TokenId) is { } problem)
@@ -99,6 +120,20 @@ internal sealed class DrillRules(SecretFiles secrets, IConfiguration configurati
     internal static bool HasToken(RestoreDrillsOptions d) => d.TokenId is not null || d.TokenSecret is not null || d.TokenSecretFile is not null;
 
     internal static TimeSpan Timeout(RestoreDrillsOptions d) => Durations.Or(d.Timeout, TimeSpan.FromMinutes(30));
+
+    internal static TimeSpan ProbeTimeout(ApplicationProbeOptions p) => Durations.Or(p.Timeout, TimeSpan.FromMinutes(1));
+
+    internal static ApplicationProbe Probe(ApplicationProbeOptions p) =>
+        new()
+        {
+            Name = p.Name!,
+            Command = [.. p.Command],
+            Tag = p.Tag,
+            Pool = p.Pool,
+            GuestName = p.GuestName,
+            Timeout = ProbeTimeout(p),
+            ExitCode = p.ExitCode ?? 0,
+        };
 
     internal static IEnumerable<(string Text, Level? Level)> Levels(RestoreDrillsOptions d) =>
         (d.Levels ?? ["3b", "2"]).Select(text => (text, LevelCodes.TryParse(text, out var level) ? level : (Level?)null));

@@ -57,8 +57,35 @@ internal sealed class RestoreDrillsOptions
 
     public string? TokenSecretFile { get; set; }
 
+    /// <summary>Checks run inside each restored QEMU guest through its agent once it booted (issue 21).</summary>
+    [ValidateEnumeratedItems]
+    public List<ApplicationProbeOptions> ApplicationProbes { get; set; } = [];
+
     /// <summary>Whether any key that places drills is set: then the section must be complete.</summary>
     public bool AnySet() => Enabled || Cluster is not null || Node is not null || TargetStorage is not null || VmidRange is not null;
+}
+
+/// <summary>One application probe as written: what to run, for which guests, how long it may take, which exit code means up.</summary>
+internal sealed class ApplicationProbeOptions
+{
+    [RequiredText]
+    public string? Name { get; set; }
+
+    /// <summary>The program and its arguments, run without a shell.</summary>
+    public List<string> Command { get; set; } = [];
+
+    public string? Tag { get; set; }
+
+    public string? Pool { get; set; }
+
+    /// <summary>The source guest's name; <c>*</c> matches any run of characters.</summary>
+    public string? GuestName { get; set; }
+
+    [Duration]
+    public string? Timeout { get; set; }
+
+    [Within(0, 255)]
+    public int? ExitCode { get; set; }
 }
 
 /// <summary>A PVE name (node, storage, bridge): a letter or digit, then up to 62 of letters, digits, <c>_ . -</c>.</summary>
