@@ -63,8 +63,9 @@ public sealed record ProbeOutcome(string Name, ProbeState State, int? ExitCode, 
         State switch
         {
             ProbeState.Passed => $"{Name}: passed",
-            ProbeState.Failed =>
-                $"{Name}: exit {ExitCode?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "?"} (expected {expected}){Tail}",
+            ProbeState.Failed when ExitCode is { } code =>
+                $"{Name}: exit {code.ToString(System.Globalization.CultureInfo.InvariantCulture)} (expected {expected}){Tail}",
+            ProbeState.Failed => $"{Name}: failed{Tail}",
             ProbeState.TimedOut => $"{Name}: no exit within its timeout{Tail}",
             _ => $"{Name}: not run{Tail}",
         };

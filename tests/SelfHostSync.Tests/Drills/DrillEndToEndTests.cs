@@ -58,6 +58,7 @@ public sealed partial class DrillEndToEndTests
     {
         await using var run = await LabRun.StartAsync(text =>
             text.Replace("\"Timeout\": \"00:05:00\"", "\"Timeout\": \"00:00:10\"", StringComparison.Ordinal)
+                .Replace("\"Timeout\": \"00:01:00\"", "\"Timeout\": \"00:00:05\"", StringComparison.Ordinal)
         );
         var homelab = run.Lab.Cluster("homelab");
         homelab.SetDrillFault(101, fault);
@@ -81,6 +82,49 @@ public sealed partial class DrillEndToEndTests
         var (_, explain, _) = await Executable.RunAsync("explain", "homelab/101", "--config", run.ConfigPath);
         Assert.Contains("failed", explain, StringComparison.Ordinal);
         Assert.Contains("warn-restore-untested", homelab.TagsOf(101), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("degraded", "00:00:30", "application probe system: exit 3 (expected 0): degraded 1 unit failed (nginx.service)")]
+    [InlineData("hangs", "00:00:03", "application probe system: no exit within its timeout")]
+    [InlineData("agent-lost", "00:00:30", "application probe system: failed: the guest agent stopped answering")]
+    public async Task Drill_ApplicationProbeFails_ExitFourWithProbeNameAndExcerptAndScratchGone(string how, string probeTimeout, string reason)
+    {
+        await using var run = await LabRun.StartAsync(text =>
+            text.Replace(
+                "\"is-system-running\", \"--wait\"], \"Timeout\": \"00:01:00\"",
+                $"\"is-system-running\", \"--wait\"], \"Timeout\": \"{probeTimeout}\"",
+                StringComparison.Ordinal
+            )
+        );
+        var homelab = run.Lab.Cluster("homelab");
+        switch (how)
+        {
+            case "degraded":
+                homelab.SetGuestCommand(101, "systemctl", new LabCommand(3, "degraded\n", "1 unit failed (nginx.service)\n"));
+                break;
+            case "hangs":
+                homelab.SetGuestCommand(101, "systemctl", new LabCommand(0, Hangs: true));
+                break;
+            default:
+                homelab.SetDrillFault(101, DrillFault.AgentLostDuringProbe);
+                break;
+        }
+
+        var before = homelab.Server.Requests.Count;
+
+        var (code, stdout, stderr) = await Executable.RunAsync("drill", "homelab/101", "--json", "--config", run.ConfigPath);
+
+        Assert.True(code == 4, stderr);
+        using var doc = JsonDocument.Parse(stdout);
+        var drill = doc.RootElement.GetProperty("drills").EnumerateArray().Single();
+        Assert.Equal("failed", drill.GetProperty("state").GetString());
+        Assert.StartsWith(reason, drill.GetProperty("reason").GetString(), StringComparison.Ordinal);
+        Assert.Equal("system", drill.GetProperty("probes").EnumerateArray().Single().GetProperty("name").GetString());
+        Assert.True(drill.GetProperty("cleanedUp").GetBoolean());
+        Assert.All(Enumerable.Range(First, Last - First + 1), v => Assert.False(homelab.Exists(v)));
+        Assert.Contains(homelab.Server.Requests.Skip(before), r => r.Contains("/agent/exec", StringComparison.Ordinal));
+        AssertOnlyRangeTouched(homelab.Server.Requests.Skip(before), sourceVmid: 101);
     }
 
     [Theory]
