@@ -66,6 +66,18 @@ public sealed record DrillRecord
 
     public string Target => $"{Node}/{ScratchVmid}";
 
+    /// <summary>What the restore evidence of this drill says: the RTO, the reason, the probes.</summary>
+    public string EvidenceNote =>
+        string.Join(
+            "; ",
+            new[]
+            {
+                RtoSeconds is { } rto ? $"RTO {Text.Durations.Format(TimeSpan.FromSeconds(Math.Round(rto)))}" : null,
+                Reason,
+                ProbeSummary,
+            }.OfType<string>()
+        );
+
     /// <summary>The application probes in a few words (<c>probes: pg passed, web timed out</c>); null when none applied.</summary>
     public string? ProbeSummary =>
         Probes.Count == 0

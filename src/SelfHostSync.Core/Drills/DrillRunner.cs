@@ -208,7 +208,7 @@ public sealed class DrillRunner(IDrillCluster cluster, IDrillStore store, DrillS
                 done.State == DrillState.Passed,
                 done.Archive,
                 done.Target,
-                Note(done)
+                done.EvidenceNote
             )
             : null;
         await store.FinishDrillAsync(done, evidence, CancellationToken.None);
@@ -297,19 +297,6 @@ public sealed class DrillRunner(IDrillCluster cluster, IDrillStore store, DrillS
             Probes = app.Outcomes,
             Phase = "done",
         };
-    }
-
-    private static string Note(DrillRecord d)
-    {
-        var parts = new List<string>();
-        if (d.RtoSeconds is { } rto)
-        {
-            parts.Add($"RTO {Durations.Format(TimeSpan.FromSeconds(Math.Round(rto)))}");
-        }
-
-        parts.AddRange(new[] { d.Reason, d.ProbeSummary }.OfType<string>());
-
-        return string.Join("; ", parts);
     }
 
     private static string Join(string? a, string b) => string.IsNullOrEmpty(a) ? b : $"{a}; {b}";

@@ -1,4 +1,5 @@
 using SelfHostSync.Core.Checks;
+using SelfHostSync.Core.Evidence;
 using SelfHostSync.Core.Matrix;
 
 namespace SelfHostSync.Core.Sync;
@@ -66,6 +67,9 @@ public sealed record GuestReport
     public required GuestWriteStatus WriteStatus { get; init; }
 
     public string? WriteDetail { get; init; }
+
+    /// <summary>The newest backup proven to restore (a passed drill, or a recorded restore of that archive).</summary>
+    public ProvenRestorePoint? ProvenRestorePoint { get; init; }
 }
 
 public sealed record InventoryReport(string Name, Level Level, string? Vendor, IReadOnlyList<CheckResult> Checks);

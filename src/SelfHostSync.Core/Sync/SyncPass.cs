@@ -195,6 +195,7 @@ public sealed class SyncPass(IReadOnlyList<IEvidenceSource> sources, ITagWriter 
             Written = outcome?.Status == TagWriteStatus.Written,
             WriteStatus = status,
             WriteDetail = outcome?.Detail is { } detail ? settings.Redact(detail) : null,
+            ProvenRestorePoint = verdict.Proven,
         };
     }
 

@@ -118,7 +118,7 @@ internal static class Commands
                         return skipped is null ? ExitCodes.UnknownGuest : ExitCodes.Ok;
                     }
 
-                    Print(g);
+                    Print(g, time.GetUtcNow());
                     return ExitCodes.Ok;
                 });
             }
@@ -126,7 +126,7 @@ internal static class Commands
         return command;
     }
 
-    private static void Print(GuestReport g)
+    private static void Print(GuestReport g, DateTimeOffset now)
     {
         var console = AnsiConsole.Console;
         console.MarkupLine(
@@ -145,6 +145,11 @@ internal static class Commands
         }
 
         console.Write(table);
+        console.MarkupLine(
+            g.ProvenRestorePoint is { } proven
+                ? $"proven restore point: {Markup.Escape(proven.Archive)}, taken {Markup.Escape(Core.Text.Durations.Format(proven.AgeAt(now)))} ago, restored by a {proven.Kind.ToString().ToLowerInvariant()} {Markup.Escape(Core.Text.Durations.Format(now - proven.ProvenAt))} ago"
+                : "proven restore point: none (no backup of this guest is known to restore)"
+        );
         console.MarkupLine($"tags now:     {Markup.Escape(string.Join(';', g.TagsBefore))}");
         console.MarkupLine($"tags desired: {Markup.Escape(string.Join(';', g.TagsAfter))}");
     }

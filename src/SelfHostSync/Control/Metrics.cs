@@ -41,6 +41,15 @@ internal static class Metrics
             cancellationToken
         );
         await text.FamilyAsync(
+            "selfhostsync_proven_restore_point_age_seconds",
+            "gauge",
+            "Age of the newest backup proven to restore (a passed drill or a recorded restore of that archive): the recovery point one can rely on",
+            guests
+                .Where(g => g.ProvenRestorePoint is not null)
+                .Select(g => (L(("cluster", g.Cluster), ("vmid", Id(g.Vmid))), Math.Max(0, g.ProvenRestorePoint!.AgeAt(now).TotalSeconds))),
+            cancellationToken
+        );
+        await text.FamilyAsync(
             "selfhostsync_inventory_level",
             "gauge",
             "Responsibility level of a system outside Proxmox (Inventory)",

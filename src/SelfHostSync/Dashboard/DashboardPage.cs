@@ -164,6 +164,7 @@ internal static class DashboardPage
             h.Element("th", label, ("class", "num"));
         }
 
+        h.Element("th", "Proven", ("class", "num"), ("title", "age of the newest backup proven to restore (drill or recorded restore)"));
         h.Raw("</tr></thead><tbody>");
         foreach (var g in (last?.Guests ?? []).OrderBy(g => g.Cluster, StringComparer.Ordinal).ThenBy(g => g.Vmid))
         {
@@ -210,6 +211,15 @@ internal static class DashboardPage
                 var at = g.Checks.FirstOrDefault(c => c.Id == check)?.EvidenceAt;
                 h.Element("td", at is { } t ? Durations.Format(now - t) : "—", ("class", "num age"), ("data-age", check));
             }
+
+            var proven = g.ProvenRestorePoint;
+            h.Element(
+                "td",
+                proven is null ? "—" : Durations.Format(proven.AgeAt(now)),
+                ("class", "num age"),
+                ("data-age", "proven"),
+                ("title", proven?.Archive ?? "none")
+            );
 
             h.Raw("</tr>");
             await h.FlushIfFullAsync(cancellationToken);

@@ -49,6 +49,18 @@ public sealed partial class DrillEndToEndTests
         Assert.DoesNotContain("warn-restore-untested", homelab.TagsOf(100), StringComparison.Ordinal);
         var (_, explain, _) = await Executable.RunAsync("explain", "homelab/100", "--config", run.ConfigPath);
         Assert.Contains("(drill)", explain, StringComparison.Ordinal);
+
+        // The drilled snapshot is now the guest's proven restore point, with its age, in explain, sync --json and /metrics.
+        Assert.Contains($"proven restore point: {plan.GetProperty("archive").GetString()}", explain, StringComparison.Ordinal);
+        Assert.Contains("restored by a drill", explain, StringComparison.Ordinal);
+        var (_, json, _) = await Executable.RunAsync("sync", "--json", "--config", run.ConfigPath);
+        using var report = JsonDocument.Parse(json);
+        var proven = report
+            .RootElement.GetProperty("guests")
+            .EnumerateArray()
+            .Single(g => g.GetProperty("cluster").GetString() == "homelab" && g.GetProperty("vmid").GetInt32() == 100)
+            .GetProperty("provenRestorePoint");
+        Assert.Equal(plan.GetProperty("archive").GetString(), proven.GetProperty("archive").GetString());
     }
 
     [Theory]
