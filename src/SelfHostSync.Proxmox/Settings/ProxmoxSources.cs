@@ -13,10 +13,7 @@ public static class ProxmoxSources
     /// <summary>Binds <see cref="ProxmoxSourcesOptions"/> from the <c>SelfHostSync</c> section and checks it when the container starts.</summary>
     public static IServiceCollection AddProxmoxSettings(this IServiceCollection services)
     {
-        services.AddOptions<ProxmoxSourcesOptions>().BindConfiguration(SettingsSection.Name).ValidateOnStart();
-        services.AddSingleton<IValidateOptions<ProxmoxSourcesOptions>, ProxmoxSourcesFieldRules>();
-        services.AddSingleton<IValidateOptions<ProxmoxSourcesOptions>, ProxmoxSourcesRules>();
-        return services;
+        return services.AddAreaSettings<ProxmoxSourcesOptions, ProxmoxSourcesFieldRules, ProxmoxSourcesRules>();
     }
 
     public static IReadOnlyList<PveCluster> Clusters(ProxmoxSourcesOptions options, SecretFiles secrets, ICollection<string> known)

@@ -55,10 +55,7 @@ public static class SynologySources
     /// <summary>Binds <see cref="SynologySourcesOptions"/> from the <c>SelfHostSync</c> section and checks it when the container starts.</summary>
     public static IServiceCollection AddSynologySettings(this IServiceCollection services)
     {
-        services.AddOptions<SynologySourcesOptions>().BindConfiguration(SettingsSection.Name).ValidateOnStart();
-        services.AddSingleton<IValidateOptions<SynologySourcesOptions>, SynologySourcesFieldRules>();
-        services.AddSingleton<IValidateOptions<SynologySourcesOptions>, SynologySourcesRules>();
-        return services;
+        return services.AddAreaSettings<SynologySourcesOptions, SynologySourcesFieldRules, SynologySourcesRules>();
     }
 
     public static IReadOnlyList<SynologyEndpoint> Endpoints(SynologySourcesOptions options, SecretFiles secrets, ICollection<string> known)

@@ -109,9 +109,6 @@ internal static class DaemonSettingsRegistration
 {
     public static IServiceCollection AddDaemonSettings(this IServiceCollection services)
     {
-        services.AddOptions<DaemonOptions>().BindConfiguration(SettingsSection.Name).ValidateOnStart();
-        services.AddSingleton<IValidateOptions<DaemonOptions>, DaemonFieldRules>();
-        services.AddSingleton<IValidateOptions<DaemonOptions>, DaemonRules>();
-        return services;
+        return services.AddAreaSettings<DaemonOptions, DaemonFieldRules, DaemonRules>();
     }
 }

@@ -13,10 +13,7 @@ internal static class DrillSettingsRegistration
 {
     public static IServiceCollection AddDrillSettings(this IServiceCollection services)
     {
-        services.AddOptions<DrillAreaOptions>().BindConfiguration(SettingsSection.Name).ValidateOnStart();
-        services.AddSingleton<IValidateOptions<DrillAreaOptions>, DrillFieldRules>();
-        services.AddSingleton<IValidateOptions<DrillAreaOptions>, DrillRules>();
-        return services;
+        return services.AddAreaSettings<DrillAreaOptions, DrillFieldRules, DrillRules>();
     }
 }
 

@@ -174,9 +174,6 @@ internal static class NotificationSettingsRegistration
 {
     public static IServiceCollection AddNotificationSettings(this IServiceCollection services)
     {
-        services.AddOptions<NotificationAreaOptions>().BindConfiguration(SettingsSection.Name).ValidateOnStart();
-        services.AddSingleton<IValidateOptions<NotificationAreaOptions>, NotificationFieldRules>();
-        services.AddSingleton<IValidateOptions<NotificationAreaOptions>, NotificationRules>();
-        return services;
+        return services.AddAreaSettings<NotificationAreaOptions, NotificationFieldRules, NotificationRules>();
     }
 }

@@ -15,10 +15,7 @@ internal static class PassSettings
 {
     public static IServiceCollection AddPassSettings(this IServiceCollection services)
     {
-        services.AddOptions<SyncOptions>().BindConfiguration(SettingsSection.Name).ValidateOnStart();
-        services.AddSingleton<IValidateOptions<SyncOptions>, SyncFieldRules>();
-        services.AddSingleton<IValidateOptions<SyncOptions>, SyncRules>();
-        return services;
+        return services.AddAreaSettings<SyncOptions, SyncFieldRules, SyncRules>();
     }
 
     /// <summary>Intent tags and rules; a rule that can never apply (an earlier one matches every guest it would) is a problem.</summary>
