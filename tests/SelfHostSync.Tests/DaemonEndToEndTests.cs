@@ -205,6 +205,8 @@ public sealed class DaemonEndToEndTests
             "passed",
             "--note",
             "booted, checked the API",
+            "--archive",
+            "pbs:backup/vm/100/2026-11-20T02:00:00Z",
             "--config",
             run.ConfigPath
         );
@@ -223,6 +225,12 @@ public sealed class DaemonEndToEndTests
             .Single(g => g.GetProperty("vmid").GetInt32() == 100 && g.GetProperty("cluster").GetString() == "homelab");
         var restore = inference.GetProperty("checks").EnumerateArray().Single(c => c.GetProperty("id").GetString() == "restore.tested");
         Assert.Equal("pass", restore.GetProperty("status").GetString());
+
+        // A recorded restore of that very snapshot proves it: the guest's proven restore point, in status too.
+        Assert.Equal("pbs:backup/vm/100/2026-11-20T02:00:00Z", inference.GetProperty("provenRestorePoint").GetProperty("archive").GetString());
+        (code, stdout, _) = await Executable.RunAsync("status", "--config", run.ConfigPath);
+        Assert.Equal(0, code);
+        Assert.Contains("proven restore points: 4 of 5 guests at 3b and 2", stdout, StringComparison.Ordinal);
     }
 
     [Theory]

@@ -3,21 +3,22 @@ using Microsoft.Extensions.Options;
 
 namespace SelfHostSync.Http.Settings;
 
-/// <summary>How an area's options join the container: bound from the <c>SelfHostSync</c> section, checked at start.</summary>
+/// <summary>How an area's options join the container once bound: checked at start by its field and cross-field rules.</summary>
 public static class SettingsRegistration
 {
     /// <summary>
-    /// Binds <typeparamref name="TOptions"/> from the section and validates it on start with the generated one-value
-    /// rules (<typeparamref name="TFieldRules"/>) and the area's cross-field rules (<typeparamref name="TRules"/>).
+    /// Validates the bound options on start with the generated one-value rules (<typeparamref name="TFieldRules"/>) and
+    /// the area's cross-field rules (<typeparamref name="TRules"/>). The binding itself stays at the caller, on the
+    /// concrete type: a trimmed publish generates the binding code from that call, which a generic helper would hide.
     /// </summary>
-    public static IServiceCollection AddAreaSettings<TOptions, TFieldRules, TRules>(this IServiceCollection services)
+    public static OptionsBuilder<TOptions> WithAreaRules<TOptions, TFieldRules, TRules>(this OptionsBuilder<TOptions> options)
         where TOptions : class
         where TFieldRules : class, IValidateOptions<TOptions>
         where TRules : class, IValidateOptions<TOptions>
     {
-        services.AddOptions<TOptions>().BindConfiguration(SettingsSection.Name).ValidateOnStart();
-        services.AddSingleton<IValidateOptions<TOptions>, TFieldRules>();
-        services.AddSingleton<IValidateOptions<TOptions>, TRules>();
-        return services;
+        ArgumentNullException.ThrowIfNull(options);
+        options.Services.AddSingleton<IValidateOptions<TOptions>, TFieldRules>();
+        options.Services.AddSingleton<IValidateOptions<TOptions>, TRules>();
+        return options.ValidateOnStart();
     }
 }

@@ -13,7 +13,11 @@ public static class ProxmoxSources
     /// <summary>Binds <see cref="ProxmoxSourcesOptions"/> from the <c>SelfHostSync</c> section and checks it when the container starts.</summary>
     public static IServiceCollection AddProxmoxSettings(this IServiceCollection services)
     {
-        return services.AddAreaSettings<ProxmoxSourcesOptions, ProxmoxSourcesFieldRules, ProxmoxSourcesRules>();
+        services
+            .AddOptions<ProxmoxSourcesOptions>()
+            .BindConfiguration(SettingsSection.Name)
+            .WithAreaRules<ProxmoxSourcesOptions, ProxmoxSourcesFieldRules, ProxmoxSourcesRules>();
+        return services;
     }
 
     public static IReadOnlyList<PveCluster> Clusters(ProxmoxSourcesOptions options, SecretFiles secrets, ICollection<string> known)

@@ -55,7 +55,11 @@ public static class SynologySources
     /// <summary>Binds <see cref="SynologySourcesOptions"/> from the <c>SelfHostSync</c> section and checks it when the container starts.</summary>
     public static IServiceCollection AddSynologySettings(this IServiceCollection services)
     {
-        return services.AddAreaSettings<SynologySourcesOptions, SynologySourcesFieldRules, SynologySourcesRules>();
+        services
+            .AddOptions<SynologySourcesOptions>()
+            .BindConfiguration(SettingsSection.Name)
+            .WithAreaRules<SynologySourcesOptions, SynologySourcesFieldRules, SynologySourcesRules>();
+        return services;
     }
 
     public static IReadOnlyList<SynologyEndpoint> Endpoints(SynologySourcesOptions options, SecretFiles secrets, ICollection<string> known)

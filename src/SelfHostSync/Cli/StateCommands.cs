@@ -4,6 +4,7 @@ using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using SelfHostSync.Control;
 using SelfHostSync.Core.Matrix;
+using SelfHostSync.Core.Sync;
 using SelfHostSync.Output;
 using SelfHostSync.Passes;
 using SelfHostSync.State;
@@ -39,6 +40,7 @@ internal static class StateCommands
                     else
                     {
                         MatrixRenderer.Render(AnsiConsole.Console, last);
+                        AnsiConsole.MarkupLine(Markup.Escape(ProvenSummary(last, time.GetUtcNow())));
                         var age = time.GetUtcNow() - last.FinishedAt;
                         AnsiConsole.MarkupLine(
                             $"last run finished {Markup.Escape(Core.Text.Durations.Format(age))} ago{(last.Degraded ? " [red](degraded)[/]" : string.Empty)}"
@@ -50,6 +52,25 @@ internal static class StateCommands
         return command;
     }
 
+    /// <summary>How many production and VPS guests have a backup known to restore, and whose proven point is oldest.</summary>
+    internal static string ProvenSummary(RunReport last, DateTimeOffset now)
+    {
+        var guests = last.Guests.Where(g => g.Level is Level.Production or Level.Vps).ToList();
+        var proven = guests.Where(g => g.ProvenRestorePoint is not null).ToList();
+        var oldest = proven.MaxBy(g => g.ProvenRestorePoint!.AgeAt(now));
+        return $"proven restore points: {proven.Count} of {guests.Count} guests at 3b and 2"
+            + (
+                oldest is null
+                    ? string.Empty
+                    : $"; oldest {oldest.Cluster}/{oldest.Vmid} ({Core.Text.Durations.Format(oldest.ProvenRestorePoint!.AgeAt(now))})"
+            )
+            + (
+                proven.Count < guests.Count
+                    ? $"; none for {string.Join(", ", guests.Except(proven).Take(5).Select(g => $"{g.Cluster}/{g.Vmid}"))}{(guests.Count - proven.Count > 5 ? ", …" : string.Empty)}"
+                    : string.Empty
+            );
+    }
+
     public static Command RestoreTest(TimeProvider time)
     {
         var guest = new Argument<string>("guest") { Description = "<cluster>/<vmid> of the guest whose backup was restored" };
@@ -57,7 +78,12 @@ internal static class StateCommands
         result.AcceptOnlyFromAmong("passed", "failed");
         var at = new Option<string?>("--at") { Description = "When (ISO 8601, default now)" };
         var note = new Option<string?>("--note") { Description = "What was restored and how it was checked" };
-        var record = new Command("record", "Record a restore test you did by hand") { guest, result, at, note, Commands.Config };
+        var archive = new Option<string?>("--archive")
+        {
+            Description =
+                "The backup restored (its volid, e.g. pbs:backup/vm/100/2026-11-25T02:00:00Z): a passed restore makes it the proven restore point",
+        };
+        var record = new Command("record", "Record a restore test you did by hand") { guest, result, at, note, archive, Commands.Config };
         record.SetAction(
             async (parse, ct) =>
             {
@@ -82,7 +108,14 @@ internal static class StateCommands
 
                 return await Commands.WithConfig(parse.GetValue(Commands.Config), time, async (config, log, services) =>
                 {
-                    var manual = new ManualRestoreTest(key.Cluster, key.Vmid, parse.GetValue(result), when, parse.GetValue(note));
+                    var manual = new ManualRestoreTest(
+                        key.Cluster,
+                        key.Vmid,
+                        parse.GetValue(result),
+                        when,
+                        parse.GetValue(note),
+                        parse.GetValue(archive)
+                    );
                     if (manual.ToRestoreTest(time.GetUtcNow(), out var error) is not { } test)
                     {
                         Console.Error.WriteLine($"restore-test record: {error}");

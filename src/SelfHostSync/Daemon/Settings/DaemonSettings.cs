@@ -109,6 +109,7 @@ internal static class DaemonSettingsRegistration
 {
     public static IServiceCollection AddDaemonSettings(this IServiceCollection services)
     {
-        return services.AddAreaSettings<DaemonOptions, DaemonFieldRules, DaemonRules>();
+        services.AddOptions<DaemonOptions>().BindConfiguration(SettingsSection.Name).WithAreaRules<DaemonOptions, DaemonFieldRules, DaemonRules>();
+        return services;
     }
 }

@@ -13,7 +13,11 @@ internal static class DrillSettingsRegistration
 {
     public static IServiceCollection AddDrillSettings(this IServiceCollection services)
     {
-        return services.AddAreaSettings<DrillAreaOptions, DrillFieldRules, DrillRules>();
+        services
+            .AddOptions<DrillAreaOptions>()
+            .BindConfiguration(SettingsSection.Name)
+            .WithAreaRules<DrillAreaOptions, DrillFieldRules, DrillRules>();
+        return services;
     }
 }
 

@@ -174,6 +174,10 @@ internal static class NotificationSettingsRegistration
 {
     public static IServiceCollection AddNotificationSettings(this IServiceCollection services)
     {
-        return services.AddAreaSettings<NotificationAreaOptions, NotificationFieldRules, NotificationRules>();
+        services
+            .AddOptions<NotificationAreaOptions>()
+            .BindConfiguration(SettingsSection.Name)
+            .WithAreaRules<NotificationAreaOptions, NotificationFieldRules, NotificationRules>();
+        return services;
     }
 }

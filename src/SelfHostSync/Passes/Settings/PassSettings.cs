@@ -15,7 +15,8 @@ internal static class PassSettings
 {
     public static IServiceCollection AddPassSettings(this IServiceCollection services)
     {
-        return services.AddAreaSettings<SyncOptions, SyncFieldRules, SyncRules>();
+        services.AddOptions<SyncOptions>().BindConfiguration(SettingsSection.Name).WithAreaRules<SyncOptions, SyncFieldRules, SyncRules>();
+        return services;
     }
 
     /// <summary>Intent tags and rules; a rule that can never apply (an earlier one matches every guest it would) is a problem.</summary>
