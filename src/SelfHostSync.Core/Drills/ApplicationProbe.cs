@@ -51,7 +51,7 @@ public enum ProbeState
     /// <summary>Did not exit within its timeout.</summary>
     TimedOut,
 
-    /// <summary>Could not run: a container (PVE has no exec API for them), or no guest agent in the restored config.</summary>
+    /// <summary>Could not run: a container (PVE has no exec API for them), or no guest agent enabled in the restored config.</summary>
     NotAvailable,
 }
 

@@ -10,7 +10,8 @@ public sealed class ApplicationProbes(IDrillCluster cluster, DrillSettings setti
 
     /// <summary>
     /// The outcomes, and why the drill fails (null: every probe passed, or none could run). <paramref name="agent"/>:
-    /// whether the restored guest has a guest agent that answered.
+    /// whether the restored config enables the guest agent. The agent refusing a command ("Agent error": a program that
+    /// does not exist, <c>guest-exec</c> disabled) is thrown: it says nothing about the backup.
     /// </summary>
     public async Task<(IReadOnlyList<ProbeOutcome> Outcomes, string? Failure)> RunAsync(
         ClusterGuest source,
@@ -49,41 +50,75 @@ public sealed class ApplicationProbes(IDrillCluster cluster, DrillSettings setti
         return (outcomes, null);
     }
 
+    /// <summary>
+    /// Runs the probe until it passes or its timeout runs out, <see cref="DrillSettings.PollInterval"/> apart: the agent
+    /// answers early in boot, before a database has finished its crash recovery, so a first "not yet" is no verdict. The
+    /// outcome is the last attempt's (its exit code and output), or a timeout when no attempt ever exited.
+    /// </summary>
     private async Task<ProbeOutcome> RunOneAsync(ApplicationProbe probe, string node, int vmid, CancellationToken token)
     {
         var started = time.GetTimestamp();
         double Seconds() => Math.Round(time.GetElapsedTime(started).TotalSeconds, 1);
         using var deadline = new CancellationTokenSource(probe.Timeout, time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(token, deadline.Token);
-        GuestExecStatus? last = null;
+        ProbeOutcome? last = null;
+        GuestExecStatus? running = null;
         try
         {
-            var pid = await cluster.ExecAsync(node, vmid, probe.Command, linked.Token);
             while (true)
             {
-                last = await cluster.ExecStatusAsync(node, vmid, pid, linked.Token);
-                if (last.Exited)
+                try
                 {
-                    var passed = last.Signal is null && last.ExitCode == probe.ExitCode;
-                    return new ProbeOutcome(probe.Name, passed ? ProbeState.Passed : ProbeState.Failed, last.ExitCode, Excerpt(last), Seconds());
+                    var pid = await cluster.ExecAsync(node, vmid, probe.Command, linked.Token);
+                    running = null;
+                    while (true)
+                    {
+                        running = await cluster.ExecStatusAsync(node, vmid, pid, linked.Token);
+                        if (running.Exited)
+                        {
+                            break;
+                        }
+
+                        await Task.Delay(settings.PollInterval, time, linked.Token);
+                    }
+
+                    var passed = running.Signal is null && running.ExitCode == probe.ExitCode;
+                    last = new ProbeOutcome(
+                        probe.Name,
+                        passed ? ProbeState.Passed : ProbeState.Failed,
+                        running.ExitCode,
+                        Excerpt(running),
+                        Seconds()
+                    );
+                    running = null;
+                    if (passed)
+                    {
+                        return last;
+                    }
+                }
+                catch (GuestExecException ex) when (ex.AgentGone)
+                {
+                    last = new ProbeOutcome(
+                        probe.Name,
+                        ProbeState.Failed,
+                        null,
+                        settings.Redact($"the guest agent stopped answering ({ex.Message})"),
+                        Seconds()
+                    );
                 }
 
                 await Task.Delay(settings.PollInterval, time, linked.Token);
             }
         }
-        catch (OperationCanceledException) when (deadline.IsCancellationRequested && !token.IsCancellationRequested)
+        catch (Exception ex) when (deadline.IsCancellationRequested && !token.IsCancellationRequested && ex is not GuestExecException)
         {
-            return new ProbeOutcome(probe.Name, ProbeState.TimedOut, null, last is null ? null : Excerpt(last), Seconds());
-        }
-        catch (GuestExecException ex)
-        {
-            return new ProbeOutcome(
-                probe.Name,
-                ProbeState.Failed,
-                null,
-                settings.Redact(ex.AgentGone ? $"the guest agent stopped answering ({ex.Message})" : ex.Message),
-                Seconds()
-            );
+            // A command still running at the deadline timed out; otherwise the last attempt's failure stands.
+            return running is not null || last is null
+                ? new ProbeOutcome(probe.Name, ProbeState.TimedOut, null, running is null ? null : Excerpt(running), Seconds())
+                : last with
+                {
+                    Seconds = Seconds(),
+                };
         }
     }
 

@@ -175,7 +175,7 @@ public sealed class DrillRunner(IDrillCluster cluster, IDrillStore store, DrillS
                 Reason = $"cancelled in phase {tracker.Current.Phase} (SelfHostSync is stopping)",
             };
         }
-        catch (OperationCanceledException) when (deadline.IsCancellationRequested)
+        catch (Exception) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
             // A restore that never ends or a guest that never answers speaks against the backup; a stuck config write or start does not.
             var phase = tracker.Current.Phase;
@@ -287,7 +287,7 @@ public sealed class DrillRunner(IDrillCluster cluster, IDrillStore store, DrillS
         {
             // After the boot probe, inside the still isolated guest: does the service come up from this backup?
             await tracker.PhaseAsync("app-probe", store);
-            app = await _probes.RunAsync(item.Source, node, vmid, agent, token);
+            app = await _probes.RunAsync(item.Source, node, vmid, type == "qemu" && IsolationPlanner.AgentEnabled(config.Values), token);
         }
 
         tracker.Current = tracker.Current with

@@ -13,17 +13,44 @@ namespace SelfHostSync.Core.Evidence;
 /// <param name="Kind">How it was proven.</param>
 public sealed record ProvenRestorePoint(string Archive, DateTimeOffset BackupTime, DateTimeOffset ProvenAt, RestoreTestKind Kind)
 {
-    public TimeSpan AgeAt(DateTimeOffset now) => now - BackupTime;
+    /// <summary>How old the proven backup is (never negative: a vzdump name in a node's local time east of UTC reads as later).</summary>
+    public TimeSpan AgeAt(DateTimeOffset now) => now > BackupTime ? now - BackupTime : TimeSpan.Zero;
 
-    /// <summary>The proven point among <paramref name="tests"/>: the passed restore of the newest backup (on a tie, the latest proof).</summary>
-    public static ProvenRestorePoint? Of(IEnumerable<RestoreTest> tests) =>
+    /// <summary>How it was proven, for sentences: "a drill", "a restore task", "a recorded restore".</summary>
+    public string How =>
+        Kind switch
+        {
+            RestoreTestKind.Drill => "a drill",
+            RestoreTestKind.Task => "a restore task",
+            _ => "a recorded restore",
+        };
+
+    /// <summary>
+    /// The proven point among <paramref name="tests"/>: the newest backup whose latest restore passed (a later failed
+    /// restore of the same archive withdraws it). With <paramref name="copies"/> (the complete listing of the guest's
+    /// backups), only a backup still listed counts: a pruned one can no longer be restored. Without it (the listing
+    /// could not be read in full) nothing is ruled out.
+    /// </summary>
+    public static ProvenRestorePoint? Of(IEnumerable<RestoreTest> tests, IReadOnlyList<BackupCopy>? copies = null) =>
         tests
-            .Where(t => t.Passed && t.SourceArchive is not null)
+            .Where(t => t.SourceArchive is not null)
+            .GroupBy(t => t.SourceArchive!, StringComparer.Ordinal)
+            .Select(g => g.MaxBy(t => t.At)!)
+            .Where(t => t.Passed)
             .Select(t => ArchiveTime.Of(t.SourceArchive!) is { } taken ? new ProvenRestorePoint(t.SourceArchive!, taken, t.At, t.Kind) : null)
             .OfType<ProvenRestorePoint>()
+            .Where(p => copies is null || copies.Any(c => Math.Abs((c.Time - p.BackupTime).TotalHours) < 14 && Matches(c, p.Archive)))
             .OrderByDescending(p => p.BackupTime)
             .ThenByDescending(p => p.ProvenAt)
             .FirstOrDefault();
+
+    /// <summary>
+    /// Whether a listed copy is that archive: the same time (PBS: exact; a vzdump name carries the node's local time, so
+    /// within its offset) on the storage the volid names.
+    /// </summary>
+    private static bool Matches(BackupCopy copy, string archive) =>
+        (copy.StorageId is null || archive.StartsWith(copy.StorageId + ":", StringComparison.Ordinal))
+        && (archive.Contains("vzdump-", StringComparison.Ordinal) || ArchiveTime.Of(archive) == copy.Time);
 }
 
 /// <summary>When a backup was taken, from its name as PVE lists it.</summary>

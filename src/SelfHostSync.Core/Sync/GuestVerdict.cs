@@ -20,7 +20,9 @@ public sealed record GuestVerdict(Guest Guest, GuestClassification Classificatio
         var plan = TagPlanner.Plan(evidence.Guest.Tags, desired, settings.Vocabulary);
         return new GuestVerdict(evidence.Guest, classification, checks, plan)
         {
-            Proven = evidence.RestoreTests.Value is { } tests ? ProvenRestorePoint.Of(tests) : null,
+            Proven = evidence.RestoreTests.Value is { } tests
+                ? ProvenRestorePoint.Of(tests, evidence.Copies.IsKnown ? evidence.Copies.Value : null)
+                : null,
         };
     }
 

@@ -23,7 +23,7 @@ internal sealed class TicketAuthHandler : DelegatingHandler
 
     /// <param name="endpoint">The endpoint and its user.</param>
     /// <param name="time">The clock tickets age by.</param>
-    /// <param name="loginClient">The factory's plain client of this endpoint (TLS check, metering) that logins go through.</param>
+    /// <param name="access">The keyed Refit client over this endpoint's plain login client (TLS check, metering), created on the first login.</param>
     public TicketAuthHandler(ProxmoxEndpoint endpoint, TimeProvider time, Func<IAccessApi> access)
     {
         _endpoint = endpoint;

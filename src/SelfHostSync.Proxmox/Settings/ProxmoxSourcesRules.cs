@@ -82,7 +82,11 @@ internal sealed class ProxmoxSourcesRules(SecretFiles secrets, IConfiguration co
         {
             if (e.Username!.Contains('!', StringComparison.Ordinal) || !e.Username.Contains('@', StringComparison.Ordinal))
             {
-                problems.Add($"{key}.Username: '{e.Username}' is not a user (user@realm); API tokens go in TokenId");
+                // A pasted token (user@realm!name=secret) is named without what follows the '!', which may be the secret.
+                var shown = e.Username.Contains('!', StringComparison.Ordinal)
+                    ? e.Username[..e.Username.IndexOf('!', StringComparison.Ordinal)] + "!…"
+                    : e.Username;
+                problems.Add($"{key}.Username: '{shown}' is not a user (user@realm); API tokens go in TokenId");
             }
 
             return (e.Username, problems.Add(secrets.Read($"{key}.Password", e.Password, e.PasswordFile)), true);

@@ -147,7 +147,7 @@ internal static class Commands
         console.Write(table);
         console.MarkupLine(
             g.ProvenRestorePoint is { } proven
-                ? $"proven restore point: {Markup.Escape(proven.Archive)}, taken {Markup.Escape(Core.Text.Durations.Format(proven.AgeAt(now)))} ago, restored by a {proven.Kind.ToString().ToLowerInvariant()} {Markup.Escape(Core.Text.Durations.Format(now - proven.ProvenAt))} ago"
+                ? $"proven restore point: {Markup.Escape(proven.Archive)}, taken {Markup.Escape(Core.Text.Durations.Format(proven.AgeAt(now)))} ago, restored by {proven.How} {Markup.Escape(Core.Text.Durations.Format(now - proven.ProvenAt))} ago"
                 : "proven restore point: none (no backup of this guest is known to restore)"
         );
         console.MarkupLine($"tags now:     {Markup.Escape(string.Join(';', g.TagsBefore))}");

@@ -14,6 +14,7 @@ public sealed class ApplicationProbeTests
         Name = "pg",
         Command = ["pg_isready", "-q"],
         Tag = "postgres",
+        Timeout = TimeSpan.FromMilliseconds(300),
     };
 
     public static TheoryData<string?, string?, string?, bool> Matches =>
@@ -101,14 +102,34 @@ public sealed class ApplicationProbeTests
     }
 
     [Fact]
-    public async Task RunAsync_ProgramMissing_FailedWithTheAgentsWords()
+    public async Task RunAsync_ProgramMissing_ErrorWithTheAgentsWordsNoEvidence()
     {
-        var (_, _, runner) = Make();
+        // The agent refusing the command (a program that is not there, guest-exec disabled) says nothing about the backup.
+        var (cluster, store, runner) = Make();
 
         var result = await RunAsync(runner);
 
-        Assert.Equal(DrillState.Failed, result.State);
-        Assert.Contains("No such file or directory", result.Reason, StringComparison.Ordinal);
+        Assert.Equal(DrillState.Error, result.State);
+        Assert.Contains("app-probe: Agent error: Failed to execute child process", result.Reason, StringComparison.Ordinal);
+        Assert.Empty(store.Evidence);
+        Assert.Contains("destroy 9900", cluster.Calls);
+    }
+
+    [Fact]
+    public async Task RunAsync_ServiceReadyAfterAFewTries_Passed()
+    {
+        // The agent answers before the database finished its recovery: "not yet" is retried within the probe's timeout.
+        var (cluster, _, runner) = Make(c =>
+        {
+            c.Commands["pg_isready"] = (new GuestExecStatus(true, 2, null, null, "no response"), 0);
+            c.AfterExecs = (3, new GuestExecStatus(true, 0, null, "accepting connections", null));
+        });
+
+        var result = await RunAsync(runner);
+
+        Assert.Equal(DrillState.Passed, result.State);
+        Assert.Equal(ProbeState.Passed, Assert.Single(result.Probes).State);
+        Assert.Equal(3, cluster.Calls.Count(c => c.StartsWith("exec pg_isready", StringComparison.Ordinal)));
     }
 
     [Fact]

@@ -176,6 +176,9 @@ internal sealed class FakeDrillCluster : IDrillCluster
     /// <summary>What each command does in the scratch guest, by its program: the status it reports once, and how many polls it runs first (-1: never exits).</summary>
     public Dictionary<string, (GuestExecStatus Status, int Polls)> Commands { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>From the Nth exec on, every command reports this instead (a service that comes up late).</summary>
+    public (int Nth, GuestExecStatus Status)? AfterExecs { get; set; }
+
     /// <summary>The agent stops answering after this many exec calls (null: never).</summary>
     public int? AgentGoneAfter { get; set; }
 
@@ -217,7 +220,11 @@ internal sealed class FakeDrillCluster : IDrillCluster
             return Task.FromResult(new GuestExecStatus(false, null, null, null, null));
         }
 
-        return Task.FromResult(Commands[program].Status);
+        return Task.FromResult(
+            AfterExecs is { } late && Calls.Count(c => c.StartsWith("exec ", StringComparison.Ordinal)) >= late.Nth
+                ? late.Status
+                : Commands[program].Status
+        );
     }
 
     private void Touch(string call, int vmid)

@@ -52,6 +52,22 @@ public sealed class ProvenRestorePointTests
         Assert.Null(ProvenRestorePoint.Of([Test("c", "pbs:backup/vm/100/2026-12-01T02:00:00Z", passed: false, RestoreTestKind.Drill, Now)]));
     }
 
+    [Fact]
+    public void Of_ProvenBackupPrunedOrLaterFailed_NotCounted()
+    {
+        var older = Test("a", "pbs:backup/vm/100/2026-11-20T02:00:00Z", passed: true, RestoreTestKind.Drill, Now.AddDays(-12));
+        var newer = Test("b", "pbs:backup/vm/100/2026-11-25T02:00:00Z", passed: true, RestoreTestKind.Drill, Now.AddDays(-7));
+        var listedOlderOnly = new[] { Copy(new DateTimeOffset(2026, 11, 20, 2, 0, 0, TimeSpan.Zero)) };
+
+        Assert.Equal(older.SourceArchive, ProvenRestorePoint.Of([older, newer], listedOlderOnly)!.Archive);
+        Assert.Equal(newer.SourceArchive, ProvenRestorePoint.Of([older, newer], null)!.Archive);
+        var failedLater = newer with { Id = "c", Passed = false, At = Now.AddDays(-1) };
+        Assert.Equal(older.SourceArchive, ProvenRestorePoint.Of([older, newer, failedLater])!.Archive);
+    }
+
+    private static BackupCopy Copy(DateTimeOffset time) =>
+        new(Guest, BackupCopyKind.PbsSnapshot, "pbs/backup", "pbs", time, VerificationState.Ok, false, false, false);
+
     private static RestoreTest Test(string id, string? archive, bool passed, RestoreTestKind kind, DateTimeOffset at) =>
         new(id, Guest, kind, at, passed, archive, "pve1/9900", null);
 }

@@ -44,7 +44,7 @@ public sealed class ConfigLinesTests : IDisposable
                     "Proxmox[0].TokenSecret: missing (set Proxmox[0].TokenSecret or Proxmox[0].TokenSecretFile)",
                     "Proxmox[0].Url: 'http://pve' is not an https:// URL",
                     "Proxmox[1]: set either TokenId (API token, recommended) or Username (ticket login), not both",
-                    "Proxmox[2].Username: 'a!b' is not a user (user@realm); API tokens go in TokenId",
+                    "Proxmox[2].Username: 'a!…' is not a user (user@realm); API tokens go in TokenId",
                     "Proxmox[3]: Fingerprint and InsecureSkipVerify together would ignore the pin; keep the Fingerprint and remove InsecureSkipVerify",
                     "Proxmox[3].TokenSecretFile: '/nonexistent/secret' cannot be read (no such file)",
                     "Proxmox[4].TokenId: 'a@pve!sync' is followed by more (the secret?): TokenId is only user@realm!tokenname, the secret goes into TokenSecret or TokenSecretFile",
