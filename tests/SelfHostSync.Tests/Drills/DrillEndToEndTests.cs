@@ -99,7 +99,7 @@ public sealed partial class DrillEndToEndTests
     [Theory]
     [InlineData("degraded", "00:00:04", "application probe system: exit 3 (expected 0): degraded 1 unit failed (nginx.service)")]
     [InlineData("hangs", "00:00:03", "application probe system: no exit within its timeout")]
-    [InlineData("agent-lost", "00:00:04", "application probe system: failed: the guest agent stopped answering")]
+    [InlineData("agent-lost", "00:00:20", "application probe system: failed: the guest agent stopped answering")]
     public async Task Drill_ApplicationProbeFails_ExitFourWithProbeNameAndExcerptAndScratchGone(string how, string probeTimeout, string reason)
     {
         await using var run = await LabRun.StartAsync(text =>
