@@ -147,7 +147,12 @@ public sealed class ApplicationProbeTests
                     ApplicationProbes =
                     [
                         Ready,
-                        new ApplicationProbe { Name = "system", Command = ["systemctl", "is-system-running", "--wait"] },
+                        new ApplicationProbe
+                        {
+                            Name = "system",
+                            Command = ["systemctl", "is-system-running", "--wait"],
+                            Timeout = TimeSpan.FromMilliseconds(300),
+                        },
                         new ApplicationProbe { Name = "never", Command = ["true"] },
                     ],
                 }
