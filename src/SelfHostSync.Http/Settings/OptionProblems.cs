@@ -22,5 +22,16 @@ public sealed class OptionProblems
         return secret.Value;
     }
 
+    /// <summary>A valid pin beside InsecureSkipVerify: the pin would be ignored (Proxmox and DSM endpoints alike).</summary>
+    public void IgnoredPin(string key, string? fingerprint, bool insecureSkipVerify)
+    {
+        if (insecureSkipVerify && !string.IsNullOrWhiteSpace(fingerprint) && Fingerprints.Normalize(fingerprint) is not null)
+        {
+            _lines.Add(
+                $"{key}: Fingerprint and InsecureSkipVerify together would ignore the pin; keep the Fingerprint and remove InsecureSkipVerify"
+            );
+        }
+    }
+
     public ValidateOptionsResult Result() => _lines.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(_lines);
 }

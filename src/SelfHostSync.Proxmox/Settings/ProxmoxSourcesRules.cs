@@ -54,12 +54,7 @@ internal sealed class ProxmoxSourcesRules(SecretFiles secrets, IConfiguration co
     private void Endpoint(string key, EndpointOptions e, OptionProblems problems)
     {
         Credentials(key, e, problems, secrets);
-        if (!string.IsNullOrWhiteSpace(e.Fingerprint) && e.InsecureSkipVerify && SelfHostSync.Http.Fingerprints.Normalize(e.Fingerprint) is not null)
-        {
-            problems.Add(
-                $"{key}: Fingerprint and InsecureSkipVerify together would ignore the pin; keep the Fingerprint and remove InsecureSkipVerify"
-            );
-        }
+        problems.IgnoredPin(key, e.Fingerprint, e.InsecureSkipVerify);
     }
 
     /// <summary>An API token (TokenId + TokenSecret[File]) or, as the option, ticket login (Username + Password[File]).</summary>

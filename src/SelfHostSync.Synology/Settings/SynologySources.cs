@@ -22,12 +22,7 @@ internal sealed class SynologySourcesRules(SecretFiles secrets) : IValidateOptio
             var key = $"Synology[{i}]";
             problems.Add(secrets.Read($"{key}.Password", n.Password, n.PasswordFile));
             problems.Add(secrets.Optional($"{key}.DeviceId", n.DeviceId, n.DeviceIdFile));
-            if (!string.IsNullOrWhiteSpace(n.Fingerprint) && Fingerprints.Normalize(n.Fingerprint) is not null && n.InsecureSkipVerify)
-            {
-                problems.Add(
-                    $"{key}: Fingerprint and InsecureSkipVerify together would ignore the pin; keep the Fingerprint and remove InsecureSkipVerify"
-                );
-            }
+            problems.IgnoredPin(key, n.Fingerprint, n.InsecureSkipVerify);
 
             var destinations = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
             foreach (
