@@ -63,6 +63,7 @@ public static class ProxmoxRegistration
             ProxmoxClients.Pve(sp, cluster.Endpoint, "drills"),
             settings.Range
         ));
+        services.TryAddSingleton<IBackupProtection>(sp => new PveBackupProtection(cluster, ProxmoxClients.Pve(sp, cluster.Endpoint, "drills")));
         services.AddSingleton<IEndpointDoctor>(sp => new Doctor(ct =>
             ProxmoxDoctorDrills.DiagnoseAsync(
                 cluster,

@@ -113,6 +113,12 @@ internal sealed class LabFixture : IAsyncDisposable
         await Gateways.ApplyTagStyleAsync(TagVocabulary.Default, colorMap: true, register: true, CancellationToken.None);
         await CollectAsync(); // a second pass: PBS group lists, and what a steady pass reads
         await DrillAsync();
+        using var drills = DrillConnection();
+        var source = (await drills.Cluster.GuestsAsync(CancellationToken.None)).First(g => g.Vmid == 100);
+        var archive = await drills.Cluster.NewestBackupAsync(source, "pve1", CancellationToken.None);
+        await drills.Protection.IsProtectedAsync("pve1", archive!.Volid, 100, CancellationToken.None);
+        await drills.Protection.SetProtectedAsync("pve1", archive.Volid, true, CancellationToken.None);
+        await drills.Protection.SetProtectedAsync("pve1", archive.Volid, false, CancellationToken.None);
     }
 
     /// <summary>The drills' own connection to homelab (its second token), scratch range 9900–9999.</summary>
@@ -224,6 +230,9 @@ internal sealed class LabGateways(ServiceProvider services) : IDisposable
 internal sealed class LabDrills(PveCluster cluster, ServiceProvider services) : IDisposable
 {
     public IDrillCluster Cluster => services.GetRequiredService<IDrillCluster>();
+
+    /// <summary>Protection flags of backups through PVE (ProtectProven).</summary>
+    public IBackupProtection Protection => services.GetRequiredService<IBackupProtection>();
 
     /// <summary><c>doctor</c>: the drill token's privileges, node, target storage and range.</summary>
     public Task<IReadOnlyList<Core.Sync.Diagnosis>> DiagnoseAsync(DrillSettings settings, CancellationToken cancellationToken) =>

@@ -61,6 +61,9 @@ public sealed record DrillRecord
     /// <summary>The application probes that applied to the guest, in the order they ran.</summary>
     public IReadOnlyList<ProbeOutcome> Probes { get; init; } = [];
 
+    /// <summary>For a failed drill: how many drills of the guest have failed in a row with it (the escalation streak).</summary>
+    public int? FailedInRow { get; init; }
+
     /// <summary>Measured recovery time: restore plus boot-to-probe.</summary>
     public double? RtoSeconds => RestoreSeconds is { } r && BootSeconds is { } b ? r + b : null;
 
@@ -85,4 +88,15 @@ public sealed record DrillRecord
             : "probes: "
                 + string.Join(", ", Probes.Select(p => p.Short))
                 + (Probes.FirstOrDefault(p => p.State == ProbeState.NotAvailable)?.Excerpt is { } why ? $" ({why})" : string.Empty);
+}
+
+/// <summary>A guest's failed drills in a row: what escalation counts.</summary>
+public static class DrillStreak
+{
+    /// <summary>
+    /// The failed drills since the last passed one, newest first. Drills that ended in error or were interrupted say
+    /// nothing about the backup: they neither count nor end the streak.
+    /// </summary>
+    public static IReadOnlyList<DrillRecord> Of(IEnumerable<DrillRecord> newestFirst) =>
+        [.. newestFirst.Where(d => d.State is DrillState.Passed or DrillState.Failed).TakeWhile(d => d.State == DrillState.Failed)];
 }

@@ -44,6 +44,12 @@ public sealed record DrillSettings
     /// <summary>Checks run inside the restored guest after it booted (QEMU guests with an agent).</summary>
     public IReadOnlyList<ApplicationProbe> ApplicationProbes { get; init; } = [];
 
+    /// <summary>How many of a guest's newest proven backups are kept protected (<c>ProtectProven</c>); 0 when off.</summary>
+    public int KeepProven { get; init; }
+
+    /// <summary>Failed drills of one guest in a row that give one escalated notification.</summary>
+    public int EscalateAfter { get; init; } = 3;
+
     /// <summary>Restore, boot and probe together; the scratch guest is destroyed when it runs out.</summary>
     public TimeSpan Timeout { get; init; } = TimeSpan.FromMinutes(30);
 

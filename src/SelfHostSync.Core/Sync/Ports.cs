@@ -55,6 +55,9 @@ public interface IStateStore
     /// <summary>Every restore test ever seen or recorded (Proxmox task history is short).</summary>
     Task<IReadOnlyList<RestoreTest>> LoadRestoreTestsAsync(CancellationToken cancellationToken);
 
+    /// <summary>The backups SelfHostSync protected itself (<c>ProtectProven</c>): their flag is no sign of production.</summary>
+    Task<IReadOnlyList<Drills.HeldProtection>> LoadHeldProtectionsAsync(CancellationToken cancellationToken);
+
     /// <summary>Persists restore tests; idempotent by <see cref="RestoreTest.Id"/>.</summary>
     Task RecordRestoreTestsAsync(IReadOnlyList<RestoreTest> tests, CancellationToken cancellationToken);
 

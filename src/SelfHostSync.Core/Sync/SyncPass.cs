@@ -30,7 +30,8 @@ public sealed class SyncPass(IReadOnlyList<IEvidenceSource> sources, ITagWriter 
 
         // Recorded before the clock check existed, or by hand: a test "from the future" never ages and is not used.
         var stored = (await store.LoadRestoreTestsAsync(cancellationToken)).Where(t => !FutureEvidence.IsFuture(t.At, time.GetUtcNow())).ToList();
-        var evidence = EvidenceSet.From(collected.Select(c => c.Batch), stored);
+        var ours = await store.LoadHeldProtectionsAsync(cancellationToken);
+        var evidence = EvidenceSet.From(collected.Select(c => Drills.OwnProtections.Unmark(c.Batch, ours)), stored);
 
         progress?.Report(new SyncProgress("assessing", 0, evidence.Guests.Count));
         var now = time.GetUtcNow();

@@ -127,16 +127,38 @@ internal sealed class PbsServerState
         }
     }
 
-    /// <summary>Prunes a group to its newest <paramref name="keepLast"/> finished snapshots (protected ones stay): a prune task.</summary>
+    /// <summary>
+    /// One snapshot's flag, as <c>PUT /admin/datastore/{store}/protected</c> sets it (the <c>.protected</c> file; setting it
+    /// twice is no error); false when there is no such snapshot.
+    /// </summary>
+    public bool SetSnapshotProtected(string datastore, string ns, string type, int id, long time, bool value)
+    {
+        lock (_snapshots)
+        {
+            var i = _snapshots.FindIndex(s => s.Datastore == datastore && s.Namespace == ns && s.Type == type && s.Id == id && s.Time == time);
+            if (i < 0)
+            {
+                return false;
+            }
+
+            _snapshots[i] = _snapshots[i] with { Protected = value };
+            return true;
+        }
+    }
+
+    /// <summary>
+    /// Prunes a group to its newest <paramref name="keepLast"/> finished snapshots, as pbs-datastore <c>prune.rs</c> marks
+    /// them: a protected snapshot is kept and takes no keep slot. A prune task.
+    /// </summary>
     public void Prune(string datastore, string ns, string type, int id, int keepLast, DateTimeOffset at)
     {
         lock (_snapshots)
         {
             var group = _snapshots
-                .Where(s => s.Datastore == datastore && s.Namespace == ns && s.Type == type && s.Id == id && !s.InProgress)
+                .Where(s => s.Datastore == datastore && s.Namespace == ns && s.Type == type && s.Id == id && !s.InProgress && !s.Protected)
                 .OrderByDescending(s => s.Time)
                 .ToList();
-            foreach (var gone in group.Skip(keepLast).Where(s => !s.Protected))
+            foreach (var gone in group.Skip(keepLast))
             {
                 _snapshots.Remove(gone);
             }

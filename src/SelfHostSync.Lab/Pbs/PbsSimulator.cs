@@ -43,6 +43,15 @@ public sealed class PbsSimulator
     /// <summary>The snapshots now (a copy: tests change them while the server answers).</summary>
     internal IReadOnlyList<PbsSnapshot> Snapshots => _state.Snapshots;
 
+    /// <summary>One group's snapshots now, newest first: when each was taken and whether it is protected.</summary>
+    public IReadOnlyList<(DateTimeOffset Time, bool Protected)> GroupOf(string datastore, string ns, string type, int id) =>
+        [
+            .. _state
+                .Snapshots.Where(s => s.Datastore == datastore && s.Namespace == ns && s.Type == type && s.Id == id)
+                .OrderByDescending(s => s.Time)
+                .Select(s => (DateTimeOffset.FromUnixTimeSeconds(s.Time), s.Protected)),
+        ];
+
     public async Task StartAsync(int port, CancellationToken cancellationToken) =>
         Server = await LabServer.StartAsync(_state.Spec.Name, port, Map, cancellationToken, pbsErrors: true);
 
@@ -67,7 +76,11 @@ public sealed class PbsSimulator
     /// <summary>A protection flag set or cleared by hand (no task, no change to the group list).</summary>
     public void SetProtected(string datastore, string ns, string type, int id, bool value) => _state.SetProtected(datastore, ns, type, id, value);
 
-    /// <summary>Prunes a group to its newest <paramref name="keepLast"/> finished snapshots (protected ones stay): a prune task.</summary>
+    /// <summary>One snapshot's protection flag (what PVE's storage plugin sets through PBS); false when there is no such snapshot.</summary>
+    internal bool SetSnapshotProtected(string datastore, string ns, string type, int id, long time, bool value) =>
+        _state.SetSnapshotProtected(datastore, ns, type, id, time, value);
+
+    /// <summary>Prunes a group to its newest <paramref name="keepLast"/> unprotected finished snapshots (protected ones stay, taking no slot): a prune task.</summary>
     public void Prune(string datastore, string ns, string type, int id, int keepLast, DateTimeOffset at) =>
         _state.Prune(datastore, ns, type, id, keepLast, at);
 

@@ -210,6 +210,11 @@ internal sealed class PveClusterRoutes(PveClusterState s)
             row["nodes"] = storage.Nodes;
         }
 
+        if (storage.MaxProtectedBackups is { } max)
+        {
+            row["max-protected-backups"] = max;
+        }
+
         if (storage.Type == "pbs")
         {
             var url = storage.BackupServer is null ? null : s.BackupServer(storage.BackupServer)?.Server.Url;

@@ -58,6 +58,9 @@ internal sealed class PveClusterState
 
     public ConcurrentDictionary<int, DrillFault> Faults { get; } = new();
 
+    /// <summary>Protection flags of vzdump files set through the API (their <c>.protected</c> files), by volid; else the scenario's.</summary>
+    public ConcurrentDictionary<string, bool> DumpProtection { get; } = new(StringComparer.Ordinal);
+
     /// <summary>What commands do in guests restored from a source VMID (the guest agent's exec).</summary>
     public ConcurrentDictionary<int, Dictionary<string, LabCommand>> Commands { get; } = new();
 

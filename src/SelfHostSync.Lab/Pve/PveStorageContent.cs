@@ -31,9 +31,10 @@ internal sealed class PveStorageContent(PveClusterState s)
                 var time = s.Now - TimeSpan.FromHours(d.AgeHours);
                 var local = time.UtcDateTime.ToString("yyyy_MM_dd-HH_mm_ss", CultureInfo.InvariantCulture);
                 var ext = d.Type == "lxc" ? "tar.zst" : "vma.zst";
+                var volid = $"{storage.Storage}:backup/vzdump-{d.Type}-{d.Vmid}-{local}.{ext}";
                 var item = new Dictionary<string, object?>
                 {
-                    ["volid"] = $"{storage.Storage}:backup/vzdump-{d.Type}-{d.Vmid}-{local}.{ext}",
+                    ["volid"] = volid,
                     ["vmid"] = d.Vmid,
                     ["format"] = ext,
                     ["size"] = 2147483648L,
@@ -41,7 +42,7 @@ internal sealed class PveStorageContent(PveClusterState s)
                     ["content"] = "backup",
                     ["subtype"] = d.Type,
                 };
-                if (d.Protected)
+                if (s.DumpProtection.TryGetValue(volid, out var flag) ? flag : d.Protected)
                 {
                     item["protected"] = 1;
                 }

@@ -94,5 +94,7 @@ internal sealed class PveStorageRoutes(PveClusterState s)
                 }
             );
         });
+
+        new PveVolumeAttributes(s).Map(api);
     }
 }

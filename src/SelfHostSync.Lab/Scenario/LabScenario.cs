@@ -134,6 +134,9 @@ public sealed record StorageSpec
     /// <summary>The storage cannot be activated (an NFS server down): listing it fails as PVE's does.</summary>
     public bool Offline { get; set; }
 
+    /// <summary><c>max-protected-backups</c> in storage.cfg; unset: unlimited with Datastore.Allocate, else 5.</summary>
+    public int? MaxProtectedBackups { get; init; }
+
     /// <summary>Size and use, as <c>GET …/storage/{storage}/status</c> reports them.</summary>
     public double TotalGiB { get; set; } = 1000;
 

@@ -124,6 +124,11 @@ internal static class ProxmoxDoctorDrills
                         $"{e.Identity} lacks {string.Join(", ", missing)} (see docs/restore-drills.md for a role)"
                     )
             );
+            if (ProtectionLimits.Diagnose(subject, storages, new TokenPermissions(permissions), settings) is { } protection)
+            {
+                found.Add(protection);
+            }
+
             if (e.TokenId.Split('!')[0] != "root@pam")
             {
                 found.AddRange(await BridgesAsync(subject, e, api, settings, new TokenPermissions(permissions), cancellationToken));

@@ -140,4 +140,14 @@ internal interface IPveApi
 
     [Get("/nodes/{node}/qemu/{vmid}/agent/exec-status")]
     Task<PveData<AgentExecStatusDto>> ExecStatusAsync(string node, int vmid, [Query] int pid, CancellationToken cancellationToken);
+
+    /// <summary>Volume attributes (<c>protected</c>, <c>notes</c>); the volume id is sent escaped, PVE reads the rest of the path as one.</summary>
+    [Put("/nodes/{node}/storage/{storage}/content/{volume}")]
+    Task<PveData<JsonElement?>> PutVolumeAttributesAsync(
+        string node,
+        string storage,
+        string volume,
+        [Body(BodySerializationMethod.UrlEncoded)] Dictionary<string, string> form,
+        CancellationToken cancellationToken
+    );
 }

@@ -121,6 +121,10 @@ internal sealed record StorageDto
 
     [JsonPropertyName("path")]
     public string? Path { get; init; }
+
+    /// <summary>Protected backups allowed per guest (-1 unlimited); unset: unlimited with Datastore.Allocate, else 5.</summary>
+    [JsonPropertyName("max-protected-backups")]
+    public JsonElement? MaxProtectedBackups { get; init; }
 }
 
 internal sealed record ContentDto

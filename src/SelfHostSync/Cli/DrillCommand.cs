@@ -139,6 +139,7 @@ internal static class DrillCommand
                     reason = r.Reason,
                     probes = r.Probes,
                     cleanedUp = r.CleanedUp,
+                    failedInRow = r.FailedInRow,
                     startedAt = r.StartedAt,
                     finishedAt = r.FinishedAt,
                 }),
@@ -167,7 +168,7 @@ internal static class DrillCommand
                 : r.State == DrillState.Failed ? "red"
                 : "yellow";
             console.MarkupLine(
-                $"[{colour}]{r.State.ToString().ToLowerInvariant()}[/] {Markup.Escape(r.Guest.ToString())}: restore {r.RestoreSeconds?.ToString("0.#", System.Globalization.CultureInfo.InvariantCulture) ?? "–"} s, boot-to-probe {r.BootSeconds?.ToString("0.#", System.Globalization.CultureInfo.InvariantCulture) ?? "–"} s; {Markup.Escape(r.Reason ?? string.Empty)}{(r.ProbeSummary is { } probes ? Markup.Escape($"; {probes}") : string.Empty)}{(r.CleanedUp ? string.Empty : " [red](scratch guest left behind)[/]")}"
+                $"[{colour}]{r.State.ToString().ToLowerInvariant()}[/] {Markup.Escape(r.Guest.ToString())}: restore {r.RestoreSeconds?.ToString("0.#", System.Globalization.CultureInfo.InvariantCulture) ?? "–"} s, boot-to-probe {r.BootSeconds?.ToString("0.#", System.Globalization.CultureInfo.InvariantCulture) ?? "–"} s; {Markup.Escape(r.Reason ?? string.Empty)}{(r.ProbeSummary is { } probes ? Markup.Escape($"; {probes}") : string.Empty)}{(r.FailedInRow is > 1 and var row ? $" [red]({row} failed in a row)[/]" : string.Empty)}{(r.CleanedUp ? string.Empty : " [red](scratch guest left behind)[/]")}"
             );
         }
     }

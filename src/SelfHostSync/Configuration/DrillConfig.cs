@@ -54,6 +54,8 @@ internal sealed record DrillConfig(bool Enabled, string Schedule, DrillSettings 
             Redact = redact,
             Levels = DrillRules.Levels(d).Select(l => l.Level!.Value).ToHashSet(),
             ApplicationProbes = [.. d.ApplicationProbes.Select(DrillRules.Probe)],
+            KeepProven = d.ProtectProven ? d.KeepProven ?? 1 : 0,
+            EscalateAfter = d.EscalateAfter ?? 3,
         };
         return new DrillConfig(d.Enabled, d.Schedule ?? DefaultSchedule, settings, cluster with { ScratchRange = range });
     }

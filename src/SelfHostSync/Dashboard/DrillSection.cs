@@ -70,6 +70,7 @@ internal static class DrillSection
                 "td",
                 (d.Reason ?? string.Empty)
                     + (d.ProbeSummary is { } probes ? $"; {probes}" : string.Empty)
+                    + (d.FailedInRow is > 1 and var row ? string.Create(CultureInfo.InvariantCulture, $" ({row} failed in a row)") : string.Empty)
                     + (d.CleanedUp || d.State == DrillState.Running ? string.Empty : $" (scratch guest {d.ScratchVmid} left behind)")
             );
             h.Raw("</tr>");

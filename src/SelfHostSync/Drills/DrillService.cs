@@ -2,6 +2,7 @@ using SelfHostSync.Configuration;
 using SelfHostSync.Core.Drills;
 using SelfHostSync.Core.Matrix;
 using SelfHostSync.Core.Sync;
+using SelfHostSync.Notifications;
 using SelfHostSync.State;
 using Serilog;
 
@@ -19,15 +20,30 @@ internal sealed class DrillService
     private readonly string _stateDirectory;
     private readonly RunStore _store;
     private readonly ILogger _log;
+    private readonly ProvenKeeper? _keeper;
+    private readonly DrillEscalation _escalation;
     private readonly SemaphoreSlim _oneAtATime = new(1, 1);
 
-    public DrillService(DrillConfig config, AppConfig app, IDrillCluster cluster, RunStore store, IDrillStore drills, TimeProvider time, ILogger log)
+    public DrillService(
+        DrillConfig config,
+        AppConfig app,
+        IDrillCluster cluster,
+        IBackupProtection protection,
+        IProtectionStore protections,
+        RunStore store,
+        DrillStore drills,
+        Notifier notifier,
+        TimeProvider time,
+        ILogger log
+    )
     {
         _config = config;
         _stateDirectory = app.StateDirectory;
         _store = store;
         _log = log;
         Runner = new DrillRunner(cluster, drills, config.Settings, time);
+        _keeper = config.Settings.KeepProven > 0 ? new ProvenKeeper(protection, protections, config.Settings.KeepProven, time) : null;
+        _escalation = new DrillEscalation(drills, notifier, config.Settings.EscalateAfter, time, log);
     }
 
     public DrillRunner Runner { get; }
@@ -91,11 +107,60 @@ internal sealed class DrillService
                 _log.Information("Drill candidate passed over: {Reason}", skipped);
             }
 
-            return await Runner.RunAsync(plan, Observe, cancellationToken);
+            var records = await Runner.RunAsync(plan, Observe, cancellationToken);
+            var settled = new List<DrillRecord>(records.Count);
+            foreach (var record in records)
+            {
+                // The drill's outcome is stored already: what follows only adds to it.
+                await KeepProvenAsync(record, cancellationToken);
+                settled.Add(await _escalation.AfterAsync(record, cancellationToken));
+            }
+
+            return settled;
         }
         finally
         {
             _oneAtATime.Release();
+        }
+    }
+
+    /// <summary><c>ProtectProven</c>: protects the backup a passed drill proved and releases older ones SelfHostSync protected.</summary>
+    private async Task KeepProvenAsync(DrillRecord drill, CancellationToken cancellationToken)
+    {
+        if (_keeper is null || drill.State != DrillState.Passed)
+        {
+            return;
+        }
+
+        var outcome = await _keeper.KeepAsync(drill, cancellationToken);
+        if (outcome.Protected is { } archive)
+        {
+            _log.Information(
+                "Protected the proven backup {Archive} of {Cluster}/{Vmid} from pruning",
+                archive,
+                drill.Guest.Cluster,
+                drill.Guest.Vmid
+            );
+        }
+
+        foreach (var released in outcome.Released)
+        {
+            _log.Information(
+                "Released the protection of {Archive} of {Cluster}/{Vmid}: newer backups are proven",
+                released,
+                drill.Guest.Cluster,
+                drill.Guest.Vmid
+            );
+        }
+
+        if (outcome.Note is { } note)
+        {
+            _log.Information("ProtectProven for {Cluster}/{Vmid}: {Note}", drill.Guest.Cluster, drill.Guest.Vmid, note);
+        }
+
+        if (outcome.Problem is { } problem)
+        {
+            _log.Warning("ProtectProven for {Cluster}/{Vmid}: {Problem}", drill.Guest.Cluster, drill.Guest.Vmid, Settings.Redact(problem));
         }
     }
 

@@ -18,7 +18,7 @@ internal sealed record NotificationMessage
     [JsonPropertyName("version")]
     public int Version { get; init; } = 1;
 
-    /// <summary>transitions or reminder.</summary>
+    /// <summary>transitions, reminder or escalation.</summary>
     [JsonPropertyName("kind")]
     public required string Kind { get; init; }
 

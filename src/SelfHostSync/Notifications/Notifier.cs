@@ -84,6 +84,9 @@ internal sealed class Notifier
         }
     }
 
+    /// <summary>An escalation (drills of a guest failing again and again): sent at once, outside the pass's grouping.</summary>
+    public Task SendEscalationAsync(NotificationMessage message, CancellationToken cancellationToken) => SendAsync(message, cancellationToken);
+
     private async Task SendAsync(NotificationMessage message, CancellationToken cancellationToken)
     {
         if (_channels.Count == 0)

@@ -11,7 +11,7 @@ namespace SelfHostSync.State;
 internal sealed class DrillStore(StateDatabase db) : IDrillStore
 {
     private const string DrillColumns =
-        "id, cluster, vmid, guest_name, type, node, scratch_vmid, archive, backup_time, started_at, finished_at, state, phase, restore_seconds, boot_seconds, reason, restore_upid, cleaned_up, probes";
+        "id, cluster, vmid, guest_name, type, node, scratch_vmid, archive, backup_time, started_at, finished_at, state, phase, restore_seconds, boot_seconds, reason, restore_upid, cleaned_up, probes, failed_in_row";
 
     public Task BeginDrillAsync(DrillRecord drill, CancellationToken cancellationToken) =>
         db.InTransactionAsync(tx => WriteDrill(tx, drill, insert: true), cancellationToken, durable: true);
@@ -60,8 +60,8 @@ internal sealed class DrillStore(StateDatabase db) : IDrillStore
         using var cmd = db.Command(
             tx,
             insert
-                ? $"INSERT INTO drills ({DrillColumns}) VALUES ($id, $cluster, $vmid, $name, $type, $node, $scratch, $archive, $backup, $started, $finished, $state, $phase, $restore, $boot, $reason, $upid, $cleaned, $probes)"
-                : "UPDATE drills SET finished_at = $finished, state = $state, phase = $phase, restore_seconds = $restore, boot_seconds = $boot, reason = $reason, restore_upid = $upid, cleaned_up = $cleaned, probes = $probes WHERE id = $id"
+                ? $"INSERT INTO drills ({DrillColumns}) VALUES ($id, $cluster, $vmid, $name, $type, $node, $scratch, $archive, $backup, $started, $finished, $state, $phase, $restore, $boot, $reason, $upid, $cleaned, $probes, $row)"
+                : "UPDATE drills SET finished_at = $finished, state = $state, phase = $phase, restore_seconds = $restore, boot_seconds = $boot, reason = $reason, restore_upid = $upid, cleaned_up = $cleaned, probes = $probes, failed_in_row = $row WHERE id = $id"
         );
         cmd.Parameters.AddWithValue("$id", d.Id);
         cmd.Parameters.AddWithValue("$cluster", d.Guest.Cluster);
@@ -81,6 +81,7 @@ internal sealed class DrillStore(StateDatabase db) : IDrillStore
         cmd.Parameters.AddWithValue("$reason", (object?)d.Reason ?? DBNull.Value);
         cmd.Parameters.AddWithValue("$upid", (object?)d.RestoreUpid ?? DBNull.Value);
         cmd.Parameters.AddWithValue("$cleaned", d.CleanedUp ? 1 : 0);
+        cmd.Parameters.AddWithValue("$row", (object?)d.FailedInRow ?? DBNull.Value);
         cmd.Parameters.AddWithValue("$probes", d.Probes.Count == 0 ? DBNull.Value : JsonSerializer.Serialize(d.Probes, ProbeJson));
         cmd.ExecuteNonQuery();
     }
@@ -106,6 +107,7 @@ internal sealed class DrillStore(StateDatabase db) : IDrillStore
             RestoreUpid = r.IsDBNull(16) ? null : r.GetString(16),
             CleanedUp = r.GetInt64(17) != 0,
             Probes = r.IsDBNull(18) ? [] : JsonSerializer.Deserialize<List<ProbeOutcome>>(r.GetString(18), ProbeJson) ?? [],
+            FailedInRow = r.IsDBNull(19) ? null : r.GetInt32(19),
         };
 
     /// <summary>Probe outcomes as a JSON array in one column (state by name).</summary>

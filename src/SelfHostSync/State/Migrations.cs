@@ -104,6 +104,19 @@ internal static class Migrations
         """
             ALTER TABLE drills ADD COLUMN probes TEXT;
             """,
+        """
+            CREATE TABLE protections (
+                cluster TEXT NOT NULL,
+                vmid INTEGER NOT NULL,
+                archive TEXT NOT NULL,
+                node TEXT NOT NULL,
+                backup_time INTEGER NOT NULL,
+                drill_id TEXT NOT NULL,
+                protected_at INTEGER NOT NULL,
+                released_at INTEGER,
+                PRIMARY KEY (cluster, vmid, archive));
+            ALTER TABLE drills ADD COLUMN failed_in_row INTEGER;
+            """,
     ];
 
     public sealed class NewerSchemaException(string message) : Exception(message);

@@ -54,6 +54,9 @@ internal sealed class RunStore(StateDatabase db, TimeProvider time) : IStateStor
             cancellationToken
         );
 
+    public Task<IReadOnlyList<Core.Drills.HeldProtection>> LoadHeldProtectionsAsync(CancellationToken cancellationToken) =>
+        new ProtectionStore(db).HeldProtectionsAsync(null, cancellationToken);
+
     public Task RecordRestoreTestsAsync(IReadOnlyList<RestoreTest> tests, CancellationToken cancellationToken) =>
         db.InTransactionAsync(
             tx =>

@@ -18,6 +18,8 @@ internal static class StateRegistration
         services.TryAddSingleton<IStateStore>(sp => sp.GetRequiredService<RunStore>());
         services.TryAddSingleton<DrillStore>();
         services.TryAddSingleton<IDrillStore>(sp => sp.GetRequiredService<DrillStore>());
+        services.TryAddSingleton<ProtectionStore>();
+        services.TryAddSingleton<IProtectionStore>(sp => sp.GetRequiredService<ProtectionStore>());
         services.TryAddSingleton<AlertStore>();
         services.TryAddSingleton<KeptReadStore>();
         return services;

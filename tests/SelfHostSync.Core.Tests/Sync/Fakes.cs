@@ -60,6 +60,11 @@ internal sealed class InMemoryStore : IStateStore
     public Task<IReadOnlyList<RestoreTest>> LoadRestoreTestsAsync(CancellationToken cancellationToken) =>
         Task.FromResult<IReadOnlyList<RestoreTest>>(RestoreTests.Values.ToList());
 
+    public List<Core.Drills.HeldProtection> Held { get; } = [];
+
+    public Task<IReadOnlyList<Core.Drills.HeldProtection>> LoadHeldProtectionsAsync(CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<Core.Drills.HeldProtection>>(Held.ToList());
+
     public Task RecordRestoreTestsAsync(IReadOnlyList<RestoreTest> tests, CancellationToken cancellationToken)
     {
         foreach (var t in tests)

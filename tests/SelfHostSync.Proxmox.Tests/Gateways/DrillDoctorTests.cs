@@ -206,4 +206,19 @@ public sealed class DrillDoctorTests
             d.Level == DiagnosisLevel.Warning && d.Message.Contains("no container volumes (content rootdir)", StringComparison.Ordinal)
         );
     }
+
+    [Theory]
+    [InlineData(1, "Ok", "protected backups allowed per guest: nas-dumps 5, pbs 5, pbs-offsite 5")]
+    [InlineData(5, "Warning", "PVE allows too few protected backups per guest on nas-dumps 5, pbs 5, pbs-offsite 5; KeepProven 5 needs 6")]
+    public async Task Diagnose_ProtectProven_PveLimitOfProtectedBackupsPerGuestAgainstKeepProven(int keep, string level, string text)
+    {
+        await using var fixture = await LabFixture.StartAsync();
+        using var drills = fixture.DrillConnection();
+
+        var found = await drills.DiagnoseAsync(Settings with { Node = "pve1", KeepProven = keep }, CancellationToken.None);
+
+        var line = Assert.Single(found, d => d.Message.StartsWith("ProtectProven:", StringComparison.Ordinal));
+        Assert.Equal(level, line.Level.ToString());
+        Assert.Contains(text, line.Message, StringComparison.Ordinal);
+    }
 }

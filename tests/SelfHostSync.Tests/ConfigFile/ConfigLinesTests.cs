@@ -146,11 +146,14 @@ public sealed class ConfigLinesTests : IDisposable
                 "drills",
                 Cluster
                     + ", \"RestoreDrills\": { \"Enabled\": true, \"Schedule\": \"weekly\", \"Cluster\": \"nope\", \"Node\": \"-n\", \"VmidRange\": \"9900-9901\", \"Isolation\": \"vlan:5\", \"Probe\": \"ping\","
-                    + " \"RunningSeconds\": 4000, \"Timeout\": \"00:00:05\", \"FreeSpacePercent\": 95, \"MaxParallel\": 3, \"Levels\": [ \"3b\", \"9\" ], \"TokenId\": \"a@pve!drill\" }",
+                    + " \"RunningSeconds\": 4000, \"Timeout\": \"00:00:05\", \"FreeSpacePercent\": 95, \"MaxParallel\": 3, \"Levels\": [ \"3b\", \"9\" ], \"TokenId\": \"a@pve!drill\","
+                    + " \"ProtectProven\": true, \"KeepProven\": 6, \"EscalateAfter\": 1 }",
                 [
                     "RestoreDrills.Cluster: 'nope' is not a configured Proxmox cluster (x)",
+                    "RestoreDrills.EscalateAfter: 1 is outside 2–20",
                     "RestoreDrills.FreeSpacePercent: 95 is outside 0–90",
                     "RestoreDrills.Isolation: 'vlan:5' is not link-down or bridge:<name>",
+                    "RestoreDrills.KeepProven: 6 is outside 1–5",
                     "RestoreDrills.Levels: '9' is not a level (0, 1, 2, 3a, 3b)",
                     "RestoreDrills.MaxParallel: 3 is outside 1–8 or larger than the VMID range",
                     "RestoreDrills.Node: '-n' is not a node name",

@@ -57,6 +57,17 @@ internal sealed class RestoreDrillsOptions
 
     public string? TokenSecretFile { get; set; }
 
+    /// <summary>Protect the backup each passed drill proved, so no prune removes it (issue 21); off by default.</summary>
+    public bool ProtectProven { get; set; }
+
+    /// <summary>How many of a guest's newest proven backups stay protected (default 1); older ones SelfHostSync protected are released.</summary>
+    [Within(1, 5)]
+    public int? KeepProven { get; set; }
+
+    /// <summary>After this many failed drills of one guest in a row, one escalated notification (default 3).</summary>
+    [Within(2, 20)]
+    public int? EscalateAfter { get; set; }
+
     /// <summary>Checks run inside each restored QEMU guest through its agent once it booted (issue 21).</summary>
     [ValidateEnumeratedItems]
     public List<ApplicationProbeOptions> ApplicationProbes { get; set; } = [];
