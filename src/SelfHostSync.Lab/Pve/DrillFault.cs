@@ -19,6 +19,9 @@ public enum DrillFault
 
     /// <summary>The guest agent dies while an application probe runs: every later agent call says it is not running.</summary>
     AgentLostDuringProbe,
+
+    /// <summary>qemu-ga runs with <c>guest-exec</c> in its block list: the agent answers pings but refuses every command.</summary>
+    GuestExecDisabled,
 }
 
 /// <summary>A task that is running (or just ran) in the lab: restore, start, stop, destroy, vzdump.</summary>

@@ -65,6 +65,12 @@ internal sealed class PveAgentRoutes(PveClusterState s)
                 }
 
                 var error = AgentProblem(g!, vmid, ping: false);
+                if (error is null && s.FaultOf(g!) == DrillFault.GuestExecDisabled)
+                {
+                    // qemu qmp-dispatch for a command in --block-rpcs, passed on by Agent.pm's check_agent_error.
+                    error = "Agent error: The command guest-exec has been disabled for this instance";
+                }
+
                 var answer = Answer(g!, command[0]);
                 if (error is null && answer is null)
                 {

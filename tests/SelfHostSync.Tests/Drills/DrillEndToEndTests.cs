@@ -139,6 +139,30 @@ public sealed partial class DrillEndToEndTests
         AssertOnlyRangeTouched(homelab.Server.Requests.Skip(before), sourceVmid: 101);
     }
 
+    [Fact]
+    public async Task Drill_GuestExecDisabledInTheAgent_ErrorNotFailureAndScratchGone()
+    {
+        await using var run = await LabRun.StartAsync();
+        var homelab = run.Lab.Cluster("homelab");
+        homelab.SetDrillFault(101, DrillFault.GuestExecDisabled);
+        ErrorLog.Expect("could not complete (Error): app-probe: Agent error: The command guest-exec has been disabled");
+
+        var (code, stdout, stderr) = await Executable.RunAsync("drill", "homelab/101", "--json", "--config", run.ConfigPath);
+
+        // The agent refusing the command says nothing about the backup: error (exit 1), no restore evidence against it.
+        Assert.True(code == 1, stderr);
+        using var doc = JsonDocument.Parse(stdout);
+        var drill = doc.RootElement.GetProperty("drills").EnumerateArray().Single();
+        Assert.Equal("error", drill.GetProperty("state").GetString());
+        Assert.Contains(
+            "The command guest-exec has been disabled for this instance",
+            drill.GetProperty("reason").GetString(),
+            StringComparison.Ordinal
+        );
+        Assert.True(drill.GetProperty("cleanedUp").GetBoolean());
+        Assert.All(Enumerable.Range(First, Last - First + 1), v => Assert.False(homelab.Exists(v)));
+    }
+
     [Theory]
     [InlineData("homelab/100", "raw PCI passthrough 'hostpci0' can only be restored by root@pam")]
     [InlineData("homelab/121", "bind mount 'mp0' can only be restored by root@pam")]
