@@ -11,13 +11,16 @@ public sealed class ApplicationProbes(IDrillCluster cluster, DrillSettings setti
     /// <summary>
     /// The outcomes, and why the drill fails (null: every probe passed, or none could run). <paramref name="agent"/>:
     /// whether the restored config enables the guest agent. The agent refusing a command ("Agent error": a program that
-    /// does not exist, <c>guest-exec</c> disabled) is thrown: it says nothing about the backup.
+    /// does not exist, <c>guest-exec</c> disabled) is thrown: it says nothing about the backup. <paramref name="progress"/>
+    /// gets the outcomes so far after each probe, and when the drill ends mid-probe (its Timeout, a stop), the outcomes
+    /// with the running probe cut short, before the cancellation is passed on.
     /// </summary>
     public async Task<(IReadOnlyList<ProbeOutcome> Outcomes, string? Failure)> RunAsync(
         ClusterGuest source,
         string node,
         int vmid,
         bool agent,
+        Action<IReadOnlyList<ProbeOutcome>>? progress,
         CancellationToken token
     )
     {
@@ -39,8 +42,21 @@ public sealed class ApplicationProbes(IDrillCluster cluster, DrillSettings setti
         var outcomes = new List<ProbeOutcome>();
         foreach (var probe in probes)
         {
-            var outcome = await RunOneAsync(probe, node, vmid, token);
+            var started = time.GetTimestamp();
+            ProbeOutcome outcome;
+            try
+            {
+                outcome = await RunOneAsync(probe, node, vmid, token);
+            }
+            catch (Exception) when (token.IsCancellationRequested)
+            {
+                var seconds = Math.Round(time.GetElapsedTime(started).TotalSeconds, 1);
+                progress?.Invoke([.. outcomes, new ProbeOutcome(probe.Name, ProbeState.TimedOut, null, "cut short: the drill ended", seconds)]);
+                throw;
+            }
+
             outcomes.Add(outcome);
+            progress?.Invoke([.. outcomes]);
             if (outcome.State != ProbeState.Passed)
             {
                 return (outcomes, $"application probe {outcome.Describe(probe.ExitCode)}");

@@ -166,6 +166,40 @@ public sealed class ApplicationProbeTests
     }
 
     [Fact]
+    public async Task RunAsync_DrillTimeoutMidSecondProbe_FirstOutcomeKeptSecondCutShort()
+    {
+        var (cluster, _, runner) = Make(
+            c =>
+            {
+                c.Commands["pg_isready"] = (new GuestExecStatus(true, 0, null, null, null), 0);
+                c.Commands["systemctl"] = (new GuestExecStatus(true, 0, null, null, null), -1);
+            },
+            s =>
+                s with
+                {
+                    Timeout = TimeSpan.FromMilliseconds(600),
+                    ApplicationProbes =
+                    [
+                        Ready,
+                        new ApplicationProbe
+                        {
+                            Name = "system",
+                            Command = ["systemctl", "is-system-running", "--wait"],
+                            Timeout = TimeSpan.FromSeconds(30),
+                        },
+                    ],
+                }
+        );
+
+        var result = await RunAsync(runner);
+
+        Assert.Equal(DrillState.Failed, result.State);
+        Assert.Equal([("pg", ProbeState.Passed), ("system", ProbeState.TimedOut)], result.Probes.Select(p => (p.Name, p.State)));
+        Assert.Equal("cut short: the drill ended", result.Probes[1].Excerpt);
+        Assert.Contains("destroy 9900", cluster.Calls);
+    }
+
+    [Fact]
     public async Task RunAsync_Container_ProbesNotAvailableInTheRecordNeverASilentPass()
     {
         var (cluster, _, runner) = Make(c => c.Guests[0] = Source with { Type = "lxc" });
