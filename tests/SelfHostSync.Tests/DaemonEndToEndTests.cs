@@ -22,15 +22,12 @@ public sealed class DaemonEndToEndTests
             Assert.Matches("run .+ done: 10 guests, 0 writes, degraded false", stdout);
 
             // Ten concurrent requests while nothing runs: one pass answers them all.
-            using var status = await http.GetFromJsonAsync<JsonDocument>("api/status");
-            var csrf = status!.RootElement.GetProperty("csrfToken").GetString()!;
             var ids = await Task.WhenAll(
                 Enumerable
                     .Range(0, 10)
                     .Select(async _ =>
                     {
                         using var request = new HttpRequestMessage(HttpMethod.Post, "api/sync");
-                        request.Headers.Add("X-CSRF-Token", csrf);
                         using var response = await http.SendAsync(request);
                         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
                         using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
@@ -47,23 +44,67 @@ public sealed class DaemonEndToEndTests
     }
 
     [Fact]
-    public async Task ControlApi_PostWithoutCsrf_Refused()
+    public async Task ControlApi_PostBySiteHeaders_ScriptsAndOwnPageAcceptedCrossSiteRefused()
     {
         await using var daemon = await DaemonProcess.StartAsync();
-        var (run, http) = (daemon.Run, daemon.Http);
+        var http = daemon.Http;
+        var self = http.BaseAddress!.GetLeftPart(UriPartial.Authority);
+        using var before = await http.GetFromJsonAsync<JsonDocument>("api/status");
+        var lastRun = before!.RootElement.GetProperty("lastRun").GetProperty("runId").GetString();
+
+        // What a page of another site can make a browser send: refused, and nothing runs.
+        foreach (
+            var (site, origin) in new[]
+            {
+                ("cross-site", "http://evil.example"),
+                ("same-site", "http://127.0.0.1:3000"), // another web app on the same host is same-site
+                (null, "http://evil.example"), // a browser without Fetch Metadata
+                (null, "null"),
+            }
+        )
         {
-            using var response = await http.PostAsync("api/sync", null);
+            using var response = await PostSyncAsync(http, site, origin);
             Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
-            using var missing = await http.GetAsync("api/guests/homelab/999");
-            Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
-            using var guest = await http.GetFromJsonAsync<JsonDocument>("api/guests/homelab/121");
-            Assert.Equal("3a", guest!.RootElement.GetProperty("level").GetString());
-            await daemon.StopAsync();
+            Assert.Contains("refused", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         }
+
+        await Task.Delay(1000);
+        using var after = await http.GetFromJsonAsync<JsonDocument>("api/status");
+        Assert.False(after!.RootElement.GetProperty("running").GetBoolean(), "a refused request started a pass");
+        Assert.Equal(lastRun, after.RootElement.GetProperty("lastRun").GetProperty("runId").GetString());
+
+        // curl, a cron script, Home Assistant's rest_command (no browser headers), and the dashboard's own button.
+        foreach (var (site, origin) in new[] { ((string?)null, (string?)null), ("same-origin", self), (null, self), ("none", null) })
+        {
+            using var response = await PostSyncAsync(http, site, origin);
+            Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        }
+
+        using var missing = await http.GetAsync("api/guests/homelab/999");
+        Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
+        using var guest = await http.GetFromJsonAsync<JsonDocument>("api/guests/homelab/121");
+        Assert.Equal("3a", guest!.RootElement.GetProperty("level").GetString());
+        await daemon.StopAsync();
+    }
+
+    private static async Task<HttpResponseMessage> PostSyncAsync(HttpClient http, string? fetchSite, string? origin)
+    {
+        using var post = new HttpRequestMessage(HttpMethod.Post, "api/sync");
+        if (fetchSite is not null)
+        {
+            post.Headers.Add("Sec-Fetch-Site", fetchSite);
+        }
+
+        if (origin is not null)
+        {
+            post.Headers.Add("Origin", origin);
+        }
+
+        return await http.SendAsync(post);
     }
 
     [Fact]
-    public async Task ControlApi_WithToken_NeedsBearerAndBearerNeedsNoCsrf()
+    public async Task ControlApi_WithToken_NeedsBearerEvenFromScripts()
     {
         const string Token = "0123456789abcdef0123456789abcdef";
         await using var daemon = await DaemonProcess.StartAsync(Token);
@@ -100,13 +141,10 @@ public sealed class DaemonEndToEndTests
             local.Headers.Host = "localhost";
             Assert.Equal(HttpStatusCode.OK, (await http.SendAsync(local)).StatusCode);
 
-            using var status = await http.GetFromJsonAsync<JsonDocument>("api/status");
-            var csrf = status!.RootElement.GetProperty("csrfToken").GetString()!;
             using var text = new HttpRequestMessage(HttpMethod.Post, "api/restore-tests")
             {
                 Content = new StringContent("{\"cluster\":\"homelab\",\"vmid\":100,\"result\":\"passed\"}"),
             };
-            text.Headers.Add("X-CSRF-Token", csrf);
             Assert.Equal(HttpStatusCode.UnsupportedMediaType, (await http.SendAsync(text)).StatusCode);
             for (var i = 0; i < 2; i++)
             {
@@ -122,7 +160,6 @@ public sealed class DaemonEndToEndTests
                         }
                     ),
                 };
-                json.Headers.Add("X-CSRF-Token", csrf);
                 Assert.Equal(HttpStatusCode.Created, (await http.SendAsync(json)).StatusCode);
             }
 
@@ -140,7 +177,6 @@ public sealed class DaemonEndToEndTests
                         }
                     ),
                 };
-                bad.Headers.Add("X-CSRF-Token", csrf);
                 Assert.Equal(HttpStatusCode.BadRequest, (await http.SendAsync(bad)).StatusCode);
             }
 
@@ -257,7 +293,6 @@ public sealed class DaemonEndToEndTests
             first.Run.Lab.Cluster("homelab").SetTags(100, "gpu;prod");
             using var status = await first.Http.GetFromJsonAsync<JsonDocument>("api/status");
             using var request = new HttpRequestMessage(HttpMethod.Post, "api/sync");
-            request.Headers.Add("X-CSRF-Token", status!.RootElement.GetProperty("csrfToken").GetString());
             (await first.Http.SendAsync(request)).Dispose();
             while (true)
             {

@@ -62,9 +62,7 @@ internal static class DaemonCommands
 
                     try
                     {
-                        using var status = await http.GetFromJsonAsync<JsonDocument>("api/status", ct);
                         using var request = new HttpRequestMessage(HttpMethod.Post, "api/sync");
-                        request.Headers.Add(ControlAuth.CsrfHeader, status!.RootElement.GetProperty("csrfToken").GetString());
                         using var response = await http.SendAsync(request, ct);
                         response.EnsureSuccessStatusCode();
                         using var accepted = JsonDocument.Parse(await response.Content.ReadAsStringAsync(ct));

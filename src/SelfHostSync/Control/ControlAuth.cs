@@ -5,16 +5,16 @@ using Microsoft.AspNetCore.Http;
 namespace SelfHostSync.Control;
 
 /// <summary>
-/// Who may use the control API. With a configured <c>ControlApi.Token</c> every route but <c>/healthz</c> needs
-/// <c>Authorization: Bearer &lt;token&gt;</c> or the session cookie a browser gets from <c>/?token=…</c>. Every POST
-/// needs the anti-CSRF token (header <c>X-CSRF-Token</c> or form field <c>csrf</c>) unless it carries the bearer
-/// header itself. All comparisons are constant-time. A session cookie carries when it was issued, signed with the
-/// token, and is honoured for <see cref="SessionLifetime"/>.
+/// Who may use the control API. With a configured <c>ControlApi.Token</c> every route but <c>/healthz</c> (and the
+/// webhook, which has its own secret) needs <c>Authorization: Bearer &lt;token&gt;</c> or the session cookie a browser
+/// gets from <c>/?token=…</c>. A POST a browser marks as cross-site is refused (<see cref="CrossSiteRefusal"/>), so no
+/// other page can make a visitor's browser trigger anything; scripts, which send neither header, need no extra token.
+/// All comparisons are constant-time. A session cookie carries when it was issued, signed with the token, and is
+/// honoured for <see cref="SessionLifetime"/>.
 /// </summary>
 internal sealed class ControlAuth
 {
     public const string CookieName = "selfhostsync_session";
-    public const string CsrfHeader = "X-CSRF-Token";
 
     /// <summary>The factory name of the client admin commands (<c>resync</c>) reach the running daemon with.</summary>
     public const string ClientName = "control";
@@ -26,11 +26,7 @@ internal sealed class ControlAuth
     {
         _token = token is null ? null : Encoding.UTF8.GetBytes(token);
         _time = time ?? TimeProvider.System;
-        Csrf = Convert.ToHexString(RandomNumberGenerator.GetBytes(24)).ToLowerInvariant();
     }
-
-    /// <summary>This daemon run's anti-CSRF token: in the dashboard page and in <c>GET /api/status</c>.</summary>
-    public string Csrf { get; }
 
     public bool RequiresToken => _token is not null;
 
@@ -81,20 +77,30 @@ internal sealed class ControlAuth
     /// <summary><c>?token=…</c> on the dashboard: a browser's way in when a token is configured.</summary>
     public bool IsValidToken(string? candidate) => _token is not null && candidate is not null && Same(Encoding.UTF8.GetBytes(candidate), _token);
 
-    public async Task<bool> PassesCsrfAsync(HttpContext context)
+    /// <summary>
+    /// Why a state-changing request is refused as cross-site, or null. As browsers mark requests (Fetch Metadata, then
+    /// Origin; the check Go's <c>CrossOriginProtection</c> and modern frameworks make): <c>Sec-Fetch-Site</c> other than
+    /// <c>same-origin</c> or <c>none</c> (typed in, a bookmark) is refused, <c>same-site</c> included (another web app
+    /// on the same host is same-site); without it, an <c>Origin</c> whose host and port are not the request's. A request
+    /// with neither comes from no browser (curl, a cron script, Home Assistant's <c>rest_command</c>) and passes.
+    /// </summary>
+    public static string? CrossSiteRefusal(HttpContext context)
     {
-        if (HasBearer(context))
+        var site = context.Request.Headers["Sec-Fetch-Site"].ToString();
+        if (site.Length > 0)
         {
-            return true;
+            return site is "same-origin" or "none" ? null : $"refused: the browser marks this request as {site} (Sec-Fetch-Site)";
         }
 
-        var presented = context.Request.Headers[CsrfHeader].ToString();
-        if (presented.Length == 0 && context.Request.HasFormContentType)
-        {
-            presented = (await context.Request.ReadFormAsync(context.RequestAborted))["csrf"].ToString();
-        }
-
-        return Same(Encoding.UTF8.GetBytes(presented), Encoding.UTF8.GetBytes(Csrf));
+        var origin = context.Request.Headers.Origin.ToString();
+        return
+            origin.Length == 0
+            || (
+                Uri.TryCreate(origin, UriKind.Absolute, out var from)
+                && string.Equals(from.Authority, context.Request.Host.Value, StringComparison.OrdinalIgnoreCase)
+            )
+            ? null
+            : $"refused: a request from another site (Origin {origin})";
     }
 
     private static bool Same(byte[] a, byte[] b) => CryptographicOperations.FixedTimeEquals(a, b);

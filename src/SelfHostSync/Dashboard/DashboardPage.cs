@@ -14,7 +14,6 @@ internal sealed record DashboardModel(
     bool Running,
     string? PendingRunId,
     SyncProgress? Progress,
-    string Csrf,
     string Nonce,
     DateTimeOffset Now
 )
@@ -74,7 +73,7 @@ internal static class DashboardPage
         MatrixTable(h, m.Last);
         await GuestsAsync(h, m.Last, m.Now, cancellationToken);
         Inventory(h, m.Last);
-        DrillSection.Render(h, m.Drills, m.Drills is not null, m.DrillRunning, m.Csrf, m.Now);
+        DrillSection.Render(h, m.Drills, m.Drills is not null, m.DrillRunning, m.Now);
         Runs(h, m);
         h.Raw(
             "</main><footer>Prometheus metrics at <a href=\"/metrics\">/metrics</a> · JSON at <a href=\"/api/status\">/api/status</a></footer></body></html>"
@@ -99,8 +98,7 @@ internal static class DashboardPage
             h.Text("No finished run yet");
         }
 
-        h.Raw("</p><form method=\"post\" action=\"/api/sync\">")
-            .Open("input", ("type", "hidden"), ("name", "csrf"), ("value", m.Csrf))
+        h.Raw("</p><form method=\"post\" action=\"/api/sync\" enctype=\"application/x-www-form-urlencoded\">")
             .Raw("<button type=\"submit\" id=\"resync\">Resync now</button></form></header>");
     }
 

@@ -9,7 +9,7 @@ internal static class DrillSection
 {
     private const int TrendLength = 12;
 
-    public static void Render(Html h, IReadOnlyList<DrillRecord>? drills, bool configured, bool running, string csrf, DateTimeOffset now)
+    public static void Render(Html h, IReadOnlyList<DrillRecord>? drills, bool configured, bool running, DateTimeOffset now)
     {
         if (!configured)
         {
@@ -23,8 +23,7 @@ internal static class DrillSection
         }
         else
         {
-            h.Raw("<form method=\"post\" action=\"/api/drills\">")
-                .Open("input", ("type", "hidden"), ("name", "csrf"), ("value", csrf))
+            h.Raw("<form method=\"post\" action=\"/api/drills\" enctype=\"application/x-www-form-urlencoded\">")
                 .Raw("<button type=\"submit\" id=\"drill-now\">Run a drill now</button></form>");
         }
 
