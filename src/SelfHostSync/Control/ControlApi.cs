@@ -102,6 +102,10 @@ internal static class ControlApi
 
         app.MapGet("/api/status", () => Json(StatusOf(coordinator)));
 
+        app.MapGet("/api/openapi.json", () =>
+            Results.Stream(typeof(ControlApi).Assembly.GetManifestResourceStream("SelfHostSync.Control.openapi.json")!, "application/json")
+        );
+
         app.MapGet("/", async (HttpContext context, string? run, CancellationToken ct) =>
         {
             var nonce = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16));

@@ -43,4 +43,32 @@ public sealed class ControlAuthTests
             new ControlAuth("another-token-9876543210").IsAuthenticated(WithCookie(new ControlAuth("a-long-control-token-0123456789").NewSession()))
         );
     }
+
+    [Theory]
+    [InlineData(null, null, true)]
+    [InlineData("same-origin", "http://127.0.0.1:8785", true)]
+    [InlineData("none", null, true)]
+    [InlineData(null, "http://127.0.0.1:8785", true)]
+    [InlineData(null, "http://LOCALHOST:8785", false)] // another host name: another origin
+    [InlineData("cross-site", "http://evil.example", false)]
+    [InlineData("same-site", "http://127.0.0.1:3000", false)]
+    [InlineData(null, "http://127.0.0.1:3000", false)]
+    [InlineData(null, "null", false)]
+    [InlineData("cross-site", null, false)]
+    public void CrossSiteRefusal_BrowserHeaders_OnlySameOriginOrNoBrowserPasses(string? site, string? origin, bool passes)
+    {
+        var context = new DefaultHttpContext();
+        context.Request.Host = new HostString("127.0.0.1:8785");
+        if (site is not null)
+        {
+            context.Request.Headers["Sec-Fetch-Site"] = site;
+        }
+
+        if (origin is not null)
+        {
+            context.Request.Headers.Origin = origin;
+        }
+
+        Assert.Equal(passes, ControlAuth.CrossSiteRefusal(context) is null);
+    }
 }
