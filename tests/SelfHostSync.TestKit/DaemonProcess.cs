@@ -27,6 +27,9 @@ public sealed class DaemonProcess : IAsyncDisposable
 
     public HttpClient Http { get; }
 
+    /// <summary>The webhook secret every test daemon is started with.</summary>
+    public const string HookSecret = "hook-secret-0123456789abcdef";
+
     public static async Task<DaemonProcess> StartAsync(
         string? token = null,
         Func<LabScenario, LabScenario>? scenario = null,
@@ -35,8 +38,8 @@ public sealed class DaemonProcess : IAsyncDisposable
     {
         var port = FreePort();
         var control = token is null
-            ? $"\"ControlApi\": {{ \"Urls\": \"http://127.0.0.1:{port}\" }},"
-            : $"\"ControlApi\": {{ \"Urls\": \"http://127.0.0.1:{port}\", \"Token\": \"{token}\" }},";
+            ? $"\"ControlApi\": {{ \"Urls\": \"http://127.0.0.1:{port}\", \"HookSecret\": \"{HookSecret}\" }},"
+            : $"\"ControlApi\": {{ \"Urls\": \"http://127.0.0.1:{port}\", \"Token\": \"{token}\", \"HookSecret\": \"{HookSecret}\" }},";
         var run = await LabRun.StartAsync(
             text =>
             {

@@ -55,8 +55,10 @@ internal static class DaemonHost
             app.Services.GetRequiredService<RequestMeter>(),
             app.Services.GetRequiredService<ControlAuth>(),
             app.Services.GetRequiredService<DaemonDrills>(),
+            app.Services.GetRequiredService<HookStore>(),
             time
         );
+        app.MapHookApi(config.Daemon.HookSecret, coordinator, app.Services.GetRequiredService<HookStore>(), time, log);
         return app;
     }
 

@@ -82,7 +82,7 @@ internal static class AppConfigFactory
         var sync = Options<SyncOptions>();
         var alreadyChecked = new OptionProblems(); // the rules ran at start; building again says nothing new
         var notifications = NotificationSettings.From(Options<NotificationAreaOptions>().Notifications, secrets, known);
-        var daemon = DaemonSettings.From(Options<DaemonOptions>(), notifications, known);
+        var daemon = DaemonSettings.From(Options<DaemonOptions>(), notifications, secrets, known);
         var drills = DrillConfig.From(Options<DrillAreaOptions>().RestoreDrills, clusters, secrets, known, Redact);
         if (drills is not null)
         {

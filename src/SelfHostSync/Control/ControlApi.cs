@@ -22,7 +22,9 @@ internal static class ControlApi
             async (context, next) =>
             {
                 var path = context.Request.Path.Value ?? "/";
-                if (path == "/healthz")
+
+                // The webhook has its own secret (HookApi); health answers everyone.
+                if (path is "/healthz" or HookApi.Path)
                 {
                     await next(context);
                     return;
@@ -81,6 +83,7 @@ internal static class ControlApi
         RequestMeter meter,
         ControlAuth auth,
         DaemonDrills drills,
+        HookStore hooks,
         TimeProvider time
     )
     {
@@ -100,7 +103,7 @@ internal static class ControlApi
             : coordinator.Last is null ? Results.Json(new { status = "starting" })
             : Results.Json(new { status = coordinator.Last.Degraded ? "degraded" : "ok", lastRun = coordinator.Last.FinishedAt }));
 
-        app.MapGet("/api/status", () => Json(StatusOf(coordinator)));
+        app.MapGet("/api/status", async (CancellationToken ct) => Json(StatusOf(coordinator, await hooks.RecentAsync(10, ct))));
 
         app.MapGet("/api/openapi.json", () =>
             Results.Stream(typeof(ControlApi).Assembly.GetManifestResourceStream("SelfHostSync.Control.openapi.json")!, "application/json")
@@ -126,6 +129,7 @@ internal static class ControlApi
             {
                 Drills = drills.Configured ? await drillStore.RecentDrillsAsync(100, null, ct) : null,
                 DrillRunning = drills.Running,
+                Hooks = await hooks.RecentAsync(10, ct),
             };
             await TextResponse.WriteAsync(context.Response, "text/html; charset=utf-8", w => Dashboard.DashboardPage.WriteAsync(w, model, ct), ct);
         });
@@ -242,7 +246,7 @@ internal static class ControlApi
 
     private static IResult Json(object value) => Results.Json(value, ReportJson.Options);
 
-    private static object StatusOf(SyncCoordinator coordinator)
+    private static object StatusOf(SyncCoordinator coordinator, IReadOnlyList<HookEvent> hooks)
     {
         var last = coordinator.Last;
         var levels = new SortedDictionary<string, int>(StringComparer.Ordinal)
@@ -278,6 +282,7 @@ internal static class ControlApi
                     last.WriteFailures,
                     last.Sources,
                 },
+            hooks,
         };
     }
 }

@@ -22,6 +22,9 @@ internal sealed record DashboardModel(
     public IReadOnlyList<Core.Drills.DrillRecord>? Drills { get; init; }
 
     public bool DrillRunning { get; init; }
+
+    /// <summary>The latest webhook calls from PVE and PBS, newest first.</summary>
+    public IReadOnlyList<State.HookEvent> Hooks { get; init; } = [];
 }
 
 /// <summary>
@@ -74,6 +77,7 @@ internal static class DashboardPage
         await GuestsAsync(h, m.Last, m.Now, cancellationToken);
         Inventory(h, m.Last);
         DrillSection.Render(h, m.Drills, m.Drills is not null, m.DrillRunning, m.Now);
+        HookSection.Render(h, m.Hooks, m.Now);
         Runs(h, m);
         h.Raw(
             "</main><footer>Prometheus metrics at <a href=\"/metrics\">/metrics</a> · JSON at <a href=\"/api/status\">/api/status</a></footer></body></html>"

@@ -117,6 +117,20 @@ internal static class Migrations
                 PRIMARY KEY (cluster, vmid, archive));
             ALTER TABLE drills ADD COLUMN failed_in_row INTEGER;
             """,
+        """
+            CREATE TABLE hook_events (
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                at INTEGER NOT NULL,
+                source TEXT NOT NULL,
+                type TEXT,
+                host TEXT,
+                datastore TEXT,
+                severity TEXT,
+                title TEXT,
+                guests TEXT,
+                outcome TEXT NOT NULL,
+                run_id TEXT);
+            """,
     ];
 
     public sealed class NewerSchemaException(string message) : Exception(message);

@@ -21,6 +21,7 @@ internal static class StateRegistration
         services.TryAddSingleton<ProtectionStore>();
         services.TryAddSingleton<IProtectionStore>(sp => sp.GetRequiredService<ProtectionStore>());
         services.TryAddSingleton<AlertStore>();
+        services.TryAddSingleton<HookStore>();
         services.TryAddSingleton<KeptReadStore>();
         return services;
     }

@@ -116,8 +116,11 @@ public sealed class ConfigLinesTests : IDisposable
             },
             {
                 "control-token",
-                Cluster + ", \"ControlApi\": { \"Urls\": \"http://127.0.0.1:8785;http://[::]:8785\" }",
-                ["ControlApi.Token: required because ControlApi.Urls listens on [::], beyond loopback"]
+                Cluster + ", \"ControlApi\": { \"Urls\": \"http://127.0.0.1:8785;http://[::]:8785\", \"HookSecret\": \"short\" }",
+                [
+                    "ControlApi.HookSecret: too short (use at least 16 random characters, e.g. `openssl rand -hex 24`)",
+                    "ControlApi.Token: required because ControlApi.Urls listens on [::], beyond loopback",
+                ]
             },
             {
                 "notifications",

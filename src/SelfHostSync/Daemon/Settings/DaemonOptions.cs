@@ -24,6 +24,11 @@ internal sealed class ControlApiOptions
     public string? Urls { get; set; }
 
     public string? Token { get; set; }
+
+    /// <summary>The secret PVE/PBS webhook targets send in <c>X-SelfHostSync-Secret</c> (<c>POST /api/hooks/proxmox</c>); none: the endpoint refuses every call.</summary>
+    public string? HookSecret { get; set; }
+
+    public string? HookSecretFile { get; set; }
 }
 
 internal sealed class LoggingOptions

@@ -19,6 +19,9 @@ internal sealed record DaemonSettings
     /// <summary>Bearer token for the control API; required when it listens beyond loopback.</summary>
     public string? ControlToken { get; init; }
 
+    /// <summary>The secret webhook calls must carry; null: <c>/api/hooks/proxmox</c> refuses every call.</summary>
+    public string? HookSecret { get; init; }
+
     public NotificationSettings Notifications { get; init; } = NotificationSettings.None;
 
     public TimeSpan Retention { get; init; } = TimeSpan.FromDays(180);
@@ -28,7 +31,7 @@ internal sealed record DaemonSettings
     public string? LogFile { get; init; }
 
     /// <summary>The settings from options every rule has passed; the token joins <paramref name="known"/> secrets.</summary>
-    public static DaemonSettings From(DaemonOptions o, NotificationSettings notifications, ICollection<string> known)
+    public static DaemonSettings From(DaemonOptions o, NotificationSettings notifications, SecretFiles secrets, ICollection<string> known)
     {
         var token = Token(o.ControlApi);
         if (token is not null)
@@ -36,11 +39,18 @@ internal sealed record DaemonSettings
             known.Add(token);
         }
 
+        var hook = ReadHookSecret(o.ControlApi, secrets).Value;
+        if (hook is not null)
+        {
+            known.Add(hook);
+        }
+
         return new DaemonSettings
         {
             Schedule = o.Schedule ?? Default.Schedule,
             ControlUrls = [.. Urls(o.ControlApi).Select(u => u.Url!)],
             ControlToken = token,
+            HookSecret = hook,
             Notifications = notifications,
             Retention = Durations.Or(o.Retention, Default.Retention),
             LogLevel = o.Logging.Level is null ? Default.LogLevel : Enum.Parse<Serilog.Events.LogEventLevel>(o.Logging.Level, ignoreCase: true),
@@ -66,6 +76,9 @@ internal sealed record DaemonSettings
                 )
             );
 
+    internal static SecretRead ReadHookSecret(ControlApiOptions o, SecretFiles secrets) =>
+        secrets.Optional("ControlApi.HookSecret", o.HookSecret, o.HookSecretFile);
+
     internal static string? Token(ControlApiOptions o) => string.IsNullOrWhiteSpace(o.Token) ? null : o.Token.Trim();
 
     internal static bool IsLoopback(Uri url) =>
@@ -77,7 +90,7 @@ internal sealed record DaemonSettings
 internal sealed partial class DaemonFieldRules : IValidateOptions<DaemonOptions>;
 
 /// <summary>The control API: http:// listen addresses, and a token of some length whenever one listens beyond loopback.</summary>
-internal sealed class DaemonRules : IValidateOptions<DaemonOptions>
+internal sealed class DaemonRules(SecretFiles secrets) : IValidateOptions<DaemonOptions>
 {
     public ValidateOptionsResult Validate(string? name, DaemonOptions options)
     {
@@ -98,6 +111,13 @@ internal sealed class DaemonRules : IValidateOptions<DaemonOptions>
         else if (urls.FirstOrDefault(u => u.Url is not null && !DaemonSettings.IsLoopback(u.Url)).Url is { } open)
         {
             problems.Add($"ControlApi.Token: required because ControlApi.Urls listens on {open.Host}, beyond loopback");
+        }
+
+        var hook = DaemonSettings.ReadHookSecret(options.ControlApi, secrets);
+        problems.Add(hook);
+        if (hook.Value is { Length: < 16 })
+        {
+            problems.Add("ControlApi.HookSecret: too short (use at least 16 random characters, e.g. `openssl rand -hex 24`)");
         }
 
         return problems.Result();
