@@ -130,6 +130,7 @@ internal static class ControlApi
                 Drills = drills.Configured ? await drillStore.RecentDrillsAsync(100, null, ct) : null,
                 DrillRunning = drills.Running,
                 Hooks = await hooks.RecentAsync(10, ct),
+                Filter = Dashboard.GuestFilter.From(context.Request.Query),
             };
             await TextResponse.WriteAsync(context.Response, "text/html; charset=utf-8", w => Dashboard.DashboardPage.WriteAsync(w, model, ct), ct);
         });

@@ -23,6 +23,9 @@ internal sealed record DashboardModel(
 
     public bool DrillRunning { get; init; }
 
+    /// <summary>Which guests the table shows (query string), and which page.</summary>
+    public GuestFilter Filter { get; init; } = GuestFilter.Default;
+
     /// <summary>The latest webhook calls from PVE and PBS, newest first.</summary>
     public IReadOnlyList<State.HookEvent> Hooks { get; init; } = [];
 }
@@ -40,14 +43,6 @@ internal static class DashboardPage
         ("2", "VPS / cloud VM", "Provider", "You", "You", "Infrastructure responsibility"),
         ("3a", "Full-stack homelab", "You", "You", "You", "Skill development — wipeable, rebuildable from documentation"),
         ("3b", "Full-stack production", "You", "You", "You", "Reliability first — monitored, backed up, restores tested"),
-    ];
-
-    private static readonly (string Check, string Label)[] AgeColumns =
-    [
-        (CheckIds.BackupFresh, "Backup"),
-        (CheckIds.BackupVerified, "Verified"),
-        (CheckIds.RestoreTested, "Restore test"),
-        (CheckIds.OffsitePresent, "Offsite"),
     ];
 
     private static readonly Lazy<string> Css = new(() =>
@@ -74,7 +69,7 @@ internal static class DashboardPage
         h.Raw("<main>");
         Banners(h, m);
         MatrixTable(h, m.Last);
-        await GuestsAsync(h, m.Last, m.Now, cancellationToken);
+        await GuestTable.RenderAsync(h, m.Last, m.Filter, m.Now, cancellationToken);
         Inventory(h, m.Last);
         DrillSection.Render(h, m.Drills, m.Drills is not null, m.DrillRunning, m.Now);
         HookSection.Render(h, m.Hooks, m.Now);
@@ -153,83 +148,6 @@ internal static class DashboardPage
         h.Raw("</tbody></table></section>");
     }
 
-    private static async Task GuestsAsync(Html h, RunReport? last, DateTimeOffset now, CancellationToken cancellationToken)
-    {
-        h.Raw("<section><h2>Guests</h2><table class=\"guests\" id=\"guests\"><thead><tr><th>Guest</th><th>Level</th>");
-        foreach (var id in CheckIds.GuestChecks)
-        {
-            h.Element("th", ShortName(id), ("class", "st"), ("title", id));
-        }
-
-        foreach (var (_, label) in AgeColumns)
-        {
-            h.Element("th", label, ("class", "num"));
-        }
-
-        h.Element("th", "Proven", ("class", "num"), ("title", "age of the newest backup proven to restore (drill or recorded restore)"));
-        h.Raw("</tr></thead><tbody>");
-        foreach (var g in (last?.Guests ?? []).OrderBy(g => g.Cluster, StringComparer.Ordinal).ThenBy(g => g.Vmid))
-        {
-            var key = string.Create(CultureInfo.InvariantCulture, $"{g.Cluster}/{g.Vmid}");
-            h.Open("tr", ("data-guest", key), ("data-level", g.Level.ToCode()))
-                .Raw("<td><details><summary>")
-                .Text(key)
-                .Raw(" ")
-                .Element("span", g.Name, ("class", "name"))
-                .Raw("</summary><ul>");
-            foreach (var reason in g.LevelReasons)
-            {
-                h.Element("li", "level: " + reason);
-            }
-
-            foreach (var c in g.Checks)
-            {
-                h.Element("li", $"{c.Id}: {c.Status.ToCode()} — {c.Detail}");
-            }
-
-            h.Element("li", "tags: " + string.Join(';', g.TagsAfter));
-            h.Raw("</ul></details></td><td>").Element("span", g.Level.ToCode(), ("class", "chip l" + g.Level.ToCode())).Raw("</td>");
-            foreach (var id in CheckIds.GuestChecks)
-            {
-                var c = g.Checks.FirstOrDefault(x => x.Id == id);
-                if (c is null)
-                {
-                    h.Element("td", "·", ("class", "st na"), ("title", "not required at this level"));
-                }
-                else
-                {
-                    h.Element(
-                        "td",
-                        Symbol(c.Status),
-                        ("class", "st " + c.Status.ToCode()),
-                        ("data-check", id),
-                        ("title", $"{c.Status.ToCode()}: {c.Detail}")
-                    );
-                }
-            }
-
-            foreach (var (check, _) in AgeColumns)
-            {
-                var at = g.Checks.FirstOrDefault(c => c.Id == check)?.EvidenceAt;
-                h.Element("td", at is { } t ? Durations.Format(now - t) : "—", ("class", "num age"), ("data-age", check));
-            }
-
-            var proven = g.ProvenRestorePoint;
-            h.Element(
-                "td",
-                proven is null ? "—" : Durations.Format(proven.AgeAt(now)),
-                ("class", "num age"),
-                ("data-age", "proven"),
-                ("title", proven?.Archive ?? "none")
-            );
-
-            h.Raw("</tr>");
-            await h.FlushIfFullAsync(cancellationToken);
-        }
-
-        h.Raw("</tbody></table></section>");
-    }
-
     private static void Inventory(Html h, RunReport? last)
     {
         if (last is null || last.Inventory.Count == 0)
@@ -292,7 +210,7 @@ internal static class DashboardPage
         h.Raw("</tbody></table></section>");
     }
 
-    private static string ShortName(string check) =>
+    internal static string ShortName(string check) =>
         check switch
         {
             CheckIds.BackupPresent => "backup",
@@ -307,7 +225,7 @@ internal static class DashboardPage
             _ => check,
         };
 
-    private static string Symbol(CheckStatus status) =>
+    internal static string Symbol(CheckStatus status) =>
         status switch
         {
             CheckStatus.Pass => "✓",

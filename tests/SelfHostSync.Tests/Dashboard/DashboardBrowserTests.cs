@@ -173,6 +173,30 @@ public sealed class DashboardBrowserTests
             await page.Locator("tr[data-guest=\"homelab/100\"] td[data-check=\"restore.tested\"]").GetAttributeAsync("title") ?? string.Empty,
             StringComparison.Ordinal
         );
+        // Filters and pages are a GET form and links: they work without JavaScript.
+        await page.SelectOptionAsync("#filter-level", "3a");
+        await page.Locator("#filter-apply").ClickAsync();
+        await page.WaitForURLAsync(url => url.Contains("level=3a", StringComparison.Ordinal));
+        Assert.Equal(5, await page.Locator("#guests tr[data-guest]").CountAsync());
+        Assert.Equal(5, await page.Locator("#guests tr[data-level=\"3a\"]").CountAsync());
+
+        await page.GotoAsync(new Uri(daemon.Url, "/?per=5").ToString());
+        await page.FillAsync("#filter-q", "nextcloud");
+        await page.Locator("#filter-apply").ClickAsync();
+        await page.WaitForURLAsync(url => url.Contains("q=nextcloud", StringComparison.Ordinal));
+        Assert.Equal(
+            ["homelab/101"],
+            await page.Locator("#guests tr[data-guest]").EvaluateAllAsync<string[]>("rows => rows.map(r => r.dataset.guest)")
+        );
+
+        await page.GotoAsync(new Uri(daemon.Url, "/?per=5").ToString());
+        var first = await page.Locator("#guests tr[data-guest]").CountAsync();
+        await page.Locator("#page-next").ClickAsync();
+        await page.WaitForURLAsync(url => url.Contains("page=2", StringComparison.Ordinal));
+        Assert.Equal((5, 5), (first, await page.Locator("#guests tr[data-guest]").CountAsync()));
+        Assert.Contains("page 2 of 2", await page.Locator("#guest-count").InnerTextAsync(), StringComparison.Ordinal);
+
+        await page.GotoAsync(daemon.Url.ToString());
         await page.Locator("#resync").ClickAsync();
         await page.WaitForURLAsync(url => url.Contains("?run=", StringComparison.Ordinal));
         await daemon.StopAsync();
