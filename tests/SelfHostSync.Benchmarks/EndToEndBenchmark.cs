@@ -64,7 +64,7 @@ internal static class EndToEndBenchmark
         }
     }
 
-    private static Process StartLab(EstateSize size, double latencyMs, string dir, out string configPath)
+    internal static Process StartLab(EstateSize size, double latencyMs, string dir, out string configPath)
     {
         var exe = Path.Combine(AppContext.BaseDirectory, "selfhostsync.dll");
         var psi = new ProcessStartInfo(
