@@ -30,6 +30,7 @@ internal static class Commands
         root.Subcommands.Add(DaemonCommands.Resync(time));
         root.Subcommands.Add(StateCommands.Status(time));
         root.Subcommands.Add(StateCommands.RestoreTest(time));
+        root.Subcommands.Add(ReportCommand.Build(time));
         root.Subcommands.Add(DoctorCommand.Build(time));
         root.Subcommands.Add(DrillCommand.Build(time));
         root.Subcommands.Add(DemoCommand.Build(time));

@@ -32,7 +32,7 @@ public sealed class PackageTests
             Requires.Tool(tool, package);
         }
 
-        var repo = RepoRoot();
+        var repo = Repository.Root;
         await Run("dpkg", "--purge", "selfhostsync");
         var (built, deb, log) = await Run(Path.Combine(repo, "packaging", "build-deb.sh"), "0.0.1~test");
         Assert.True(built == 0, log);
@@ -181,19 +181,6 @@ public sealed class PackageTests
         Assert.False(Directory.Exists("/var/lib/selfhostsync"));
         Assert.False(Directory.Exists("/etc/selfhostsync"));
         Assert.NotEqual(0, (await Run("getent", "passwd", "selfhostsync")).Code);
-    }
-
-    private static string RepoRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "SelfHostSync.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("SelfHostSync.sln not found above the test binaries");
     }
 
     private static async Task<string> Stat(string path) => (await Run("stat", "-c", "%U:%G %a", path)).Stdout.Trim();
