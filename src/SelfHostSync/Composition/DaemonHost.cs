@@ -84,6 +84,12 @@ internal static class DaemonHost
         {
             q.AddJob<ScheduledSyncJob>(j => j.WithIdentity(ScheduledSyncJob.Key));
             q.AddTrigger(t => t.ForJob(ScheduledSyncJob.Key).WithIdentity("schedule", "selfhostsync").WithCronSchedule(config.Daemon.Schedule));
+            if (config.Daemon.Notifications.SummarySchedule is { } summary)
+            {
+                q.AddJob<ScheduledSummaryJob>(j => j.WithIdentity(ScheduledSummaryJob.Key));
+                q.AddTrigger(t => t.ForJob(ScheduledSummaryJob.Key).WithIdentity("summary", "selfhostsync").WithCronSchedule(summary));
+            }
+
             if (config.Drills is { Enabled: true } drills)
             {
                 q.AddJob<ScheduledDrillJob>(j => j.WithIdentity(ScheduledDrillJob.Key));

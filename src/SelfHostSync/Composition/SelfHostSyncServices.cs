@@ -100,6 +100,7 @@ internal static class SelfHostSyncServices
         services.AddHttpClient(Notifier.HttpClientName, c => c.Timeout = TimeSpan.FromSeconds(20)).RemoveAllLoggers();
         services.TryAddSingleton(settings);
         services.TryAddSingleton<Notifier>();
+        services.TryAddSingleton<WeeklySummary>();
         return services;
     }
 }

@@ -19,6 +19,7 @@ internal sealed class SyncCoordinator(
     PassRunner runner,
     RunStore store,
     Notifier notifier,
+    WeeklySummary summary,
     DaemonSettings settings,
     DaemonHealth health,
     IdleMemory idle,
@@ -202,6 +203,7 @@ internal sealed class SyncCoordinator(
 
             ticket.Complete(report);
             await notifier.AfterPassAsync(report, stoppingToken);
+            await summary.SendDueAsync(stoppingToken);
             var pruned = await store.PruneAsync(time.GetUtcNow() - settings.Retention, stoppingToken);
             if (pruned > 0)
             {

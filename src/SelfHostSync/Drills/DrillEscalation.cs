@@ -30,7 +30,7 @@ internal sealed class DrillEscalation(DrillStore drills, Notifier notifier, int 
                 drill.Guest.Vmid,
                 counted.FailedInRow
             );
-            await notifier.SendEscalationAsync(EscalationMessage.Of(streak, time.GetUtcNow()), cancellationToken);
+            await notifier.SendNowAsync(EscalationMessage.Of(streak, time.GetUtcNow()), cancellationToken);
         }
 
         return counted;

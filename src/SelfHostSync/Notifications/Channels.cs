@@ -95,7 +95,9 @@ internal sealed class SmtpChannel(SmtpTarget target) : INotificationChannel
         }
 
         mail.Subject = message.Title;
-        mail.Body = new TextPart("plain") { Text = message.Text + "\n\n— SelfHostSync" };
+        mail.Body = message.Html is null
+            ? new TextPart("plain") { Text = message.Text + "\n\n— SelfHostSync" }
+            : new BodyBuilder { TextBody = message.Text + "\n\n— SelfHostSync", HtmlBody = message.Html }.ToMessageBody();
         using var client = new SmtpClient { Timeout = 30_000 };
         await client.ConnectAsync(
             target.Host,

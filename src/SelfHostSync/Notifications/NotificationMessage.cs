@@ -18,7 +18,7 @@ internal sealed record NotificationMessage
     [JsonPropertyName("version")]
     public int Version { get; init; } = 1;
 
-    /// <summary>transitions, reminder or escalation.</summary>
+    /// <summary>transitions, reminder, escalation or summary.</summary>
     [JsonPropertyName("kind")]
     public required string Kind { get; init; }
 
@@ -33,6 +33,10 @@ internal sealed record NotificationMessage
 
     [JsonPropertyName("text")]
     public required string Text { get; init; }
+
+    /// <summary>The same as an HTML fragment, for e-mail (sent beside the text part); null: text only.</summary>
+    [JsonIgnore]
+    public string? Html { get; init; }
 
     /// <summary>1 (min) to 5 (urgent): 4 when something new fails, 3 for reminders, 2 when all is good news.</summary>
     [JsonPropertyName("severity")]

@@ -84,8 +84,8 @@ internal sealed class Notifier
         }
     }
 
-    /// <summary>An escalation (drills of a guest failing again and again): sent at once, outside the pass's grouping.</summary>
-    public Task SendEscalationAsync(NotificationMessage message, CancellationToken cancellationToken) => SendAsync(message, cancellationToken);
+    /// <summary>A message outside the pass's grouping (an escalation, the weekly summary): sent at once to every channel.</summary>
+    public Task SendNowAsync(NotificationMessage message, CancellationToken cancellationToken) => SendAsync(message, cancellationToken);
 
     private async Task SendAsync(NotificationMessage message, CancellationToken cancellationToken)
     {

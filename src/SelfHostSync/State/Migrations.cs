@@ -131,6 +131,11 @@ internal static class Migrations
                 outcome TEXT NOT NULL,
                 run_id TEXT);
             """,
+        """
+            CREATE TABLE summaries (
+                period_end INTEGER PRIMARY KEY,
+                sent_at INTEGER NOT NULL);
+            """,
     ];
 
     public sealed class NewerSchemaException(string message) : Exception(message);

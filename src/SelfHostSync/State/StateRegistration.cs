@@ -22,6 +22,7 @@ internal static class StateRegistration
         services.TryAddSingleton<IProtectionStore>(sp => sp.GetRequiredService<ProtectionStore>());
         services.TryAddSingleton<AlertStore>();
         services.TryAddSingleton<HookStore>();
+        services.TryAddSingleton<SummaryStore>();
         services.TryAddSingleton<KeptReadStore>();
         return services;
     }

@@ -32,6 +32,10 @@ internal sealed class NotificationsOptions
     /// <summary>Re-send open failures when nothing was sent for this long (d.hh:mm:ss); null: never.</summary>
     [Duration]
     public string? ReminderInterval { get; set; }
+
+    /// <summary>The weekly summary to every channel: on by default, Mondays 08:00 (the host's time zone).</summary>
+    [ValidateObjectMembers]
+    public SummaryOptions Summary { get; set; } = new();
 }
 
 internal sealed class NtfyOptions
@@ -118,4 +122,12 @@ internal sealed class MailAddressAttribute : System.ComponentModel.DataAnnotatio
         value is string text && !string.IsNullOrWhiteSpace(text) && text.Contains('@', StringComparison.Ordinal)
             ? System.ComponentModel.DataAnnotations.ValidationResult.Success
             : new($"{OptionLineAttribute.KeyOf(validationContext)}: '{value}' is not an address");
+}
+
+internal sealed class SummaryOptions
+{
+    public bool Enabled { get; set; } = true;
+
+    [Daemon.Settings.QuartzCron("e.g. \"0 0 8 ? * MON\" for Mondays 08:00")]
+    public string? Schedule { get; set; }
 }

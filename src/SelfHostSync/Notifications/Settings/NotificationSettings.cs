@@ -21,6 +21,11 @@ internal sealed record NotificationSettings
 
     public TimeSpan? ReminderInterval { get; init; }
 
+    /// <summary>When the weekly summary is sent (Quartz cron, the host's time zone); null: never.</summary>
+    public string? SummarySchedule { get; init; } = DefaultSummarySchedule;
+
+    public const string DefaultSummarySchedule = "0 0 8 ? * MON";
+
     public bool Any => Ntfy.Count + Gotify.Count + Webhooks.Count > 0 || Smtp is not null;
 
     /// <summary>The settings from options every rule has passed; tokens, URLs and long header values join <paramref name="known"/> secrets.</summary>
@@ -54,6 +59,7 @@ internal sealed record NotificationSettings
             Smtp = o.Smtp is { } s ? Smtp(s) : null,
             HeartbeatUrl = o.HeartbeatUrl is null ? null : Url(o.HeartbeatUrl),
             ReminderInterval = o.ReminderInterval is null ? null : Durations.Or(o.ReminderInterval, TimeSpan.FromDays(1)),
+            SummarySchedule = o.Summary.Enabled ? o.Summary.Schedule ?? DefaultSummarySchedule : null,
         };
 
         SmtpTarget Smtp(SmtpOptions s)
