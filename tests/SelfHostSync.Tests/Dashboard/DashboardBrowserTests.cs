@@ -50,7 +50,8 @@ public sealed class DashboardBrowserTests
             ],
         };
 
-    private static async Task<IBrowser> LaunchAsync(IPlaywright playwright)
+    /// <summary>Debian's Chromium, headless, as root (no sandbox); the test is skipped where it is not installed.</summary>
+    internal static async Task<IBrowser> LaunchAsync(IPlaywright playwright)
     {
         Requires.Tool("/usr/bin/chromium", "chromium");
         return await playwright.Chromium.LaunchAsync(

@@ -56,16 +56,8 @@ public sealed class ReportEndToEndTests
     /// <summary>Opens the page in Chromium: no script, every section there; a screenshot of it for docs/.</summary>
     private static async Task RenderAsync(string path)
     {
-        Requires.Tool("/usr/bin/chromium", "chromium");
         using var playwright = await Playwright.CreateAsync();
-        await using var browser = await playwright.Chromium.LaunchAsync(
-            new BrowserTypeLaunchOptions
-            {
-                ExecutablePath = "/usr/bin/chromium",
-                Headless = true,
-                Args = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"],
-            }
-        );
+        await using var browser = await Dashboard.DashboardBrowserTests.LaunchAsync(playwright);
         var page = await browser.NewPageAsync(
             new BrowserNewPageOptions
             {

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using SelfHostSync.Http.Settings;
+using SelfHostSync.Scheduling;
 
 namespace SelfHostSync.Daemon.Settings;
 
@@ -39,24 +40,4 @@ internal sealed class LoggingOptions
 
     /// <summary>Also write to this file (rolled daily, 14 kept).</summary>
     public string? File { get; set; }
-}
-
-/// <summary>A Quartz cron expression (with seconds); <see cref="WithReason"/> adds Quartz's own words on what is wrong.</summary>
-[AttributeUsage(AttributeTargets.Property)]
-internal sealed class QuartzCronAttribute(string example) : OptionLineAttribute
-{
-    public bool WithReason { get; init; }
-
-    protected override string? Problem(object value)
-    {
-        try
-        {
-            _ = new Quartz.CronExpression((string)value);
-            return null;
-        }
-        catch (FormatException ex)
-        {
-            return $"'{value}' is not a Quartz cron expression ({example}){(WithReason ? $": {ex.Message}" : string.Empty)}";
-        }
-    }
 }

@@ -1,7 +1,7 @@
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.Options;
-using SelfHostSync.Daemon.Settings;
 using SelfHostSync.Http.Settings;
+using SelfHostSync.Scheduling;
 
 namespace SelfHostSync.Drills.Settings;
 

@@ -128,6 +128,6 @@ internal sealed class SummaryOptions
 {
     public bool Enabled { get; set; } = true;
 
-    [Daemon.Settings.QuartzCron("e.g. \"0 0 8 ? * MON\" for Mondays 08:00")]
+    [Scheduling.QuartzCron("e.g. \"0 0 8 ? * MON\" for Mondays 08:00")]
     public string? Schedule { get; set; }
 }
