@@ -96,7 +96,8 @@ public sealed class ProvenKeeper(IBackupProtection storage, IProtectionStore sto
                 var state = await storage.IsProtectedAsync(drill.Node, drill.Archive, drill.Guest.Vmid, cancellationToken);
                 if (state is null)
                 {
-                    note = "not protected: the storage no longer lists the backup";
+                    // Gone already: the older protections stay, or the guest would be left with no protected proven backup.
+                    return new ProtectionOutcome(null, [], "not protected: the storage no longer lists the backup");
                 }
                 else if (state == true)
                 {
@@ -104,11 +105,22 @@ public sealed class ProvenKeeper(IBackupProtection storage, IProtectionStore sto
                 }
                 else
                 {
-                    await storage.SetProtectedAsync(drill.Node, drill.Archive, true, cancellationToken);
+                    // Recorded before the flag is set: a crash in between leaves a row for an unprotected backup, which the
+                    // next run releases, never a flag of ours that looks like the operator's (a production signal).
                     await store.RecordProtectedAsync(
                         new HeldProtection(drill.Guest, drill.Archive, drill.Node, taken, drill.Id, time.GetUtcNow()),
                         cancellationToken
                     );
+                    try
+                    {
+                        await storage.SetProtectedAsync(drill.Node, drill.Archive, true, cancellationToken);
+                    }
+                    catch (Exception) when (!cancellationToken.IsCancellationRequested)
+                    {
+                        await store.RecordReleasedAsync(drill.Guest, drill.Archive, time.GetUtcNow(), CancellationToken.None);
+                        throw;
+                    }
+
                     protectedNow = drill.Archive;
                 }
             }

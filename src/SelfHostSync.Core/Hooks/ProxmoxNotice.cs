@@ -22,7 +22,8 @@ public sealed partial record ProxmoxNotice(
     string? Severity,
     string? Title,
     IReadOnlyList<int> Guests,
-    DateTimeOffset? At
+    DateTimeOffset? At,
+    bool Rendered = false
 )
 {
     private static readonly string[] BackupTypes = ["vzdump", "verify", "sync", "prune"];
@@ -37,10 +38,11 @@ public sealed partial record ProxmoxNotice(
         };
 
     /// <summary>
-    /// Whether the notice can change what SelfHostSync sees: a backup, verify, sync or prune job, or a body it could not
-    /// read (then a pass is the safe answer). Package updates, ACME, fencing, tape, GC and test notifications cannot.
+    /// Whether the notice can change what SelfHostSync sees: a backup, verify, sync or prune job, or a body that is not
+    /// the template's (then a pass is the safe answer). Package updates, ACME, fencing, tape, GC and test notifications
+    /// (the template's body with no <c>type</c> among its fields) cannot.
     /// </summary>
-    public bool TriggersPass => Type is null || BackupTypes.Contains(Type, StringComparer.Ordinal);
+    public bool TriggersPass => Type is null ? !Rendered : BackupTypes.Contains(Type, StringComparer.Ordinal);
 
     /// <summary>The notice in a body, or one with nothing known when the body is not the documented JSON.</summary>
     public static ProxmoxNotice Parse(string body)
@@ -68,7 +70,8 @@ public sealed partial record ProxmoxNotice(
                 Text(root, "severity"),
                 Text(root, "title")?.Trim(),
                 GuestsIn(type, message),
-                root.TryGetProperty("timestamp", out var t) && t.TryGetInt64(out var epoch) ? DateTimeOffset.FromUnixTimeSeconds(epoch) : null
+                root.TryGetProperty("timestamp", out var t) && t.TryGetInt64(out var epoch) ? DateTimeOffset.FromUnixTimeSeconds(epoch) : null,
+                fields.ValueKind == JsonValueKind.Object
             );
         }
         catch (JsonException)

@@ -21,11 +21,34 @@ internal sealed class PveVolumeAttributes(PveClusterState s)
         api.MapPut("/nodes/{node}/storage/{storage}/content/{**volume}", async (HttpContext ctx, string node, string storage, string volume) =>
         {
             var form = await ctx.Request.ReadFormAsync(ctx.RequestAborted);
+
+            // real_volume_id: a volume without a storage prefix is taken as on the path's storage.
             var volid = Uri.UnescapeDataString(volume);
-            var spec = s.Spec.Storages.FirstOrDefault(x => x.Storage == storage);
-            if (!volid.Contains(':', StringComparison.Ordinal) || volid.Split(':')[0] != storage || spec is null)
+            volid = volid.Contains(':', StringComparison.Ordinal) ? volid : $"{storage}:{volid}";
+            if (volid.Split(':')[0] != storage)
             {
-                return Invalid(ctx, $"storage ID mismatch ({volid.Split(':')[0]} != {storage})");
+                return Invalid(ctx, "volume", $"storage ID mismatch ({volid.Split(':')[0]} != {storage})");
+            }
+
+            var spec = s.Spec.Storages.FirstOrDefault(x => x.Storage == storage);
+            if (spec is null)
+            {
+                LabResults.Error(ctx, 500, $"storage '{storage}' does not exist");
+                return Results.Empty;
+            }
+
+            bool? value = form.TryGetValue("protected", out var raw)
+                ? raw.ToString().ToLowerInvariant() switch
+                {
+                    "1" or "true" or "yes" or "on" => true,
+                    "0" or "false" or "no" or "off" => false,
+                    _ => null,
+                }
+                : null;
+            if (form.ContainsKey("protected") && value is null)
+            {
+                // JSONSchema check of a boolean parameter (pve-common): 400 before the handler runs.
+                return Invalid(ctx, "protected", "type check ('boolean') failed");
             }
 
             var item = s.Content.Of(spec, node, "backup").OfType<Dictionary<string, object?>>().FirstOrDefault(i => (string?)i["volid"] == volid);
@@ -35,14 +58,13 @@ internal sealed class PveVolumeAttributes(PveClusterState s)
                 return Results.Empty;
             }
 
-            if (!form.TryGetValue("protected", out var raw))
+            if (value is not { } protect)
             {
                 return LabResults.Data(null);
             }
 
-            var value = raw.ToString() is "1" or "true";
             var now = item is not null && item.ContainsKey("protected");
-            if (value && !now && Limit(ctx, spec) is var limit and > -1)
+            if (protect && !now && Limit(ctx, spec) is var limit and > -1)
             {
                 var subtype = item?["subtype"] as string;
                 var count = s
@@ -58,11 +80,11 @@ internal sealed class PveVolumeAttributes(PveClusterState s)
 
             if (spec.Type == "pbs")
             {
-                return SetOnBackupServer(ctx, spec, volid, value);
+                return SetOnBackupServer(ctx, spec, volid, protect);
             }
 
             // DirPlugin: creates or removes the .protected file next to the archive; a missing archive is not checked.
-            s.DumpProtection[volid] = value;
+            s.DumpProtection[volid] = protect;
             return LabResults.Data(null);
         });
 
@@ -106,9 +128,9 @@ internal sealed class PveVolumeAttributes(PveClusterState s)
         return int.TryParse(digits, NumberStyles.None, CultureInfo.InvariantCulture, out var vmid) ? vmid : 0;
     }
 
-    private static IResult Invalid(HttpContext ctx, string message)
+    private static IResult Invalid(HttpContext ctx, string parameter, string message)
     {
         ctx.Response.StatusCode = 400;
-        return Results.Json(new { data = (object?)null, errors = new { volume = message } }, statusCode: 400);
+        return Results.Json(new { data = (object?)null, errors = new Dictionary<string, string> { [parameter] = message } }, statusCode: 400);
     }
 }

@@ -94,7 +94,9 @@ internal static class ReportCommand
         text = text.Trim();
         TimeSpan? span = text[^1] switch
         {
-            'd' or 'w' or 'h' when int.TryParse(text[..^1], NumberStyles.None, CultureInfo.InvariantCulture, out var n) => text[^1] switch
+            'd' or 'w' or 'h' when int.TryParse(text[..^1], NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n <= 100_000 => text[
+                ^1
+            ] switch
             {
                 'd' => TimeSpan.FromDays(n),
                 'w' => TimeSpan.FromDays(7 * n),

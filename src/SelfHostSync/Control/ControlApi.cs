@@ -115,7 +115,9 @@ internal static class ControlApi
             context.Response.Headers.ContentSecurityPolicy =
                 $"default-src 'none'; style-src 'nonce-{nonce}'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
             context.Response.Headers.XContentTypeOptions = "nosniff";
-            context.Response.Headers["Referrer-Policy"] = "no-referrer";
+            // same-origin, not no-referrer: with no-referrer a browser without Fetch Metadata sends "Origin: null" on the
+            // page's own form posts, which the cross-site check must refuse.
+            context.Response.Headers["Referrer-Policy"] = "same-origin";
             var pending = run is not null && coordinator.StateOf(run) is not null ? run : null;
             var model = new Dashboard.DashboardModel(
                 coordinator.Last,

@@ -203,7 +203,15 @@ internal sealed class SyncCoordinator(
 
             ticket.Complete(report);
             await notifier.AfterPassAsync(report, stoppingToken);
-            await summary.SendDueAsync(stoppingToken);
+            try
+            {
+                await summary.SendDueAsync(stoppingToken);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                // The pass is done and recorded; the summary is tried again after the next one.
+                log.Warning("Weekly summary could not be sent: {Error}", ex.Message);
+            }
             var pruned = await store.PruneAsync(time.GetUtcNow() - settings.Retention, stoppingToken);
             if (pruned > 0)
             {

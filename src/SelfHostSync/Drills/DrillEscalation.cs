@@ -19,7 +19,8 @@ internal sealed class DrillEscalation(DrillStore drills, Notifier notifier, int 
             return drill;
         }
 
-        var streak = DrillStreak.Of(await drills.RecentDrillsAsync(after + 1, drill.Guest, cancellationToken));
+        // Errors and interrupted drills sit between failures without breaking the streak: read back far enough.
+        var streak = DrillStreak.Of(await drills.RecentDrillsAsync(1000, drill.Guest, cancellationToken));
         var counted = drill with { FailedInRow = Math.Max(1, streak.Count) };
         await drills.UpdateDrillAsync(counted, cancellationToken);
         if (counted.FailedInRow == after)
@@ -30,7 +31,15 @@ internal sealed class DrillEscalation(DrillStore drills, Notifier notifier, int 
                 drill.Guest.Vmid,
                 counted.FailedInRow
             );
-            await notifier.SendNowAsync(EscalationMessage.Of(streak, time.GetUtcNow()), cancellationToken);
+            if (!await notifier.SendNowAsync(EscalationMessage.Of(streak, time.GetUtcNow()), cancellationToken))
+            {
+                log.Error(
+                    "The escalation of {Cluster}/{Vmid} reached no notification channel: its drills failed {Count} times in a row",
+                    drill.Guest.Cluster,
+                    drill.Guest.Vmid,
+                    counted.FailedInRow
+                );
+            }
         }
 
         return counted;

@@ -84,23 +84,28 @@ internal sealed class Notifier
         }
     }
 
-    /// <summary>A message outside the pass's grouping (an escalation, the weekly summary): sent at once to every channel.</summary>
-    public Task SendNowAsync(NotificationMessage message, CancellationToken cancellationToken) => SendAsync(message, cancellationToken);
+    /// <summary>
+    /// A message outside the pass's grouping (an escalation, the weekly summary): sent at once to every channel. False
+    /// when every channel failed (the caller may try again later); true when one took it or none is configured.
+    /// </summary>
+    public Task<bool> SendNowAsync(NotificationMessage message, CancellationToken cancellationToken) => SendAsync(message, cancellationToken);
 
-    private async Task SendAsync(NotificationMessage message, CancellationToken cancellationToken)
+    private async Task<bool> SendAsync(NotificationMessage message, CancellationToken cancellationToken)
     {
         if (_channels.Count == 0)
         {
             _log.Information("{Title} (no notification channel configured)", message.Title);
-            return;
+            return true;
         }
 
+        var delivered = false;
         foreach (var channel in _channels)
         {
             string? error = null;
             try
             {
                 await channel.SendAsync(message, cancellationToken);
+                delivered = true;
                 _log.Information("Sent {Title} to {Channel}", message.Title, channel.Name);
             }
             catch (Exception ex) when (!cancellationToken.IsCancellationRequested && ex is not OutOfMemoryException)
@@ -123,5 +128,7 @@ internal sealed class Notifier
                 cancellationToken
             );
         }
+
+        return delivered;
     }
 }

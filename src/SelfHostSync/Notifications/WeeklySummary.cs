@@ -54,7 +54,12 @@ internal sealed class WeeklySummary(
                 period.Start,
                 period.End
             );
-            await notifier.SendNowAsync(message, cancellationToken);
+            if (!await notifier.SendNowAsync(message, cancellationToken))
+            {
+                log.Warning("Weekly summary for {Start:u} – {End:u}: no channel took it; tried again after the next pass", period.Start, period.End);
+                return;
+            }
+
             await summaries.RecordSentAsync(period.End, now, cancellationToken);
             log.Information("Weekly summary for {Start:u} – {End:u} sent", period.Start, period.End);
         }

@@ -31,9 +31,9 @@ internal static class ReportMarkdown
         {
             cancellationToken.ThrowIfCancellationRequested();
             await w.WriteLineAsync();
-            await w.WriteLineAsync($"## {g.Guest} {g.Name} — level {g.Level} ({g.Type})");
+            await w.WriteLineAsync($"## {g.Guest} {Cell(g.Name)} — level {g.Level} ({g.Type})");
             await w.WriteLineAsync();
-            await w.WriteLineAsync($"Why: {string.Join("; ", g.LevelReasons)}");
+            await w.WriteLineAsync($"Why: {Cell(string.Join("; ", g.LevelReasons))}");
             await w.WriteLineAsync();
             await w.WriteLineAsync("| Check | Status | Evidence | As of |");
             await w.WriteLineAsync("|---|---|---|---|");
@@ -45,19 +45,21 @@ internal static class ReportMarkdown
             await w.WriteLineAsync();
             await w.WriteLineAsync(
                 g.ProvenRestorePoint is { } p
-                    ? $"Proven restore point: `{p.Archive}`, taken {ReportHtml.Stamp(p.BackupTime)}, restored by {p.How} {ReportHtml.Stamp(p.ProvenAt)}."
+                    ? $"Proven restore point: {Cell(p.Archive)}, taken {ReportHtml.Stamp(p.BackupTime)}, restored by {p.How} {ReportHtml.Stamp(p.ProvenAt)}."
                     : "Proven restore point: none."
             );
             foreach (var d in g.Drills)
             {
                 var rto = d.RtoSeconds is { } s ? $", RTO {Durations.Format(TimeSpan.FromSeconds(Math.Round(s)))}" : string.Empty;
-                await w.WriteLineAsync($"- drill {ReportHtml.Stamp(d.StartedAt)}: {d.State} (`{d.Archive}`{rto}) {Cell(d.Reason ?? string.Empty)}");
+                await w.WriteLineAsync(
+                    $"- drill {ReportHtml.Stamp(d.StartedAt)}: {d.State} ({Cell(d.Archive)}{rto}) {Cell(d.Reason ?? string.Empty)}"
+                );
             }
 
             foreach (var t in g.RestoreTests)
             {
                 await w.WriteLineAsync(
-                    $"- restore test {ReportHtml.Stamp(t.At)} ({t.Kind}): {(t.Passed ? "passed" : "failed")}{(t.Archive is null ? string.Empty : $" (`{t.Archive}`)")} {Cell(t.Note ?? string.Empty)}"
+                    $"- restore test {ReportHtml.Stamp(t.At)} ({t.Kind}): {(t.Passed ? "passed" : "failed")}{(t.Archive is null ? string.Empty : $" ({Cell(t.Archive)})")} {Cell(t.Note ?? string.Empty)}"
                 );
             }
         }
@@ -69,7 +71,7 @@ internal static class ReportMarkdown
             foreach (var i in r.Inventory)
             {
                 await w.WriteLineAsync();
-                await w.WriteLineAsync($"### {i.Name} — level {i.Level}{(i.Vendor is null ? string.Empty : $" ({i.Vendor})")}");
+                await w.WriteLineAsync($"### {Cell(i.Name)} — level {i.Level}{(i.Vendor is null ? string.Empty : $" ({Cell(i.Vendor)})")}");
                 await w.WriteLineAsync();
                 foreach (var c in i.Checks)
                 {
@@ -79,5 +81,25 @@ internal static class ReportMarkdown
         }
     }
 
-    private static string Cell(string text) => text.Replace("|", "\\|", StringComparison.Ordinal).ReplaceLineEndings(" ");
+    /// <summary>
+    /// Text from guests, servers and operators (names, probe output, notes) made inert: HTML that wikis render inline is
+    /// entity-encoded, Markdown's link and emphasis characters and table pipes are escaped, line breaks become spaces.
+    /// </summary>
+    private static string Cell(string? text)
+    {
+        var s = new System.Text.StringBuilder();
+        foreach (var c in (text ?? string.Empty).ReplaceLineEndings(" "))
+        {
+            _ = c switch
+            {
+                '<' => s.Append("&lt;"),
+                '>' => s.Append("&gt;"),
+                '&' => s.Append("&amp;"),
+                '|' or '[' or ']' or '(' or ')' or '*' or '_' or '`' or '\\' or '#' or '!' => s.Append('\\').Append(c),
+                _ => s.Append(c),
+            };
+        }
+
+        return s.ToString();
+    }
 }

@@ -89,7 +89,7 @@ internal sealed class AlertStore(StateDatabase db)
     public async Task<DateTimeOffset?> LastNotifiedAsync(CancellationToken cancellationToken)
     {
         var rows = await db.ReadAsync(
-            "SELECT MAX(at) FROM notifications WHERE ok = 1",
+            "SELECT MAX(at) FROM notifications WHERE ok = 1 AND kind IN ('transitions', 'reminder')",
             null,
             r => r.IsDBNull(0) ? (long?)null : r.GetInt64(0),
             cancellationToken

@@ -99,6 +99,35 @@ public sealed class ProvenKeeperTests
     }
 
     [Fact]
+    public async Task KeepAsync_ProvenBackupGoneBeforeItsProtection_OlderProtectionKept()
+    {
+        var storage = new FakeProtection();
+        storage.Flags[Volid(18)] = true;
+        var store = new FakeProtectionStore();
+        store.Rows.Add(new HeldProtection(Guest, Volid(18), "pve1", Drill(18).BackupTime!.Value, "d18", Now));
+
+        var outcome = await new ProvenKeeper(storage, store, 1, new FakeTimeProvider(Now)).KeepAsync(Drill(20), CancellationToken.None);
+
+        Assert.Null(outcome.Protected);
+        Assert.Empty(outcome.Released);
+        Assert.True(storage.Flags[Volid(18)]);
+        Assert.Contains(store.Rows, r => r.Archive == Volid(18) && r.ReleasedAt is null);
+    }
+
+    [Fact]
+    public async Task KeepAsync_ProtectRefusedAfterTheRecord_RowReleasedSoNoFlagOfOursIsUnrecorded()
+    {
+        var storage = new FakeProtection { Refusal = "Permission check failed (/vms/100, VM.Backup)" };
+        storage.Flags[Volid(20)] = false;
+        var store = new FakeProtectionStore();
+
+        var outcome = await new ProvenKeeper(storage, store, 1, new FakeTimeProvider(Now)).KeepAsync(Drill(20), CancellationToken.None);
+
+        Assert.Contains("Permission check failed", outcome.Problem, StringComparison.Ordinal);
+        Assert.All(store.Rows, r => Assert.NotNull(r.ReleasedAt));
+    }
+
+    [Fact]
     public async Task KeepAsync_HeldBackupPrunedMeanwhile_RecordedReleasedWithoutARequest()
     {
         var storage = new FakeProtection();

@@ -37,12 +37,12 @@ public sealed class ProxmoxNoticeTests
                 [],
                 null
             },
-            // A test notification has no fields; a body that is not the template's JSON: a pass is the safe answer.
+            // A test notification is the template with no fields: nothing to do. A body that is not the template's: a pass.
             {
                 """{"title":"Test notification","message":"This is a test","severity":"info","timestamp":1,"fields":{}}""",
                 null,
                 "unknown",
-                true,
+                false,
                 [],
                 null
             },

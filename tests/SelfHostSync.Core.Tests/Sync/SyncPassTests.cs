@@ -76,6 +76,34 @@ public sealed class SyncPassTests
     private Task<RunReport> Run(bool dryRun = false, SyncSettings? settings = null) =>
         Pass(settings).RunAsync(new SyncRequest(dryRun), null, CancellationToken.None);
 
+    [Theory]
+    [InlineData(false, Level.Production)]
+    [InlineData(true, Level.Homelab)]
+    public async Task RunAsync_ProtectedBackupOfOurOwn_IsNoProductionSignal(bool protectedBySelfHostSync, Level expected)
+    {
+        // onboot=1 and a protected backup: two signals, the default threshold, unless the flag is one SelfHostSync set.
+        AddGuest(Guest(102, name: "plain", onboot: true));
+        var copy = Pbs(new GuestKey("homelab", 102), Hours(5), protectedCopy: true);
+        _copies.Add(copy);
+        if (protectedBySelfHostSync)
+        {
+            _store.Held.Add(
+                new Core.Drills.HeldProtection(
+                    copy.Guest,
+                    $"pbs:backup/vm/102/{copy.Time.UtcDateTime:yyyy-MM-ddTHH:mm:ssZ}",
+                    "pve1",
+                    copy.Time,
+                    "d1",
+                    Now
+                )
+            );
+        }
+
+        var report = await Run();
+
+        Assert.Equal(expected, report.Guests.Single(g => g.Vmid == 102).Level);
+    }
+
     [Fact]
     public async Task RunAsync_FirstPass_WritesLevelAndWarningsKeepingUserTags()
     {

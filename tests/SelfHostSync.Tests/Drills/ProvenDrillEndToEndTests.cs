@@ -39,10 +39,7 @@ public sealed class ProvenDrillEndToEndTests
         Assert.DoesNotContain(Group(run), s => s.Time == first);
         Assert.Contains(Group(run), s => s.Time == second && s.Protected);
 
-        // The flag SelfHostSync set is no production signal of its own.
-        Assert.Equal(0, (await Executable.RunAsync("sync", "--config", run.ConfigPath)).Code);
-        var (_, explain, _) = await Executable.RunAsync("explain", "homelab/100", "--config", run.ConfigPath);
-        Assert.DoesNotContain("has protected backups", explain, StringComparison.Ordinal);
+        // That our flags are no production signal is SyncPassTests.RunAsync_ProtectedBackupOfOurOwn_IsNoProductionSignal.
     }
 
     [Fact]
