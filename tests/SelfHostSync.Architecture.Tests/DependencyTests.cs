@@ -37,7 +37,9 @@ public sealed class DependencyTests
             .ToList();
         Assert.True(
             found.Count == 0,
-            "only the composition root may know the Proxmox and Synology types:" + Environment.NewLine + string.Join(Environment.NewLine, found)
+            "only the composition root may know the Proxmox, Synology and Home Assistant types:"
+                + Environment.NewLine
+                + string.Join(Environment.NewLine, found)
         );
     }
 
@@ -53,7 +55,7 @@ public sealed class DependencyTests
         return Sources
             .Model.Types.Where(t => InAssembly(t.Assembly, "SelfHostSync"))
             .SelectMany(t => t.Dependencies.Select(d => (From: t, To: d.Target)))
-            .Where(x => InAssembly(x.To.Assembly, "SelfHostSync.Proxmox") || InAssembly(x.To.Assembly, "SelfHostSync.Synology"))
+            .Where(x => IsAdapter(x.To.Assembly))
             .Where(x => !IsAdapterSettings(x.To));
     }
 
@@ -62,7 +64,12 @@ public sealed class DependencyTests
     /// read by the other areas' rules and by <c>init</c>; its gateways, clients and records stay the composition root's.
     /// </summary>
     private static bool IsAdapterSettings(IType type) =>
-        type.Namespace?.FullName is "SelfHostSync.Proxmox.Settings" or "SelfHostSync.Synology.Settings";
+        type.Namespace?.FullName is "SelfHostSync.Proxmox.Settings" or "SelfHostSync.Synology.Settings" or "SelfHostSync.HomeAssistant.Settings";
+
+    private static bool IsAdapter(ArchUnitNET.Domain.Assembly? assembly) =>
+        InAssembly(assembly, "SelfHostSync.Proxmox")
+        || InAssembly(assembly, "SelfHostSync.Synology")
+        || InAssembly(assembly, "SelfHostSync.HomeAssistant");
 
     /// <summary>ArchUnitNET names an assembly by its simple name (the executable's is lower case) or its full name.</summary>
     private static bool InAssembly(ArchUnitNET.Domain.Assembly? assembly, string name) =>
@@ -104,9 +111,10 @@ public sealed class DependencyTests
             "IDrillCluster",
             "IEndpointDoctor",
             "IDeviceEnrolment",
+            "IPassAudience",
         };
         var exposed = Sources
-            .Model.Classes.Where(c => InAssembly(c.Assembly, "SelfHostSync.Proxmox") || InAssembly(c.Assembly, "SelfHostSync.Synology"))
+            .Model.Classes.Where(c => IsAdapter(c.Assembly))
             .Where(c => c.Visibility == Visibility.Public && c.ImplementedInterfaces.Any(i => ports.Contains(i.Name)))
             .Select(c => c.FullName)
             .ToList();

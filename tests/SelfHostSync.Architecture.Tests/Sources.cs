@@ -14,6 +14,7 @@ internal static class Sources
         "SelfHostSync.Http",
         "SelfHostSync.Proxmox",
         "SelfHostSync.Synology",
+        "SelfHostSync.HomeAssistant",
         "SelfHostSync.Lab",
     ];
 

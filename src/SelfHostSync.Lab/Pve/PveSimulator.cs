@@ -140,6 +140,18 @@ public sealed class PveSimulator
     public void SetGuestCommand(int sourceVmid, string program, LabCommand answer) =>
         _state.Commands.GetOrAdd(sourceVmid, _ => new Dictionary<string, LabCommand>(StringComparer.Ordinal))[program] = answer;
 
+    /// <summary>Destroys a guest as an operator would (<c>qm destroy</c>, <c>pct destroy</c>): it leaves every list of the cluster.</summary>
+    public void Destroy(int vmid)
+    {
+        lock (_state.Gate)
+        {
+            if (_state.Guests.Remove(vmid, out var gone))
+            {
+                _state.Destroyed[vmid] = gone;
+            }
+        }
+    }
+
     /// <summary>Whether a guest with this VMID exists.</summary>
     public bool Exists(int vmid)
     {

@@ -32,6 +32,9 @@ internal sealed record AppConfig
     /// <summary><c>Tags.Register</c>: add managed tags to <c>registered-tags</c>.</summary>
     public bool TagRegister { get; init; }
 
+    /// <summary><c>HomeAssistant</c>, when configured: the MQTT broker and what to publish.</summary>
+    public HomeAssistant.Settings.HomeAssistantSettings? HomeAssistant { get; init; }
+
     /// <summary><c>RestoreDrills</c>, when configured.</summary>
     public DrillConfig? Drills { get; init; }
 
@@ -50,7 +53,8 @@ internal sealed record AppConfig
             .Where(c => c.Endpoint.InsecureSkipVerify)
             .Select(c => c.Endpoint.ToString())
             .Concat(BackupServers.Where(b => b.Endpoint.InsecureSkipVerify).Select(b => b.Endpoint.ToString()))
-            .Concat(Synology.Where(s => s.InsecureSkipVerify).Select(s => s.ToString()));
+            .Concat(Synology.Where(s => s.InsecureSkipVerify).Select(s => s.ToString()))
+            .Concat(HomeAssistant is { InsecureSkipVerify: true } ha ? [ha.Broker] : []);
 }
 
 /// <summary>Configuration that cannot be used; each problem is one line naming the key.</summary>

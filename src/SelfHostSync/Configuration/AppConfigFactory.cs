@@ -5,6 +5,7 @@ using SelfHostSync.Core.Sync;
 using SelfHostSync.Core.Tags;
 using SelfHostSync.Daemon.Settings;
 using SelfHostSync.Drills.Settings;
+using SelfHostSync.HomeAssistant.Settings;
 using SelfHostSync.Http.Settings;
 using SelfHostSync.Notifications.Settings;
 using SelfHostSync.Passes.Settings;
@@ -28,6 +29,7 @@ internal static class AppConfigFactory
         typeof(DaemonOptions),
         typeof(NotificationAreaOptions),
         typeof(DrillAreaOptions),
+        typeof(HomeAssistantAreaOptions),
     ];
 
     public static IServiceCollection AddSettings(this IServiceCollection services, IConfiguration configuration, SecretFiles secrets)
@@ -40,6 +42,7 @@ internal static class AppConfigFactory
         services.AddDaemonSettings();
         services.AddNotificationSettings();
         services.AddDrillSettings();
+        HomeAssistantSettings.AddHomeAssistantSettings(services);
         return services;
     }
 
@@ -104,6 +107,7 @@ internal static class AppConfigFactory
             TagColorMap = sync.Tags.ColorMap,
             TagRegister = sync.Tags.Register,
             Drills = drills,
+            HomeAssistant = HomeAssistantSettings.From(Options<HomeAssistantAreaOptions>(), secrets, known),
             Sync = new SyncSettings
             {
                 Intent = PassSettings.Intent(sync.Intent, alreadyChecked),

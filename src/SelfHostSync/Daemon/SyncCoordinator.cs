@@ -23,6 +23,7 @@ internal sealed class SyncCoordinator(
     DaemonSettings settings,
     DaemonHealth health,
     IdleMemory idle,
+    IEnumerable<IPassAudience> audiences,
     IHostApplicationLifetime lifetime,
     TimeProvider time,
     ILogger log
@@ -108,6 +109,11 @@ internal sealed class SyncCoordinator(
         try
         {
             Last = await store.LastRunAsync(stoppingToken);
+            if (Last is { DryRun: false } last)
+            {
+                // What the audiences show until the first pass of this process is done.
+                Show(last);
+            }
 
             // Only while no pass runs anywhere (a `sync` by hand holds the lock): then an unfinished run is a dead one.
             using (var passLock = StateLock.TryAcquire(runner.StateDirectory, PassRunner.PassLockName))
@@ -172,6 +178,14 @@ internal sealed class SyncCoordinator(
         }
     }
 
+    private void Show(RunReport report)
+    {
+        foreach (var audience in audiences)
+        {
+            audience.Show(report);
+        }
+    }
+
     private async Task TryEndRunAsync(string runId)
     {
         try
@@ -202,6 +216,7 @@ internal sealed class SyncCoordinator(
             }
 
             ticket.Complete(report);
+            Show(report);
             await notifier.AfterPassAsync(report, stoppingToken);
             try
             {

@@ -136,6 +136,13 @@ internal static class Migrations
                 period_end INTEGER PRIMARY KEY,
                 sent_at INTEGER NOT NULL);
             """,
+        """
+            CREATE TABLE audience_retained (
+                audience TEXT NOT NULL,
+                topic TEXT NOT NULL,
+                payload TEXT NOT NULL,
+                PRIMARY KEY (audience, topic));
+            """,
     ];
 
     public sealed class NewerSchemaException(string message) : Exception(message);

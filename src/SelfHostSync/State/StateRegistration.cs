@@ -24,6 +24,7 @@ internal static class StateRegistration
         services.TryAddSingleton<HookStore>();
         services.TryAddSingleton<SummaryStore>();
         services.TryAddSingleton<KeptReadStore>();
+        services.TryAddSingleton<IAudienceMemory, AudienceStore>();
         return services;
     }
 }

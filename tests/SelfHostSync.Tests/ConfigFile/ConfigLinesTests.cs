@@ -192,6 +192,34 @@ public sealed class ConfigLinesTests : IDisposable
                 ]
             },
             {
+                "homeassistant",
+                Cluster
+                    + ", \"HomeAssistant\": { \"Broker\": \"http://broker\", \"Username\": \"u\", \"Fingerprint\": \"zz\", \"DiscoveryPrefix\": \"ha/#\", \"NodeId\": \"self host\", \"Levels\": [ \"3b\", \"9\" ] }",
+                [
+                    "HomeAssistant.Broker: 'http://broker' is not an mqtt:// or mqtts:// URL (e.g. mqtts://broker.lan:8883)",
+                    "HomeAssistant.DiscoveryPrefix: 'ha/#' is not an MQTT topic prefix (levels separated by /, no + or #, no leading or trailing /)",
+                    "HomeAssistant.Fingerprint: not a SHA-256 fingerprint (64 hex digits, colons optional)",
+                    "HomeAssistant.Levels: '9' is not a level (0, 1, 2, 3a, 3b)",
+                    "HomeAssistant.NodeId: 'self host' is not a node id (letters, digits, _ and -, at most 64)",
+                    "HomeAssistant.Password: missing (set HomeAssistant.Password or HomeAssistant.PasswordFile)",
+                ]
+            },
+            {
+                "homeassistant-plain",
+                Cluster
+                    + ", \"HomeAssistant\": { \"Broker\": \"mqtt://u:mqtt-secret@broker:1883\", \"PasswordFile\": \"/nonexistent/p\", \"InsecureSkipVerify\": true }",
+                [
+                    "HomeAssistant.Broker: put the user in Username and the password in PasswordFile, not in the URL",
+                    "HomeAssistant.Broker: Fingerprint and InsecureSkipVerify are for TLS; use mqtts://",
+                    "HomeAssistant.Username: required with a password (the broker would not be asked to check it)",
+                ]
+            },
+            {
+                "homeassistant-broker",
+                Cluster + ", \"HomeAssistant\": { \"NodeId\": \"shs\" }",
+                ["HomeAssistant.Broker: required (e.g. mqtts://broker.lan:8883)"]
+            },
+            {
                 "drill-range",
                 Cluster
                     + ", \"RestoreDrills\": { \"Cluster\": \"x\", \"Node\": \"pve1\", \"TargetStorage\": \"local-zfs\", \"VmidRange\": \"9999-9900\" }",
@@ -206,7 +234,7 @@ public sealed class ConfigLinesTests : IDisposable
         var lines = Problems(settings);
 
         Assert.Equal([.. expected.Select(e => Expand(e, lines))], lines.Select(l => l[("appsettings.json: ".Length)..]));
-        Assert.DoesNotContain(lines, l => l.Contains("0b7e1c55", StringComparison.Ordinal));
+        Assert.DoesNotContain(lines, l => l.Contains("0b7e1c55", StringComparison.Ordinal) || l.Contains("mqtt-secret", StringComparison.Ordinal));
         Assert.NotEmpty(area);
     }
 
@@ -222,7 +250,8 @@ public sealed class ConfigLinesTests : IDisposable
                 + " \"Inventory\": [ { \"Name\": \"Mail\", \"Level\": \"1\", \"ExportTested\": \"2026-11-01\" } ], \"SourceTimeout\": \"00:02:00\", \"Retention\": \"30.00:00:00\","
                 + " \"Schedule\": \"0 */5 * * * ?\", \"ControlApi\": { \"Urls\": \"http://0.0.0.0:8785\", \"Token\": \"0123456789abcdef0123\" }, \"Logging\": { \"Level\": \"debug\" },"
                 + " \"Notifications\": { \"Ntfy\": [ { \"Url\": \"https://ntfy.sh/topic-secret\", \"Priority\": 3 } ], \"Smtp\": { \"Host\": \"mail\", \"Security\": \"sslonconnect\", \"From\": \"a@b\", \"To\": [ \"c@d\" ] }, \"ReminderInterval\": \"12:00:00\" },"
-                + " \"RestoreDrills\": { \"Enabled\": true, \"Cluster\": \"x\", \"Node\": \"pve1\", \"TargetStorage\": \"local-zfs\", \"VmidRange\": \"9900-9999\", \"Isolation\": \"bridge:vmbr9\", \"Probe\": \"running\", \"MaxParallel\": 2, \"Levels\": [ \"3b\" ] }"
+                + " \"RestoreDrills\": { \"Enabled\": true, \"Cluster\": \"x\", \"Node\": \"pve1\", \"TargetStorage\": \"local-zfs\", \"VmidRange\": \"9900-9999\", \"Isolation\": \"bridge:vmbr9\", \"Probe\": \"running\", \"MaxParallel\": 2, \"Levels\": [ \"3b\" ] },"
+                + " \"HomeAssistant\": { \"Broker\": \"mqtts://ha.lan\", \"Username\": \"u\", \"Password\": \"mqtt-pass-123\", \"NodeId\": \"lab-shs\", \"Levels\": [ \"3b\" ] }"
         );
 
         var cluster = Assert.Single(config.Clusters);
@@ -253,7 +282,21 @@ public sealed class ConfigLinesTests : IDisposable
         );
         Assert.Equal([Core.Matrix.Level.Production], drills.Settings.Levels);
         Assert.Equal("***", drills.Settings.Redact("pw0123456789"));
-        foreach (var secret in new[] { "s0123456789", "pbs-password-1", "pw0123456789", "0123456789abcdef0123", "https://ntfy.sh/topic-secret" })
+        var ha = config.HomeAssistant!;
+        Assert.Equal(("ha.lan", 8883, true, "lab-shs", "homeassistant"), (ha.Host, ha.Port, ha.Tls, ha.NodeId, ha.DiscoveryPrefix));
+        Assert.Equal([Core.Matrix.Level.Production], ha.Levels);
+        Assert.Null(Load(Cluster).HomeAssistant);
+        foreach (
+            var secret in new[]
+            {
+                "mqtt-pass-123",
+                "s0123456789",
+                "pbs-password-1",
+                "pw0123456789",
+                "0123456789abcdef0123",
+                "https://ntfy.sh/topic-secret",
+            }
+        )
         {
             Assert.Contains(secret, config.Secrets);
         }
