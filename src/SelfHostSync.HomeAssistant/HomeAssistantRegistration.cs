@@ -9,11 +9,15 @@ namespace SelfHostSync.HomeAssistant;
 /// <summary>How Home Assistant joins the daemon: an <see cref="IPassAudience"/> when the section is configured.</summary>
 public static class HomeAssistantRegistration
 {
-    /// <summary>Registers the MQTT audience; needs an <see cref="IAudienceMemory"/>, a <see cref="TimeProvider"/> and logging.</summary>
+    /// <summary>
+    /// Registers the broker's <c>doctor</c> and the MQTT audience (resolved by the daemon only; it needs an
+    /// <see cref="IAudienceMemory"/>, a <see cref="TimeProvider"/> and logging).
+    /// </summary>
     public static IServiceCollection AddHomeAssistant(this IServiceCollection services, HomeAssistantSettings? settings)
     {
         if (settings is not null)
         {
+            services.AddSingleton<IEndpointDoctor>(new MqttDoctor(settings));
             services.AddSingleton<IPassAudience>(sp => new MqttAudience(
                 settings,
                 sp.GetRequiredService<IAudienceMemory>(),

@@ -44,6 +44,10 @@ public sealed class HomeAssistantEndToEndTests
 
             Assert.Equal(guests.Count(g => g.Level == "3b" && g.Failing.Count > 0), levels.GetProperty("3b").GetProperty("failing").GetInt32());
 
+            // doctor checks the same broker with the same login, TLS pin and ACL.
+            var (_, doctor, _) = await Executable.RunAsync("doctor", "--config", daemon.Run.ConfigPath);
+            Assert.Contains($"ok      HomeAssistant mqtts://127.0.0.1:{broker.Port}: connected as selfhostsync;", doctor, StringComparison.Ordinal);
+
             // An operator tags the scratch host prod instead of wipe: it becomes production, and Home Assistant gets its problem sensor.
             daemon.Run.Lab.Cluster("homelab").SetTags(110, "prod");
             await SyncAsync(daemon);

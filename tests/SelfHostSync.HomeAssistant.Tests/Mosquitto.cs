@@ -41,7 +41,9 @@ internal sealed class Mosquitto : IAsyncDisposable
     /// <summary>The password as a secret file (for <c>PasswordFile</c>).</summary>
     public string PasswordFile => Path.Combine(Directory, "mqtt-password");
 
-    public static async Task<Mosquitto> StartAsync(bool tls)
+    /// <param name="tls">Listen with TLS (a self-signed certificate; <see cref="Fingerprint"/> pins it).</param>
+    /// <param name="acl">mosquitto ACL lines (<c>user …</c>, <c>topic write …</c>); none: every user may use every topic.</param>
+    public static async Task<Mosquitto> StartAsync(bool tls, params string[] acl)
     {
         Requires.Tool("/usr/sbin/mosquitto", "mosquitto");
         Requires.Tool("mosquitto_passwd", "mosquitto");
@@ -57,6 +59,12 @@ internal sealed class Mosquitto : IAsyncDisposable
             "persistence false",
             "log_dest stderr",
         };
+        if (acl.Length > 0)
+        {
+            File.WriteAllLines(Path.Combine(directory, "acl"), acl);
+            lines.Add($"acl_file {Path.Combine(directory, "acl")}");
+        }
+
         if (tls)
         {
             using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);

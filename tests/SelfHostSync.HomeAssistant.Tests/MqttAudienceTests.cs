@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using SelfHostSync.Core.Checks;
 using SelfHostSync.Core.Matrix;
@@ -70,11 +71,19 @@ public sealed class MqttAudienceTests
     {
         await using var broker = await Mosquitto.StartAsync(tls: false);
         var memory = new Memory();
-        await using (var audience = Running(broker, memory, password: "not-the-password"))
+        var log = new Lines();
+        await using (var audience = Running(broker, memory, password: "not-the-password", log: log))
         {
             audience.Show(Of(Guest("home", 100, Level.Production, CheckStatus.Fail)));
             await Task.Delay(1500);
         }
+
+        // Said once for the outage, not at every attempt (there were two: at once and after 1 s).
+        // mosquitto answers NotAuthorized or BadUserNameOrPassword depending on the protocol step that failed.
+        Assert.Matches(
+            $"^Warning: Home Assistant: MQTT broker mqtt://127.0.0.1:{broker.Port} not reachable: the broker refused the login: (BadUserNameOrPassword|NotAuthorized); trying again with back-off up to 1 min$",
+            Assert.Single(log)
+        );
 
         await using var view = await RetainedView.ConnectAsync(broker);
         await Task.Delay(200);
@@ -82,7 +91,33 @@ public sealed class MqttAudienceTests
         Assert.Empty(memory.Topics);
     }
 
-    private static RunningAudience Running(Mosquitto broker, Memory memory, string password = Mosquitto.Password)
+    [Fact]
+    public async Task RunAsync_AclRefusesDiscovery_StatesStandConfigsAreTriedAgainLater()
+    {
+        await using var broker = await Mosquitto.StartAsync(tls: false, $"user {Mosquitto.Username}", "topic write selfhostsync/#", "topic read #");
+        var memory = new Memory();
+        var log = new Lines();
+        await using (var audience = Running(broker, memory, log: log))
+        {
+            audience.Show(Of(Guest("home", 100, Level.Production, CheckStatus.Fail)));
+            var batch = await memory.WaitForBatchesAsync(1);
+
+            Assert.Contains(batch, c => c.Key == "selfhostsync/guest/home/100");
+            Assert.DoesNotContain(memory.Topics, t => t.EndsWith("/config", StringComparison.Ordinal));
+
+            // Not remembered as standing, so the next pass tries the configs again; only the pass changed otherwise.
+            audience.Show(Of([Guest("home", 100, Level.Production, CheckStatus.Fail)], [], minute: 5));
+            var next = await memory.WaitForBatchesAsync(2);
+            Assert.Equal(["selfhostsync/pass"], next.Select(c => c.Key));
+        }
+
+        Assert.Equal(
+            2,
+            log.Count(l => l.StartsWith("Warning: Home Assistant: the broker refused 13 messages (first homeassistant/", StringComparison.Ordinal))
+        );
+    }
+
+    private static RunningAudience Running(Mosquitto broker, Memory memory, string password = Mosquitto.Password, Lines? log = null)
     {
         var settings = new HomeAssistantSettings
         {
@@ -92,7 +127,9 @@ public sealed class MqttAudienceTests
             Username = Mosquitto.Username,
             Password = password,
         };
-        return new RunningAudience(new MqttAudience(settings, memory, TimeProvider.System, NullLogger<MqttAudience>.Instance));
+        return new RunningAudience(
+            new MqttAudience(settings, memory, TimeProvider.System, (ILogger<MqttAudience>?)log ?? NullLogger<MqttAudience>.Instance)
+        );
     }
 
     /// <summary>An audience running until disposed (then it says offline and stops).</summary>
@@ -117,6 +154,18 @@ public sealed class MqttAudienceTests
             _audience.Dispose();
             _stop.Dispose();
         }
+    }
+
+    /// <summary>What the audience logged, as "Level: message".</summary>
+    private sealed class Lines : ConcurrentQueue<string>, ILogger<MqttAudience>
+    {
+        public IDisposable? BeginScope<TState>(TState state)
+            where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => true;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
+            Enqueue($"{logLevel}: {formatter(state, exception)}");
     }
 
     /// <summary>The state store's part: what stands on the broker, and each batch recorded.</summary>

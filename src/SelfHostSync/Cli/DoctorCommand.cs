@@ -74,7 +74,7 @@ internal static class DoctorCommand
             found.AddRange(ex.Problems.Select(p => new Diagnosis("state", DiagnosisLevel.Problem, p)));
         }
 
-        // Proxmox (clusters and backup servers), the drill cluster, then every NAS: the order AddSelfHostSync registers them in.
+        // Proxmox (clusters and backup servers), the drill cluster, every NAS, then the Home Assistant broker: the order AddSelfHostSync registers them in.
         foreach (var doctor in services.GetServices<IEndpointDoctor>())
         {
             found.AddRange(await doctor.DiagnoseAsync(ct));

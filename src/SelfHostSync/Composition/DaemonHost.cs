@@ -7,7 +7,6 @@ using SelfHostSync.Configuration;
 using SelfHostSync.Control;
 using SelfHostSync.Daemon;
 using SelfHostSync.Daemon.Settings;
-using SelfHostSync.HomeAssistant;
 using SelfHostSync.Http;
 using SelfHostSync.State;
 using Serilog;
@@ -33,12 +32,7 @@ internal static class DaemonHost
         builder.WebHost.UseUrls([.. (urls ?? config.Daemon.ControlUrls).Select(u => u.ToString().TrimEnd('/'))]);
         builder.WebHost.ConfigureKestrel(k => k.AddServerHeader = false);
 
-        builder
-            .Services.AddSelfHostSync(config, log, time)
-            .AddDaemon(config)
-            .AddHomeAssistant(config.HomeAssistant)
-            .AddScheduling(config)
-            .AddControl(config.Daemon);
+        builder.Services.AddSelfHostSync(config, log, time).AddDaemon(config).AddScheduling(config).AddControl(config.Daemon);
 
         var app = builder.Build();
         app.UseHostFiltering();

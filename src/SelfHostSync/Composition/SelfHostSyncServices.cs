@@ -5,6 +5,7 @@ using SelfHostSync.Control;
 using SelfHostSync.Core.Sync;
 using SelfHostSync.Daemon.Settings;
 using SelfHostSync.Drills;
+using SelfHostSync.HomeAssistant;
 using SelfHostSync.Notifications;
 using SelfHostSync.Notifications.Settings;
 using SelfHostSync.Passes;
@@ -49,6 +50,7 @@ internal static class SelfHostSyncServices
             )
             .AddRestoreDrills(config.Drills)
             .AddSynology(config.Synology)
+            .AddHomeAssistant(config.HomeAssistant)
             .AddNotifications(config.Daemon.Notifications)
             .AddControlClient(config.Daemon);
     }

@@ -1,0 +1,76 @@
+using SelfHostSync.Core.Sync;
+using SelfHostSync.HomeAssistant.Mqtt;
+using SelfHostSync.HomeAssistant.Settings;
+
+namespace SelfHostSync.HomeAssistant.Tests;
+
+/// <summary><c>doctor</c>'s view of the broker, against mosquitto: the login, the TLS pin and the ACL.</summary>
+public sealed class MqttDoctorTests
+{
+    [Fact]
+    public async Task DiagnoseAsync_BrokerTakesLoginAndMessages_Ok()
+    {
+        await using var broker = await Mosquitto.StartAsync(tls: true);
+
+        var found = Assert.Single(await new MqttDoctor(Settings(broker)).DiagnoseAsync(CancellationToken.None));
+
+        Assert.Equal(DiagnosisLevel.Ok, found.Level);
+        Assert.Equal($"HomeAssistant mqtts://127.0.0.1:{broker.Port}", found.Subject);
+        Assert.Contains("connected as selfhostsync", found.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task DiagnoseAsync_WrongPassword_ProblemWithTheBrokersAnswer()
+    {
+        await using var broker = await Mosquitto.StartAsync(tls: false);
+
+        var found = Assert.Single(await new MqttDoctor(Settings(broker) with { Password = "wrong" }).DiagnoseAsync(CancellationToken.None));
+
+        Assert.Equal(DiagnosisLevel.Problem, found.Level);
+        Assert.Contains("cannot connect", found.Message, StringComparison.Ordinal);
+        Assert.Contains(
+            "NotAuthorized",
+            found.Message.Replace("BadUserNameOrPassword", "NotAuthorized", StringComparison.Ordinal),
+            StringComparison.Ordinal
+        );
+    }
+
+    [Fact]
+    public async Task DiagnoseAsync_PinOfAnotherCertificate_ProblemNamingWhatTheBrokerPresented()
+    {
+        await using var broker = await Mosquitto.StartAsync(tls: true);
+
+        var found = Assert.Single(
+            await new MqttDoctor(Settings(broker) with { Fingerprint = new string('A', 64) }).DiagnoseAsync(CancellationToken.None)
+        );
+
+        Assert.Equal(DiagnosisLevel.Problem, found.Level);
+        Assert.Contains("not the pinned Fingerprint", found.Message, StringComparison.Ordinal);
+        Assert.Contains(broker.Fingerprint![..2], found.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task DiagnoseAsync_AclWithoutTheDiscoveryPrefix_ProblemNamingTheTopic()
+    {
+        await using var broker = await Mosquitto.StartAsync(tls: false, $"user {Mosquitto.Username}", "topic write selfhostsync/#");
+
+        var found = Assert.Single(await new MqttDoctor(Settings(broker)).DiagnoseAsync(CancellationToken.None));
+
+        Assert.Equal(DiagnosisLevel.Problem, found.Level);
+        Assert.Equal(
+            "the broker refused messages to homeassistant/binary_sensor/selfhostsync/doctor: let the MQTT user write homeassistant/+/selfhostsync/# and selfhostsync/# (docs/home-assistant.md)",
+            found.Message
+        );
+    }
+
+    internal static HomeAssistantSettings Settings(Mosquitto broker) =>
+        new()
+        {
+            Host = "127.0.0.1",
+            Port = broker.Port,
+            Tls = broker.Tls,
+            Fingerprint = broker.Fingerprint,
+            Username = Mosquitto.Username,
+            Password = Mosquitto.Password,
+        };
+}
