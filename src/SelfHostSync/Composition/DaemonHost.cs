@@ -8,6 +8,7 @@ using SelfHostSync.Control;
 using SelfHostSync.Daemon;
 using SelfHostSync.Daemon.Settings;
 using SelfHostSync.Http;
+using SelfHostSync.Scheduling;
 using SelfHostSync.State;
 using Serilog;
 
@@ -32,7 +33,7 @@ internal static class DaemonHost
         builder.WebHost.UseUrls([.. (urls ?? config.Daemon.ControlUrls).Select(u => u.ToString().TrimEnd('/'))]);
         builder.WebHost.ConfigureKestrel(k => k.AddServerHeader = false);
 
-        builder.Services.AddSelfHostSync(config, log, time).AddDaemon(config).AddScheduling(config).AddControl(config.Daemon);
+        builder.Services.AddSelfHostSync(config, log, time).AddDaemon(config).AddScheduling(config, time).AddControl(config.Daemon);
 
         var app = builder.Build();
         app.UseHostFiltering();
@@ -79,22 +80,22 @@ internal static class DaemonHost
         return services;
     }
 
-    private static IServiceCollection AddScheduling(this IServiceCollection services, AppConfig config)
+    private static IServiceCollection AddScheduling(this IServiceCollection services, AppConfig config, TimeProvider time)
     {
         services.AddQuartz(q =>
         {
             q.AddJob<ScheduledSyncJob>(j => j.WithIdentity(ScheduledSyncJob.Key));
-            q.AddTrigger(t => t.ForJob(ScheduledSyncJob.Key).WithIdentity("schedule", "selfhostsync").WithCronSchedule(config.Daemon.Schedule));
+            q.AddTrigger(t => t.ForJob(ScheduledSyncJob.Key).WithIdentity("schedule", "selfhostsync").On(config.Daemon.Schedule, time));
             if (config.Daemon.Notifications.SummarySchedule is { } summary)
             {
                 q.AddJob<ScheduledSummaryJob>(j => j.WithIdentity(ScheduledSummaryJob.Key));
-                q.AddTrigger(t => t.ForJob(ScheduledSummaryJob.Key).WithIdentity("summary", "selfhostsync").WithCronSchedule(summary));
+                q.AddTrigger(t => t.ForJob(ScheduledSummaryJob.Key).WithIdentity("summary", "selfhostsync").On(summary, time));
             }
 
             if (config.Drills is { Enabled: true } drills)
             {
                 q.AddJob<ScheduledDrillJob>(j => j.WithIdentity(ScheduledDrillJob.Key));
-                q.AddTrigger(t => t.ForJob(ScheduledDrillJob.Key).WithIdentity("drills", "selfhostsync").WithCronSchedule(drills.Schedule));
+                q.AddTrigger(t => t.ForJob(ScheduledDrillJob.Key).WithIdentity("drills", "selfhostsync").On(drills.Schedule, time));
             }
         });
         services.AddQuartzHostedService(o => o.WaitForJobsToComplete = false);

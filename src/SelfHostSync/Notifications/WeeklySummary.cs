@@ -37,7 +37,7 @@ internal sealed class WeeklySummary(
         {
             var now = time.GetUtcNow();
             if (
-                LastPeriod(new CronExpression(schedule), now) is not { } period
+                LastPeriod(Scheduling.Cron.In(schedule, time), now) is not { } period
                 || await summaries.SentAsync(period.End, cancellationToken)
                 || await summaries.ReportBeforeAsync(period.End, cancellationToken) is null
                 || await runs.LastRunAsync(cancellationToken) is not { } latest
@@ -69,7 +69,7 @@ internal sealed class WeeklySummary(
         }
     }
 
-    /// <summary>The newest complete period: from the fire time before the last one up to the last one (host time zone).</summary>
+    /// <summary>The newest complete period: from the fire time before the last one up to the last one (in the expression's time zone).</summary>
     internal static (DateTimeOffset Start, DateTimeOffset End)? LastPeriod(CronExpression cron, DateTimeOffset now)
     {
         foreach (var window in new[] { TimeSpan.FromHours(1), TimeSpan.FromDays(32) })

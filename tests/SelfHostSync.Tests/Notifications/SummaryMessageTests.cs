@@ -31,6 +31,18 @@ public sealed class SummaryMessageTests
     }
 
     [Fact]
+    public void LastPeriod_WeekIntoSummerTime_EndsAtEightInTheProvidersZone()
+    {
+        // Europe/Berlin moves to summer time on Sunday 28 March 2027: Monday 08:00 is 07:00 UTC before and 06:00 UTC after.
+        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(new DateTimeOffset(2027, 3, 29, 12, 0, 0, TimeSpan.Zero));
+        time.SetLocalTimeZone(TimeZoneInfo.FindSystemTimeZoneById("Europe/Berlin"));
+
+        var period = WeeklySummary.LastPeriod(Scheduling.Cron.In("0 0 8 ? * MON", time), time.GetUtcNow());
+
+        Assert.Equal((new DateTimeOffset(2027, 3, 22, 7, 0, 0, TimeSpan.Zero), new DateTimeOffset(2027, 3, 29, 6, 0, 0, TimeSpan.Zero)), period);
+    }
+
+    [Fact]
     public void Of_OneNewFailureOneRecovery_BothListedWithTheOldestUntestedProductionGuest()
     {
         var before = Report(
