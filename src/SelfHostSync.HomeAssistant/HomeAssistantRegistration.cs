@@ -17,7 +17,7 @@ public static class HomeAssistantRegistration
     {
         if (settings is not null)
         {
-            services.AddSingleton<IEndpointDoctor>(new MqttDoctor(settings));
+            services.AddSingleton<IEndpointDoctor>(sp => new MqttDoctor(settings, sp.GetRequiredService<TimeProvider>()));
             services.AddSingleton<IPassAudience>(sp => new MqttAudience(
                 settings,
                 sp.GetRequiredService<IAudienceMemory>(),

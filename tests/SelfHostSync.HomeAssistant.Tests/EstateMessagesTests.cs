@@ -138,6 +138,84 @@ public sealed class EstateMessagesTests
     }
 
     [Fact]
+    public void Of_LevelUncertainNeverShown_NotShownYet()
+    {
+        var desired = Messages.Of(Of(Guest("home", 100, Level.Production, F) with { LevelCertain = false }), Nothing);
+
+        Assert.DoesNotContain(desired.Keys, t =>
+            t.Contains("home_100", StringComparison.Ordinal) || t.Contains("home/100", StringComparison.Ordinal)
+        );
+    }
+
+    public static TheoryData<CheckStatus[][], int, int> FailingCounts =>
+        new()
+        {
+            // Members' checks now, the failing count shown before, the count shown now.
+            {
+                [
+                    [P],
+                    [P],
+                ],
+                2,
+                0
+            },
+            {
+                [
+                    [F],
+                    [U],
+                ],
+                2,
+                2
+            },
+            {
+                [
+                    [F],
+                    [U],
+                ],
+                0,
+                1
+            },
+            {
+                [
+                    [U],
+                    [U],
+                ],
+                5,
+                2
+            },
+            {
+                [
+                    [U, F],
+                    [P],
+                ],
+                0,
+                1
+            },
+        };
+
+    [Theory]
+    [MemberData(nameof(FailingCounts))]
+    public void LevelCounts_MembersWithUnknownChecks_FailingCountKeptWithinWhatIsKnown(CheckStatus[][] members, int before, int expected)
+    {
+        var report = Of([.. members.Select((checks, i) => Guest("home", 100 + i, Level.Homelab, checks))], []);
+
+        var counts = Parse(EstateMessages.LevelCounts(report, $$$"""{"3a":{"guests":2,"failing":{{{before}}}}}"""));
+
+        Assert.Equal(
+            (members.Length, expected),
+            (counts.GetProperty("3a").GetProperty("guests").GetInt32(), counts.GetProperty("3a").GetProperty("failing").GetInt32())
+        );
+    }
+
+    [Fact]
+    public void LevelCounts_UnknownAndNothingShownBefore_KnownFailuresOnly()
+    {
+        var counts = Parse(EstateMessages.LevelCounts(Of(Guest("home", 100, Level.Homelab, U), Guest("home", 101, Level.Homelab, F)), null));
+
+        Assert.Equal(1, counts.GetProperty("3a").GetProperty("failing").GetInt32());
+    }
+
+    [Fact]
     public void Of_LevelLeftTheConfiguredOnes_GuestIsNotShown()
     {
         var first = Messages.Of(Of(Guest("home", 100, Level.Production, F)), Nothing);
@@ -153,6 +231,28 @@ public sealed class EstateMessagesTests
         var report = Of(Guest("home", 100, Level.Production, F), Guest("away", 7, Level.Vps, P, U));
 
         Assert.Equal(Messages.Of(report, Nothing), Messages.Of(report, Nothing));
+    }
+
+    [Theory]
+    [InlineData("mqtt://broker.lan", "broker.lan", 1883, "mqtt://broker.lan:1883")]
+    [InlineData("mqtts://broker.lan", "broker.lan", 8883, "mqtts://broker.lan:8883")]
+    [InlineData("mqtts://10.0.0.5:9883", "10.0.0.5", 9883, "mqtts://10.0.0.5:9883")]
+    [InlineData("mqtt://[::1]:1884", "::1", 1884, "mqtt://[::1]:1884")]
+    public void From_BrokerUrl_HostPortAndHowLogsNameIt(string url, string host, int port, string broker)
+    {
+        var options = new HomeAssistantAreaOptions { HomeAssistant = new HomeAssistantOptions { Broker = url } };
+
+        var settings = HomeAssistantSettings.From(options, new Http.Settings.SecretFiles("/nonexistent"), [])!;
+
+        Assert.Equal((host, port, broker, broker), (settings.Host, settings.Port, settings.Broker, settings.ToString()));
+    }
+
+    [Fact]
+    public void ToString_WithPassword_NamesOnlyTheBroker()
+    {
+        var settings = Settings with { Username = "u", Password = "mqtt-secret" };
+
+        Assert.DoesNotContain("mqtt-secret", settings.ToString(), StringComparison.Ordinal);
     }
 
     [Theory]

@@ -70,6 +70,11 @@ public sealed class HomeAssistantEndToEndTests
             await view.WaitAsync("rented/101 taken away", r => !r.ContainsKey(Config("rented_101")) && !r.ContainsKey(State("rented", 101)));
             Assert.Contains(view.Received, m => m.Topic == Config("rented_101") && m.Payload.Length == 0);
 
+            // One more pass, and its pass topic: every round before it has ended (rounds go one at a time).
+            var before = view.Json("selfhostsync/pass").GetProperty("run_id").GetString();
+            await SyncAsync(daemon);
+            await view.WaitAsync("one more pass", r => view.Json("selfhostsync/pass").GetProperty("run_id").GetString() != before);
+
             // Only what changed was published after the first pass: an unchanged guest's config and state came once.
             Assert.Equal(1, view.CountOf(Config("rented_100")));
             Assert.Equal(1, view.CountOf(State("rented", 100)));

@@ -16,6 +16,7 @@ internal sealed class Mosquitto : IAsyncDisposable
     public const string Password = "mqtt-secret-4711";
 
     private readonly string _config;
+    private readonly System.Collections.Concurrent.ConcurrentQueue<string> _log = new();
     private Process? _process;
 
     private Mosquitto(string directory, int port, bool tls, string? fingerprint)
@@ -106,14 +107,14 @@ internal sealed class Mosquitto : IAsyncDisposable
                 UseShellExecute = false,
             }
         )!;
-        _process.ErrorDataReceived += (_, _) => { };
-        _process.OutputDataReceived += (_, _) => { };
+        _process.ErrorDataReceived += (_, e) => Keep(e.Data);
+        _process.OutputDataReceived += (_, e) => Keep(e.Data);
         _process.BeginErrorReadLine();
         _process.BeginOutputReadLine();
         var deadline = DateTime.UtcNow.AddSeconds(15);
         while (true)
         {
-            Assert.False(_process.HasExited, $"mosquitto exited with {(_process.HasExited ? _process.ExitCode : 0)}");
+            Assert.False(_process.HasExited, $"mosquitto exited: {string.Join(Environment.NewLine, _log)}");
             try
             {
                 using var probe = new TcpClient();
@@ -124,6 +125,31 @@ internal sealed class Mosquitto : IAsyncDisposable
             {
                 await Task.Delay(50);
             }
+        }
+    }
+
+    /// <summary>What the broker logged so far (all runs).</summary>
+    public IReadOnlyList<string> Log => [.. _log];
+
+    /// <summary>Waits until <paramref name="count"/> lines of the broker's log contain <paramref name="fragment"/>.</summary>
+    public async Task WaitForLogAsync(string fragment, int count)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (_log.Count(l => l.Contains(fragment, StringComparison.Ordinal)) < count)
+        {
+            Assert.True(
+                DateTime.UtcNow < deadline,
+                $"mosquitto did not log '{fragment}' {count} times:{Environment.NewLine}{string.Join(Environment.NewLine, _log)}"
+            );
+            await Task.Delay(50);
+        }
+    }
+
+    private void Keep(string? line)
+    {
+        if (line is not null)
+        {
+            _log.Enqueue(line);
         }
     }
 

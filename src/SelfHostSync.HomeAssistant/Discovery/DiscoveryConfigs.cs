@@ -35,13 +35,13 @@ internal sealed class DiscoveryConfigs(HomeAssistantTopics topics)
         sources["value_template"] = "{{ 'ON' if value_json.degraded else 'OFF' }}";
         sources["json_attributes_topic"] = topics.Pass;
         sources["json_attributes_template"] = "{{ {'failed': value_json.failed} | tojson }}";
-        yield return KeyValuePair.Create(topics.Config("binary_sensor", "sources"), sources.ToJsonString());
+        yield return KeyValuePair.Create(topics.Config("binary_sensor", "sources"), sources.ToJsonString(MqttPayloads.Json));
 
         var last = Entity("last_pass", "Last pass", topics.Pass);
         last["device_class"] = "timestamp";
         last["value_template"] = "{{ value_json.finished_at }}";
         last["entity_category"] = "diagnostic";
-        yield return KeyValuePair.Create(topics.Config("sensor", "last_pass"), last.ToJsonString());
+        yield return KeyValuePair.Create(topics.Config("sensor", "last_pass"), last.ToJsonString(MqttPayloads.Json));
     }
 
     public string Guest(string cluster, int vmid, string? name)
@@ -56,7 +56,7 @@ internal sealed class DiscoveryConfigs(HomeAssistantTopics topics)
         entity["json_attributes_topic"] = topics.GuestState(cluster, vmid);
         entity["json_attributes_template"] = "{{ value_json.attributes | tojson }}";
         entity["icon"] = "mdi:backup-restore";
-        return entity.ToJsonString();
+        return entity.ToJsonString(MqttPayloads.Json);
     }
 
     private KeyValuePair<string, string> Sensor(string objectId, string name, string unit, string template, string icon)
@@ -66,7 +66,7 @@ internal sealed class DiscoveryConfigs(HomeAssistantTopics topics)
         entity["unit_of_measurement"] = unit;
         entity["state_class"] = "measurement";
         entity["icon"] = icon;
-        return KeyValuePair.Create(topics.Config("sensor", objectId), entity.ToJsonString());
+        return KeyValuePair.Create(topics.Config("sensor", objectId), entity.ToJsonString(MqttPayloads.Json));
     }
 
     private JsonObject Entity(string objectId, string name, string stateTopic) =>
@@ -96,4 +96,10 @@ internal static class MqttPayloads
     public const string Online = "online";
 
     public const string Offline = "offline";
+
+    /// <summary>Payloads as written (no <c>\u002B</c> for a time zone's +, names readable in MQTT tools); never embedded in HTML.</summary>
+    public static readonly System.Text.Json.JsonSerializerOptions Json = new()
+    {
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    };
 }

@@ -10,8 +10,9 @@ namespace SelfHostSync.HomeAssistant.Discovery;
 /// <summary>
 /// Every retained message one pass stands for (topic → payload). What the pass could not read is not shown as gone
 /// (DESIGN §8): the guests of a cluster that was not read keep their entities and states, the level counts stay as
-/// they were while a cluster's guest list is unread, a guest whose level is uncertain keeps what it showed, and a guest whose
-/// checks pass except some that are unknown keeps the state it showed (or none, the first time).
+/// they were while a cluster's guest list is unread, a level's failing count does not drop for members whose checks are
+/// unknown, a guest whose level is uncertain keeps what it showed (and is not shown for the first time), and a guest
+/// whose checks pass except some that are unknown keeps the state it showed (or none, the first time).
 /// </summary>
 internal sealed class EstateMessages(HomeAssistantSettings settings)
 {
@@ -34,7 +35,7 @@ internal sealed class EstateMessages(HomeAssistantSettings settings)
         var unread = UnreadClusters(report);
         if (unread.Count == 0)
         {
-            desired[_topics.Levels] = LevelCounts(report);
+            desired[_topics.Levels] = LevelCounts(report, published.GetValueOrDefault(_topics.Levels));
         }
         else
         {
@@ -45,8 +46,9 @@ internal sealed class EstateMessages(HomeAssistantSettings settings)
         {
             var state = _topics.GuestState(guest.Cluster, guest.Vmid);
             var config = _topics.GuestConfig(guest.Cluster, guest.Vmid);
-            if (!guest.LevelCertain && published.ContainsKey(config))
+            if (!guest.LevelCertain)
             {
+                // Its level may change once the unread signals are read: it keeps what it showed, or stays unshown.
                 Keep(config);
                 Keep(state);
             }
@@ -114,7 +116,7 @@ internal sealed class EstateMessages(HomeAssistantSettings settings)
                 ["failing"] = details,
                 ["unknown_checks"] = new JsonArray([.. unknown.Select(id => (JsonNode)id)]),
             },
-        }.ToJsonString();
+        }.ToJsonString(MqttPayloads.Json);
     }
 
     private static string? StateIn(string? payload)
@@ -134,21 +136,44 @@ internal sealed class EstateMessages(HomeAssistantSettings settings)
         }
     }
 
-    private static string LevelCounts(RunReport report)
+    /// <summary>
+    /// Guests and inventory systems per level, and how many fail. A member with unknown checks and none failing may be
+    /// failing: the level's count then keeps what it showed, within what is known (at least the known failures, at most
+    /// those plus the unknown ones).
+    /// </summary>
+    internal static string LevelCounts(RunReport report, string? before)
     {
         var counts = new JsonObject();
         foreach (var level in LevelCodes.All)
         {
-            var guests = report.Guests.Where(g => g.Level == level).Select(g => g.Checks).ToList();
-            var systems = report.Inventory.Where(i => i.Level == level).Select(i => i.Checks).ToList();
-            counts[level.ToCode()] = new JsonObject
+            var members = report
+                .Guests.Where(g => g.Level == level)
+                .Select(g => g.Checks)
+                .Concat(report.Inventory.Where(i => i.Level == level).Select(i => i.Checks))
+                .ToList();
+            var failing = members.Count(checks => checks.Any(c => c.Status == CheckStatus.Fail));
+            var unsure = members.Count(checks => checks.All(c => c.Status != CheckStatus.Fail) && checks.Any(c => c.Status == CheckStatus.Unknown));
+            if (unsure > 0)
             {
-                ["guests"] = guests.Count + systems.Count,
-                ["failing"] = guests.Concat(systems).Count(checks => checks.Any(c => c.Status == CheckStatus.Fail)),
-            };
+                failing = Math.Clamp(FailingIn(before, level.ToCode()) ?? failing, failing, failing + unsure);
+            }
+
+            counts[level.ToCode()] = new JsonObject { ["guests"] = members.Count, ["failing"] = failing };
         }
 
-        return counts.ToJsonString();
+        return counts.ToJsonString(MqttPayloads.Json);
+    }
+
+    private static int? FailingIn(string? levels, string code)
+    {
+        try
+        {
+            return levels is null ? null : JsonNode.Parse(levels)?[code]?["failing"]?.GetValue<int>();
+        }
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException or FormatException)
+        {
+            return null;
+        }
     }
 
     private static string PassState(RunReport report)
@@ -161,12 +186,13 @@ internal sealed class EstateMessages(HomeAssistantSettings settings)
 
         return new JsonObject
         {
+            ["run_id"] = report.RunId,
             ["degraded"] = report.Degraded,
             ["finished_at"] = report
                 .FinishedAt.ToUniversalTime()
                 .ToString("yyyy-MM-dd'T'HH:mm:ss'+00:00'", System.Globalization.CultureInfo.InvariantCulture),
             ["guests"] = report.Guests.Count,
             ["failed"] = failed,
-        }.ToJsonString();
+        }.ToJsonString(MqttPayloads.Json);
     }
 }

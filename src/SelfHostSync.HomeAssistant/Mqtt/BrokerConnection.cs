@@ -9,23 +9,33 @@ namespace SelfHostSync.HomeAssistant.Mqtt;
 /// <summary>
 /// One MQTT client to the configured broker: TLS with the pin or CA validation, the user and password, and the last
 /// will (<c>offline</c>, retained, on the availability topic) the broker publishes when the daemon goes away unannounced.
+/// Every wait on the broker has a deadline (MQTTnet applies its own only to calls that cannot be cancelled).
 /// </summary>
 internal sealed class BrokerConnection : IDisposable
 {
-    private static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(10);
-    private readonly IMqttClient _client;
+    /// <summary>For the TCP and TLS handshake and the broker's CONNACK.</summary>
+    public static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(10);
+
+    /// <summary>For one message's PUBACK.</summary>
+    public static readonly TimeSpan PublishTimeout = TimeSpan.FromSeconds(30);
+
     private readonly MqttClientOptions _options;
+    private IMqttClient _client;
+    private bool _used;
     private readonly string _availability;
+    private readonly TimeProvider _time;
     private readonly TlsPolicy? _tls;
-    private volatile bool _closing;
+    private volatile bool _quiet;
 
     /// <param name="settings">The broker and credentials.</param>
     /// <param name="topics">Where availability goes.</param>
+    /// <param name="time">Measures the deadlines.</param>
     /// <param name="probe">For <c>doctor</c>: its own client id, and no last will (its going away says nothing about the daemon).</param>
-    public BrokerConnection(HomeAssistantSettings settings, HomeAssistantTopics topics, bool probe = false)
+    public BrokerConnection(HomeAssistantSettings settings, HomeAssistantTopics topics, TimeProvider time, bool probe = false)
     {
         _availability = topics.Availability;
-        _client = new MqttClientFactory().CreateMqttClient();
+        _time = time;
+        _client = NewClient();
         var builder = new MqttClientOptionsBuilder()
             .WithTcpServer(settings.Host, settings.Port)
             .WithClientId($"{settings.NodeId}-{Environment.MachineName}{(probe ? "-doctor" : string.Empty)}")
@@ -55,18 +65,9 @@ internal sealed class BrokerConnection : IDisposable
         }
 
         _options = builder.Build();
-        _client.DisconnectedAsync += e =>
-        {
-            if (e.ClientWasConnected && !_closing)
-            {
-                Lost?.Invoke(e.Exception?.Message ?? e.Reason.ToString());
-            }
-
-            return Task.CompletedTask;
-        };
     }
 
-    /// <summary>Raised when an established connection drops, with why.</summary>
+    /// <summary>Raised when an established connection drops (not when this side closes it), with why.</summary>
     public event Action<string>? Lost;
 
     public bool IsConnected => _client.IsConnected;
@@ -74,11 +75,34 @@ internal sealed class BrokerConnection : IDisposable
     /// <summary>The fingerprint the broker presented when it did not match the pin, else null.</summary>
     public string? PinMismatch => _tls?.LastMismatch;
 
-    /// <summary>Connects; throws when the broker cannot be reached or refuses the login.</summary>
+    /// <summary>Connects; throws when the broker cannot be reached, does not answer in time, or refuses the login.</summary>
     public async Task OpenAsync(CancellationToken cancellationToken)
     {
+        // A fresh client for every attempt: MQTTnet's client refuses to connect while it is still tearing down a dropped
+        // connection, and may stay in that state.
+        if (_used)
+        {
+            var old = _client;
+            _client = NewClient();
+            old.Dispose();
+        }
+
+        _used = true;
+        _quiet = false;
+        using var deadline = new CancellationTokenSource(ConnectTimeout, _time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
+        MqttClientConnectResult result;
+        try
+        {
+            result = await _client.ConnectAsync(_options, linked.Token);
+        }
+        catch (Exception ex) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            // MQTTnet wraps the cancellation in its own exception.
+            throw new TimeoutException($"no answer within {ConnectTimeout.TotalSeconds:0} s", ex);
+        }
+
         // A refused CONNECT (a wrong password, a banned client id) is an answer, not an exception.
-        var result = await _client.ConnectAsync(_options, cancellationToken);
         if (result.ResultCode != MqttClientConnectResultCode.Success)
         {
             throw new MQTTnet.Exceptions.MqttCommunicationException(
@@ -93,12 +117,15 @@ internal sealed class BrokerConnection : IDisposable
         await OpenAsync(cancellationToken);
         if (!await PublishAsync(_availability, MqttPayloads.Online, cancellationToken))
         {
-            await _client.DisconnectAsync(new MqttClientDisconnectOptionsBuilder().Build(), cancellationToken);
+            await CloseQuietlyAsync(cancellationToken);
             throw new MQTTnet.Exceptions.MqttCommunicationException($"the broker refused to take {_availability} from this user");
         }
     }
 
-    /// <summary>A message at least once, retained unless said; an empty payload clears the topic. False when the broker refused it (MQTT 5: not authorised, quota).</summary>
+    /// <summary>
+    /// A message at least once, retained unless said; an empty payload clears the topic. False when the broker refused
+    /// it (MQTT 5: not authorised, quota); throws when the connection fails or no PUBACK comes in time.
+    /// </summary>
     public async Task<bool> PublishAsync(string topic, string? payload, CancellationToken cancellationToken, bool retain = true)
     {
         var message = new MqttApplicationMessageBuilder()
@@ -107,14 +134,22 @@ internal sealed class BrokerConnection : IDisposable
             .WithRetainFlag(retain)
             .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce)
             .Build();
-        var result = await _client.PublishAsync(message, cancellationToken);
-        return result.IsSuccess;
+        using var deadline = new CancellationTokenSource(PublishTimeout, _time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
+        try
+        {
+            return (await _client.PublishAsync(message, linked.Token)).IsSuccess;
+        }
+        catch (Exception ex) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            throw new TimeoutException($"no acknowledgement for {topic} within {PublishTimeout.TotalSeconds:0} s", ex);
+        }
     }
 
     /// <summary>Says <c>offline</c> (retained) and disconnects cleanly (a clean disconnect does not send the last will).</summary>
     public async Task CloseAsync(CancellationToken cancellationToken)
     {
-        _closing = true;
+        _quiet = true;
         if (_client.IsConnected)
         {
             await PublishAsync(_availability, MqttPayloads.Offline, cancellationToken);
@@ -122,10 +157,10 @@ internal sealed class BrokerConnection : IDisposable
         }
     }
 
-    /// <summary>Disconnects without saying offline (a probe).</summary>
+    /// <summary>Disconnects without saying offline (a probe, a refused start, a broker that stopped answering).</summary>
     public async Task CloseQuietlyAsync(CancellationToken cancellationToken)
     {
-        _closing = true;
+        _quiet = true;
         if (_client.IsConnected)
         {
             await _client.DisconnectAsync(new MqttClientDisconnectOptionsBuilder().Build(), cancellationToken);
@@ -133,4 +168,20 @@ internal sealed class BrokerConnection : IDisposable
     }
 
     public void Dispose() => _client.Dispose();
+
+    private IMqttClient NewClient()
+    {
+        var client = new MqttClientFactory().CreateMqttClient();
+        client.DisconnectedAsync += e =>
+        {
+            // Only the current client's drop is news; a replaced one may report its end late.
+            if (e.ClientWasConnected && !_quiet && ReferenceEquals(client, _client))
+            {
+                Lost?.Invoke(e.Exception?.Message ?? e.Reason.ToString());
+            }
+
+            return Task.CompletedTask;
+        };
+        return client;
+    }
 }

@@ -17,10 +17,11 @@ internal sealed partial class MqttAudience(HomeAssistantSettings settings, IAudi
         IDisposable
 {
     public const string Name = "homeassistant";
+    internal static readonly TimeSpan CloseBudget = TimeSpan.FromSeconds(3);
     private static readonly TimeSpan FirstRetry = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan LastRetry = TimeSpan.FromMinutes(1);
-    private static readonly TimeSpan CloseBudget = TimeSpan.FromSeconds(3);
     private readonly EstateMessages _messages = new(settings);
+    private readonly PublishRound _round = new(memory, time, log);
     private readonly SemaphoreSlim _wake = new(0, 1);
     private RunReport? _latest;
 
@@ -32,13 +33,13 @@ internal sealed partial class MqttAudience(HomeAssistantSettings settings, IAudi
 
     public async Task RunAsync(CancellationToken cancellationToken)
     {
-        var published = new Dictionary<string, string>(await memory.LoadAsync(Name, cancellationToken), StringComparer.Ordinal);
-        using var broker = new BrokerConnection(settings, _messages.Topics);
+        using var broker = new BrokerConnection(settings, _messages.Topics, time);
         broker.Lost += why =>
         {
             LogLost(settings.Broker, why);
             Wake();
         };
+        Dictionary<string, string>? published = null;
         RunReport? shown = null;
         var retry = FirstRetry;
         var outage = false;
@@ -46,33 +47,49 @@ internal sealed partial class MqttAudience(HomeAssistantSettings settings, IAudi
         {
             while (!cancellationToken.IsCancellationRequested)
             {
-                if (!broker.IsConnected)
+                try
                 {
-                    if (!await TryConnectAsync(broker, outage, cancellationToken))
+                    published ??= new Dictionary<string, string>(await memory.LoadAsync(Name, cancellationToken), StringComparer.Ordinal);
+                    if (!broker.IsConnected)
                     {
-                        outage = true;
-                        await Task.Delay(retry, time, cancellationToken);
-                        retry = TimeSpan.FromTicks(Math.Min(retry.Ticks * 2, LastRetry.Ticks));
-                        continue;
+                        if (!await TryConnectAsync(broker, outage, cancellationToken))
+                        {
+                            outage = true;
+                            await Task.Delay(retry, time, cancellationToken);
+                            retry = Longer(retry);
+                            continue;
+                        }
+
+                        LogConnected(settings.Broker, settings.DiscoveryPrefix);
+                        outage = false;
+                        retry = FirstRetry;
+                        shown = null;
                     }
 
-                    LogConnected(settings.Broker, settings.DiscoveryPrefix);
-                    outage = false;
-                    retry = FirstRetry;
+                    if (Volatile.Read(ref _latest) is { } report && !ReferenceEquals(report, shown))
+                    {
+                        if (!await PublishAsync(broker, report, published, everything: shown is null, cancellationToken))
+                        {
+                            // Dropped or stopped answering: reconnect (and publish everything) once the client has settled.
+                            shown = null;
+                            await Task.Delay(FirstRetry, time, cancellationToken);
+                            continue;
+                        }
+
+                        shown = report;
+                    }
+
+                    await _wake.WaitAsync(cancellationToken);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+                {
+                    // Anything unforeseen (the state store not answering, a client that refuses to connect yet): said,
+                    // waited out, tried again; the audience never stops before the daemon does.
+                    LogTrouble(ex.Message);
                     shown = null;
+                    await Task.Delay(retry, time, cancellationToken);
+                    retry = Longer(retry);
                 }
-
-                if (Volatile.Read(ref _latest) is { } report && !ReferenceEquals(report, shown))
-                {
-                    if (!await PublishAsync(broker, report, published, everything: shown is null, cancellationToken))
-                    {
-                        continue;
-                    }
-
-                    shown = report;
-                }
-
-                await _wake.WaitAsync(cancellationToken);
             }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -86,6 +103,8 @@ internal sealed partial class MqttAudience(HomeAssistantSettings settings, IAudi
     }
 
     public void Dispose() => _wake.Dispose();
+
+    private static TimeSpan Longer(TimeSpan retry) => TimeSpan.FromTicks(Math.Min(retry.Ticks * 2, LastRetry.Ticks));
 
     private void Wake()
     {
@@ -111,7 +130,13 @@ internal sealed partial class MqttAudience(HomeAssistantSettings settings, IAudi
             return true;
         }
         catch (Exception ex)
-            when (ex is MqttCommunicationException or IOException or System.Net.Sockets.SocketException or TimeoutException
+            when (ex
+                    is MqttCommunicationException
+                        or IOException
+                        or System.Net.Sockets.SocketException
+                        or TimeoutException
+                        // MQTTnet refuses to connect while the dropped connection is still being torn down.
+                        or InvalidOperationException
                 || ex is OperationCanceledException && !cancellationToken.IsCancellationRequested
             )
         {
@@ -124,71 +149,20 @@ internal sealed partial class MqttAudience(HomeAssistantSettings settings, IAudi
         }
     }
 
-    /// <returns>False when the connection dropped on the way (what was sent is remembered; the rest goes after the reconnect).</returns>
-    private async Task<bool> PublishAsync(
+    private Task<bool> PublishAsync(
         BrokerConnection broker,
         RunReport report,
         Dictionary<string, string> published,
         bool everything,
         CancellationToken cancellationToken
-    )
-    {
-        var changes = RetainedChanges.Between(_messages.Of(report, published), published, everything);
-        var done = new List<KeyValuePair<string, string?>>(changes.Count);
-        var refused = new List<string>();
-        try
-        {
-            foreach (var change in changes)
-            {
-                if (!await broker.PublishAsync(change.Key, change.Value, cancellationToken))
-                {
-                    // Not remembered as standing: tried again after the next pass.
-                    refused.Add(change.Key);
-                    continue;
-                }
-
-                done.Add(change);
-                if (change.Value is null)
-                {
-                    published.Remove(change.Key);
-                }
-                else
-                {
-                    published[change.Key] = change.Value;
-                }
-            }
-
-            if (refused.Count > 0)
-            {
-                LogRefused(refused.Count, refused[0]);
-            }
-
-            LogPublished(done.Count, done.Count(c => c.Value is null), report.RunId);
-            return true;
-        }
-        catch (Exception ex) when (ex is MqttCommunicationException or IOException or ObjectDisposedException)
-        {
-            LogPublishFailed(done.Count, changes.Count, ex.Message);
-            return false;
-        }
-        finally
-        {
-            await RememberAsync(done);
-        }
-    }
-
-    private async Task RememberAsync(List<KeyValuePair<string, string?>> done)
-    {
-        try
-        {
-            await memory.SaveAsync(Name, done, CancellationToken.None);
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            // Kept in this process; a restart publishes everything again and may miss clearing what this forgot.
-            LogMemoryFailed(ex.Message);
-        }
-    }
+    ) =>
+        _round.SendAsync(
+            broker,
+            RetainedChanges.Between(_messages.Of(report, published), published, everything),
+            published,
+            report.RunId,
+            cancellationToken
+        );
 
     private async Task CloseAsync(BrokerConnection broker)
     {
@@ -216,23 +190,8 @@ internal sealed partial class MqttAudience(HomeAssistantSettings settings, IAudi
     [LoggerMessage(Level = LogLevel.Warning, Message = "Home Assistant: connection to {Broker} lost: {Error}; reconnecting")]
     private partial void LogLost(string broker, string error);
 
-    [LoggerMessage(Level = LogLevel.Debug, Message = "Home Assistant: published {Messages} retained messages ({Cleared} cleared) for pass {RunId}")]
-    private partial void LogPublished(int messages, int cleared, string runId);
-
-    [LoggerMessage(
-        Level = LogLevel.Warning,
-        Message = "Home Assistant: publishing stopped after {Sent} of {Total} messages: {Error}; the rest follows the reconnect"
-    )]
-    private partial void LogPublishFailed(int sent, int total, string error);
-
-    [LoggerMessage(
-        Level = LogLevel.Warning,
-        Message = "Home Assistant: the broker refused {Refused} messages (first {Topic}): may the MQTT user publish there (broker ACL)? Tried again after the next pass"
-    )]
-    private partial void LogRefused(int refused, string topic);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Home Assistant: could not record what was published: {Error}")]
-    private partial void LogMemoryFailed(string error);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Home Assistant: {Error}; trying again")]
+    private partial void LogTrouble(string error);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Home Assistant: could not say offline before stopping: {Error}")]
     private partial void LogCloseFailed(string error);

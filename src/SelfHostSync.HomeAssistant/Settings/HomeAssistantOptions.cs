@@ -57,9 +57,14 @@ public sealed class MqttUrlAttribute : ValidationAttribute
             return new ValidationResult($"{key}: required (e.g. mqtts://broker.lan:8883)");
         }
 
-        if (!Uri.TryCreate(value as string, UriKind.Absolute, out var url) || url.Scheme is not ("mqtt" or "mqtts") || url.Host.Length == 0)
+        if (
+            !Uri.TryCreate(value as string, UriKind.Absolute, out var url)
+            || url.Scheme is not ("mqtt" or "mqtts")
+            || url.Host.Length == 0
+            || url.Port == 0
+        )
         {
-            return new ValidationResult($"{key}: '{value}' is not an mqtt:// or mqtts:// URL (e.g. mqtts://broker.lan:8883)");
+            return new ValidationResult($"{key}: '{Shown(value as string)}' is not an mqtt:// or mqtts:// URL (e.g. mqtts://broker.lan:8883)");
         }
 
         if (url.UserInfo.Length > 0)
@@ -71,6 +76,18 @@ public sealed class MqttUrlAttribute : ValidationAttribute
             ? ValidationResult.Success
             : new ValidationResult($"{key}: '{value}' has a path; give only mqtt(s)://host[:port]");
     }
+
+    /// <summary>The value without what may be a password (<c>user:password@</c>).</summary>
+    private static string? Shown(string? text) =>
+        text is null
+            ? null
+            : System.Text.RegularExpressions.Regex.Replace(
+                text,
+                "//[^/]*@",
+                "//***@",
+                System.Text.RegularExpressions.RegexOptions.None,
+                TimeSpan.FromSeconds(1)
+            );
 }
 
 /// <summary>Topic levels without wildcards: <c>homeassistant</c>, <c>ha/discovery</c>.</summary>

@@ -37,7 +37,10 @@ public sealed record HomeAssistantSettings
     public IReadOnlyList<Level> Levels { get; init; } = DefaultLevels;
 
     /// <summary>For log lines: the broker without credentials.</summary>
-    public string Broker => $"{(Tls ? "mqtts" : "mqtt")}://{Host}:{Port}";
+    public string Broker => $"{(Tls ? "mqtts" : "mqtt")}://{(Host.Contains(':', StringComparison.Ordinal) ? $"[{Host}]" : Host)}:{Port}";
+
+    /// <summary>The broker, never the password (a record would print every member).</summary>
+    public override string ToString() => Broker;
 
     /// <summary>Binds <see cref="HomeAssistantAreaOptions"/> from the <c>SelfHostSync</c> section and checks it when the container starts.</summary>
     public static IServiceCollection AddHomeAssistantSettings(IServiceCollection services)
@@ -62,6 +65,7 @@ public sealed record HomeAssistantSettings
 
         var url = new Uri(o.Broker!);
         var tls = url.Scheme == "mqtts";
+        var host = url.HostNameType == UriHostNameType.IPv6 ? url.DnsSafeHost : url.Host;
         var password = o.Username is null ? null : secrets.Read("HomeAssistant.Password", o.Password, o.PasswordFile).Value;
         if (password is not null)
         {
@@ -70,7 +74,7 @@ public sealed record HomeAssistantSettings
 
         return new HomeAssistantSettings
         {
-            Host = url.Host,
+            Host = host,
             Port = url.IsDefaultPort || url.Port < 0 ? (tls ? 8883 : 1883) : url.Port,
             Tls = tls,
             Username = o.Username,
@@ -89,7 +93,8 @@ public sealed record HomeAssistantSettings
 internal sealed partial class HomeAssistantFieldRules : IValidateOptions<HomeAssistantAreaOptions>;
 
 /// <summary>The rules across values: a broker is given, the password goes with a user, a pin needs TLS, levels are levels.</summary>
-internal sealed class HomeAssistantRules(SecretFiles secrets) : IValidateOptions<HomeAssistantAreaOptions>
+internal sealed class HomeAssistantRules(SecretFiles secrets, Microsoft.Extensions.Configuration.IConfiguration configuration)
+    : IValidateOptions<HomeAssistantAreaOptions>
 {
     public ValidateOptionsResult Validate(string? name, HomeAssistantAreaOptions options)
     {
@@ -113,6 +118,14 @@ internal sealed class HomeAssistantRules(SecretFiles secrets) : IValidateOptions
         if (plain && (!string.IsNullOrWhiteSpace(o.Fingerprint) || o.InsecureSkipVerify))
         {
             problems.Add("HomeAssistant.Broker: Fingerprint and InsecureSkipVerify are for TLS; use mqtts://");
+        }
+
+        // The binder reads [] as no list at all, which would mean the default levels.
+        if (o.Levels is null && configuration.GetSection($"{SettingsSection.Name}:HomeAssistant").GetChildren().Any(c => c.Key == "Levels"))
+        {
+            problems.Add(
+                "HomeAssistant.Levels: [] names no level; list the levels whose guests get a problem sensor, or leave Levels out for 3b and 2"
+            );
         }
 
         foreach (var level in o.Levels ?? [])

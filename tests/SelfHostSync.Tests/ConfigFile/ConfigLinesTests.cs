@@ -216,8 +216,16 @@ public sealed class ConfigLinesTests : IDisposable
             },
             {
                 "homeassistant-broker",
-                Cluster + ", \"HomeAssistant\": { \"NodeId\": \"shs\" }",
-                ["HomeAssistant.Broker: required (e.g. mqtts://broker.lan:8883)"]
+                Cluster + ", \"HomeAssistant\": { \"NodeId\": \"shs\", \"Levels\": [] }",
+                [
+                    "HomeAssistant.Broker: required (e.g. mqtts://broker.lan:8883)",
+                    "HomeAssistant.Levels: [] names no level; list the levels whose guests get a problem sensor, or leave Levels out for 3b and 2",
+                ]
+            },
+            {
+                "homeassistant-url",
+                Cluster + ", \"HomeAssistant\": { \"Broker\": \"http://u:mqtt-secret@broker\" }",
+                ["HomeAssistant.Broker: 'http://***@broker' is not an mqtt:// or mqtts:// URL (e.g. mqtts://broker.lan:8883)"]
             },
             {
                 "drill-range",
