@@ -31,15 +31,8 @@ internal sealed class DrillEscalation(DrillStore drills, Notifier notifier, int 
                 drill.Guest.Vmid,
                 counted.FailedInRow
             );
-            if (!await notifier.SendNowAsync(EscalationMessage.Of(streak, time.GetUtcNow()), cancellationToken))
-            {
-                log.Error(
-                    "The escalation of {Cluster}/{Vmid} reached no notification channel: its drills failed {Count} times in a row",
-                    drill.Guest.Cluster,
-                    drill.Guest.Vmid,
-                    counted.FailedInRow
-                );
-            }
+            // A channel that is down gets it after a later pass: an escalation must arrive.
+            await notifier.SendOrKeepAsync(EscalationMessage.Of(streak, time.GetUtcNow()), cancellationToken);
         }
 
         return counted;

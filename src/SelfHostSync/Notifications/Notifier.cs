@@ -1,3 +1,4 @@
+using System.Text.Json;
 using SelfHostSync.Configuration;
 using SelfHostSync.Core.Alerts;
 using SelfHostSync.Core.Sync;
@@ -47,6 +48,7 @@ internal sealed class Notifier
             return;
         }
 
+        await SendKeptAsync(cancellationToken);
         var now = _time.GetUtcNow();
         var open = await _store.LoadAlertsAsync(cancellationToken);
         var (events, next) = AlertTracker.Advance(open, report, now);
@@ -89,6 +91,47 @@ internal sealed class Notifier
     /// when every channel failed (the caller may try again later); true when one took it or none is configured.
     /// </summary>
     public Task<bool> SendNowAsync(NotificationMessage message, CancellationToken cancellationToken) => SendAsync(message, cancellationToken);
+
+    /// <summary>
+    /// Like <see cref="SendNowAsync"/>, for a message that must arrive (an escalation): when no channel takes it, it is
+    /// kept in the state store and sent again after each pass, for up to <see cref="KeepFor"/>.
+    /// </summary>
+    public async Task<bool> SendOrKeepAsync(NotificationMessage message, CancellationToken cancellationToken)
+    {
+        if (await SendAsync(message, cancellationToken))
+        {
+            return true;
+        }
+
+        await _store.KeepUndeliveredAsync(message.Kind, JsonSerializer.Serialize(message), message.Html, _time.GetUtcNow(), cancellationToken);
+        _log.Warning("{Title}: no notification channel took it; kept, and sent again after each pass", message.Title);
+        return false;
+    }
+
+    /// <summary>How long a kept message is tried again.</summary>
+    public static readonly TimeSpan KeepFor = TimeSpan.FromDays(14);
+
+    private async Task SendKeptAsync(CancellationToken cancellationToken)
+    {
+        foreach (var kept in await _store.UndeliveredAsync(cancellationToken))
+        {
+            var message = JsonSerializer.Deserialize<NotificationMessage>(kept.Json)! with { Html = kept.Html };
+            if (_time.GetUtcNow() - kept.KeptAt > KeepFor)
+            {
+                _log.Warning("{Title}: no notification channel took it in {Days} days; given up", message.Title, (int)KeepFor.TotalDays);
+                await _store.ForgetUndeliveredAsync(kept.Id, cancellationToken);
+            }
+            else if (await SendAsync(message, cancellationToken))
+            {
+                await _store.ForgetUndeliveredAsync(kept.Id, cancellationToken);
+            }
+            else
+            {
+                // The channels are still down: the rest waits for the next pass too.
+                return;
+            }
+        }
+    }
 
     private async Task<bool> SendAsync(NotificationMessage message, CancellationToken cancellationToken)
     {

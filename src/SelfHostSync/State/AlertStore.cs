@@ -113,4 +113,48 @@ internal sealed class AlertStore(StateDatabase db)
             ),
             cancellationToken
         );
+
+    /// <summary>A message no channel took (an escalation), as JSON: kept to be sent again after each pass.</summary>
+    public Task KeepUndeliveredAsync(string kind, string json, string? html, DateTimeOffset at, CancellationToken cancellationToken) =>
+        db.InTransactionAsync(
+            tx =>
+            {
+                using var cmd = db.Command(tx, "INSERT INTO outbox (kept_at, kind, message, html) VALUES ($at, $k, $m, $h)");
+                cmd.Parameters.AddWithValue("$at", at.ToUnixTimeMilliseconds());
+                cmd.Parameters.AddWithValue("$k", kind);
+                cmd.Parameters.AddWithValue("$m", json);
+                cmd.Parameters.AddWithValue("$h", (object?)html ?? DBNull.Value);
+                cmd.ExecuteNonQuery();
+            },
+            cancellationToken,
+            durable: true
+        );
+
+    /// <summary>The kept messages, oldest first.</summary>
+    public Task<List<UndeliveredMessage>> UndeliveredAsync(CancellationToken cancellationToken) =>
+        db.ReadAsync(
+            "SELECT id, kept_at, message, html FROM outbox ORDER BY id",
+            null,
+            r => new UndeliveredMessage(
+                r.GetInt64(0),
+                DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(1)),
+                r.GetString(2),
+                r.IsDBNull(3) ? null : r.GetString(3)
+            ),
+            cancellationToken
+        );
+
+    public Task ForgetUndeliveredAsync(long id, CancellationToken cancellationToken) =>
+        db.InTransactionAsync(
+            tx =>
+            {
+                using var cmd = db.Command(tx, "DELETE FROM outbox WHERE id = $id");
+                cmd.Parameters.AddWithValue("$id", id);
+                cmd.ExecuteNonQuery();
+            },
+            cancellationToken
+        );
 }
+
+/// <summary>A kept message: its row, when it was kept, the message as JSON, and its HTML part for e-mail.</summary>
+internal sealed record UndeliveredMessage(long Id, DateTimeOffset KeptAt, string Json, string? Html);

@@ -143,6 +143,14 @@ internal static class Migrations
                 payload TEXT NOT NULL,
                 PRIMARY KEY (audience, topic));
             """,
+        """
+            CREATE TABLE outbox (
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                kept_at INTEGER NOT NULL,
+                kind TEXT NOT NULL,
+                message TEXT NOT NULL,
+                html TEXT);
+            """,
     ];
 
     public sealed class NewerSchemaException(string message) : Exception(message);

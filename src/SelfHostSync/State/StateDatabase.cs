@@ -106,7 +106,7 @@ internal sealed class StateDatabase : IDisposable
         using var cmd = _connection.CreateCommand();
         cmd.CommandText = table switch
         {
-            "runs" or "tag_writes" or "restore_tests" or "check_results" or "alerts" or "notifications" => string.Create(
+            "runs" or "tag_writes" or "restore_tests" or "check_results" or "alerts" or "notifications" or "outbox" => string.Create(
                 CultureInfo.InvariantCulture,
                 $"SELECT COUNT(*) FROM {table}"
             ),

@@ -133,6 +133,70 @@ public sealed class NotifierTests : IDisposable
     }
 
     [Fact]
+    public async Task SendOrKeep_NoChannelTakesIt_KeptAndSentAfterTheNextPass()
+    {
+        _http.Given(Request.Create().WithPath("/down")).RespondWith(Response.Create().WithStatusCode(503));
+        var settings = new NotificationSettings { Webhooks = [new WebhookTarget(new Uri(_http.Url + "/down"), new Dictionary<string, string>())] };
+        var notifier = new Notifier(settings, _store.Alerts, _time, _log, Http);
+        var escalation = new NotificationMessage
+        {
+            Kind = "escalation",
+            At = _time.GetUtcNow(),
+            Title = "SelfHostSync: drills of homelab/100 failed 3 times in a row",
+            Text = "failed",
+            Html = "<p>failed</p>",
+            Severity = 5,
+            Events = [],
+        };
+
+        Assert.False(await notifier.SendOrKeepAsync(escalation, CancellationToken.None));
+        Assert.Equal(1, _store.Count("outbox"));
+        await notifier.AfterPassAsync(Run(CheckStatus.Fail), CancellationToken.None);
+        Assert.Equal(1, _store.Count("outbox"));
+
+        // The channel is back: the kept escalation goes out after the next pass, once.
+        _http.ResetMappings();
+        _http.Given(Request.Create().WithPath("/down")).RespondWith(Response.Create().WithStatusCode(200));
+        await notifier.AfterPassAsync(Run(CheckStatus.Fail), CancellationToken.None);
+        await notifier.AfterPassAsync(Run(CheckStatus.Fail), CancellationToken.None);
+
+        Assert.Equal(0, _store.Count("outbox"));
+        var sent = _http.LogEntries.Where(e => e.RequestMessage.Path == "/down" && e.ResponseMessage.StatusCode is 200).ToList();
+        Assert.Single(sent, e => e.RequestMessage.Body!.Contains("\"kind\":\"escalation\"", StringComparison.Ordinal));
+        Assert.Contains(_logs, l => l.Level == LogEventLevel.Warning && l.RenderMessage().Contains("kept, and sent again", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task AfterPass_KeptLongerThanTwoWeeks_GivenUp()
+    {
+        _http.Given(Request.Create().WithPath("/down")).RespondWith(Response.Create().WithStatusCode(503));
+        var notifier = new Notifier(
+            new NotificationSettings { Webhooks = [new WebhookTarget(new Uri(_http.Url + "/down"), new Dictionary<string, string>())] },
+            _store.Alerts,
+            _time,
+            _log,
+            Http
+        );
+        await notifier.SendOrKeepAsync(
+            new NotificationMessage
+            {
+                Kind = "escalation",
+                At = _time.GetUtcNow(),
+                Title = "escalated",
+                Text = "x",
+                Events = [],
+            },
+            CancellationToken.None
+        );
+
+        _time.Advance(Notifier.KeepFor + TimeSpan.FromMinutes(1));
+        await notifier.AfterPassAsync(Run(CheckStatus.Pass), CancellationToken.None);
+
+        Assert.Equal(0, _store.Count("outbox"));
+        Assert.Contains(_logs, l => l.RenderMessage().Contains("given up", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task AfterPass_Resolved_SentAsGoodNews()
     {
         var notifier = new Notifier(Settings(), _store.Alerts, _time, _log, Http);
