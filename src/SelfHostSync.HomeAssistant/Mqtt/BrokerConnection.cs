@@ -167,6 +167,20 @@ internal sealed class BrokerConnection : IDisposable
         }
     }
 
+    /// <summary>
+    /// Whether <paramref name="ex"/> says the broker could not be reached or used now (refused, silent, dropped), as
+    /// opposed to the caller stopping.
+    /// </summary>
+    public static bool IsUnreachable(Exception ex, CancellationToken cancellationToken) =>
+        ex
+            is MQTTnet.Exceptions.MqttCommunicationException
+                or IOException
+                or System.Net.Sockets.SocketException
+                or TimeoutException
+                // MQTTnet refuses to connect while a dropped connection is still being torn down.
+                or InvalidOperationException
+        || ex is OperationCanceledException && !cancellationToken.IsCancellationRequested;
+
     public void Dispose() => _client.Dispose();
 
     private IMqttClient NewClient()

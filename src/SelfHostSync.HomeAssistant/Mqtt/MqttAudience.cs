@@ -129,16 +129,7 @@ internal sealed partial class MqttAudience(HomeAssistantSettings settings, IAudi
             await broker.ConnectAsync(cancellationToken);
             return true;
         }
-        catch (Exception ex)
-            when (ex
-                    is MqttCommunicationException
-                        or IOException
-                        or System.Net.Sockets.SocketException
-                        or TimeoutException
-                        // MQTTnet refuses to connect while the dropped connection is still being torn down.
-                        or InvalidOperationException
-                || ex is OperationCanceledException && !cancellationToken.IsCancellationRequested
-            )
+        catch (Exception ex) when (BrokerConnection.IsUnreachable(ex, cancellationToken))
         {
             if (!outage)
             {

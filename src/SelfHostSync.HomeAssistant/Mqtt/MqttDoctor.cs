@@ -1,4 +1,3 @@
-using MQTTnet.Exceptions;
 using SelfHostSync.Core.Sync;
 using SelfHostSync.HomeAssistant.Discovery;
 using SelfHostSync.HomeAssistant.Settings;
@@ -41,15 +40,7 @@ internal sealed class MqttDoctor(HomeAssistantSettings settings, TimeProvider ti
 
             await broker.CloseQuietlyAsync(cancellationToken);
         }
-        catch (Exception ex)
-            when (ex
-                    is MqttCommunicationException
-                        or IOException
-                        or System.Net.Sockets.SocketException
-                        or TimeoutException
-                        or InvalidOperationException
-                || ex is OperationCanceledException && !cancellationToken.IsCancellationRequested
-            )
+        catch (Exception ex) when (BrokerConnection.IsUnreachable(ex, cancellationToken))
         {
             var pin = broker.PinMismatch is { } seen
                 ? $"; the broker presented {Fingerprints.Display(seen)}, not the pinned Fingerprint"
