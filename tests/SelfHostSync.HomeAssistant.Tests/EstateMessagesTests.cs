@@ -208,6 +208,16 @@ public sealed class EstateMessagesTests
     }
 
     [Fact]
+    public void Of_FailingGuestTurnsUnknown_LevelKeepsCountingItAsFailing()
+    {
+        var first = Messages.Of(Of(Guest("home", 100, Level.Homelab, F), Guest("home", 101, Level.Homelab, P)), Nothing);
+
+        var second = Messages.Of(Of(Guest("home", 100, Level.Homelab, U), Guest("home", 101, Level.Homelab, P)), first);
+
+        Assert.Equal(1, Parse(second["selfhostsync/levels"]).GetProperty("3a").GetProperty("failing").GetInt32());
+    }
+
+    [Fact]
     public void LevelCounts_UnknownAndNothingShownBefore_KnownFailuresOnly()
     {
         var counts = Parse(EstateMessages.LevelCounts(Of(Guest("home", 100, Level.Homelab, U), Guest("home", 101, Level.Homelab, F)), null));

@@ -19,6 +19,9 @@ internal sealed class BrokerConnection : IDisposable
     /// <summary>For one message's PUBACK.</summary>
     public static readonly TimeSpan PublishTimeout = TimeSpan.FromSeconds(30);
 
+    /// <summary>For saying offline and disconnecting.</summary>
+    public static readonly TimeSpan CloseBudget = TimeSpan.FromSeconds(3);
+
     private readonly MqttClientOptions _options;
     private IMqttClient _client;
     private bool _used;
@@ -115,9 +118,21 @@ internal sealed class BrokerConnection : IDisposable
     public async Task ConnectAsync(CancellationToken cancellationToken)
     {
         await OpenAsync(cancellationToken);
-        if (!await PublishAsync(_availability, MqttPayloads.Online, cancellationToken))
+        bool announced;
+        try
         {
-            await CloseQuietlyAsync(cancellationToken);
+            announced = await PublishAsync(_availability, MqttPayloads.Online, cancellationToken);
+        }
+        catch
+        {
+            // Connected but not announced: Home Assistant would keep every entity unavailable. Drop it and try again.
+            await CloseWithinAsync(CloseBudget);
+            throw;
+        }
+
+        if (!announced)
+        {
+            await CloseWithinAsync(CloseBudget);
             throw new MQTTnet.Exceptions.MqttCommunicationException($"the broker refused to take {_availability} from this user");
         }
     }
@@ -164,6 +179,20 @@ internal sealed class BrokerConnection : IDisposable
         if (_client.IsConnected)
         {
             await _client.DisconnectAsync(new MqttClientDisconnectOptionsBuilder().Build(), cancellationToken);
+        }
+    }
+
+    /// <summary>Disconnects quietly within <paramref name="budget"/>; a broker that does not answer is left to notice.</summary>
+    public async Task CloseWithinAsync(TimeSpan budget)
+    {
+        using var deadline = new CancellationTokenSource(budget, _time);
+        try
+        {
+            await CloseQuietlyAsync(deadline.Token);
+        }
+        catch (Exception ex) when (IsUnreachable(ex, CancellationToken.None) || ex is OperationCanceledException or ObjectDisposedException)
+        {
+            // Gone already, or not answering.
         }
     }
 

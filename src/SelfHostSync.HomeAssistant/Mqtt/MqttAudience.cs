@@ -17,11 +17,10 @@ internal sealed partial class MqttAudience(HomeAssistantSettings settings, IAudi
         IDisposable
 {
     public const string Name = "homeassistant";
-    internal static readonly TimeSpan CloseBudget = TimeSpan.FromSeconds(3);
     private static readonly TimeSpan FirstRetry = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan LastRetry = TimeSpan.FromMinutes(1);
     private readonly EstateMessages _messages = new(settings);
-    private readonly PublishRound _round = new(memory, time, log);
+    private readonly PublishRound _round = new(memory, log);
     private readonly SemaphoreSlim _wake = new(0, 1);
     private RunReport? _latest;
 
@@ -157,7 +156,7 @@ internal sealed partial class MqttAudience(HomeAssistantSettings settings, IAudi
 
     private async Task CloseAsync(BrokerConnection broker)
     {
-        using var budget = new CancellationTokenSource(CloseBudget, time);
+        using var budget = new CancellationTokenSource(BrokerConnection.CloseBudget, time);
         try
         {
             await broker.CloseAsync(budget.Token);

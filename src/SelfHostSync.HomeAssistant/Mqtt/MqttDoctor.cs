@@ -38,7 +38,7 @@ internal sealed class MqttDoctor(HomeAssistantSettings settings, TimeProvider ti
                 }
             }
 
-            await broker.CloseQuietlyAsync(cancellationToken);
+            await broker.CloseWithinAsync(BrokerConnection.CloseBudget);
         }
         catch (Exception ex) when (BrokerConnection.IsUnreachable(ex, cancellationToken))
         {

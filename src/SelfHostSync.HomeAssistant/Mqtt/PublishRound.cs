@@ -9,7 +9,7 @@ namespace SelfHostSync.HomeAssistant.Mqtt;
 /// recorded before it is sent (a crash half-way never leaves a message standing that the store does not know), what the
 /// broker refuses is taken back, and a clear is recorded once it went.
 /// </summary>
-internal sealed partial class PublishRound(IAudienceMemory memory, TimeProvider time, ILogger log)
+internal sealed partial class PublishRound(IAudienceMemory memory, ILogger log)
 {
     /// <returns>False when the connection dropped or stopped answering on the way (the rest goes after the reconnect).</returns>
     public async Task<bool> SendAsync(
@@ -23,6 +23,7 @@ internal sealed partial class PublishRound(IAudienceMemory memory, TimeProvider 
         // Remembered before they are sent: a crash half-way still knows what may stand on the broker, and clears it
         // when it no longer applies. What the broker refuses is taken back below.
         List<KeyValuePair<string, string?>> sets = [.. changes.Where(c => c.Value is not null)];
+        var before = sets.ToDictionary(c => c.Key, c => published.GetValueOrDefault(c.Key), StringComparer.Ordinal);
         await RememberAsync(sets);
         foreach (var (topic, payload) in sets)
         {
@@ -39,12 +40,20 @@ internal sealed partial class PublishRound(IAudienceMemory memory, TimeProvider 
             {
                 if (!await broker.PublishAsync(topic, payload, cancellationToken))
                 {
-                    // Not standing: tried again after the next pass.
+                    // What stood before still stands (a refused message replaces nothing); tried again after the next pass.
                     refused.Add(topic);
                     if (payload is not null)
                     {
-                        published.Remove(topic);
-                        settled.Add(KeyValuePair.Create(topic, (string?)null));
+                        if (before[topic] is { } standing)
+                        {
+                            published[topic] = standing;
+                        }
+                        else
+                        {
+                            published.Remove(topic);
+                        }
+
+                        settled.Add(KeyValuePair.Create(topic, before[topic]));
                     }
 
                     continue;
@@ -72,7 +81,7 @@ internal sealed partial class PublishRound(IAudienceMemory memory, TimeProvider 
             LogPublishFailed(sent, changes.Count, ex.Message);
             if (ex is TimeoutException)
             {
-                await DropAsync(broker);
+                await broker.CloseWithinAsync(BrokerConnection.CloseBudget);
             }
 
             return false;
@@ -80,19 +89,6 @@ internal sealed partial class PublishRound(IAudienceMemory memory, TimeProvider 
         finally
         {
             await RememberAsync(settled);
-        }
-    }
-
-    private async Task DropAsync(BrokerConnection broker)
-    {
-        using var budget = new CancellationTokenSource(MqttAudience.CloseBudget, time);
-        try
-        {
-            await broker.CloseQuietlyAsync(budget.Token);
-        }
-        catch (Exception ex) when (ex is MqttCommunicationException or IOException or OperationCanceledException or ObjectDisposedException)
-        {
-            LogCloseFailed(ex.Message);
         }
     }
 
@@ -126,7 +122,4 @@ internal sealed partial class PublishRound(IAudienceMemory memory, TimeProvider 
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Home Assistant: could not record what was published: {Error}")]
     private partial void LogMemoryFailed(string error);
-
-    [LoggerMessage(Level = LogLevel.Debug, Message = "Home Assistant: could not drop the connection: {Error}")]
-    private partial void LogCloseFailed(string error);
 }

@@ -67,7 +67,11 @@ internal static class DaemonHost
     private static IServiceCollection AddDaemon(this IServiceCollection services, AppConfig config)
     {
         services.AddSingleton(config.Daemon);
-        services.AddSingleton(sp => new DaemonHealth(config.Daemon.Schedule, config.Sync.SourceTimeout)
+        services.AddSingleton(sp => new DaemonHealth(
+            config.Daemon.Schedule,
+            config.Sync.SourceTimeout,
+            sp.GetRequiredService<TimeProvider>().LocalTimeZone
+        )
         {
             StartedAt = sp.GetRequiredService<TimeProvider>().GetUtcNow(),
         });

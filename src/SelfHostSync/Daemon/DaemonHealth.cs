@@ -8,7 +8,7 @@ namespace SelfHostSync.Daemon;
 /// interval (plus a pass's own budget), or the pass running now has run past its deadline. A daemon that is up but
 /// no longer passes is unhealthy, whatever its last report said.
 /// </summary>
-internal sealed class DaemonHealth(string schedule, TimeSpan sourceTimeout)
+internal sealed class DaemonHealth(string schedule, TimeSpan sourceTimeout, TimeZoneInfo? zone = null)
 {
     /// <summary>Collecting may take <c>SourceTimeout</c>; assessing and writing tags get this much more.</summary>
     private static readonly TimeSpan WriteBudget = TimeSpan.FromMinutes(10);
@@ -49,7 +49,7 @@ internal sealed class DaemonHealth(string schedule, TimeSpan sourceTimeout)
     /// <summary>The schedule's interval: the gap between its next two firings.</summary>
     private TimeSpan Interval(DateTimeOffset now)
     {
-        var cron = new CronExpression(schedule);
+        var cron = new CronExpression(schedule, zone ?? TimeZoneInfo.Local);
         var first = cron.GetNextValidTimeAfter(now);
         var second = first is { } f ? cron.GetNextValidTimeAfter(f) : null;
         return first is { } a && second is { } b ? b - a : TimeSpan.FromDays(1);

@@ -93,17 +93,25 @@ internal sealed class Notifier
     public Task<bool> SendNowAsync(NotificationMessage message, CancellationToken cancellationToken) => SendAsync(message, cancellationToken);
 
     /// <summary>
-    /// Like <see cref="SendNowAsync"/>, for a message that must arrive (an escalation): when no channel takes it, it is
-    /// kept in the state store and sent again after each pass, for up to <see cref="KeepFor"/>.
+    /// Like <see cref="SendNowAsync"/>, for a message that must arrive (an escalation): it is kept in the state store
+    /// first, so that neither a stop nor a crash loses it, and forgotten once a channel took it; otherwise it is sent
+    /// again after each daemon pass, for up to <see cref="KeepFor"/>.
     /// </summary>
     public async Task<bool> SendOrKeepAsync(NotificationMessage message, CancellationToken cancellationToken)
     {
+        var id = await _store.KeepUndeliveredAsync(
+            message.Kind,
+            JsonSerializer.Serialize(message),
+            message.Html,
+            _time.GetUtcNow(),
+            cancellationToken
+        );
         if (await SendAsync(message, cancellationToken))
         {
+            await _store.ForgetUndeliveredAsync(id, cancellationToken);
             return true;
         }
 
-        await _store.KeepUndeliveredAsync(message.Kind, JsonSerializer.Serialize(message), message.Html, _time.GetUtcNow(), cancellationToken);
         _log.Warning("{Title}: no notification channel took it; kept, and sent again after each pass", message.Title);
         return false;
     }
@@ -111,26 +119,63 @@ internal sealed class Notifier
     /// <summary>How long a kept message is tried again.</summary>
     public static readonly TimeSpan KeepFor = TimeSpan.FromDays(14);
 
+    /// <summary>The kept messages, oldest first, until a channel fails; never fails the pass it follows.</summary>
     private async Task SendKeptAsync(CancellationToken cancellationToken)
     {
-        foreach (var kept in await _store.UndeliveredAsync(cancellationToken))
+        try
         {
-            var message = JsonSerializer.Deserialize<NotificationMessage>(kept.Json)! with { Html = kept.Html };
-            if (_time.GetUtcNow() - kept.KeptAt > KeepFor)
+            foreach (var kept in await _store.UndeliveredAsync(cancellationToken))
             {
-                _log.Warning("{Title}: no notification channel took it in {Days} days; given up", message.Title, (int)KeepFor.TotalDays);
-                await _store.ForgetUndeliveredAsync(kept.Id, cancellationToken);
-            }
-            else if (await SendAsync(message, cancellationToken))
-            {
-                await _store.ForgetUndeliveredAsync(kept.Id, cancellationToken);
-            }
-            else
-            {
-                // The channels are still down: the rest waits for the next pass too.
-                return;
+                if (!await SendKeptAsync(kept, cancellationToken))
+                {
+                    // The channels are still down: the rest waits for the next pass too.
+                    return;
+                }
             }
         }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            _log.Warning("Kept notifications could not be sent again: {Error}", ex.Message);
+        }
+    }
+
+    /// <returns>False when no channel took it (it stays kept).</returns>
+    private async Task<bool> SendKeptAsync(UndeliveredMessage kept, CancellationToken cancellationToken)
+    {
+        NotificationMessage? message = null;
+        try
+        {
+            message = JsonSerializer.Deserialize<NotificationMessage>(kept.Json);
+        }
+        catch (JsonException ex)
+        {
+            _log.Warning("A kept notification from {At:u} cannot be read and is dropped: {Error}", kept.KeptAt, ex.Message);
+        }
+
+        if (message is null || _time.GetUtcNow() - kept.KeptAt > KeepFor || _channels.Count == 0)
+        {
+            if (message is not null)
+            {
+                _log.Warning(
+                    _channels.Count == 0
+                        ? "{Title}: kept since {At:u}, dropped: no notification channel is configured"
+                        : "{Title}: no notification channel took it since {At:u}; given up",
+                    message.Title,
+                    kept.KeptAt
+                );
+            }
+
+            await _store.ForgetUndeliveredAsync(kept.Id, cancellationToken);
+            return true;
+        }
+
+        if (!await SendAsync(message with { Html = kept.Html }, cancellationToken))
+        {
+            return false;
+        }
+
+        await _store.ForgetUndeliveredAsync(kept.Id, cancellationToken);
+        return true;
     }
 
     private async Task<bool> SendAsync(NotificationMessage message, CancellationToken cancellationToken)

@@ -115,20 +115,25 @@ internal sealed class AlertStore(StateDatabase db)
         );
 
     /// <summary>A message no channel took (an escalation), as JSON: kept to be sent again after each pass.</summary>
-    public Task KeepUndeliveredAsync(string kind, string json, string? html, DateTimeOffset at, CancellationToken cancellationToken) =>
-        db.InTransactionAsync(
+    /// <returns>The row, to forget once a channel took the message.</returns>
+    public async Task<long> KeepUndeliveredAsync(string kind, string json, string? html, DateTimeOffset at, CancellationToken cancellationToken)
+    {
+        long id = 0;
+        await db.InTransactionAsync(
             tx =>
             {
-                using var cmd = db.Command(tx, "INSERT INTO outbox (kept_at, kind, message, html) VALUES ($at, $k, $m, $h)");
+                using var cmd = db.Command(tx, "INSERT INTO outbox (kept_at, kind, message, html) VALUES ($at, $k, $m, $h) RETURNING id");
                 cmd.Parameters.AddWithValue("$at", at.ToUnixTimeMilliseconds());
                 cmd.Parameters.AddWithValue("$k", kind);
                 cmd.Parameters.AddWithValue("$m", json);
                 cmd.Parameters.AddWithValue("$h", (object?)html ?? DBNull.Value);
-                cmd.ExecuteNonQuery();
+                id = (long)cmd.ExecuteScalar()!;
             },
             cancellationToken,
             durable: true
         );
+        return id;
+    }
 
     /// <summary>The kept messages, oldest first.</summary>
     public Task<List<UndeliveredMessage>> UndeliveredAsync(CancellationToken cancellationToken) =>

@@ -167,6 +167,21 @@ public sealed class NotifierTests : IDisposable
     }
 
     [Fact]
+    public async Task AfterPass_KeptRowUnreadable_DroppedAndThePassGoesOn()
+    {
+        await _store.Alerts.KeepUndeliveredAsync("escalation", "{not json", null, _time.GetUtcNow(), CancellationToken.None);
+        var notifier = new Notifier(Settings(), _store.Alerts, _time, _log, Http);
+
+        await notifier.AfterPassAsync(Run(CheckStatus.Fail), CancellationToken.None);
+
+        Assert.Equal(0, _store.Count("outbox"));
+        Assert.Equal(1, Hits("/hook"));
+        Assert.Contains(_logs, l =>
+            l.Level == LogEventLevel.Warning && l.RenderMessage().Contains("cannot be read and is dropped", StringComparison.Ordinal)
+        );
+    }
+
+    [Fact]
     public async Task AfterPass_KeptLongerThanTwoWeeks_GivenUp()
     {
         _http.Given(Request.Create().WithPath("/down")).RespondWith(Response.Create().WithStatusCode(503));
@@ -193,7 +208,7 @@ public sealed class NotifierTests : IDisposable
         await notifier.AfterPassAsync(Run(CheckStatus.Pass), CancellationToken.None);
 
         Assert.Equal(0, _store.Count("outbox"));
-        Assert.Contains(_logs, l => l.RenderMessage().Contains("given up", StringComparison.Ordinal));
+        Assert.Contains(_logs, l => l.Level == LogEventLevel.Warning && l.RenderMessage().Contains("given up", StringComparison.Ordinal));
     }
 
     [Fact]
