@@ -14,10 +14,18 @@ namespace SelfHostSync.HomeAssistant.Discovery;
 /// unknown, a guest whose level is uncertain keeps what it showed (and is not shown for the first time), and a guest
 /// whose checks pass except some that are unknown keeps the state it showed (or none, the first time).
 /// </summary>
-internal sealed class EstateMessages(HomeAssistantSettings settings)
+internal sealed class EstateMessages
 {
-    private readonly HomeAssistantTopics _topics = new(settings);
-    private readonly DiscoveryConfigs _configs = new(new HomeAssistantTopics(settings));
+    private readonly HomeAssistantSettings _settings;
+    private readonly HomeAssistantTopics _topics;
+    private readonly DiscoveryConfigs _configs;
+
+    public EstateMessages(HomeAssistantSettings settings)
+    {
+        _settings = settings;
+        _topics = new HomeAssistantTopics(settings);
+        _configs = new DiscoveryConfigs(_topics);
+    }
 
     public HomeAssistantTopics Topics => _topics;
 
@@ -52,7 +60,7 @@ internal sealed class EstateMessages(HomeAssistantSettings settings)
                 Keep(config);
                 Keep(state);
             }
-            else if (settings.Levels.Contains(guest.Level))
+            else if (_settings.Levels.Contains(guest.Level))
             {
                 desired[config] = _configs.Guest(guest.Cluster, guest.Vmid, guest.Name);
                 desired[state] = GuestState(guest, published.GetValueOrDefault(state));
@@ -119,20 +127,24 @@ internal sealed class EstateMessages(HomeAssistantSettings settings)
         }.ToJsonString(MqttPayloads.Json);
     }
 
-    private static string? StateIn(string? payload)
+    private static string? StateIn(string? payload) =>
+        Shown(payload, node => node["state"]?.GetValue<string>()) is { } state && state is "ON" or "OFF" ? state : null;
+
+    /// <summary>A value of a payload shown before; null when there is none or it cannot be read.</summary>
+    private static T? Shown<T>(string? payload, Func<JsonNode, T?> read)
     {
         if (payload is null)
         {
-            return null;
+            return default;
         }
 
         try
         {
-            return JsonNode.Parse(payload)?["state"]?.GetValue<string>() is { } state && state is "ON" or "OFF" ? state : null;
+            return JsonNode.Parse(payload) is { } node ? read(node) : default;
         }
-        catch (Exception ex) when (ex is JsonException or InvalidOperationException)
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException or FormatException)
         {
-            return null;
+            return default;
         }
     }
 
@@ -164,17 +176,7 @@ internal sealed class EstateMessages(HomeAssistantSettings settings)
         return counts.ToJsonString(MqttPayloads.Json);
     }
 
-    private static int? FailingIn(string? levels, string code)
-    {
-        try
-        {
-            return levels is null ? null : JsonNode.Parse(levels)?[code]?["failing"]?.GetValue<int>();
-        }
-        catch (Exception ex) when (ex is JsonException or InvalidOperationException or FormatException)
-        {
-            return null;
-        }
-    }
+    private static int? FailingIn(string? levels, string code) => Shown(levels, node => node[code]?["failing"]?.GetValue<int>());
 
     private static string PassState(RunReport report)
     {

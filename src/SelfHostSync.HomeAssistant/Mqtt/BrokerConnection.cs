@@ -126,13 +126,13 @@ internal sealed class BrokerConnection : IDisposable
         catch
         {
             // Connected but not announced: Home Assistant would keep every entity unavailable. Drop it and try again.
-            await CloseWithinAsync(CloseBudget);
+            await CloseWithinBudgetAsync();
             throw;
         }
 
         if (!announced)
         {
-            await CloseWithinAsync(CloseBudget);
+            await CloseWithinBudgetAsync();
             throw new MQTTnet.Exceptions.MqttCommunicationException($"the broker refused to take {_availability} from this user");
         }
     }
@@ -182,17 +182,21 @@ internal sealed class BrokerConnection : IDisposable
         }
     }
 
-    /// <summary>Disconnects quietly within <paramref name="budget"/>; a broker that does not answer is left to notice.</summary>
-    public async Task CloseWithinAsync(TimeSpan budget)
+    /// <summary>
+    /// Disconnects within <see cref="CloseBudget"/>, saying offline first when asked; a broker that is gone or does not
+    /// answer is left to notice (and to send the last will). Returns why it could not close cleanly, else null.
+    /// </summary>
+    public async Task<string?> CloseWithinBudgetAsync(bool sayOffline = false)
     {
-        using var deadline = new CancellationTokenSource(budget, _time);
+        using var deadline = new CancellationTokenSource(CloseBudget, _time);
         try
         {
-            await CloseQuietlyAsync(deadline.Token);
+            await (sayOffline ? CloseAsync(deadline.Token) : CloseQuietlyAsync(deadline.Token));
+            return null;
         }
         catch (Exception ex) when (IsUnreachable(ex, CancellationToken.None) || ex is OperationCanceledException or ObjectDisposedException)
         {
-            // Gone already, or not answering.
+            return ex.Message;
         }
     }
 

@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Logging;
-using MQTTnet.Exceptions;
 using SelfHostSync.Core.Sync;
 using SelfHostSync.HomeAssistant.Discovery;
 using SelfHostSync.HomeAssistant.Settings;
@@ -156,15 +155,10 @@ internal sealed partial class MqttAudience(HomeAssistantSettings settings, IAudi
 
     private async Task CloseAsync(BrokerConnection broker)
     {
-        using var budget = new CancellationTokenSource(BrokerConnection.CloseBudget, time);
-        try
+        // When it cannot be said, the broker sends the last will once it notices.
+        if (await broker.CloseWithinBudgetAsync(sayOffline: true) is { } error)
         {
-            await broker.CloseAsync(budget.Token);
-        }
-        catch (Exception ex) when (ex is MqttCommunicationException or IOException or OperationCanceledException or ObjectDisposedException)
-        {
-            // The broker will send the last will once it notices.
-            LogCloseFailed(ex.Message);
+            LogCloseFailed(error);
         }
     }
 

@@ -38,7 +38,7 @@ internal sealed class MqttDoctor(HomeAssistantSettings settings, TimeProvider ti
                 }
             }
 
-            await broker.CloseWithinAsync(BrokerConnection.CloseBudget);
+            await broker.CloseWithinBudgetAsync();
         }
         catch (Exception ex) when (BrokerConnection.IsUnreachable(ex, cancellationToken))
         {

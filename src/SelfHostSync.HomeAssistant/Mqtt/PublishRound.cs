@@ -81,7 +81,7 @@ internal sealed partial class PublishRound(IAudienceMemory memory, ILogger log)
             LogPublishFailed(sent, changes.Count, ex.Message);
             if (ex is TimeoutException)
             {
-                await broker.CloseWithinAsync(BrokerConnection.CloseBudget);
+                await broker.CloseWithinBudgetAsync();
             }
 
             return false;

@@ -1,4 +1,3 @@
-using Quartz;
 using SelfHostSync.Core.Text;
 
 namespace SelfHostSync.Daemon;
@@ -49,7 +48,7 @@ internal sealed class DaemonHealth(string schedule, TimeSpan sourceTimeout, Time
     /// <summary>The schedule's interval: the gap between its next two firings.</summary>
     private TimeSpan Interval(DateTimeOffset now)
     {
-        var cron = new CronExpression(schedule, zone ?? TimeZoneInfo.Local);
+        var cron = Scheduling.Cron.In(schedule, zone ?? TimeZoneInfo.Local);
         var first = cron.GetNextValidTimeAfter(now);
         var second = first is { } f ? cron.GetNextValidTimeAfter(f) : null;
         return first is { } a && second is { } b ? b - a : TimeSpan.FromDays(1);

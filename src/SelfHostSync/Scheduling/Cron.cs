@@ -9,7 +9,9 @@ namespace SelfHostSync.Scheduling;
 /// </summary>
 internal static class Cron
 {
-    public static CronExpression In(string schedule, TimeProvider time) => new(schedule, time.LocalTimeZone);
+    public static CronExpression In(string schedule, TimeProvider time) => In(schedule, time.LocalTimeZone);
+
+    public static CronExpression In(string schedule, TimeZoneInfo zone) => new(schedule, zone);
 
     /// <summary>A Quartz trigger on <paramref name="schedule"/> in the provider's time zone.</summary>
     public static ITriggerConfigurator On(this ITriggerConfigurator trigger, string schedule, TimeProvider time) =>
